@@ -1,0 +1,99 @@
+"""Application settings: every secret, period and cap comes from the environment with a default."""
+import os
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("PROCURE_INSTANCE", ROOT / "instance"))
+
+
+def _env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def _env_decimal(name, default):
+    return Decimal(os.environ.get(name, default))
+
+
+def secret_key():
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'procure.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30000)
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
+    DISPLAY_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PER_PAGE = _env_int("PER_PAGE", 20)
+    API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
+    # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = _env_int("ARGON2_MEMORY_COST", 65536)
+
+    # Lifecycle periods (working days unless named otherwise).
+    NOTICE_WORKING_DAYS = _env_int("NOTICE_WORKING_DAYS", 5)
+    CHALLENGE_WORKING_DAYS = _env_int("CHALLENGE_WORKING_DAYS", 7)
+    CONTRACT_MAX_YEARS = _env_int("CONTRACT_MAX_YEARS", 1)
+    CONTRACT_MAX_YEARS_MULTI = _env_int("CONTRACT_MAX_YEARS_MULTI", 3)
+    # Cap per project by community class, in yuan.
+    CLASS_CAPS = {
+        "mature": _env_decimal("CAP_MATURE", "50000.00"),
+        "urban_village": _env_decimal("CAP_URBAN_VILLAGE", "50000.00"),
+        "village_converted": _env_decimal("CAP_VILLAGE_CONVERTED", "50000.00"),
+        "work_unit": _env_decimal("CAP_WORK_UNIT", "50000.00"),
+        "no_property": _env_decimal("CAP_NO_PROPERTY", "50000.00"),
+    }
+    # Minimum valid bids to award, per procurement method.
+    MIN_BIDS = {
+        "open_tender": _env_int("MIN_BIDS_OPEN_TENDER", 3),
+        "invited_tender": _env_int("MIN_BIDS_INVITED_TENDER", 3),
+        "competitive_negotiation": _env_int("MIN_BIDS_COMPETITIVE_NEGOTIATION", 3),
+        "competitive_consultation": _env_int("MIN_BIDS_COMPETITIVE_CONSULTATION", 2),
+        "single_source": _env_int("MIN_BIDS_SINGLE_SOURCE", 1),
+        "inquiry": _env_int("MIN_BIDS_INQUIRY", 3),
+    }
+    # Evaluation: first-level indicator weights (sum 100) and grade bands (lower bounds).
+    INDICATOR_WEIGHTS = {"decision": 20, "implementation": 20, "output": 40, "effect": 20}
+    GRADE_BANDS = [("excellent", 90), ("good", 80), ("fair", 60), ("poor", 0)]
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "procure-demo-2026")
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}

@@ -1,0 +1,85 @@
+"""procure: government purchase of community micro-project services."""
+import os
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from procure.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    from config import CONFIGS, secret_key
+
+    app = Flask(__name__, template_folder="../templates", static_folder="static")
+    app.config.from_object(CONFIGS[config_name or os.environ.get("PROCURE_ENV", "development")])
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key()
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from procure.database import configure_engine
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        from pathlib import Path
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
+    import procure.models  # noqa: F401  (every model registered with the metadata)
+
+
+def select_locale():
+    wanted = request.args.get("lang") or session.get("lang")
+    if wanted in ("zh_Hans_CN", "en"):
+        return wanted
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(["zh_Hans_CN", "zh", "en"]) or "zh_Hans_CN"
+    return "zh_Hans_CN"
+
+
+def register_blueprints(app):
+    from procure.accounts.views import bp as accounts_bp
+    from procure.api import bp as api_bp
+    from procure.projects.views import bp as projects_bp
+    from procure.workdays.views import bp as workdays_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(workdays_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+
+
+def register_errorhandlers(app):
+    from procure.web import register as register_web_errors
+
+    register_web_errors(app)
+
+
+def register_template_helpers(app):
+    from procure.web import template_helpers
+
+    app.context_processor(lambda: {"current_user": current_user, **template_helpers()})
+    from procure.web import FILTERS
+
+    app.jinja_env.filters.update(FILTERS)
+
+
+def register_commands(app):
+    from procure.cli import register
+
+    register(app)

@@ -1,0 +1,138 @@
+"""Organisations, users and API tokens."""
+import enum
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from procure import clock
+from procure.codes import covers
+from procure.extensions import db
+from procure.types import UTCDateTime
+
+
+class OrgKind(str, enum.Enum):
+    community = "community"
+    government = "government"
+    provider = "provider"
+    evaluator = "evaluator"
+
+
+class Role(str, enum.Enum):
+    community = "community"
+    reviewer = "reviewer"
+    bureau = "bureau"
+    provider = "provider"
+    evaluator = "evaluator"
+    admin = "admin"
+
+
+# Which roles an organisation of each kind can hold (admins sit in a government organisation).
+ROLES_BY_KIND = {
+    OrgKind.community: {Role.community},
+    OrgKind.government: {Role.reviewer, Role.bureau, Role.admin},
+    OrgKind.provider: {Role.provider},
+    OrgKind.evaluator: {Role.evaluator},
+}
+
+COMMUNITY_CLASSES = ("mature", "urban_village", "village_converted", "work_unit", "no_property")
+
+
+def _values(enum_cls):
+    return ", ".join(f"'{m.value}'" for m in enum_cls)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(OrgKind)})", name="kind"),
+        CheckConstraint(
+            "kind <> 'community' OR community_class IS NOT NULL", name="community_has_class"
+        ),
+        CheckConstraint(
+            "kind NOT IN ('provider', 'evaluator') OR credit_code IS NOT NULL",
+            name="firm_has_credit_code",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    division_code: Mapped[str] = mapped_column(String(12), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    credit_code_override: Mapped[bool] = mapped_column(default=False)
+    community_class: Mapped[str | None] = mapped_column(String(32))
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    members_total: Mapped[int | None] = mapped_column()
+    contact: Mapped[str | None] = mapped_column(Text)
+
+    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+    def covers(self, other: "Organisation") -> bool:
+        """A government organisation covers the communities inside its division."""
+        return self.kind == OrgKind.government and covers(self.division_code, other.division_code)
+
+    def __repr__(self):
+        return f"<Organisation {self.id} {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN ({_values(Role)})", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def __repr__(self):
+        return f"<User {self.username} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, hours: int) -> str:
+        token = secrets.token_urlsafe(32)
+        moment = clock.now()
+        db.session.add(
+            cls(user=user, token_hash=cls.digest(token), created_at=moment,
+                expires_at=moment + timedelta(hours=hours))
+        )
+        return token
+
+    @classmethod
+    def find_user(cls, token: str) -> User | None:
+        row = db.session.scalar(db.select(cls).filter_by(token_hash=cls.digest(token)))
+        if row is None or row.expires_at <= clock.now() or not row.user.active:
+            return None
+        return row.user
+

@@ -1,0 +1,50 @@
+"""Login, logout and the language switch."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from urllib.parse import urlsplit
+
+from procure.accounts.forms import LoginForm
+from procure.accounts.models import User
+from procure.accounts.passwords import authenticate
+from procure.extensions import db, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+
+
+def _safe_next(target):
+    parts = urlsplit(target or "")
+    return target if target and not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("用户名或密码错误"))
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("projects.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("您已退出登录"), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code):
+    if code in ("zh_Hans_CN", "en"):
+        session["lang"] = code
+    return redirect(_safe_next(request.referrer and urlsplit(request.referrer).path) or url_for("projects.home"))

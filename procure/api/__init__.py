@@ -1,0 +1,42 @@
+"""The JSON API under /api/v1: bearer tokens, JSON bodies, errors as JSON."""
+from flask import Blueprint, g, request
+
+from procure.errors import InvalidInput, Refusal
+from procure.formfields import json_to_formdata
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.create_token", "api.categories", "api.openapi"}
+
+
+class Unauthorized(Refusal):
+    status, code, message = 401, "unauthorized", "missing or invalid bearer token / 缺少或无效的访问令牌"
+
+
+@bp.before_request
+def authenticate():
+    from procure.accounts.models import ApiToken
+
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = ApiToken.find_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        raise Unauthorized()
+    g.api_user = user
+
+
+def json_body() -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise InvalidInput({"_body": ["a JSON object is required / 请求体须为 JSON 对象"]})
+    return payload
+
+
+def formdata():
+    """The JSON body flattened for the WTForms input forms."""
+    return json_to_formdata(json_body())
+
+
+from procure.api import categories, parts, projects, spec, tokens  # noqa: E402,F401

@@ -1,0 +1,179 @@
+"""Sub-resources that drive the lifecycle: objections, bids, challenges, milestone reports,
+conflict declarations and payments."""
+from flask import g, jsonify
+
+from procure.api import bp, formdata
+from procure.api.jsonutil import plain
+from procure.evaluation import operations as evaluation
+from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.extensions import db
+from procure.procurement import operations as procurement
+from procure.procurement.models import Challenge, Contract
+from procure.projects import operations
+from procure.projects.permissions import get_visible, relations
+
+
+def _created(payload):
+    db.session.commit()
+    return jsonify(payload), 201
+
+
+def _done(payload):
+    db.session.commit()
+    return jsonify(payload)
+
+
+# ---- objections ------------------------------------------------------------------------------
+
+def objection_json(o, private: bool) -> dict:
+    data = {"id": o.id, "raised_at": plain(o.raised_at), "content": o.content, "answer": o.answer,
+            "answered_at": plain(o.answered_at)}
+    if private:
+        data.update(resident_name=o.resident_name, resident_contact=o.resident_contact)
+    return data
+
+
+@bp.get("/projects/<int:project_id>/objections")
+def list_objections(project_id):
+    project = get_visible(g.api_user, project_id)
+    private = bool({"community", "reviewer"} & relations(g.api_user, project))
+    return jsonify([objection_json(o, private) for o in project.objections])
+
+
+@bp.post("/projects/<int:project_id>/objections")
+def add_objection(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _created(objection_json(operations.add_objection(project, g.api_user, formdata()), True))
+
+
+@bp.post("/projects/<int:project_id>/objections/<int:objection_id>/answer")
+def answer_objection(project_id, objection_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _done(objection_json(operations.answer_objection(project, g.api_user, objection_id, formdata()), True))
+
+
+# ---- bids (sealed until the deadline) ----------------------------------------------------------
+
+def bid_json(b) -> dict:
+    return {"id": b.id, "provider": {"id": b.provider_id, "name": b.provider.name}, "price": plain(b.price),
+            "plan": b.plan, "status": b.status, "submitted_at": plain(b.submitted_at)}
+
+
+@bp.get("/projects/<int:project_id>/bids")
+def list_bids(project_id):
+    project = get_visible(g.api_user, project_id)
+    return jsonify([bid_json(b) for b in procurement.bids_visible_to(g.api_user, project)])
+
+
+@bp.post("/projects/<int:project_id>/bids")
+def submit_bid(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _created(bid_json(procurement.submit_bid(project, g.api_user, formdata())))
+
+
+@bp.post("/projects/<int:project_id>/bids/withdraw")
+def withdraw_bid(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _done(bid_json(procurement.withdraw_bid(project, g.api_user)))
+
+
+# ---- challenges -------------------------------------------------------------------------------
+
+def challenge_json(c) -> dict:
+    return {"id": c.id, "provider": {"id": c.provider_id, "name": c.provider.name}, "content": c.content,
+            "filed_at": plain(c.filed_at), "answer": c.answer, "answered_at": plain(c.answered_at)}
+
+
+@bp.get("/projects/<int:project_id>/challenges")
+def list_challenges(project_id):
+    project = get_visible(g.api_user, project_id)
+    rows = db.session.scalars(db.select(Challenge).filter_by(project_id=project.id).order_by(Challenge.id))
+    return jsonify([challenge_json(c) for c in rows])
+
+
+@bp.post("/projects/<int:project_id>/challenges")
+def file_challenge(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _created(challenge_json(procurement.file_challenge(project, g.api_user, formdata())))
+
+
+@bp.post("/projects/<int:project_id>/challenges/<int:challenge_id>/answer")
+def answer_challenge(project_id, challenge_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _done(challenge_json(procurement.answer_challenge(project, g.api_user, challenge_id, formdata())))
+
+
+# ---- contract, milestones and their reports -------------------------------------------------------
+
+@bp.get("/projects/<int:project_id>/contract")
+def get_contract(project_id):
+    project = get_visible(g.api_user, project_id)
+    contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+    if contract is None:
+        return jsonify(None)
+    return jsonify({
+        "id": contract.id, "kind": contract.kind, "amount": plain(contract.amount),
+        "implementer": {"id": contract.implementer_id, "name": contract.implementer.name},
+        "start": plain(contract.start_date), "end": plain(contract.end_date), "multi_year": contract.multi_year,
+        "signed_at": plain(contract.signed_at),
+        "milestones": [{"id": m.id, "name": m.name, "percent": m.percent, "due": plain(m.due),
+                        "reports": [{"id": r.id, "content": r.content, "submitted_at": plain(r.submitted_at)}
+                                    for r in m.reports]} for m in contract.milestones],
+    })
+
+
+@bp.post("/projects/<int:project_id>/milestone-reports")
+def report_milestone(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    report = procurement.report_milestone(project, g.api_user, formdata())
+    return _created({"id": report.id, "milestone_id": report.milestone_id, "content": report.content,
+                     "submitted_at": plain(report.submitted_at)})
+
+
+# ---- conflict-of-interest declarations --------------------------------------------------------------
+
+def declaration_json(d) -> dict:
+    return {"id": d.id, "evaluator_org": {"id": d.evaluator_org_id, "name": d.evaluator_org.name},
+            "requested_at": plain(d.requested_at), "declared_at": plain(d.declared_at),
+            "has_conflict": d.has_conflict, "statement": d.statement}
+
+
+@bp.get("/projects/<int:project_id>/conflict-declarations")
+def list_declarations(project_id):
+    project = get_visible(g.api_user, project_id)
+    query = db.select(ConflictDeclaration).filter_by(project_id=project.id)
+    if g.api_user.role == "evaluator":
+        query = query.filter_by(evaluator_org_id=g.api_user.organisation_id)
+    return jsonify([declaration_json(d) for d in db.session.scalars(query.order_by(ConflictDeclaration.id))])
+
+
+@bp.post("/projects/<int:project_id>/conflict-declarations")
+def request_declaration(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _created(declaration_json(evaluation.request_declaration(project, g.api_user, formdata())))
+
+
+@bp.post("/projects/<int:project_id>/conflict-declarations/mine")
+def declare(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _done(declaration_json(evaluation.declare(project, g.api_user, formdata())))
+
+
+# ---- payments ---------------------------------------------------------------------------------------
+
+def payment_json(p) -> dict:
+    return {"id": p.id, "kind": p.kind, "amount": plain(p.amount), "paid_on": plain(p.paid_on),
+            "milestone_id": p.milestone_id, "note": p.note}
+
+
+@bp.get("/projects/<int:project_id>/payments")
+def list_payments(project_id):
+    project = get_visible(g.api_user, project_id)
+    rows = db.session.scalars(db.select(Payment).filter_by(project_id=project.id).order_by(Payment.id))
+    return jsonify([payment_json(p) for p in rows])
+
+
+@bp.post("/projects/<int:project_id>/payments")
+def record_payment(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _created(payment_json(evaluation.record_payment(project, g.api_user, formdata())))

@@ -1,0 +1,40 @@
+"""JSON representations of projects and their parts."""
+from procure.api.jsonutil import plain
+from procure.projects.availability import available_triggers
+
+
+def project_json(project, user, detail=True) -> dict:
+    data = {
+        "id": project.id, "code": project.code, "title": project.title, "state": project.state,
+        "version": project.version, "funding_form": project.funding_form, "category": project.category_code,
+        "community": {"id": project.community.id, "name": project.community.name},
+        "requested_amount": plain(project.requested_amount), "approved_amount": plain(project.approved_amount),
+        "catalogue_year": project.catalogue_year, "created_at": plain(project.created_at),
+        "updated_at": plain(project.updated_at),
+    }
+    if not detail:
+        return data
+    meeting = project.deliberation
+    data.update({
+        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries, "goals": project.goals,
+        "location": project.location, "start_date": plain(project.start_date), "end_date": plain(project.end_date),
+        "budget_lines": [{"item": b.item, "amount": plain(b.amount)} for b in project.budget_lines],
+        "deliberation": None if meeting is None else {
+            "held_on": plain(meeting.held_on), "members_total": meeting.members_total,
+            "members_present": meeting.members_present, "votes_for": meeting.votes_for,
+            "votes_against": meeting.votes_against, "minutes": meeting.minutes},
+        "notice_published_on": plain(project.notice_published_on),
+        "procurement_method": project.procurement_method, "bid_deadline": plain(project.bid_deadline),
+        "awarded_at": plain(project.awarded_at), "implementer_id": project.implementer_id,
+        "evaluator_org_id": project.evaluator_org_id, "completion_summary": project.completion_summary,
+        "score": plain(project.score), "grade": project.grade,
+        "available_transitions": available_triggers(user, project),
+    })
+    return data
+
+
+def audit_json(entry) -> dict:
+    return {"id": entry.id, "at": plain(entry.at), "action": entry.action, "from_state": entry.from_state,
+            "to_state": entry.to_state, "comment": entry.comment, "data": entry.data,
+            "user": entry.user.display_name if entry.user else None,
+            "organisation": entry.organisation.name if entry.organisation else None}

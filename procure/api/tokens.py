@@ -1,0 +1,21 @@
+"""POST /tokens: exchange a username and password for a bearer token."""
+from flask import current_app, jsonify
+
+from procure.accounts.passwords import authenticate
+from procure.accounts.models import ApiToken
+from procure.api import Unauthorized, bp, json_body
+from procure.extensions import db
+
+
+@bp.post("/tokens")
+def create_token():
+    payload = json_body()
+    username, password = payload.get("username"), payload.get("password")
+    user = authenticate(username, password) if isinstance(username, str) and isinstance(password, str) else None
+    if user is None:
+        error = Unauthorized()
+        error.message = "invalid username or password / 用户名或密码错误"
+        raise error
+    token = ApiToken.issue(user, current_app.config["API_TOKEN_HOURS"])
+    db.session.commit()
+    return jsonify({"token": token, "expires_in": current_app.config["API_TOKEN_HOURS"] * 3600}), 201

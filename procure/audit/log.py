@@ -1,0 +1,27 @@
+"""Writing audit entries (always inside the transaction of the change they record)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from procure import clock
+from procure.audit.models import AuditEntry
+from procure.extensions import db
+
+
+def jsonable(value):
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items() if k != "csrf_token"}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def record(project, user, action, *, from_state=None, to_state=None, comment="", data=None):
+    entry = AuditEntry(project_id=project.id if project else None, at=clock.now(), user_id=user.id,
+                       organisation_id=user.organisation_id, action=action, from_state=from_state,
+                       to_state=to_state, comment=comment or "", data=jsonable(data or {}))
+    db.session.add(entry)
+    return entry

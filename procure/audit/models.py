@@ -1,0 +1,31 @@
+"""The audit trail: one row for every change to a project, written in the change's transaction."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from procure.accounts.models import Organisation, User
+from procure.extensions import db
+from procure.types import UTCDateTime
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    action: Mapped[str] = mapped_column(String(48))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def is_transition(self) -> bool:
+        return self.to_state is not None

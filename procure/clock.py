@@ -1,0 +1,24 @@
+"""The application's clock: all periods and deadlines read time here, so tests can move it."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> datetime:
+    """Current time, timezone-aware UTC. `app.config["CLOCK"]` (a callable) overrides it."""
+    override = current_app.config.get("CLOCK") if has_app_context() else None
+    return override() if override else datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's date in Asia/Shanghai, the date periods are counted in."""
+    return local(now()).date()
+
+
+def local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(SHANGHAI)

@@ -1,0 +1,1 @@
+"""Conflict declarations, scores and payments."""

@@ -1,0 +1,9 @@
+"""Imports every model so that the metadata (and Alembic) sees the whole schema."""
+from procure.accounts.models import ApiToken, Organisation, User  # noqa: F401
+from procure.audit.models import AuditEntry  # noqa: F401
+from procure.catalogue.models import Category  # noqa: F401
+from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment  # noqa: F401
+from procure.procurement.models import (Bid, Challenge, Contract, Debarment, Milestone,  # noqa: F401
+                                        MilestoneReport)
+from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
+from procure.workdays.models import CalendarDay, CalendarYear  # noqa: F401

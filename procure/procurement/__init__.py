@@ -1,0 +1,1 @@
+"""Bids, challenges, contracts and delivery."""

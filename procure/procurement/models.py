@@ -1,0 +1,126 @@
+"""Bids, challenges, contracts (or subsidy agreements), milestones and their reports."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from procure import clock
+from procure.accounts.models import Organisation
+from procure.extensions import db
+from procure.types import Money, UTCDateTime
+
+
+class Bid(db.Model):
+    __tablename__ = "bids"
+    __table_args__ = (
+        UniqueConstraint("project_id", "provider_id", name="uq_bids_project_provider"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("status IN ('submitted', 'withdrawn', 'awarded')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    price: Mapped[Decimal] = mapped_column(Money)
+    plan: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+    provider: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status in ("submitted", "awarded")
+
+
+class Challenge(db.Model):
+    """A bidder's challenge (质疑) to the award, and the bureau's answer."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    content: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    provider: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Contract(db.Model):
+    """A purchase contract or, for the subsidy form, a subsidy agreement."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('contract', 'agreement')", name="kind"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("start_date <= end_date", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    implementer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    start_date: Mapped[date] = mapped_column()
+    end_date: Mapped[date] = mapped_column()
+    multi_year: Mapped[bool] = mapped_column(default=False)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    implementer: Mapped[Organisation] = relationship(lazy="joined")
+    milestones: Mapped[list["Milestone"]] = relationship(
+        order_by="Milestone.position", cascade="all, delete-orphan", back_populates="contract")
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestones"
+    __table_args__ = (CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    percent: Mapped[int] = mapped_column()
+    due: Mapped[date] = mapped_column()
+
+    contract: Mapped[Contract] = relationship(back_populates="milestones")
+    reports: Mapped[list["MilestoneReport"]] = relationship(
+        order_by="MilestoneReport.id", cascade="all, delete-orphan", back_populates="milestone")
+
+
+class MilestoneReport(db.Model):
+    __tablename__ = "milestone_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    milestone: Mapped[Milestone] = relationship(back_populates="reports")
+
+
+class Debarment(db.Model):
+    """An organisation barred from bidding and awards for a period (set and lifted by the bureau)."""
+
+    __tablename__ = "debarments"
+    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="dates_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="other")
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @staticmethod
+    def active_for(organisation_id: int, on: date) -> "Debarment | None":
+        return db.session.scalar(db.select(Debarment).where(
+            Debarment.organisation_id == organisation_id, Debarment.lifted_at.is_(None),
+            Debarment.starts_on <= on, Debarment.ends_on >= on))

@@ -1,0 +1,114 @@
+"""Bids, challenges and milestone reports: checked, changed and audited like every project change."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from procure import clock
+from procure.audit.log import record
+from procure.errors import GuardFailed, NotFound, Reason
+from procure.extensions import db
+from procure.procurement.models import Bid, Challenge, Contract, Debarment, Milestone, MilestoneReport
+from procure.projects.inputs import AnswerForm, BidForm, ChallengeForm, MilestoneReportForm
+from procure.projects.operations import flush, validated
+from procure.projects.permissions import authorize_action
+from procure.workdays.service import Calendar
+
+
+def _refuse_if(reasons):
+    if reasons:
+        raise GuardFailed(reasons)
+
+
+def submit_bid(project, user, formdata) -> Bid:
+    """A provider's bid, or its revision, before the deadline."""
+    authorize_action(user, project, "submit_bid")
+    data = validated(BidForm, formdata)
+    reasons = []
+    if clock.now() >= project.bid_deadline:
+        reasons.append(Reason("bid_deadline_passed", _l("投标截止时间已过")))
+    if Debarment.active_for(user.organisation_id, clock.today()):
+        reasons.append(Reason("bidder_debarred", _l("贵机构处于禁止参与政府购买服务期间")))
+    _refuse_if(reasons)
+    bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, provider_id=user.organisation_id))
+    action = "revise_bid" if bid else "submit_bid"
+    bid = bid or Bid(project_id=project.id, provider_id=user.organisation_id, submitted_at=clock.now())
+    bid.price, bid.plan, bid.status = data["price"], data["plan"], "submitted"
+    db.session.add(bid)
+    flush()
+    # The price stays out of the audit data: bids are sealed until the deadline.
+    record(project, user, action, data={"bid_id": bid.id})
+    flush()
+    return bid
+
+
+def withdraw_bid(project, user) -> Bid:
+    authorize_action(user, project, "submit_bid")
+    bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, provider_id=user.organisation_id))
+    if bid is None or bid.status != "submitted":
+        raise NotFound()
+    _refuse_if([Reason("bid_deadline_passed", _l("投标截止时间已过"))] if clock.now() >= project.bid_deadline else [])
+    bid.status = "withdrawn"
+    record(project, user, "withdraw_bid", data={"bid_id": bid.id})
+    flush()
+    return bid
+
+
+def challenge_window_open(project) -> bool:
+    awarded_on = clock.local(project.awarded_at).date()
+    return not Calendar().period_over(awarded_on, current_app.config["CHALLENGE_WORKING_DAYS"])
+
+
+def file_challenge(project, user, formdata) -> Challenge:
+    authorize_action(user, project, "file_challenge")
+    data = validated(ChallengeForm, formdata)
+    _refuse_if([] if challenge_window_open(project) else
+               [Reason("challenge_period_over", _l("质疑期已过"))])
+    challenge = Challenge(project_id=project.id, provider_id=user.organisation_id, filed_at=clock.now(),
+                          content=data["content"])
+    db.session.add(challenge)
+    flush()
+    record(project, user, "file_challenge", comment=data["content"], data={"challenge_id": challenge.id})
+    flush()
+    return challenge
+
+
+def answer_challenge(project, user, challenge_id, formdata) -> Challenge:
+    authorize_action(user, project, "answer_challenge")
+    challenge = db.session.get(Challenge, challenge_id)
+    if challenge is None or challenge.project_id != project.id:
+        raise NotFound()
+    data = validated(AnswerForm, formdata)
+    _refuse_if([Reason("already_answered", _l("该质疑已答复"))] if challenge.answer is not None else [])
+    challenge.answer, challenge.answered_at, challenge.answered_by_id = data["answer"], clock.now(), user.id
+    record(project, user, "answer_challenge", comment=data["answer"], data={"challenge_id": challenge.id})
+    flush()
+    return challenge
+
+
+def report_milestone(project, user, formdata) -> MilestoneReport:
+    authorize_action(user, project, "report_milestone")
+    data = validated(MilestoneReportForm, formdata)
+    milestone = db.session.get(Milestone, data["milestone_id"])
+    contract = milestone and db.session.get(Contract, milestone.contract_id)
+    if contract is None or contract.project_id != project.id:
+        raise NotFound()
+    report = MilestoneReport(milestone_id=milestone.id, content=data["content"], submitted_at=clock.now(),
+                             submitted_by_id=user.id)
+    db.session.add(report)
+    flush()
+    record(project, user, "report_milestone", comment=data["content"],
+           data={"milestone_id": milestone.id, "report_id": report.id})
+    flush()
+    return report
+
+
+def bids_visible_to(user, project) -> list[Bid]:
+    """Sealed bids: a provider sees its own; the bureau sees all once the deadline has passed."""
+    from procure.projects.permissions import relations
+
+    bids = db.session.scalars(db.select(Bid).filter_by(project_id=project.id).order_by(Bid.id)).all()
+    parts = relations(user, project)
+    if "bureau" in parts and project.bid_deadline and clock.now() > project.bid_deadline:
+        return bids
+    if user.role == "admin" and project.bid_deadline and clock.now() > project.bid_deadline:
+        return bids
+    return [b for b in bids if b.provider_id == user.organisation_id and user.role == "provider"]

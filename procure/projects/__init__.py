@@ -1,0 +1,1 @@
+"""Micro-projects and their lifecycle."""

@@ -1,0 +1,219 @@
+"""Guards: the conditions each trigger needs, each refusal with its reason.
+
+A guard gets the project and the validated input, or `data=None` when the page only asks
+whether an action is possible now; checks on the input are then skipped.
+"""
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from procure import clock
+from procure.errors import Reason
+from procure.extensions import db
+from procure.workdays.service import Calendar
+
+REQUIRED_FIELDS = {
+    "title": _l("项目名称"), "funding_form": _l("资金支持形式"), "category_code": _l("服务类别"),
+    "requested_amount": _l("申请金额"), "needs_analysis": _l("需求分析"), "beneficiaries": _l("受益对象"),
+    "start_date": _l("开始日期"), "end_date": _l("结束日期"),
+}
+
+
+def content_reasons(project, data=None) -> list[Reason]:
+    """A proposal ready for the public notice: complete, budget adds up, within cap, agreed by residents."""
+    reasons = []
+    missing = [str(label) for name, label in REQUIRED_FIELDS.items() if getattr(project, name) in (None, "")]
+    if not project.budget_lines:
+        missing.append(str(_l("预算明细")))
+    if missing:
+        reasons.append(Reason("missing_fields", _l("以下内容尚未填写：%(fields)s"), fields="、".join(missing)))
+    if project.budget_lines and project.requested_amount is not None:
+        total = sum(line.amount for line in project.budget_lines)
+        if total != project.requested_amount:
+            reasons.append(Reason("budget_mismatch", _l("预算明细合计 %(total)s 元，与申请金额 %(asked)s 元不一致"),
+                                  total=total, asked=project.requested_amount))
+    cap = current_app.config["CLASS_CAPS"].get(project.community.community_class)
+    if cap is not None and project.requested_amount is not None and project.requested_amount > cap:
+        reasons.append(Reason("over_cap", _l("申请金额超过本类社区单个项目上限 %(cap)s 元"), cap=cap))
+    meeting = project.deliberation
+    if meeting is None:
+        reasons.append(Reason("no_deliberation", _l("尚未录入居民议事会记录")))
+    else:
+        if meeting.members_present * 3 <= meeting.members_total * 2:
+            reasons.append(Reason("no_quorum", _l("议事会实到 %(present)s 人，未超过应到 %(total)s 人的三分之二"),
+                                  present=meeting.members_present, total=meeting.members_total))
+        if meeting.votes_for * 2 <= meeting.members_present:
+            reasons.append(Reason("no_majority", _l("赞成 %(votes)s 票，未过实到人数半数"), votes=meeting.votes_for))
+    return reasons
+
+
+def notice_over(project, data=None):
+    reasons = []
+    days = current_app.config["NOTICE_WORKING_DAYS"]
+    published = project.notice_published_on
+    if published is None or not Calendar().period_over(published, days):
+        ends = Calendar().add(published or clock.today(), days)
+        reasons.append(Reason("notice_period_running", _l("公示期（%(days)s 个工作日）至 %(ends)s 结束，之后方可提交"),
+                              days=days, ends=ends.isoformat()))
+    if any(o.answer is None for o in project.objections):
+        reasons.append(Reason("objections_unanswered", _l("公示期间收到的异议尚未全部答复")))
+    return reasons
+
+
+def approve_checks(project, data):
+    if data is None:
+        return []
+    reasons = []
+    if data["approved_amount"] is not None and project.requested_amount is not None \
+            and data["approved_amount"] > project.requested_amount:
+        reasons.append(Reason("approved_exceeds_requested", _l("批准金额不能超过申请金额 %(asked)s 元"),
+                              asked=project.requested_amount))
+    if not data["negative_list_checked"]:
+        reasons.append(Reason("negative_list_unchecked", _l("请确认已核对负面清单")))
+    return reasons
+
+
+def _funding_form_is(form, code, message):
+    def guard(project, data=None):
+        return [] if project.funding_form == form else [Reason(code, message)]
+    return guard
+
+
+def award_checks(project, data):
+    from procure.procurement.models import Bid, Debarment
+
+    reasons = []
+    if project.bid_deadline and clock.now() <= project.bid_deadline:
+        reasons.append(Reason("bid_deadline_not_passed", _l("投标截止时间未到")))
+    valid = db.session.scalars(db.select(Bid).filter_by(project_id=project.id, status="submitted")).all()
+    needed = current_app.config["MIN_BIDS"][project.procurement_method]
+    if len(valid) < needed:
+        reasons.append(Reason("too_few_bids", _l("有效响应 %(count)s 家，少于该采购方式要求的 %(needed)s 家"),
+                              count=len(valid), needed=needed))
+    if project.procurement_method == "single_source" and not project.single_source_justification:
+        reasons.append(Reason("no_justification", _l("单一来源采购未公示理由")))
+    if data is None:
+        return reasons
+    bid = next((b for b in valid if b.id == data["bid_id"]), None)
+    if bid is None:
+        reasons.append(Reason("bid_not_found", _l("所选响应不存在或已撤回")))
+    elif Debarment.active_for(bid.provider_id, clock.today()):
+        reasons.append(Reason("bidder_debarred", _l("%(name)s 处于禁止参与政府购买服务期间"), name=bid.provider.name))
+    return reasons
+
+
+def add_years(start: date, years: int) -> date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def term_reasons(data, multi_year) -> list[Reason]:
+    cfg = current_app.config
+    years = cfg["CONTRACT_MAX_YEARS_MULTI"] if multi_year else cfg["CONTRACT_MAX_YEARS"]
+    if data["end"] > add_years(data["start"], years) - timedelta(days=1):
+        return [Reason("term_too_long", _l("服务期限超过 %(years)s 年"), years=years)]
+    return []
+
+
+def contract_checks(project, data):
+    from procure.procurement.models import Bid, Challenge
+
+    reasons = []
+    days = current_app.config["CHALLENGE_WORKING_DAYS"]
+    awarded_on = clock.local(project.awarded_at).date() if project.awarded_at else clock.today()
+    if not Calendar().period_over(awarded_on, days):
+        reasons.append(Reason("challenge_period_running", _l("质疑期（%(days)s 个工作日）尚未结束"), days=days))
+    if db.session.scalar(db.select(Challenge.id).filter_by(project_id=project.id, answer=None)):
+        reasons.append(Reason("open_challenges", _l("尚有质疑未答复")))
+    if data is None:
+        return reasons
+    bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
+    if bid and data["amount"] > bid.price:
+        reasons.append(Reason("amount_exceeds_bid", _l("合同金额不能超过成交报价 %(price)s 元"), price=bid.price))
+    reasons += term_reasons(data, data["multi_year"])
+    percent = sum(m["percent"] or 0 for m in data["milestones"])
+    if percent != 100:
+        reasons.append(Reason("milestones_not_100", _l("付款节点比例合计 %(sum)s%%，应为 100%%"), sum=percent))
+    return reasons
+
+
+def agreement_checks(project, data):
+    from procure.accounts.models import Organisation
+
+    reasons = _funding_form_is("subsidy", "not_subsidy", _l("只有项目补贴方式才签订补贴协议"))(project)
+    if data is None:
+        return reasons
+    org = db.session.get(Organisation, data["implementer_org_id"])
+    if org is None or org.kind != "provider":
+        reasons.append(Reason("implementer_invalid", _l("实施机构须是已登记的社会组织")))
+    reasons += term_reasons(data, False)
+    return reasons
+
+
+def milestones_reported(project, data=None):
+    from procure.procurement.models import Contract
+
+    contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+    missing = [m.name for m in (contract.milestones if contract else []) if not m.reports]
+    if missing:
+        return [Reason("milestones_unreported", _l("以下节点尚未报告：%(names)s"), names="、".join(missing))]
+    return []
+
+
+def acceptance_checks(project, data):
+    from procure.accounts.models import Organisation
+    from procure.evaluation.models import ConflictDeclaration
+
+    cleared = [d for d in db.session.scalars(db.select(ConflictDeclaration).filter_by(project_id=project.id))
+               if d.cleared]
+    if data is None:
+        return [] if cleared else [Reason("conflict_not_cleared", _l("尚无评估机构声明与本项目无利益冲突"))]
+    org = db.session.get(Organisation, data["evaluator_org_id"])
+    if org is None or org.kind != "evaluator":
+        return [Reason("evaluator_invalid", _l("所选机构不是第三方评估机构"))]
+    if not any(d.evaluator_org_id == org.id for d in cleared):
+        return [Reason("conflict_not_cleared", _l("%(name)s 尚未声明与承接方及社区无利益冲突"), name=org.name)]
+    return []
+
+
+def scores_complete(project, data):
+    if data is None:
+        return []
+    from procure.projects.inputs import INDICATORS
+
+    missing = [str(label) for key, label in INDICATORS.items() if data["scores"].get(key) is None]
+    if missing:
+        return [Reason("indicators_unscored", _l("以下指标尚未评分：%(names)s"), names="、".join(missing))]
+    return []
+
+
+def final_payment(project, data=None):
+    from procure.evaluation.models import Payment
+
+    if db.session.scalar(db.select(Payment.id).filter_by(project_id=project.id, kind="final")):
+        return []
+    return [Reason("final_payment_missing", _l("尾款尚未支付登记"))]
+
+
+GUARDS = {
+    "publish_notice": [content_reasons],
+    "submit": [notice_over],
+    "resubmit": [content_reasons],
+    "approve": [approve_checks],
+    "open_tender": [_funding_form_is("purchase", "not_purchase", _l("只有项目购买方式才进行采购"))],
+    "award": [award_checks],
+    "sign_contract": [contract_checks],
+    "sign_agreement": [agreement_checks],
+    "report_completion": [milestones_reported],
+    "claim_completion": [_funding_form_is("reward", "not_reward", _l("只有项目奖励方式才能申报完成"))],
+    "start_acceptance": [acceptance_checks],
+    "evaluate": [scores_complete],
+    "close": [final_payment],
+}
+
+
+def reasons_against(trigger, project, data=None) -> list[Reason]:
+    return [reason for guard in GUARDS.get(trigger, []) for reason in guard(project, data)]

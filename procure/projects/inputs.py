@@ -1,0 +1,239 @@
+"""The data each action takes, as WTForms forms: pages render them, the API validates with them."""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form
+from wtforms.fields import (BooleanField, DateField, FieldList, FormField, IntegerField, SelectField,
+                            StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from procure.formfields import LocalDateTimeField, MoneyField
+
+FUNDING_FORM_LABELS = {"purchase": _l("项目购买"), "subsidy": _l("项目补贴"), "reward": _l("项目奖励")}
+METHOD_LABELS = {
+    "open_tender": _l("公开招标"), "invited_tender": _l("邀请招标"), "competitive_negotiation": _l("竞争性谈判"),
+    "competitive_consultation": _l("竞争性磋商"), "single_source": _l("单一来源"), "inquiry": _l("询价"),
+}
+INDICATORS = {"decision": _l("决策"), "implementation": _l("过程"), "output": _l("产出"), "effect": _l("效益")}
+
+required = DataRequired(message=_l("此项必填"))
+text_required = InputRequired(message=_l("此项必填"))
+
+
+class InputForm(Form):
+    """Base: no CSRF here (pages add Flask-WTF's token around it; the API uses bearer tokens)."""
+
+
+class BudgetLineForm(InputForm):
+    item = StringField(_l("支出项目"), [required, Length(max=200)])
+    amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填"))])
+
+
+class DeliberationForm(InputForm):
+    """Optional as a whole while drafting; once any field is given, all counts are required."""
+
+    held_on = DateField(_l("议事会日期"), [Optional()])
+    members_total = IntegerField(_l("应到成员数"), [Optional(), NumberRange(1, 100000)])
+    members_present = IntegerField(_l("实到成员数"), [Optional(), NumberRange(0, 100000)])
+    votes_for = IntegerField(_l("赞成票"), [Optional(), NumberRange(0, 100000)])
+    votes_against = IntegerField(_l("反对票"), [Optional(), NumberRange(0, 100000)])
+    minutes = TextAreaField(_l("会议纪要"), [Optional(), Length(max=20000)])
+
+    def is_given(self) -> bool:
+        return any(f.raw_data and str(f.raw_data[0]).strip() for f in self)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.is_given():
+            for field in (self.held_on, self.members_total, self.members_present, self.votes_for,
+                          self.votes_against):
+                if field.data is None and not field.errors:
+                    field.errors = [*field.errors, _l("此项必填")]
+                    ok = False
+        return ok
+
+    def validate_members_present(self, field):
+        if field.data is not None and self.members_total.data is not None and field.data > self.members_total.data:
+            raise ValidationError(_l("实到人数不能多于应到人数"))
+
+    def validate_votes_for(self, field):
+        total = (field.data or 0) + (self.votes_against.data or 0)
+        if self.members_present.data is not None and total > self.members_present.data:
+            raise ValidationError(_l("赞成与反对票数之和不能多于实到人数"))
+
+
+class ProjectForm(InputForm):
+    """A proposal. Only the title and funding form are needed to save a draft; publish_notice
+    requires the rest (see guards.content_reasons)."""
+
+    title = StringField(_l("项目名称"), [required, Length(max=200)])
+    funding_form = SelectField(_l("资金支持形式"), choices=list(FUNDING_FORM_LABELS.items()),
+                               validators=[required])
+    category = StringField(_l("服务类别"), [Optional(), Length(max=16)])
+    requested_amount = MoneyField(_l("申请金额（元）"), [Optional()])
+    needs_analysis = TextAreaField(_l("需求分析"), [Optional(), Length(max=20000)])
+    beneficiaries = TextAreaField(_l("受益对象"), [Optional(), Length(max=5000)])
+    goals = TextAreaField(_l("项目目标"), [Optional(), Length(max=5000)])
+    location = StringField(_l("实施地点"), [Optional(), Length(max=200)])
+    start_date = DateField(_l("开始日期"), [Optional()])
+    end_date = DateField(_l("结束日期"), [Optional()])
+    budget_lines = FieldList(FormField(BudgetLineForm), label=_l("预算明细"), max_entries=100)
+    deliberation = FormField(DeliberationForm, label=_l("居民议事会"))
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("结束日期不能早于开始日期"))
+
+    def validate_category(self, field):
+        from procure.catalogue.models import leaf_codes
+        if field.data and field.data not in leaf_codes():
+            raise ValidationError(_l("请选择服务类别目录中的末级类别"))
+
+
+class CommentForm(InputForm):
+    comment = TextAreaField(_l("说明"), [Optional(), Length(max=5000)])
+
+
+class RequiredCommentForm(InputForm):
+    comment = TextAreaField(_l("修改意见"), [required, Length(max=5000)])
+
+
+class ReasonForm(InputForm):
+    reason = TextAreaField(_l("理由"), [required, Length(max=5000)])
+
+
+class ApproveForm(InputForm):
+    approved_amount = MoneyField(_l("批准金额（元）"), [InputRequired(message=_l("此项必填"))])
+    negative_list_checked = BooleanField(_l("已核对负面清单，本项目不属于负面清单所列情形"))
+    comment = TextAreaField(_l("审核意见"), [Optional(), Length(max=5000)])
+
+
+class CatalogueForm(InputForm):
+    catalogue_year = IntegerField(_l("目录年度"), [InputRequired(message=_l("此项必填")), NumberRange(2000, 2100)])
+
+
+class TenderForm(InputForm):
+    method = SelectField(_l("采购方式"), choices=list(METHOD_LABELS.items()), validators=[required])
+    bid_deadline = LocalDateTimeField(_l("投标截止时间"), [required])
+    justification = TextAreaField(_l("单一来源理由"), [Optional(), Length(max=5000)])
+
+    def validate_justification(self, field):
+        if self.method.data == "single_source" and not (field.data or "").strip():
+            raise ValidationError(_l("单一来源采购须说明理由"))
+
+
+class AwardForm(InputForm):
+    bid_id = IntegerField(_l("中标（成交）响应"), [InputRequired(message=_l("此项必填"))])
+    comment = TextAreaField(_l("说明"), [Optional(), Length(max=5000)])
+
+
+class MilestoneForm(InputForm):
+    name = StringField(_l("节点名称"), [required, Length(max=200)])
+    percent = IntegerField(_l("付款比例（%）"), [InputRequired(message=_l("此项必填")), NumberRange(1, 100)])
+    due = DateField(_l("完成期限"), [required])
+
+
+class TermForm(InputForm):
+    amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填"))])
+    start = DateField(_l("开始日期"), [required])
+    end = DateField(_l("结束日期"), [required])
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("结束日期不能早于开始日期"))
+
+
+class ContractForm(TermForm):
+    multi_year = BooleanField(_l("跨年度（服务稳定，期限最长三年）"))
+    milestones = FieldList(FormField(MilestoneForm), label=_l("付款节点"), min_entries=1, max_entries=24)
+
+
+class AgreementForm(TermForm):
+    implementer_org_id = IntegerField(_l("实施机构"), [InputRequired(message=_l("此项必填"))])
+
+
+class SummaryForm(InputForm):
+    summary = TextAreaField(_l("完成情况总结"), [required, Length(max=20000)])
+
+
+class AssignEvaluatorForm(InputForm):
+    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填"))])
+
+
+class FindingsForm(InputForm):
+    findings = TextAreaField(_l("验收发现的问题"), [required, Length(max=20000)])
+
+
+class ResponseForm(InputForm):
+    response = TextAreaField(_l("整改情况说明"), [required, Length(max=20000)])
+
+
+class ReportForm(InputForm):
+    report = TextAreaField(_l("验收报告"), [required, Length(max=20000)])
+
+
+class ScoresForm(InputForm):
+    decision = MoneyField(INDICATORS["decision"], [Optional(), NumberRange(0, 100)])
+    implementation = MoneyField(INDICATORS["implementation"], [Optional(), NumberRange(0, 100)])
+    output = MoneyField(INDICATORS["output"], [Optional(), NumberRange(0, 100)])
+    effect = MoneyField(INDICATORS["effect"], [Optional(), NumberRange(0, 100)])
+
+
+class EvaluateForm(InputForm):
+    scores = FormField(ScoresForm, label=_l("各项指标得分（0–100）"))
+    comment = TextAreaField(_l("评价意见"), [Optional(), Length(max=20000)])
+
+
+TRIGGER_FORMS = {
+    "publish_notice": CommentForm, "submit": CommentForm, "start_review": CommentForm,
+    "return_for_revision": RequiredCommentForm, "resubmit": CommentForm, "approve": ApproveForm,
+    "reject": ReasonForm, "list_in_catalogue": CatalogueForm, "open_tender": TenderForm,
+    "award": AwardForm, "sign_contract": ContractForm, "sign_agreement": AgreementForm,
+    "start_delivery": CommentForm, "report_completion": SummaryForm, "claim_completion": SummaryForm,
+    "start_acceptance": AssignEvaluatorForm, "request_rectification": FindingsForm,
+    "resubmit_for_acceptance": ResponseForm, "accept": ReportForm, "evaluate": EvaluateForm,
+    "close": CommentForm, "withdraw": ReasonForm, "cancel": ReasonForm,
+}
+
+
+# Sub-resources.
+class ObjectionForm(InputForm):
+    content = TextAreaField(_l("异议内容"), [required, Length(max=5000)])
+    resident_name = StringField(_l("居民姓名（不公开）"), [Optional(), Length(max=100)])
+    resident_contact = StringField(_l("联系方式（不公开）"), [Optional(), Length(max=100)])
+
+
+class AnswerForm(InputForm):
+    answer = TextAreaField(_l("答复"), [required, Length(max=5000)])
+
+
+class BidForm(InputForm):
+    price = MoneyField(_l("报价（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
+    plan = TextAreaField(_l("服务方案"), [required, Length(max=20000)])
+
+
+class ChallengeForm(InputForm):
+    content = TextAreaField(_l("质疑事项"), [required, Length(max=5000)])
+
+
+class MilestoneReportForm(InputForm):
+    milestone_id = IntegerField(_l("节点"), [InputRequired(message=_l("此项必填"))])
+    content = TextAreaField(_l("节点完成情况"), [required, Length(max=20000)])
+
+
+class DeclarationRequestForm(InputForm):
+    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填"))])
+
+
+class DeclarationForm(InputForm):
+    has_conflict = BooleanField(_l("存在利益冲突"))
+    statement = TextAreaField(_l("声明内容"), [required, Length(max=5000)])
+
+
+class PaymentForm(InputForm):
+    kind = SelectField(_l("付款类型"), choices=[("instalment", _l("进度款")), ("final", _l("尾款"))],
+                       validators=[required])
+    amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
+    paid_on = DateField(_l("付款日期"), [required])
+    milestone_id = IntegerField(_l("对应节点"), [Optional()])
+    note = TextAreaField(_l("备注"), [Optional(), Length(max=2000)])

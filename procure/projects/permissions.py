@@ -1,0 +1,108 @@
+"""Who may see a project and who may act on it: denied unless a rule below allows it."""
+from sqlalchemy import exists, or_, select
+
+from procure.accounts.models import Organisation, Role
+from procure.codes import area_prefix
+from procure.errors import Forbidden, InvalidTransition, NotFound
+from procure.extensions import db
+from procure.projects.models import Project
+from procure.projects.states import TRANSITIONS
+
+# Actions on a project's parts besides state changes: action → (states, relations).
+ACTIONS = {
+    "edit": ({"draft", "returned"}, {"community"}),
+    "add_objection": ({"notice"}, {"community"}),
+    "answer_objection": ({"notice"}, {"community"}),
+    "submit_bid": ({"tendering"}, {"any_provider"}),
+    "file_challenge": ({"awarded"}, {"bidder"}),
+    "answer_challenge": ({"awarded"}, {"bureau"}),
+    "report_milestone": ({"in_delivery"}, {"implementer"}),
+    "request_declaration": ({"delivered"}, {"bureau"}),
+    "declare_conflict": ({"delivered"}, {"invited_evaluator"}),
+    "record_payment": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification",
+                        "accepted", "evaluated"}, {"bureau"}),
+}
+
+
+def visible_projects(user):
+    """A SELECT of the projects `user` may see."""
+    from procure.evaluation.models import ConflictDeclaration
+    from procure.procurement.models import Bid
+
+    query = select(Project)
+    org = user.organisation
+    if user.role == Role.admin:
+        return query
+    if user.role == Role.community:
+        return query.where(Project.community_id == org.id)
+    if user.role in (Role.reviewer, Role.bureau):
+        inside = select(Organisation.id).where(
+            Organisation.division_code.startswith(area_prefix(org.division_code)))
+        return query.where(Project.community_id.in_(inside))
+    if user.role == Role.provider:
+        own_bid = exists().where(Bid.project_id == Project.id, Bid.provider_id == org.id)
+        return query.where(or_(Project.state == "tendering", own_bid, Project.implementer_id == org.id))
+    if user.role == Role.evaluator:
+        invited = exists().where(ConflictDeclaration.project_id == Project.id,
+                                 ConflictDeclaration.evaluator_org_id == org.id)
+        return query.where(or_(Project.evaluator_org_id == org.id, invited))
+    return query.where(False)
+
+
+def get_visible(user, project_id, *, for_update=False) -> Project:
+    """The project if `user` may see it; NotFound otherwise (never a hint that it exists)."""
+    query = visible_projects(user).where(Project.id == project_id)
+    if for_update:
+        query = query.with_for_update()
+    project = db.session.scalar(query) if isinstance(project_id, int) else None
+    if project is None:
+        raise NotFound()
+    return project
+
+
+def relations(user, project) -> set[str]:
+    """The parts `user` plays in `project`: the names the permission tables grant actions to."""
+    from procure.evaluation.models import ConflictDeclaration
+    from procure.procurement.models import Bid
+
+    org, role, found = user.organisation, user.role, set()
+    if role == Role.community and project.community_id == org.id:
+        found.add("community")
+    if role in (Role.reviewer, Role.bureau) and org.covers(project.community):
+        found.add(role)
+    if role in (Role.provider, Role.community) and project.implementer_id == org.id:
+        found.add("implementer")
+    if role == Role.provider:
+        found.add("any_provider")
+        if db.session.scalar(select(Bid.id).filter_by(project_id=project.id, provider_id=org.id)):
+            found.add("bidder")
+    if role == Role.evaluator:
+        if project.evaluator_org_id == org.id:
+            found.add("assigned_evaluator")
+        if db.session.scalar(select(ConflictDeclaration.id).filter_by(
+                project_id=project.id, evaluator_org_id=org.id)):
+            found.add("invited_evaluator")
+    return found
+
+
+def may_fire(user, project, trigger, parts=None) -> bool:
+    _, _, roles = TRANSITIONS[trigger]
+    return bool(roles & (relations(user, project) if parts is None else parts))
+
+
+def authorize_trigger(user, project, trigger):
+    """Role and record first (403), then whether the state allows the trigger (409)."""
+    sources, _, _ = TRANSITIONS[trigger]
+    if not may_fire(user, project, trigger):
+        raise Forbidden()
+    if project.state not in sources:
+        raise InvalidTransition()
+
+
+def authorize_action(user, project, action, wrong_state=InvalidTransition):
+    """Role and record first (403), then whether the project's state allows the action (409)."""
+    states, allowed = ACTIONS[action]
+    if not allowed & relations(user, project):
+        raise Forbidden()
+    if project.state not in states:
+        raise wrong_state()

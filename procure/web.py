@@ -1,0 +1,65 @@
+"""What pages and the API share: error responses, template filters and helpers."""
+from decimal import Decimal
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_datetime, gettext as _
+from werkzeug.exceptions import HTTPException
+
+from procure.errors import Refusal
+from procure.extensions import db
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app):
+    @app.errorhandler(Refusal)
+    def refusal(error):
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error.body()), error.status
+        return render_template("errors/error.html", status=error.status, message=str(error.message)), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        db.session.rollback()
+        if wants_json():
+            code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
+            return jsonify({"error": code.get(error.code, "http_error"), "message": error.description}), error.code
+        if error.code == 400 and "CSRF" in (error.description or ""):
+            flash(_("页面已过期，请重新提交"), "warning")
+            return redirect(request.referrer or url_for("projects.home"))
+        return render_template("errors/error.html", status=error.code, message=None), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        if wants_json():
+            return jsonify({"error": "internal_error", "message": "internal error / 系统内部错误"}), 500
+        return render_template("errors/error.html", status=500, message=None), 500
+
+
+def money(value) -> str:
+    """12345.6 → 12,345.60 (yuan); empty for None."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+def local_time(moment, fmt="yyyy-MM-dd HH:mm") -> str:
+    return format_datetime(moment, fmt) if moment else ""
+
+
+FILTERS = {"money": money, "local_time": local_time}
+
+
+def template_helpers() -> dict:
+    from procure.evaluation.scoring import GRADE_LABELS
+    from procure.projects.inputs import FUNDING_FORM_LABELS, INDICATORS, METHOD_LABELS
+    from procure.projects.states import STATE_LABELS, TRIGGER_LABELS
+
+    return {"STATE_LABELS": STATE_LABELS, "TRIGGER_LABELS": TRIGGER_LABELS, "METHOD_LABELS": METHOD_LABELS,
+            "FUNDING_FORM_LABELS": FUNDING_FORM_LABELS, "GRADE_LABELS": GRADE_LABELS, "INDICATORS": INDICATORS}

@@ -1,0 +1,1 @@
+"""Working days and the holiday calendar."""
