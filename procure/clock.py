@@ -22,3 +22,18 @@ def local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(SHANGHAI)
+
+
+class ManualClock:
+    """A clock that moves only when told: install with `app.config["CLOCK"] = ManualClock(start)`."""
+
+    def __init__(self, start: datetime):
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, days: float = 0, hours: float = 0):
+        from datetime import timedelta
+
+        self.moment += timedelta(days=days, hours=hours)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
-from wtforms.fields import (BooleanField, DateField, FieldList, FormField, IntegerField, SelectField,
+from wtforms.fields import (BooleanField, SelectChoice, DateField, FieldList, FormField, IntegerField, SelectField,
                             StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -17,6 +17,10 @@ METHOD_LABELS = {
 INDICATORS = {"decision": _l("决策"), "implementation": _l("过程"), "output": _l("产出"), "effect": _l("效益")}
 
 required = DataRequired(message=_l("此项必填"))
+
+
+def choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
 text_required = InputRequired(message=_l("此项必填"))
 
 
@@ -67,7 +71,7 @@ class ProjectForm(InputForm):
     requires the rest (see guards.content_reasons)."""
 
     title = StringField(_l("项目名称"), [required, Length(max=200)])
-    funding_form = SelectField(_l("资金支持形式"), choices=list(FUNDING_FORM_LABELS.items()),
+    funding_form = SelectField(_l("资金支持形式"), choices=choices(FUNDING_FORM_LABELS),
                                validators=[required])
     category = StringField(_l("服务类别"), [Optional(), Length(max=16)])
     requested_amount = MoneyField(_l("申请金额（元）"), [Optional()])
@@ -113,7 +117,7 @@ class CatalogueForm(InputForm):
 
 
 class TenderForm(InputForm):
-    method = SelectField(_l("采购方式"), choices=list(METHOD_LABELS.items()), validators=[required])
+    method = SelectField(_l("采购方式"), choices=choices(METHOD_LABELS), validators=[required])
     bid_deadline = LocalDateTimeField(_l("投标截止时间"), [required])
     justification = TextAreaField(_l("单一来源理由"), [Optional(), Length(max=5000)])
 
@@ -231,7 +235,7 @@ class DeclarationForm(InputForm):
 
 
 class PaymentForm(InputForm):
-    kind = SelectField(_l("付款类型"), choices=[("instalment", _l("进度款")), ("final", _l("尾款"))],
+    kind = SelectField(_l("付款类型"), choices=choices({"instalment": _l("进度款"), "final": _l("尾款")}),
                        validators=[required])
     amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     paid_on = DateField(_l("付款日期"), [required])

@@ -1,0 +1,182 @@
+"""Fixtures: an app on a migrated database (SQLite file, or TEST_DATABASE_URL for PostgreSQL),
+a manual clock, a small world of organisations and users, an API client and a database snapshot."""
+import os
+from datetime import datetime, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from procure import create_app
+from procure.accounts.models import ApiToken, Organisation, User
+from procure.accounts.passwords import hash_password
+from procure.clock import ManualClock
+from procure.codes import make_uscc
+from procure.extensions import db
+from procure.projects.journey import Cast, Journey
+from procure.workdays.service import sync_from_library
+
+PASSWORD = "pw-for-tests"
+# Reference data that migrations and the calendar sync put in; kept between tests.
+KEEP = {"categories", "calendar_days", "calendar_years", "alembic_version"}
+# Monday 2 March 2026, 10:00 in Shanghai: a plain working week.
+START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        sync_from_library()
+        db.session.commit()
+    return app
+
+
+def _truncate():
+    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def ctx(app):
+    """Each test runs in an app context with the clock at START and empty data tables."""
+    clock = ManualClock(START)
+    app.config["CLOCK"] = clock
+    with app.app_context():
+        yield clock
+        db.session.rollback()
+        _truncate()
+    app.config.pop("CLOCK", None)
+
+
+@pytest.fixture
+def clock(ctx):
+    return ctx
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _org(kind, name, division, **extra):
+    org = Organisation(kind=kind, name=name, division_code=division, **extra)
+    db.session.add(org)
+    return org
+
+
+class World:
+    """Organisations and one user per part a test needs, by username."""
+
+    def __init__(self):
+        city = _org("government", "××市民政局", "330100")
+        far = _org("government", "□□市民政局", "330200")
+        self.community = _org("community", "幸福社区", "330102001001", community_class="mature", members_total=15)
+        self.community_b = _org("community", "和平社区", "330102001002", community_class="urban_village")
+        self.community_far = _org("community", "远山社区", "330201001001", community_class="mature")
+        self.providers = [_org("provider", name, "330102", credit_code=make_uscc(f"5233010{i}MJ000000{i}"),
+                               legal_representative=f"法人{i}")
+                          for i, name in enumerate(["阳光社会工作服务中心", "同心社工事务所", "乐龄养老服务中心"], 1)]
+        self.evaluators = [_org("evaluator", name, "330100", credit_code=make_uscc(f"9133010{i}MA000000{i}"))
+                           for i, name in enumerate(["明镜评估事务所", "公信第三方评估中心"], 1)]
+        db.session.flush()
+        self.orgs = {"city": city, "far": far}
+        password = hash_password(PASSWORD)
+        spec = [("community", "community", self.community), ("community_b", "community", self.community_b),
+                ("community_far", "community", self.community_far), ("reviewer", "reviewer", city),
+                ("bureau", "bureau", city), ("admin", "admin", city), ("reviewer_far", "reviewer", far),
+                ("bureau_far", "bureau", far), ("provider", "provider", self.providers[0]),
+                ("provider2", "provider", self.providers[1]), ("provider3", "provider", self.providers[2]),
+                ("evaluator", "evaluator", self.evaluators[0]), ("evaluator2", "evaluator", self.evaluators[1])]
+        self.users = {}
+        for username, role, org in spec:
+            user = User(username=username, role=role, organisation_id=org.id, display_name=username,
+                        password_hash=password)
+            db.session.add(user)
+            self.users[username] = user
+        db.session.commit()
+
+    def __getitem__(self, username) -> User:
+        return self.users[username]
+
+    def cast(self) -> Cast:
+        return Cast(community=self["community"], reviewer=self["reviewer"], bureau=self["bureau"],
+                    evaluator=self["evaluator"], providers=[self["provider"], self["provider2"], self["provider3"]])
+
+
+@pytest.fixture
+def world(ctx):
+    return World()
+
+
+@pytest.fixture
+def journey(world, clock):
+    return Journey(world.cast(), clock)
+
+
+class Api:
+    """Calls the JSON API as a user: `api.as_("bureau").post(path, json=…)`."""
+
+    def __init__(self, client, world):
+        self.client, self.world = client, world
+
+    def token(self, username):
+        token = ApiToken.issue(self.world[username], 12)
+        db.session.commit()
+        return token
+
+    def as_(self, username):
+        return _UserApi(self, username)
+
+
+class _UserApi:
+    def __init__(self, api, username):
+        self.api, self.username = api, username
+
+    def _call(self, method, path, **kwargs):
+        headers = {"Authorization": f"Bearer {self.api.token(self.username)}", **kwargs.pop("headers", {})}
+        return self.api.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self._call("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self._call("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self._call("PATCH", path, **kw)
+
+    def fire(self, project, trigger, **data):
+        db.session.refresh(project)
+        return self.post(f"/projects/{project.id}/transitions/{trigger}", json={"version": project.version, **data})
+
+
+@pytest.fixture
+def api(client, world):
+    return Api(client, world)
+
+
+def snapshot() -> dict:
+    """Every row of every table (tokens aside), to prove a refused action changed nothing."""
+    db.session.expire_all()
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in KEEP or table.name == "api_tokens":
+            continue
+        rows[table.name] = sorted(map(tuple, db.session.execute(table.select()).all()), key=repr)
+    return rows
+
+
+@pytest.fixture
+def db_snapshot():
+    return snapshot
