@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Run the whole test suite twice: on SQLite, then on a throwaway PostgreSQL.
+#
+#   bash scripts/test.sh                 # everything
+#   bash scripts/test.sh -k workdays -x  # extra arguments go to pytest
+#
+# The PostgreSQL cluster lives in a fresh temporary directory, listens on
+# 127.0.0.1 on a free port only, and is stopped and deleted on exit.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PG_DB=procure_test
+PG_USER=postgres
+pg_tmp=""
+pg_port=""
+pg_bindir=""
+pg_started=0
+
+log() { printf '[test] %s\n' "$*"; }
+
+# Directory holding initdb/pg_ctl/postgres: pg_config's bindir if the server
+# is there, otherwise the highest /usr/lib/postgresql/<version>/bin.
+find_pg_bindir() {
+  local d
+  if command -v pg_config >/dev/null 2>&1; then
+    d="$(pg_config --bindir 2>/dev/null || true)"
+    if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
+      printf '%s\n' "$d"
+      return 0
+    fi
+  fi
+  d="$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' \
+    2>/dev/null | sort -V | tail -n 1)"
+  if [[ -n "$d" ]]; then
+    printf '%s\n' "${d%/initdb}"
+    return 0
+  fi
+  return 1
+}
+
+# initdb refuses to run as root: as root, run the server as "postgres".
+as_pg() {
+  if [[ "$(id -u)" == 0 ]]; then
+    (cd "$pg_tmp" && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  .venv/bin/python -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+pg_stop() {
+  if ((pg_started)); then
+    as_pg "$pg_bindir/pg_ctl" -D "$pg_tmp/data" -m fast -w -t 30 stop \
+      >/dev/null 2>&1 || true
+    pg_started=0
+  fi
+  if [[ -n "$pg_tmp" && -d "$pg_tmp" ]]; then
+    rm -rf -- "$pg_tmp"
+  fi
+  pg_tmp=""
+}
+
+pg_start() {
+  if ! pg_bindir="$(find_pg_bindir)"; then
+    echo "[test] PostgreSQL server binaries not found (install 'postgresql')" >&2
+    return 1
+  fi
+
+  local base="${TMPDIR:-/tmp}"
+  if [[ "$(id -u)" == 0 ]]; then
+    # The postgres user must be able to reach the directory.
+    base=/tmp
+    if ! id postgres >/dev/null 2>&1; then
+      echo "[test] running as root but there is no 'postgres' user" >&2
+      return 1
+    fi
+  fi
+  pg_tmp="$(mktemp -d "$base/procure-pg.XXXXXX")"
+  mkdir "$pg_tmp/data" "$pg_tmp/sock"
+  if [[ "$(id -u)" == 0 ]]; then
+    chown -R postgres: "$pg_tmp"
+  fi
+
+  log "initialising PostgreSQL ($("$pg_bindir/postgres" --version)) in $pg_tmp"
+  if ! as_pg "$pg_bindir/initdb" -D "$pg_tmp/data" -U "$PG_USER" \
+    --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync \
+    >"$pg_tmp/initdb.log" 2>&1; then
+    cat "$pg_tmp/initdb.log" >&2
+    return 1
+  fi
+
+  pg_port="$(free_port)"
+  # Throwaway cluster: durability off, TCP on loopback only.
+  cat >>"$pg_tmp/data/postgresql.conf" <<EOF
+
+# --- procure test cluster ---
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$pg_tmp/sock'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+
+  if ! as_pg "$pg_bindir/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" \
+    -w -t 60 start >/dev/null; then
+    echo "[test] PostgreSQL failed to start; server log:" >&2
+    cat "$pg_tmp/server.log" >&2 || true
+    return 1
+  fi
+  pg_started=1
+
+  "$pg_bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U "$PG_USER" "$PG_DB"
+  log "PostgreSQL listening on 127.0.0.1:$pg_port (database $PG_DB)"
+}
+
+describe_rc() {
+  case "$1" in
+    0) echo "passed" ;;
+    5) echo "FAILED (no tests collected)" ;;
+    *) echo "FAILED (pytest exit code $1)" ;;
+  esac
+}
+
+main() {
+  bash scripts/setup.sh test
+
+  trap pg_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  pg_start
+
+  export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  local pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
+  local sqlite_rc=0 pg_rc=0
+
+  echo
+  echo "== SQLite =="
+  env -u TEST_DATABASE_URL "${pytest[@]}" "$@" || sqlite_rc=$?
+
+  echo
+  echo "== PostgreSQL =="
+  TEST_DATABASE_URL="postgresql+psycopg://$PG_USER@127.0.0.1:$pg_port/$PG_DB" \
+    "${pytest[@]}" "$@" || pg_rc=$?
+
+  echo
+  echo "== Summary =="
+  echo "SQLite:     $(describe_rc "$sqlite_rc")"
+  echo "PostgreSQL: $(describe_rc "$pg_rc")"
+
+  if ((sqlite_rc != 0 || pg_rc != 0)); then
+    return 1
+  fi
+}
+
+# Allow `source scripts/test.sh` (e.g. to reuse pg_start/pg_stop) without running.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
