@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from procure.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts / 用户管理")
+orgs_cli = AppGroup("orgs", help="Manage organisations / 机构管理")
 calendar_cli = AppGroup("calendar", help="Holiday calendar / 节假日日历")
 demo_cli = AppGroup("demo", help="Demo data / 演示数据")
 
@@ -35,6 +36,40 @@ def create_user(username, role, org_id, display_name, password):
     click.echo(f"created {username} ({role}) in {org.name}")
 
 
+@orgs_cli.command("create")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(["community", "government", "provider", "evaluator"]))
+@click.option("--division", "division_code", required=True, help="GB/T 2260 code, 6 or 12 digits")
+@click.option("--credit-code", default=None, help="unified social credit code (providers, evaluators)")
+@click.option("--class", "community_class", default=None, help="community class (communities)")
+@click.option("--override-credit-check", "override_by", default=None, metavar="ADMIN",
+              help="accept a credit code that fails its check character; ADMIN is the admin's username")
+def create_org(name, kind, division_code, credit_code, community_class, override_by):
+    """Create an organisation; a failing credit code needs an admin's audited override."""
+    from procure import clock
+    from procure.accounts.models import Organisation, User
+    from procure.audit.models import AuditEntry
+
+    admin = None
+    if override_by:
+        admin = db.session.scalar(db.select(User).filter_by(username=override_by, role="admin"))
+        if admin is None:
+            raise click.BadParameter(f"{override_by} is not an admin", param_hint="--override-credit-check")
+    org = Organisation(name=name, kind=kind, division_code=division_code, credit_code=credit_code,
+                       community_class=community_class, credit_code_override=admin is not None)
+    problems = org.problems()
+    if problems:
+        raise click.ClickException("; ".join(problems))
+    db.session.add(org)
+    db.session.flush()
+    if admin is not None:
+        db.session.add(AuditEntry(at=clock.now(), user_id=admin.id, organisation_id=admin.organisation_id,
+                                  action="credit_code_override", comment=name,
+                                  data={"organisation_id": org.id, "credit_code": credit_code}))
+    db.session.commit()
+    click.echo(f"created organisation {org.id}: {name}")
+
+
 @calendar_cli.command("sync")
 def sync_calendar():
     """Load statutory holidays and make-up working days from the chinesecalendar library."""
@@ -57,5 +92,6 @@ def load_demo():
 
 def register(app):
     app.cli.add_command(users_cli)
+    app.cli.add_command(orgs_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(demo_cli)

@@ -5,11 +5,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
-from procure.codes import covers
+from procure.codes import covers, is_valid_division, is_valid_uscc
 from procure.extensions import db
 from procure.types import UTCDateTime
 
@@ -71,12 +71,31 @@ class Organisation(db.Model):
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")
 
+    def problems(self) -> list[str]:
+        """What is wrong with this organisation's codes and class (empty when it may be saved)."""
+        found = []
+        if not is_valid_division(self.division_code):
+            found.append("division_code must be 6 or 12 digits (GB/T 2260) / 行政区划代码须为6位或12位数字")
+        if self.kind == OrgKind.community and self.community_class not in COMMUNITY_CLASSES:
+            found.append(f"community_class must be one of {', '.join(COMMUNITY_CLASSES)} / 社区类别无效")
+        if self.credit_code and not self.credit_code_override and not is_valid_uscc(self.credit_code):
+            found.append("credit_code fails its check character (GB 32100) / 统一社会信用代码校验位错误")
+        return found
+
     def covers(self, other: "Organisation") -> bool:
         """A government organisation covers the communities inside its division."""
         return self.kind == OrgKind.government and covers(self.division_code, other.division_code)
 
     def __repr__(self):
         return f"<Organisation {self.id} {self.name}>"
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _check_organisation(_mapper, _connection, org):
+    problems = org.problems()
+    if problems:
+        raise ValueError("; ".join(problems))
 
 
 class User(UserMixin, db.Model):
