@@ -56,3 +56,8 @@ class UTCDateTime(TypeDecorator):
 
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
+
+
+def sql_in(values) -> str:
+    """A literal SQL list for CHECK constraints: ('a', 'b') → 'a', 'b'. Enum members give their value."""
+    return ", ".join(f"'{getattr(v, 'value', v)}'" for v in values)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure import clock
 from procure.codes import covers, is_valid_division, is_valid_uscc
 from procure.extensions import db
-from procure.types import UTCDateTime
+from procure.types import UTCDateTime, sql_in
 
 
 class OrgKind(str, enum.Enum):
@@ -41,14 +41,10 @@ ROLES_BY_KIND = {
 COMMUNITY_CLASSES = ("mature", "urban_village", "village_converted", "work_unit", "no_property")
 
 
-def _values(enum_cls):
-    return ", ".join(f"'{m.value}'" for m in enum_cls)
-
-
 class Organisation(db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(OrgKind)})", name="kind"),
+        CheckConstraint(f"kind IN ({sql_in(OrgKind)})", name="kind"),
         CheckConstraint(
             "kind <> 'community' OR community_class IS NOT NULL", name="community_has_class"
         ),
@@ -100,7 +96,7 @@ def _check_organisation(_mapper, _connection, org):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN ({_values(Role)})", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

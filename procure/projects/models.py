@@ -9,7 +9,7 @@ from procure import clock
 from procure.accounts.models import Organisation
 from procure.extensions import db
 from procure.projects.states import State
-from procure.types import Fixed2, Money, UTCDateTime
+from procure.types import Fixed2, Money, UTCDateTime, sql_in
 
 FUNDING_FORMS = ("purchase", "subsidy", "reward")
 PROCUREMENT_METHODS = ("open_tender", "invited_tender", "competitive_negotiation",
@@ -18,19 +18,15 @@ APPROVED_STATES = ("approved", "cataloged", "tendering", "awarded", "contracted"
                    "delivered", "under_acceptance", "rectification", "accepted", "evaluated", "closed")
 
 
-def _in(values):
-    return ", ".join(f"'{v}'" for v in values)
-
-
 class Project(db.Model):
     __tablename__ = "projects"
     __table_args__ = (
-        CheckConstraint(f"state IN ({_in(s.value for s in State)})", name="state"),
-        CheckConstraint(f"funding_form IN ({_in(FUNDING_FORMS)})", name="funding_form"),
+        CheckConstraint(f"state IN ({sql_in(State)})", name="state"),
+        CheckConstraint(f"funding_form IN ({sql_in(FUNDING_FORMS)})", name="funding_form"),
         CheckConstraint("requested_amount IS NULL OR requested_amount >= 0", name="requested_nonnegative"),
         CheckConstraint("approved_amount IS NULL OR approved_amount <= requested_amount",
                         name="approved_within_requested"),
-        CheckConstraint(f"state NOT IN ({_in(APPROVED_STATES)}) OR approved_amount IS NOT NULL",
+        CheckConstraint(f"state NOT IN ({sql_in(APPROVED_STATES)}) OR approved_amount IS NOT NULL",
                         name="approved_has_amount"),
         CheckConstraint("state NOT IN ('tendering', 'awarded') OR procurement_method IS NOT NULL",
                         name="tender_has_method"),
