@@ -13,6 +13,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="static")
     app.config.from_object(CONFIGS[config_name or os.environ.get("PROCURE_ENV", "development")])
     app.config.update(overrides)
+    app.json.sort_keys = False  # keep documents in the order they are written
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
     register_extensions(app)

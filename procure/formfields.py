@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, ValidationError
-from wtforms.fields import DecimalField
+from wtforms.fields import DecimalField, FieldList
 from wtforms.widgets import DateTimeLocalInput
 
 from procure.clock import SHANGHAI
@@ -36,6 +36,24 @@ class MoneyField(DecimalField):
             self.data = None
             raise ValueError(_l("金额最多保留两位小数"))
         self.data = value.quantize(Decimal("0.01"))
+
+
+class BoundedFieldList(FieldList):
+    """A FieldList that refuses more than max_entries rows instead of silently dropping the rest."""
+
+    def process(self, formdata, data=None, extra_filters=None):
+        from wtforms.utils import unset_value
+
+        given = set(self._extract_indices(self.name, formdata)) if formdata else set()
+        self.too_many = self.max_entries is not None and len(given) > self.max_entries
+        super().process(formdata, unset_value if data is None else data, extra_filters)
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if self.too_many:
+            self.errors.append(_l("最多 %(count)s 行", count=self.max_entries))
+            return False
+        return valid
 
 
 class LocalDateTimeField(Field):

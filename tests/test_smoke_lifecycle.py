@@ -21,3 +21,13 @@ def test_side_roads(journey, state):
     project = journey.create()
     journey.drive(project, state)
     assert project.state == state
+
+
+def test_journey_waits_out_a_holiday_notice_period(journey, clock):
+    """Published on 30 September 2026 the notice runs past the National Day week."""
+    from datetime import datetime, timezone
+
+    clock.moment = datetime(2026, 9, 30, 2, 0, tzinfo=timezone.utc)
+    project = journey.create()
+    journey.drive(project, "submitted")
+    assert clock.moment.date() > datetime(2026, 10, 12).date()

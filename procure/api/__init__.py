@@ -39,4 +39,4 @@ def formdata():
     return json_to_formdata(json_body())
 
 
-from procure.api import categories, parts, projects, spec, tokens  # noqa: E402,F401
+from procure.api import categories, organisations, parts, projects, spec, tokens  # noqa: E402,F401

@@ -1,5 +1,613 @@
-"""The OpenAPI 3.1 document (filled in below)."""
+"""The OpenAPI 3.1 document for /api/v1, built from the input forms, the lifecycle table and the JSON shapes."""
+import ast
+import inspect
+import textwrap
+from decimal import Decimal
+
+from flask_babel import force_locale
+from wtforms.fields import (BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField,
+                            TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from procure.errors import Reason
+from procure.evaluation import operations as evaluation
+from procure.evaluation.scoring import GRADE_LABELS
+from procure.formfields import MAX_AMOUNT, LocalDateTimeField, MoneyField
+from procure.procurement import operations as procurement
+from procure.projects import inputs
+from procure.projects.guards import GUARDS
+from procure.projects.models import FUNDING_FORMS, PROCUREMENT_METHODS
+from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS, State
+
+JSON = "application/json"
+PROJECT = "/projects/{project_id}"
+
+DESCRIPTION = """\
+政府购买社区微项目服务平台的 JSON 接口。先用 `POST /tokens` 以用户名和密码换取访问令牌，之后每个请求带上
+`Authorization: Bearer <token>`。金额以“元”为单位、保留两位小数的字符串表示（如 `"40000.00"`）；日期为
+`YYYY-MM-DD`，时间为带时区的 ISO 8601（UTC）。修改项目的请求须带上读到的 `version`，版本不符时返回
+`409 stale_version`，请重新读取后再试。被拒绝的请求不改变任何数据；错误消息随 `Accept-Language`（或 `?lang=en`）
+使用中文或英文，`error` 与 `reasons[].code` 是稳定的机器代码。
+
+The JSON API of procure, a platform for governments buying community micro-project services. Exchange a
+username and password for a bearer token with `POST /tokens`, then send `Authorization: Bearer <token>`.
+Money is a string of yuan with two decimals (`"40000.00"`); dates are `YYYY-MM-DD`, moments ISO 8601 with
+an offset (UTC). Requests that change a project carry the `version` you read: a mismatch is
+`409 stale_version` (re-read and retry). A refused request changes nothing. Messages follow
+`Accept-Language` (or `?lang=en`); `error` and `reasons[].code` are stable codes for programs."""
+
+TAGS = [
+    ("tokens", "访问令牌 / Bearer tokens"),
+    ("catalogue", "服务类别目录 / Service categories"),
+    ("organisations", "机构 / Organisations"),
+    ("projects", "项目 / Projects"),
+    ("transitions", "状态流转：每个触发动作一个路径 / Lifecycle transitions, one path per trigger"),
+    ("objections", "社区公示期间的居民异议 / Residents' objections during the community notice"),
+    ("bids", "响应（投标），截止前密封 / Bids, sealed until the deadline"),
+    ("challenges", "供应商质疑 / Bidders' challenges to the award"),
+    ("contracts", "合同或补贴协议、付款节点 / Contract or subsidy agreement, milestones"),
+    ("declarations", "第三方评估机构利益冲突声明 / Evaluation firms' conflict-of-interest declarations"),
+    ("payments", "付款登记 / Payments"),
+    ("meta", "接口说明 / This document"),
+]
+
+ROLE_NOTES = {
+    "community": "本项目的申报社区 / the proposing community",
+    "reviewer": "辖区审核人员 / a reviewer whose area covers the community",
+    "bureau": "辖区采购管理人员 / a bureau officer whose area covers the community",
+    "implementer": "承接方：中标机构、补贴协议的实施机构，或项目奖励方式下的社区 / the implementer: the contracted "
+                   "provider, the agreement's organisation, or the community itself for a reward",
+    "assigned_evaluator": "被指派验收的第三方评估机构 / a user of the evaluation firm assigned to the acceptance",
+}
+
+# Rules the forms check across fields or that guards check later (422); keyed by (form, field) or form.
+NOTES = {
+    inputs.ProjectForm: "保存草稿只需 title 与 funding_form；发布公示（publish_notice）时须填齐其余内容、预算明细合计等于申请金额，"
+                        "并有达到法定人数且过半数赞成的议事会记录 / A draft needs only title and funding_form; "
+                        "publish_notice needs the rest, budget lines adding up to the requested amount and a "
+                        "quorate, majority deliberation.",
+    inputs.DeliberationForm: "整体可选；一旦填写任一项，held_on 与四项人数均为必填；members_present ≤ members_total，"
+                             "votes_for + votes_against ≤ members_present / Optional as a whole; once any field "
+                             "is given, held_on and the four counts are required.",
+    (inputs.ProjectForm, "category"): "服务类别目录中的末级类别代码（见 GET /categories）/ a leaf code of the "
+                                      "category tree (GET /categories)",
+    (inputs.ProjectForm, "end_date"): "不早于 start_date / not before start_date",
+    (inputs.ProjectForm, "budget_lines"): "超过 100 行的部分被忽略 / entries beyond 100 are ignored",
+    (inputs.TermForm, "end"): "不早于 start；服务期限有上限（默认 1 年，跨年度合同 3 年），超出则 422 / not before "
+                              "start; the term is capped (by default one year, three if multi-year; 422 beyond)",
+    (inputs.ApproveForm, "approved_amount"): "不超过申请金额 / at most the requested amount",
+    (inputs.ApproveForm, "negative_list_checked"): "须为 true，否则 422 / must be true (422 otherwise)",
+    (inputs.TenderForm, "justification"): "method 为 single_source 时必填 / required when method is single_source",
+    (inputs.AwardForm, "bid_id"): "本项目一份有效响应的 id / a submitted bid of this project",
+    (inputs.ContractForm, "amount"): "不超过成交报价 / at most the awarded bid's price",
+    (inputs.ContractForm, "milestones"): "各节点 percent 合计须为 100 / percents must add up to 100",
+    (inputs.AgreementForm, "implementer_org_id"): "已登记社会组织的机构 id / id of a provider organisation",
+    (inputs.AssignEvaluatorForm, "evaluator_org_id"): "已声明无利益冲突的评估机构 id / id of an evaluation firm "
+                                                      "that declared no conflict",
+    (inputs.EvaluateForm, "scores"): "四项指标均须评分，否则 422 indicators_unscored / all four indicators are "
+                                     "needed (422 otherwise)",
+    (inputs.MilestoneReportForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
+    (inputs.PaymentForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
+}
+
+
+# ---- small schema builders -------------------------------------------------------------------
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    schema = dict(schema)
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def string(fmt=None, **extra) -> dict:
+    return {"type": "string", **({"format": fmt} if fmt else {}), **extra}
+
+
+def integer(**extra) -> dict:
+    return {"type": "integer", **extra}
+
+
+def array(items: dict, **extra) -> dict:
+    return {"type": "array", "items": items, **extra}
+
+
+def enum(values, labels=None) -> dict:
+    schema = {"type": "string", "enum": list(values)}
+    if labels:
+        schema["description"] = "; ".join(f"`{v}`: {labels[v]}" for v in values)
+    return schema
+
+
+def obj(properties: dict, optional=(), description=None) -> dict:
+    """An object whose keys are all present except `optional` ones."""
+    schema = {"type": "object", "properties": properties,
+              "required": [k for k in properties if k not in optional]}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def text(value) -> str:
+    """A lazily translated label in its Chinese source form, whatever the request's language."""
+    with force_locale("zh_Hans_CN"):
+        return str(value)
+
+
+def texts(labels: dict) -> dict:
+    return {key: text(label) for key, label in labels.items()}
+
+
+# ---- input forms → request schemas -----------------------------------------------------------
+
+def input_name(form_class) -> str:
+    return form_class.__name__.removesuffix("Form") + "Input"
+
+
+def note(form_class, name: str):
+    return next((NOTES[(k, name)] for k in form_class.__mro__ if (k, name) in NOTES), None)
+
+
+def is_required(field) -> bool:
+    if isinstance(field, FieldList):
+        return field.min_entries > 0
+    return any(isinstance(v, (DataRequired, InputRequired)) for v in field.validators)
+
+
+def bounds(field) -> dict:
+    """Length and NumberRange as JSON Schema keywords; DataRequired text must not be blank."""
+    extra = {}
+    for v in field.validators:
+        if isinstance(v, Length):
+            extra.update({"minLength": v.min} if v.min > 0 else {})
+            extra.update({"maxLength": v.max} if v.max >= 0 else {})
+        if isinstance(v, NumberRange):
+            extra.update({"minimum": plain_number(v.min)} if v.min is not None else {})
+            extra.update({"maximum": plain_number(v.max)} if v.max is not None else {})
+        if isinstance(v, DataRequired) and isinstance(field, StringField):
+            extra["pattern"] = r"\S"
+    return extra
+
+
+def plain_number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def field_schema(field, schemas: dict) -> dict:
+    """The JSON Schema of one WTForms field (nested forms are registered in `schemas`)."""
+    if isinstance(field, FieldList):
+        inner = field.unbound_field
+        if inner.field_class is not FormField:
+            raise TypeError(f"no JSON Schema for a FieldList of {inner.field_class.__name__}")
+        limits = {"minItems": field.min_entries} if field.min_entries else {}
+        if field.max_entries:
+            limits["maxItems"] = field.max_entries
+        return array(form_ref(inner.args[0], schemas), **limits)
+    if isinstance(field, FormField):
+        return form_ref(field.form_class, schemas)
+    if isinstance(field, MoneyField):
+        return {**ref("MoneyInput"), **bounds(field)}
+    if isinstance(field, LocalDateTimeField):
+        return string("date-time", description="无时区时按北京时间 / without an offset, read as Asia/Shanghai")
+    if isinstance(field, DateField):
+        return string("date")
+    if isinstance(field, BooleanField):
+        return {"type": "boolean", "default": False}
+    if isinstance(field, IntegerField):
+        return integer(**bounds(field))
+    if isinstance(field, SelectField):
+        return enum([c.value for c in field.iter_choices()], {c.value: text(c.label) for c in field.iter_choices()})
+    if isinstance(field, (StringField, TextAreaField)):
+        return string(**bounds(field))
+    raise TypeError(f"no JSON Schema for {type(field).__name__}")
+
+
+def form_schema(form_class, schemas: dict, *, all_optional=False) -> dict:
+    """An object schema with one property per form field; optional fields also take null (= not given)."""
+    properties, required = {}, []
+    for field in form_class():
+        schema = field_schema(field, schemas)
+        if is_required(field) and not all_optional:
+            required.append(field.name)
+        else:
+            schema = nullable(schema)
+        description = " — ".join(filter(None, [text(field.label.text), note(form_class, field.name)]))
+        properties[field.name] = {**schema, "description": description}
+    schema = {"type": "object", "properties": properties, "required": required}
+    if form_class in NOTES:
+        schema["description"] = NOTES[form_class]
+    return schema
+
+
+def form_ref(form_class, schemas: dict) -> dict:
+    name = input_name(form_class)
+    if name not in schemas:
+        schemas[name] = {}  # reserve first: a form may be reached again while it is being built
+        schemas[name] = form_schema(form_class, schemas)
+    return ref(name)
+
+
+def with_version(schema: dict, description: str) -> dict:
+    version = integer(description="读到的项目 version / the project's version as read (optimistic locking)")
+    return {**schema, "description": description, "properties": {**schema["properties"], "version": version},
+            "required": [*schema["required"], "version"]}
+
+
+def camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def reason_codes(*functions) -> list[str]:
+    """The reason codes a guard or an operation can refuse with, read from its code: the literal first
+    argument of each `Reason(...)`, or the literal given for a parameter named `code` (guard factories),
+    following calls into functions of the same module."""
+    codes, seen = [], set()
+
+    def visit(func):
+        if func in seen:
+            return
+        seen.add(func)
+        free = dict(zip(func.__code__.co_freevars, (c.cell_contents for c in func.__closure__ or ())))
+        if isinstance(free.get("code"), str):  # a guard a factory made
+            codes.append(free["code"])
+        for call in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(func)))):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                continue
+            target = func.__globals__.get(call.func.id)
+            if target is Reason:
+                codes.extend(a.value for a in call.args[:1] if isinstance(a, ast.Constant))
+            elif inspect.isfunction(target):
+                given = {**dict(zip(inspect.signature(target).parameters, call.args)),
+                         **{k.arg: k.value for k in call.keywords}}
+                if isinstance(given.get("code"), ast.Constant):
+                    codes.append(given["code"].value)
+                if target.__module__ == func.__module__:
+                    visit(target)
+
+    for function in functions:
+        visit(function)
+    return list(dict.fromkeys(codes))
+
+
+def trigger_codes(trigger: str) -> list[str] | None:
+    """None when the trigger has no guard, so it can never answer 422."""
+    return reason_codes(*GUARDS[trigger]) if trigger in GUARDS else None
+
+
+# ---- components ------------------------------------------------------------------------------
+
+def data_schemas() -> dict:
+    money = "金额（元），两位小数 / amount in yuan, two decimals"
+    org = ref("OrganisationRef")
+    moment, day = string("date-time"), string("date")
+    summary = {
+        "id": integer(), "code": string(description="项目编号 / project code, e.g. WXM2026-0001"),
+        "title": string(), "state": ref("State"), "version": integer(description="乐观锁版本 / optimistic-lock version"),
+        "funding_form": enum(FUNDING_FORMS), "category": nullable(string(description="服务类别代码 / category code")),
+        "community": org, "requested_amount": nullable(ref("Money")), "approved_amount": nullable(ref("Money")),
+        "catalogue_year": nullable(integer()), "created_at": moment, "updated_at": moment,
+    }
+    detail = {
+        "needs_analysis": nullable(string()), "beneficiaries": nullable(string()), "goals": nullable(string()),
+        "location": nullable(string()), "start_date": nullable(day), "end_date": nullable(day),
+        "budget_lines": array(ref("BudgetLine")), "deliberation": nullable(ref("Deliberation")),
+        "notice_published_on": nullable(day), "procurement_method": nullable(enum(PROCUREMENT_METHODS)),
+        "single_source_justification": nullable(string()),
+        "bid_deadline": nullable(moment), "awarded_at": nullable(moment), "implementer": nullable(org),
+        "evaluator_org": nullable(org), "completion_summary": nullable(string()),
+        "rectification_findings": nullable(string()), "rectification_response": nullable(string()),
+        "acceptance_report": nullable(string()),
+        "scores": {"type": "object", "additionalProperties": ref("Score"),
+                   "description": "各一级指标得分 / score per first-level indicator"},
+        "score": nullable(ref("Score")), "grade": nullable(enum(GRADE_LABELS, texts(GRADE_LABELS))),
+        "available_transitions": array(ref("Trigger"), description="当前用户现在即可执行的动作（条件均已满足）/ triggers "
+                                       "this user may fire now, their conditions met"),
+    }
+    report = {"id": integer(), "milestone_id": integer(), "content": string(), "submitted_at": moment}
+    return {
+        "Money": string(pattern=r"^\d+\.\d{2}$", description=money, examples=["40000.00"]),
+        "MoneyInput": {"type": ["string", "number"], "pattern": r"^\d+(\.\d{1,2})?$", "minimum": 0,
+                       "maximum": float(MAX_AMOUNT), "examples": ["40000.00"],
+                       "description": "金额（元），最多两位小数，0 至 100,000,000.00；建议用字符串 / yuan with at "
+                                      "most two decimals, 0 to 100,000,000.00; strings preferred over numbers"},
+        "Score": string(pattern=r"^\d+\.\d{2}$", description="得分（0–100，两位小数）/ score 0–100, two decimals"),
+        "State": enum([s.value for s in State], texts(STATE_LABELS)),
+        "Trigger": enum(TRANSITIONS, texts(TRIGGER_LABELS)),
+        "OrganisationRef": obj({"id": integer(), "name": string()}),
+        "Organisation": obj({"id": integer(), "name": string(),
+                             "kind": enum(["community", "government", "provider", "evaluator"]),
+                             "division_code": string(pattern=r"^(\d{6}|\d{12})$"),
+                             "credit_code": nullable(string()), "community_class": nullable(string())}),
+        "Error": obj({"error": string(description="稳定的错误代码 / stable error code"), "message": string()}),
+        "FieldErrors": {"anyOf": [array({"anyOf": [string(), ref("FieldErrors")]}),
+                                  {"type": "object", "additionalProperties": ref("FieldErrors")}],
+                        "description": "字段的错误消息；嵌套表单与列表按相同结构嵌套 / messages for a field; nested "
+                                       "forms and lists nest the same way"},
+        "InvalidInputError": obj({"error": {"const": "invalid_input"}, "message": string(),
+                                  "fields": {"type": "object", "additionalProperties": ref("FieldErrors"),
+                                             "description": "按字段名（`_body`：请求体本身）/ by field name "
+                                                            "(`_body`: the body itself)"}}),
+        "Reason": obj({"code": string(description="稳定的原因代码 / stable reason code"), "message": string()}),
+        "GuardFailedError": obj({"error": {"const": "guard_failed"}, "message": string(),
+                                 "reasons": array(ref("Reason"), minItems=1)}),
+        "TokenRequest": obj({"username": string(), "password": string("password")}),
+        "Token": obj({"token": string(), "expires_in": integer(description="有效秒数 / lifetime in seconds")}),
+        "Category": obj({"code": string(), "name": string(), "name_en": string(), "children": array(ref("Category"))},
+                        description="末级类别的 children 为空 / a leaf has no children"),
+        "BudgetLine": obj({"item": string(), "amount": ref("Money")}),
+        "Deliberation": obj({"held_on": day, "members_total": integer(), "members_present": integer(),
+                             "votes_for": integer(), "votes_against": integer(), "minutes": string()}),
+        "ProjectSummary": obj(summary),
+        "ProjectDetail": obj({**summary, **detail}),
+        "Page": obj({"items": array(ref("ProjectSummary")), "page": integer(minimum=1), "per_page": integer(),
+                     "total": integer()}),
+        "TransitionResult": obj({"state": ref("State"), "version": integer()}),
+        "AuditEntry": obj({"id": integer(), "at": moment,
+                           "action": string(description="触发动作或其他操作（create、edit、submit_bid……）/ a trigger "
+                                                        "or another action (create, edit, submit_bid, …)"),
+                           "from_state": nullable(ref("State")), "to_state": nullable(ref("State")),
+                           "comment": string(), "data": {"type": "object", "description": "操作的输入 / the input"},
+                           "user": nullable(string(description="显示名 / display name")),
+                           "organisation": nullable(string(description="机构名称 / organisation name"))}),
+        "Objection": obj({"id": integer(), "raised_at": moment, "content": string(), "answer": nullable(string()),
+                          "answered_at": nullable(moment), "resident_name": string(), "resident_contact": string()},
+                         optional=("resident_name", "resident_contact"),
+                         description="居民姓名与联系方式只给社区与审核人员 / the resident's name and contact only "
+                                     "for the community and reviewers"),
+        "Bid": obj({"id": integer(), "provider": org, "price": ref("Money"), "plan": string(),
+                    "status": enum(["submitted", "withdrawn", "awarded"]), "submitted_at": moment}),
+        "Challenge": obj({"id": integer(), "provider": org, "content": string(), "filed_at": moment,
+                          "answer": nullable(string()), "answered_at": nullable(moment)}),
+        "MilestoneReport": obj(report, optional=("milestone_id",),
+                               description="milestone_id 只在新建时返回 / milestone_id only when just created"),
+        "Milestone": obj({"id": integer(), "name": string(), "percent": integer(minimum=1, maximum=100), "due": day,
+                          "reports": array(ref("MilestoneReport"))}),
+        "Contract": obj({"id": integer(), "kind": enum(["contract", "agreement"]), "amount": ref("Money"),
+                         "implementer": org, "start": day, "end": day, "multi_year": {"type": "boolean"},
+                         "signed_at": moment, "milestones": array(ref("Milestone"))},
+                        description="kind=agreement（补贴协议）无付款节点 / a subsidy agreement has no milestones"),
+        "ConflictDeclaration": obj({"id": integer(), "evaluator_org": org, "requested_at": moment,
+                                    "declared_at": nullable(moment), "has_conflict": nullable({"type": "boolean"}),
+                                    "statement": nullable(string())}),
+        "Payment": obj({"id": integer(), "kind": enum(["instalment", "final"]), "amount": ref("Money"),
+                        "paid_on": day, "milestone_id": nullable(integer()), "note": string()}),
+    }
+
+
+def request_schemas() -> dict:
+    """One schema per input form and per trigger; nested forms land here too."""
+    schemas = {}
+    form_ref(inputs.ProjectForm, schemas)
+    schemas["ProjectPatch"] = with_version(
+        form_schema(inputs.ProjectForm, schemas, all_optional=True),
+        "只发送要修改的字段，其余取自当前申报；budget_lines 与 deliberation 整体替换；null 清空可选字段（deliberation "
+        "除外，无法删除）/ Send only what changes; the rest comes from the stored proposal. budget_lines and "
+        "deliberation are replaced whole; null clears an optional field (not deliberation, which cannot be removed).")
+    for form_class in (inputs.ObjectionForm, inputs.AnswerForm, inputs.BidForm, inputs.ChallengeForm,
+                       inputs.MilestoneReportForm, inputs.DeclarationRequestForm, inputs.DeclarationForm,
+                       inputs.PaymentForm):
+        form_ref(form_class, schemas)
+    for trigger, form_class in inputs.TRIGGER_FORMS.items():
+        schemas[camel(trigger) + "Request"] = with_version(
+            form_schema(form_class, schemas), f"{text(TRIGGER_LABELS[trigger])} / {trigger}")
+    return schemas
+
+
+def components() -> dict:
+    def error(description, name="Error"):
+        return {"description": description, "content": {JSON: {"schema": ref(name)}}}
+
+    def path_id(name, description):
+        return {"name": name, "in": "path", "required": True, "schema": integer(), "description": description}
+
+    return {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                       "description": "POST /tokens 取得的令牌 / a token from POST /tokens"}},
+        "schemas": {**data_schemas(), **request_schemas()},
+        "parameters": {
+            "ProjectId": path_id("project_id", "项目 id / project id"),
+            "ObjectionId": path_id("objection_id", "异议 id / objection id"),
+            "ChallengeId": path_id("challenge_id", "质疑 id / challenge id"),
+        },
+        "responses": {
+            "InvalidInput": error("输入有误（invalid_input）/ invalid input, per field", "InvalidInputError"),
+            "Unauthorized": error("缺少或无效的令牌（unauthorized）/ missing or invalid bearer token"),
+            "Forbidden": error("角色或所属机构无权执行（forbidden）/ your role or organisation may not do this"),
+            "NotFound": error("记录不存在或无权查看（not_found）/ no such record, or not visible to you"),
+        },
+    }
+
+
+# ---- operations ------------------------------------------------------------------------------
+
+STANDARD = {400: "InvalidInput", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound"}
+
+
+def ok(schema: dict, description="成功 / OK", status=200) -> tuple:
+    return status, {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def conflict(codes) -> dict:
+    listed = "、".join(codes)
+    return {"description": f"与项目当前状态冲突 / conflicts with the project's state: {listed}",
+            "content": {JSON: {"schema": {"allOf": [ref("Error"), {"properties": {"error": {"enum": list(codes)}}}]}}}}
+
+
+def guard_failed(codes) -> dict:
+    listed = ", ".join(f"`{c}`" for c in codes)
+    return {"description": f"条件未满足（guard_failed）/ conditions not met. 原因代码 / reason codes: {listed}",
+            "x-reason-codes": list(codes), "content": {JSON: {"schema": ref("GuardFailedError")}}}
+
+
+def op(op_id, summary, tag, success, *, body=None, params=(), fails=(), conflicts=(), reasons=None,
+       public=False, description=None) -> dict:
+    """One operation: `fails` lists the plain error statuses; 401 is added unless public."""
+    status, response = success
+    operation = {"operationId": op_id, "summary": summary, "tags": [tag]}
+    if description:
+        operation["description"] = description
+    if params:
+        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    if body:
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": ref(body)}}}
+    if public:
+        operation["security"] = []
+    responses = {str(status): response}
+    for code in sorted({*fails, *(() if public else (401,))}):
+        responses[str(code)] = {"$ref": f"#/components/responses/{STANDARD[code]}"}
+    if conflicts:
+        responses["409"] = conflict(conflicts)
+    if reasons is not None:
+        responses["422"] = guard_failed(reasons)
+    operation["responses"] = dict(sorted(responses.items()))
+    return operation
+
+
+def transition_path(trigger: str) -> dict:
+    sources, destination, roles = TRANSITIONS[trigger]
+    who = "; ".join(f"`{r}`: {ROLE_NOTES.get(r, r)}" for r in sorted(roles))
+    description = (f"状态 / states: {', '.join(f'`{s}`' for s in sources)} → `{destination}`。\n\n"
+                   f"执行者 / who: {who}.\n\n成功时返回新状态与版本 / returns the new state and version.")
+    english = trigger.replace("_", " ").capitalize()
+    return {"post": op(f"transition{camel(trigger)}", f"{text(TRIGGER_LABELS[trigger])} / {english}",
+                       "transitions", ok(ref("TransitionResult")), body=camel(trigger) + "Request",
+                       params=["ProjectId"], fails=(400, 403, 404), conflicts=("invalid_transition", "stale_version"),
+                       reasons=trigger_codes(trigger), description=description)}
+
+
+def paths() -> dict:
+    listing = lambda name: ok(array(ref(name)))  # noqa: E731
+    created = lambda name: ok(ref(name), "已创建 / created", 201)  # noqa: E731
+    state_only = ("invalid_transition",)
+    result = {
+        "/tokens": {"post": op(
+            "createToken", "获取访问令牌 / Get a bearer token", "tokens", ok(ref("Token"), "令牌 / the token", 201),
+            body="TokenRequest", fails=(400, 401), public=True,
+            description="用户名或密码错误（或不是字符串）时返回 401 / 401 for a wrong or non-string username or password.")},
+        "/categories": {"get": op("listCategories", "服务类别目录 / List service categories", "catalogue",
+                                  listing("Category"), public=True)},
+        "/organisations": {"get": op(
+            "listOrganisations", "机构列表 / List organisations", "organisations", listing("Organisation"),
+            fails=(400,), description="用于选择动作所需的机构 id / to find the organisation ids that actions take.")},
+        "/openapi.json": {"get": op("getOpenApi", "本接口说明 / This OpenAPI document", "meta",
+                                    ok({"type": "object"}, "OpenAPI 3.1 文档 / the OpenAPI 3.1 document"), public=True)},
+        "/projects": {
+            "get": op("listProjects", "项目列表 / List projects", "projects", ok(ref("Page")), fails=(400,),
+                      description="当前用户可见的项目，新建的在前 / projects visible to you, newest first."),
+            "post": op("createProject", "新建项目草稿 / Create a draft project", "projects",
+                       created("ProjectDetail"), body="ProjectInput", fails=(400, 403),
+                       description="仅社区用户 / community users only."),
+        },
+        PROJECT: {
+            "get": op("getProject", "项目详情 / Get a project", "projects", ok(ref("ProjectDetail")), params=["ProjectId"],
+                      fails=(404,)),
+            "patch": op("updateProject", "修改项目申报 / Edit a proposal", "projects", ok(ref("ProjectDetail")),
+                        body="ProjectPatch", params=["ProjectId"], fails=(400, 403, 404),
+                        conflicts=("not_editable", "stale_version"),
+                        description="草稿或退回修改状态下，由申报社区修改 / by the proposing community, in `draft` "
+                                    "or `returned`."),
+        },
+        PROJECT + "/history": {"get": op("getProjectHistory", "项目操作记录 / Project audit trail", "projects",
+                                         listing("AuditEntry"), params=["ProjectId"], fails=(404,))},
+        PROJECT + "/objections": {
+            "get": op("listObjections", "公示异议列表 / List objections", "objections", listing("Objection"),
+                      params=["ProjectId"], fails=(404,)),
+            "post": op("addObjection", "登记居民异议 / Record an objection", "objections", created("Objection"),
+                       body="ObjectionInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+                       description="社区在公示期间登记 / by the community, during the notice."),
+        },
+        PROJECT + "/objections/{objection_id}/answer": {"post": op(
+            "answerObjection", "答复异议 / Answer an objection", "objections", ok(ref("Objection")),
+            body="AnswerInput", params=["ProjectId", "ObjectionId"], fails=(400, 403, 404),
+            conflicts=("invalid_transition", "conflict"), description="已答复的异议返回 409 conflict / "
+                                                                    "409 conflict when already answered.")},
+        PROJECT + "/bids": {
+            "get": op("listBids", "响应列表 / List bids", "bids", listing("Bid"), params=["ProjectId"], fails=(404,),
+                      description="供应商只看到自己的；采购管理人员在截止后看到全部 / a provider sees its own; the "
+                                  "bureau sees all once the deadline has passed."),
+            "post": op("submitBid", "提交或修改响应 / Submit or revise a bid", "bids", created("Bid"),
+                       body="BidInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+                       reasons=reason_codes(procurement.submit_bid),
+                       description="截止前可再次提交以修改（也返回 201）/ submit again before the deadline to "
+                                   "revise (also 201)."),
+        },
+        PROJECT + "/bids/withdraw": {"post": op(
+            "withdrawBid", "撤回本机构的响应 / Withdraw your bid", "bids", ok(ref("Bid")), params=["ProjectId"],
+            fails=(403, 404), conflicts=state_only, reasons=reason_codes(procurement.withdraw_bid),
+            description="无请求体；没有可撤回的响应时返回 404 / no body; 404 when you have no submitted bid.")},
+        PROJECT + "/challenges": {
+            "get": op("listChallenges", "质疑列表 / List challenges", "challenges", listing("Challenge"),
+                      params=["ProjectId"], fails=(404,)),
+            "post": op("fileChallenge", "提出质疑 / File a challenge", "challenges", created("Challenge"),
+                       body="ChallengeInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+                       reasons=reason_codes(procurement.file_challenge),
+                       description="参与响应的供应商，在质疑期内 / by a bidder, within the challenge period."),
+        },
+        PROJECT + "/challenges/{challenge_id}/answer": {"post": op(
+            "answerChallenge", "答复质疑 / Answer a challenge", "challenges", ok(ref("Challenge")),
+            body="AnswerInput", params=["ProjectId", "ChallengeId"], fails=(400, 403, 404),
+            conflicts=("invalid_transition", "conflict"), description="已答复的质疑返回 409 conflict / "
+                                                                    "409 conflict when already answered.")},
+        PROJECT + "/contract": {"get": op(
+            "getContract", "合同或补贴协议 / Get the contract or agreement", "contracts",
+            ok(nullable(ref("Contract")), "合同；尚未签订时为 null / the contract, or null before signing"),
+            params=["ProjectId"], fails=(404,))},
+        PROJECT + "/milestone-reports": {"post": op(
+            "reportMilestone", "报告节点完成情况 / Report on a milestone", "contracts", created("MilestoneReport"),
+            body="MilestoneReportInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+            reasons=reason_codes(procurement.report_milestone))},
+        PROJECT + "/conflict-declarations": {
+            "get": op("listConflictDeclarations", "利益冲突声明列表 / List conflict declarations", "declarations",
+                      listing("ConflictDeclaration"), params=["ProjectId"], fails=(404,),
+                      description="评估机构只看到本机构的 / an evaluation firm sees its own."),
+            "post": op("requestConflictDeclaration", "邀请评估机构声明利益冲突 / Ask a firm to declare conflicts",
+                       "declarations", created("ConflictDeclaration"), body="DeclarationRequestInput",
+                       params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+                       reasons=reason_codes(evaluation.request_declaration),
+                       description="重复邀请返回已有的声明 / asking again returns the existing declaration."),
+        },
+        PROJECT + "/conflict-declarations/mine": {"post": op(
+            "declareConflict", "本机构作出利益冲突声明 / Declare for your firm", "declarations",
+            ok(ref("ConflictDeclaration")), body="DeclarationInput", params=["ProjectId"], fails=(400, 403, 404),
+            conflicts=state_only)},
+        PROJECT + "/payments": {
+            "get": op("listPayments", "付款列表 / List payments", "payments", listing("Payment"), params=["ProjectId"],
+                      fails=(404,)),
+            "post": op("recordPayment", "登记付款 / Record a payment", "payments", created("Payment"),
+                       body="PaymentInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+                       reasons=reason_codes(evaluation.record_payment)),
+        },
+    }
+    result["/organisations"]["get"]["parameters"] = [
+        {"name": "kind", "in": "query", "required": False,
+         "schema": enum(["community", "government", "provider", "evaluator"]),
+         "description": "只列出该类机构 / only organisations of this kind"}]
+    result["/projects"]["get"]["parameters"] = [
+        {"name": "state", "in": "query", "required": False, "schema": ref("State"),
+         "description": "只列出该状态的项目 / only projects in this state"},
+        {"name": "page", "in": "query", "required": False, "schema": integer(minimum=1, maximum=1_000_000, default=1),
+         "description": "页码 / page number"},
+    ]
+    for trigger in TRANSITIONS:
+        result[f"{PROJECT}/transitions/{trigger}"] = transition_path(trigger)
+    return result
 
 
 def document() -> dict:
-    return {"openapi": "3.1.0", "info": {"title": "procure API", "version": "1"}, "paths": {}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "procure API · 政府购买社区服务平台接口", "version": "1", "description": DESCRIPTION,
+                 "license": {"name": "MIT", "identifier": "MIT"}},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "tags": [{"name": name, "description": description} for name, description in TAGS],
+        "paths": paths(),
+        "components": components(),
+    }

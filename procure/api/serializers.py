@@ -25,12 +25,29 @@ def project_json(project, user, detail=True) -> dict:
             "votes_against": meeting.votes_against, "minutes": meeting.minutes},
         "notice_published_on": plain(project.notice_published_on),
         "procurement_method": project.procurement_method, "bid_deadline": plain(project.bid_deadline),
-        "awarded_at": plain(project.awarded_at), "implementer_id": project.implementer_id,
-        "evaluator_org_id": project.evaluator_org_id, "completion_summary": project.completion_summary,
+        "single_source_justification": project.single_source_justification,
+        "awarded_at": plain(project.awarded_at), "implementer": _org(project.implementer),
+        "evaluator_org": _org(project.evaluator_org), "completion_summary": project.completion_summary,
+        "rectification_findings": project.rectification_findings,
+        "rectification_response": project.rectification_response,
+        "acceptance_report": project.acceptance_report,
+        "scores": {s.indicator: plain(s.score) for s in _scores(project)},
         "score": plain(project.score), "grade": project.grade,
         "available_transitions": available_triggers(user, project),
     })
     return data
+
+
+def _org(org):
+    return None if org is None else {"id": org.id, "name": org.name}
+
+
+def _scores(project):
+    from procure.evaluation.models import IndicatorScore
+    from procure.extensions import db
+
+    return db.session.scalars(db.select(IndicatorScore).filter_by(project_id=project.id)
+                              .order_by(IndicatorScore.id))
 
 
 def audit_json(entry) -> dict:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.audit.log import record
-from procure.errors import GuardFailed, NotFound, Reason
+from procure.errors import GuardFailed, Reason
 from procure.evaluation.models import ConflictDeclaration, Payment
 from procure.extensions import db
 from procure.procurement.models import Contract, Milestone
@@ -58,7 +58,8 @@ def payable_total(project) -> Decimal:
 def paid_total(project) -> Decimal:
     total = db.session.scalar(db.select(db.func.coalesce(db.func.sum(Payment.amount), 0))
                               .where(Payment.project_id == project.id))
-    return (Decimal(total) / 100).quantize(Decimal("0.01"))  # summed in fen by the database
+    # Summed in fen by the database; SUM keeps the Money type, so the value arrives in yuan already.
+    return Decimal(total).quantize(Decimal("0.01"))
 
 
 def record_payment(project, user, formdata) -> Payment:
@@ -75,7 +76,7 @@ def record_payment(project, user, formdata) -> Payment:
     if data["milestone_id"] is not None:
         milestone = db.session.get(Milestone, data["milestone_id"])
         if milestone is None or db.session.get(Contract, milestone.contract_id).project_id != project.id:
-            raise NotFound()
+            reasons.append(Reason("milestone_not_found", _l("所选节点不属于本项目合同")))
     if reasons:
         raise GuardFailed(reasons)
     payment = Payment(project_id=project.id, kind=data["kind"], amount=data["amount"], paid_on=data["paid_on"],

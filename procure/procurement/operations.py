@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.audit.log import record
-from procure.errors import GuardFailed, NotFound, Reason
+from procure.errors import Conflict, GuardFailed, NotFound, Reason
 from procure.extensions import db
 from procure.procurement.models import Bid, Challenge, Contract, Debarment, Milestone, MilestoneReport
 from procure.projects.inputs import AnswerForm, BidForm, ChallengeForm, MilestoneReportForm
@@ -77,7 +77,8 @@ def answer_challenge(project, user, challenge_id, formdata) -> Challenge:
     if challenge is None or challenge.project_id != project.id:
         raise NotFound()
     data = validated(AnswerForm, formdata)
-    _refuse_if([Reason("already_answered", _l("该质疑已答复"))] if challenge.answer is not None else [])
+    if challenge.answer is not None:
+        raise Conflict(_l("该质疑已答复"))
     challenge.answer, challenge.answered_at, challenge.answered_by_id = data["answer"], clock.now(), user.id
     record(project, user, "answer_challenge", comment=data["answer"], data={"challenge_id": challenge.id})
     flush()
@@ -90,7 +91,7 @@ def report_milestone(project, user, formdata) -> MilestoneReport:
     milestone = db.session.get(Milestone, data["milestone_id"])
     contract = milestone and db.session.get(Contract, milestone.contract_id)
     if contract is None or contract.project_id != project.id:
-        raise NotFound()
+        raise GuardFailed([Reason("milestone_not_found", _l("所选节点不属于本项目合同"))])
     report = MilestoneReport(milestone_id=milestone.id, content=data["content"], submitted_at=clock.now(),
                              submitted_by_id=user.id)
     db.session.add(report)

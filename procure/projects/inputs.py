@@ -3,11 +3,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
-from wtforms.fields import (BooleanField, SelectChoice, DateField, FieldList, FormField, IntegerField, SelectField,
+from wtforms.fields import (BooleanField, SelectChoice, DateField, FormField, IntegerField, SelectField,
                             StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from procure.formfields import LocalDateTimeField, MoneyField
+from procure.formfields import BoundedFieldList, LocalDateTimeField, MoneyField
 
 FUNDING_FORM_LABELS = {"purchase": _l("项目购买"), "subsidy": _l("项目补贴"), "reward": _l("项目奖励")}
 METHOD_LABELS = {
@@ -81,7 +81,7 @@ class ProjectForm(InputForm):
     location = StringField(_l("实施地点"), [Optional(), Length(max=200)])
     start_date = DateField(_l("开始日期"), [Optional()])
     end_date = DateField(_l("结束日期"), [Optional()])
-    budget_lines = FieldList(FormField(BudgetLineForm), label=_l("预算明细"), max_entries=100)
+    budget_lines = BoundedFieldList(FormField(BudgetLineForm), label=_l("预算明细"), max_entries=100)
     deliberation = FormField(DeliberationForm, label=_l("居民议事会"))
 
     def validate_end_date(self, field):
@@ -119,7 +119,8 @@ class CatalogueForm(InputForm):
 class TenderForm(InputForm):
     method = SelectField(_l("采购方式"), choices=choices(METHOD_LABELS), validators=[required])
     bid_deadline = LocalDateTimeField(_l("投标截止时间"), [required])
-    justification = TextAreaField(_l("单一来源理由"), [Optional(), Length(max=5000)])
+    # No Optional(): it would stop the chain before validate_justification below ever ran.
+    justification = TextAreaField(_l("单一来源理由"), [Length(max=5000)])
 
     def validate_justification(self, field):
         if self.method.data == "single_source" and not (field.data or "").strip():
@@ -149,7 +150,7 @@ class TermForm(InputForm):
 
 class ContractForm(TermForm):
     multi_year = BooleanField(_l("跨年度（服务稳定，期限最长三年）"))
-    milestones = FieldList(FormField(MilestoneForm), label=_l("付款节点"), min_entries=1, max_entries=24)
+    milestones = BoundedFieldList(FormField(MilestoneForm), label=_l("付款节点"), min_entries=1, max_entries=24)
 
 
 class AgreementForm(TermForm):

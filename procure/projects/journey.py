@@ -14,6 +14,7 @@ from procure.procurement import operations as procurement
 from procure.procurement.models import Bid, Contract
 from procure.projects import operations
 from procure.projects.models import Project
+from procure.workdays.service import Calendar
 
 # The main road for each funding form: (trigger, state it leads to).
 ROADS = {
@@ -119,8 +120,14 @@ class Journey:
     def publish_notice(self, p):
         self.fire(p, "publish_notice", self.cast.community)
 
+    def _after_period(self, start, working_days):
+        """Move the clock to the day after a period of working days that began on `start` ends."""
+        ends = Calendar().add(start, working_days)
+        while not Calendar().period_over(start, working_days):
+            self.clock.advance(days=max(1, (ends - clock.today()).days + 1))
+
     def submit(self, p):
-        self.clock.advance(days=current_app.config["NOTICE_WORKING_DAYS"] * 2 + 2)
+        self._after_period(p.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"])
         self.fire(p, "submit", self.cast.community)
 
     def start_review(self, p):
@@ -167,7 +174,7 @@ class Journey:
         self.fire(p, "award", self.cast.bureau, bid_id=best.id, comment="综合评分第一名。")
 
     def sign_contract(self, p):
-        self.clock.advance(days=12)
+        self._after_period(clock.local(p.awarded_at).date(), current_app.config["CHALLENGE_WORKING_DAYS"])
         bid = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, status="awarded"))
         start = clock.today() + timedelta(days=3)
         self.fire(p, "sign_contract", self.cast.bureau, amount=str(bid.price), start=start.isoformat(),

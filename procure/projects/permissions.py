@@ -53,7 +53,9 @@ def get_visible(user, project_id, *, for_update=False) -> Project:
     """The project if `user` may see it; NotFound otherwise (never a hint that it exists)."""
     query = visible_projects(user).where(Project.id == project_id)
     if for_update:
-        query = query.with_for_update()
+        # OF projects: the eager-joined community sits on the nullable side of an outer join,
+        # which PostgreSQL refuses to lock.
+        query = query.with_for_update(of=Project)
     project = db.session.scalar(query) if isinstance(project_id, int) else None
     if project is None:
         raise NotFound()
