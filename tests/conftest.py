@@ -37,7 +37,7 @@ def app(tmp_path_factory):
     return app
 
 
-def _truncate():
+def truncate_data():
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP]
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -55,7 +55,7 @@ def ctx(app):
     with app.app_context():
         yield clock
         db.session.rollback()
-        _truncate()
+        truncate_data()
     app.config.pop("CLOCK", None)
 
 

@@ -14,11 +14,13 @@ class Calendar:
     def __init__(self):
         self.overrides = {d.day: d.is_workday for d in db.session.scalars(db.select(CalendarDay))}
         self.known_years = set(db.session.scalars(db.select(CalendarYear.year)))
+        self.warned = set()
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        if day.year not in self.known_years:
+        if day.year not in self.known_years and day.year not in self.warned:
+            self.warned.add(day.year)
             current_app.logger.warning("holiday calendar has no data for %s; counting weekends only", day.year)
         return day.weekday() < 5
 

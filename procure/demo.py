@@ -1,5 +1,0 @@
-"""Demo data (to be written)."""
-
-
-def load(password):
-    return False

@@ -1,0 +1,95 @@
+"""Demo data: a believable city (××市) with its organisations, accounts and micro-projects in every state.
+
+`flask demo load` calls `load(password)` and commits. Every project is driven through the real
+operations (procure.projects.journey), so each has a true audit trail. Its story is planned backwards
+from its last step so that nothing is dated after the real present, except what is naturally ahead:
+an open tender's bid deadline, a notice period still running, planned service periods.
+"""
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta, timezone
+
+import click
+from flask import current_app
+
+from procure.extensions import db
+
+# Shanghai time of day at which each project's steps happen, in turn (so lists do not all read 09:00).
+TIMES = [time(9, 10), time(10, 25), time(14, 40), time(15, 30), time(9, 45), time(11, 5), time(16, 10),
+         time(8, 50)]
+ALREADY_OTHER_DATA = ("数据库中已有非演示数据；演示数据只能载入空数据库，不会与现有数据混合。"
+                      " / The database already holds data that is not the demo's; the demo loads only into an"
+                      " empty database and never mixes with other data.")
+
+
+def load(password: str) -> bool:
+    """Build the demo city; False (and nothing done) when it is already there.
+
+    Raises click.ClickException when the database holds other data. Adds to the session and flushes;
+    the caller commits (one transaction: a failure leaves nothing behind).
+    """
+    from procure.accounts.passwords import hash_password
+    from procure.clock import ManualClock
+    from procure.demo import organisations, people, stories, timeline
+    from procure.demo.projects import PROJECTS
+
+    if demo_present():
+        return False
+    if other_data_present():
+        raise click.ClickException(ALREADY_OTHER_DATA)
+    ensure_calendar()
+
+    now = datetime.now(timezone.utc)
+    calendar = timeline.QuietCalendar()
+    plans = [timeline.plan(spec, now - timedelta(days=spec.days_ago), TIMES[index % len(TIMES)], calendar)
+             for index, spec in enumerate(PROJECTS)]
+    manual = ManualClock(min(p.start for p in plans) - timedelta(days=30))
+    with installed_clock(current_app, manual):
+        city = organisations.build()
+        cast = people.build(city, hash_password(password))
+        # In order of creation, so project codes (WXM2026-0001 …) follow the dates.
+        for index, plan in sorted(enumerate(plans), key=lambda pair: pair[1].start):
+            community = city.communities[plan.spec.community]
+            stories.tell(plan, cast.cast(plan.spec, index), manual, calendar,
+                         stories.proposal_fields(plan, community, index))
+    db.session.flush()
+    return True
+
+
+def demo_present() -> bool:
+    from procure.accounts.models import User
+    from procure.demo.organisations import CITY_BUREAU
+
+    admin = db.session.scalar(db.select(User).filter_by(username="admin"))
+    return admin is not None and admin.organisation.name == CITY_BUREAU
+
+
+def other_data_present() -> bool:
+    from procure.accounts.models import Organisation, User
+    from procure.projects.models import Project
+
+    return any(db.session.scalar(db.select(model.id).limit(1)) is not None for model in (Organisation, User, Project))
+
+
+def ensure_calendar():
+    """Load the holiday calendar when the table is empty, so the demo works before `flask calendar sync`."""
+    from procure.workdays.models import CalendarYear
+    from procure.workdays.service import sync_from_library
+
+    if db.session.scalar(db.select(CalendarYear.year).limit(1)) is None:
+        sync_from_library()
+        db.session.flush()
+
+
+@contextmanager
+def installed_clock(app, manual):
+    """`manual` as the app's clock for the block; the previous clock (or none) afterwards."""
+    missing = object()
+    previous = app.config.get("CLOCK", missing)
+    app.config["CLOCK"] = manual
+    try:
+        yield manual
+    finally:
+        if previous is missing:
+            app.config.pop("CLOCK", None)
+        else:
+            app.config["CLOCK"] = previous

@@ -1,0 +1,259 @@
+"""The demo's time line: how long each step of a project takes, and when each project must start so
+that its story ends by its day and nothing is dated after the real present.
+
+Journey waits fixed numbers of days (the tests' defaults). The demo keeps its own waits instead
+(`WAITS`, `OP_WAITS`): offices act on working days, the notice and the challenge period last exactly
+their working days in the holiday calendar, and because the same waits drive both the plan
+(`simulate`) and the real run (`DemoJourney`), each project's start can be computed before it is built.
+"""
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
+
+from flask import current_app
+
+from procure import clock
+from procure.projects.journey import BRANCHES, Journey
+from procure.projects.states import TRANSITIONS
+from procure.workdays.service import Calendar
+
+DAY = timedelta(days=1)
+BID_CLOSING = time(17, 0)  # bid deadlines close at 17:00 Shanghai time
+# Calendar days a tender stays open, at least: 20 for tenders (招标), 10 for the other methods.
+TENDER_DAYS = {"open_tender": 20, "invited_tender": 20}
+CONTRACT_DAYS = 140  # a purchase contract's term
+AGREEMENT_DAYS = 120  # a subsidy agreement's term
+
+
+class QuietCalendar(Calendar):
+    """The holiday calendar without the warning for unknown years: plans reach into next year."""
+
+    def is_workday(self, day: date) -> bool:
+        return self.overrides.get(day, day.weekday() < 5)
+
+
+# ---- moments ---------------------------------------------------------------------------------
+
+def day_of(moment: datetime) -> date:
+    return clock.local(moment).date()
+
+
+def at(day: date, moment: datetime) -> datetime:
+    """`day` at the Shanghai time of day of `moment`, in UTC."""
+    return datetime.combine(day, clock.local(moment).timetz()).astimezone(timezone.utc)
+
+
+def on_workday(moment: datetime, calendar, step=DAY) -> datetime:
+    """The same time on the first working day from `moment` on (or back, with a negative step)."""
+    while not calendar.is_workday(day_of(moment)):
+        moment += step
+    return moment
+
+
+def tender_days(spec) -> int:
+    return spec.tender_days or TENDER_DAYS.get(spec.method, 10)
+
+
+def bid_deadline(opened: datetime, days: int, calendar) -> datetime:
+    """17:00 on the first working day at least `days` after the tender opened."""
+    day = day_of(on_workday(opened + timedelta(days=days), calendar))
+    return datetime.combine(day, BID_CLOSING, tzinfo=clock.SHANGHAI).astimezone(timezone.utc)
+
+
+def service_start(signed: datetime, calendar) -> date:
+    """A contract or agreement starts on the first working day three days after signing."""
+    return day_of(on_workday(signed + timedelta(days=3), calendar))
+
+
+# ---- waits: (moment, marks, calendar) → the moment of the next action ------------------------------
+# `marks` holds the moment each trigger (or extra action) of the project finished.
+
+def office(days):
+    """`days` later, on a working day: offices and residents' committees act on working days."""
+    return lambda moment, marks, calendar: on_workday(moment + timedelta(days=days), calendar)
+
+
+def anytime(days):
+    """`days` later, any day: providers send bids online at weekends too."""
+    return lambda moment, marks, calendar: moment + timedelta(days=days)
+
+
+def after_period(mark, setting, margin):
+    """`margin` days after the last working day of a period (`setting` working days from `mark`)."""
+    def wait(moment, marks, calendar):
+        last = calendar.add(day_of(marks[mark]), current_app.config[setting])
+        return on_workday(max(moment + DAY, at(last + timedelta(days=margin), moment)), calendar)
+    return wait
+
+
+def after_deadline(days):
+    """The first working day after the bid deadline."""
+    def wait(moment, marks, calendar):
+        deadline = bid_deadline(marks["open_tender"], days, calendar)
+        return on_workday(at(day_of(deadline) + DAY, moment), calendar)
+    return wait
+
+
+WAITS = {
+    "publish_notice": [office(1)],
+    "submit": [after_period("publish_notice", "NOTICE_WORKING_DAYS", 1)],
+    "start_review": [office(2)],
+    "return_for_revision": [office(3)],
+    "resubmit": [office(7)],
+    "approve": [office(4)],
+    "reject": [office(5)],
+    "list_in_catalogue": [office(6)],
+    "withdraw": [office(5)],
+    "cancel": [office(21)],
+    "open_tender": [office(5)],
+    # "award": a bid every two days, then the award after the deadline (see waits_for)
+    "sign_contract": [after_period("award", "CHALLENGE_WORKING_DAYS", 2)],
+    "sign_agreement": [office(10)],
+    "start_delivery": [office(3)],
+    # "report_completion": by funding form (see waits_for)
+    "claim_completion": [office(45)],
+    "start_acceptance": [office(3), office(2), office(1)],  # ask for declaration, declaration, start
+    "request_rectification": [office(4)],
+    "resubmit_for_acceptance": [office(12)],
+    "accept": [office(5)],
+    "evaluate": [office(8)],
+    "close": [office(7), office(3)],  # final payment, close
+}
+REPORTING = {
+    "purchase": [office(60), office(4), office(56)],  # first milestone, its instalment, last milestone
+    "subsidy": [office(90)],
+}
+# Extra actions a project's story may hold besides its transitions.
+OP_WAITS = {
+    "objection": [office(1), office(1)],  # a resident objects during the notice; the community answers
+    "objection_open": [office(1)],  # …not answered yet
+    "bid": [anytime(1)],  # one more bid on an open tender
+    "challenge": [office(2), office(3)],  # a losing bidder challenges the award; the bureau answers
+    "midterm": [office(60), office(4)],  # first milestone reported, its instalment paid
+}
+
+
+def bidders_needed(method: str) -> int:
+    return 1 if method == "single_source" else max(2, current_app.config["MIN_BIDS"][method])
+
+
+def waits_for(trigger, spec):
+    if trigger == "award":
+        return [anytime(2)] * bidders_needed(spec.method) + [after_deadline(tender_days(spec))]
+    if trigger == "report_completion":
+        return REPORTING[spec.funding_form]
+    return WAITS[trigger]
+
+
+# ---- the story of one project, and its plan --------------------------------------------------------
+
+def script(spec) -> list[tuple]:
+    """The project's story: drive to each stop on its way, with any extra action there, then on to its state."""
+    stops = []
+    if spec.objection:
+        stops.append(("notice", "objection" if spec.objection[2] else "objection_open"))
+    if spec.returned:
+        stops.append(("returned", None))
+    if spec.challenge:
+        stops.append(("awarded", "challenge"))
+    if spec.rectification:
+        stops.append(("rectification", None))
+    ops = []
+    for state, action in stops:
+        ops.append(("drive", state))
+        if action:
+            ops.append((action,))
+    if not stops or stops[-1][0] != spec.state:
+        ops.append(("drive", spec.state))
+    ops.extend((action,) for action in spec.after)
+    return ops
+
+
+def triggers(funding_form, state, target) -> list[str]:
+    """The triggers Journey.drive fires to take a project from `state` to `target`."""
+    project, fired = SimpleNamespace(state=state, funding_form=funding_form), []
+
+    def fire(trigger):
+        fired.append(trigger)
+        project.state = TRANSITIONS[trigger][1]
+
+    def drive(target):
+        if target in BRANCHES:
+            start, trigger = BRANCHES[target]
+            drive(start)
+            fire(trigger)
+            return
+        while project.state != target:
+            fire(Journey._next_trigger(project))
+
+    drive(target)
+    return fired
+
+
+def simulate(spec, start: datetime, calendar) -> tuple[datetime, dict]:
+    """Where the project's story ends when it starts at `start`, and when each of its steps finished."""
+    moment, marks, state = start, {"create": start}, "draft"
+    for op in script(spec):
+        if op[0] == "drive":
+            for trigger in triggers(spec.funding_form, state, op[1]):
+                for wait in waits_for(trigger, spec):
+                    moment = wait(moment, marks, calendar)
+                marks[trigger] = moment
+            state = op[1]
+        else:
+            for wait in OP_WAITS[op[0]]:
+                moment = wait(moment, marks, calendar)
+            marks[op[0]] = moment
+    return moment, marks
+
+
+@dataclass
+class Plan:
+    spec: object
+    start: datetime
+    end: datetime
+    marks: dict
+    service: tuple[date, date]  # the service period the proposal plans
+
+
+def planned_service(spec, start, calendar) -> tuple[date, date]:
+    """The service period a proposal made at `start` would plan: where the whole road would put it."""
+    whole = replace(spec, state="closed", objection=None, returned=None, challenge=None, rectification=None,
+                    after=())
+    _, marks = simulate(whole, start, calendar)
+    if spec.funding_form == "purchase":
+        begin = service_start(marks["sign_contract"], calendar)
+        return begin, begin + timedelta(days=CONTRACT_DAYS)
+    if spec.funding_form == "subsidy":
+        begin = service_start(marks["sign_agreement"], calendar)
+        return begin, begin + timedelta(days=AGREEMENT_DAYS)
+    return day_of(marks["list_in_catalogue"]) + DAY, day_of(marks["claim_completion"]) - 3 * DAY
+
+
+def plan(spec, latest: datetime, time_of_day: time, calendar) -> Plan:
+    """The latest working-day start, at `time_of_day` in Shanghai, from which the story ends by `latest`.
+
+    Every wait is monotone (a later moment never leads to an earlier next one), so the end moves with
+    the start and the latest fitting start can be found by bisection over days; a first guess by the
+    story's length would land far too early when a holiday (春节, 国庆) stretches the length.
+    """
+    anchor = datetime.combine(day_of(latest), time_of_day, tzinfo=clock.SHANGHAI).astimezone(timezone.utc)
+
+    def start(days_back):
+        return on_workday(anchor - timedelta(days=days_back), calendar, -DAY)
+
+    def fits(days_back):
+        return simulate(spec, start(days_back), calendar)[0] <= latest
+
+    early, step = 0, 1  # find a start that fits, then bisect between it and the latest that does not
+    while not fits(early):
+        early, step = early + step, step * 2
+    late = -1
+    if early:
+        late = early - step // 2 if step > 1 else 0
+        while early - late > 1:
+            middle = (early + late) // 2
+            early, late = (middle, late) if fits(middle) else (early, middle)
+    begin = start(early)
+    end, marks = simulate(spec, begin, calendar)
+    return Plan(spec, begin, end, marks, planned_service(spec, begin, calendar))

@@ -1,0 +1,271 @@
+"""The demo city (`flask demo load`): accounts, organisations, projects in every state, honest dates."""
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+
+import click
+import pytest
+from flask import current_app
+
+from conftest import KEEP, truncate_data, snapshot
+from procure import clock
+from procure.accounts.models import COMMUNITY_CLASSES, Organisation, User
+from procure.accounts.passwords import authenticate
+from procure.audit.models import AuditEntry
+from procure.clock import ManualClock
+from procure.codes import is_valid_uscc
+from procure.demo import TIMES, installed_clock, load, timeline
+from procure.demo.projects import PROJECTS
+from procure.evaluation.models import Payment
+from procure.extensions import db
+from procure.procurement.models import Bid, Challenge
+from procure.projects.models import FUNDING_FORMS, Objection, Project
+from procure.projects.permissions import visible_projects
+from procure.projects.states import State
+from procure.workdays.service import Calendar
+
+PASSWORD = "demo-pw-for-tests"
+ACCOUNTS = {"admin": "admin", "community1": "community", "community2": "community", "reviewer1": "reviewer",
+            "bureau1": "bureau", "provider1": "provider", "provider2": "provider", "evaluator1": "evaluator",
+            "evaluator2": "evaluator"}
+# Dates that are plans, not events: they may lie ahead.
+PLANNED = {("projects", "start_date"), ("projects", "end_date"), ("contracts", "start_date"),
+           ("contracts", "end_date"), ("milestones", "due"), ("projects", "bid_deadline")}
+
+
+def user(username) -> User:
+    return db.session.scalar(db.select(User).filter_by(username=username))
+
+
+def projects(**filters) -> list[Project]:
+    return db.session.scalars(db.select(Project).filter_by(**filters).order_by(Project.code)).all()
+
+
+def real_today() -> date:
+    return clock.local(datetime.now(timezone.utc)).date()
+
+
+@pytest.fixture(scope="class")
+def loaded(app):
+    """The demo loaded once for a class of read-only tests; yields the clock that was there before."""
+    previous = ManualClock(datetime.now(timezone.utc))
+    app.config["CLOCK"] = previous
+    with app.app_context():
+        truncate_data()
+        assert load(PASSWORD) is True
+        db.session.commit()
+    yield previous
+    with app.app_context():
+        truncate_data()
+    app.config.pop("CLOCK", None)
+
+
+class TestLoadedDemo:
+    """Read-only checks on one load of the demo (loading takes a few seconds)."""
+
+    @pytest.fixture(autouse=True)
+    def ctx(self, app, loaded):
+        """Overrides the conftest fixture: the data stays for the whole class."""
+        with app.app_context():
+            yield loaded
+            db.session.rollback()
+
+    def test_the_loader_restores_the_previous_clock(self, app, loaded):
+        assert app.config["CLOCK"] is loaded
+
+    def test_the_named_accounts_log_in_with_the_demo_password(self):
+        for username, role in ACCOUNTS.items():
+            account = authenticate(username, PASSWORD)
+            assert account is not None, username
+            assert account.role == role
+        assert authenticate("community1", "wrong") is None
+
+    def test_every_community_has_a_worker_and_a_council(self):
+        communities = db.session.scalars(db.select(Organisation).filter_by(kind="community")).all()
+        assert len(communities) >= 12
+        assert {c.community_class for c in communities} == set(COMMUNITY_CLASSES)
+        for community in communities:
+            assert community.members_total and len(community.division_code) == 12
+            assert any(u.role == "community" for u in community.users), community.name
+        assert user("community1").organisation_id != user("community2").organisation_id
+
+    def test_community1_class_cap_allows_50000(self):
+        cls = user("community1").organisation.community_class
+        assert current_app.config["CLASS_CAPS"][cls] >= 50000
+
+    def test_government_bureau_and_street_offices(self):
+        government = db.session.scalars(db.select(Organisation).filter_by(kind="government")).all()
+        assert sorted(g.division_code for g in government) == ["330100", "330102001000", "330105002000"]
+        for username in ("admin", "reviewer1", "bureau1"):
+            assert user(username).organisation.division_code == "330100"
+
+    def test_providers_have_valid_unrelated_credit_codes(self):
+        providers = db.session.scalars(db.select(Organisation).filter_by(kind="provider")).all()
+        assert len(providers) >= 6
+        for org in providers:
+            assert is_valid_uscc(org.credit_code), org.name
+            assert org.credit_code[0] == "5" and org.credit_code[1] in "123"
+            assert org.users, org.name
+        representatives = [org.legal_representative for org in providers]
+        assert all(representatives) and len(set(representatives)) == len(representatives)
+        assert user("provider1").organisation_id != user("provider2").organisation_id
+
+    def test_two_evaluation_firms(self):
+        firms = db.session.scalars(db.select(Organisation).filter_by(kind="evaluator")).all()
+        assert len(firms) == 2
+        assert all(is_valid_uscc(f.credit_code) and f.credit_code.startswith("9") for f in firms)
+        assert {user("evaluator1").organisation_id, user("evaluator2").organisation_id} == {f.id for f in firms}
+
+    def test_every_state_and_funding_form_is_present(self):
+        all_projects = projects()
+        assert len(all_projects) >= 30
+        assert {p.state for p in all_projects} == {s.value for s in State}
+        assert {p.funding_form for p in all_projects} == set(FUNDING_FORMS)
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in p.title) for p in all_projects)
+        assert len({p.title for p in all_projects}) == len(all_projects)
+
+    def test_projects_are_within_cap_and_budget(self):
+        caps = current_app.config["CLASS_CAPS"]
+        for p in projects():
+            assert 8000 <= p.requested_amount <= caps[p.community.community_class], p.title
+            assert sum(line.amount for line in p.budget_lines) == p.requested_amount, p.title
+            assert p.category_code and p.needs_analysis and p.beneficiaries and p.location
+
+    def test_community1_and_community2_own_projects_in_several_states(self):
+        mine = {p.state for p in projects(community_id=user("community1").organisation_id)}
+        assert {"draft", "notice"} <= mine and len(mine) >= 5
+        assert len(projects(community_id=user("community2").organisation_id)) >= 3
+
+    def test_city_reviewer_and_bureau_see_both_communities(self):
+        wanted = {user("community1").organisation_id, user("community2").organisation_id}
+        for username in ("reviewer1", "bureau1"):
+            seen = db.session.scalars(visible_projects(user(username))).all()
+            assert wanted <= {p.community_id for p in seen}
+            assert len(seen) == len(projects())
+
+    def test_nothing_is_dated_in_the_future(self):
+        now, today = datetime.now(timezone.utc), real_today()
+        for table in db.metadata.sorted_tables:
+            if table.name in KEEP:
+                continue
+            for row in db.session.execute(table.select()).mappings():
+                for column, value in row.items():
+                    if (table.name, column) in PLANNED:
+                        continue
+                    if isinstance(value, datetime):
+                        assert value <= now, (table.name, column, value)
+                    elif isinstance(value, date):
+                        assert value <= today, (table.name, column, value)
+        for p in projects():
+            if p.bid_deadline and p.state != "tendering":
+                assert p.bid_deadline <= now, p.title
+
+    def test_a_tender_is_still_open_and_a_notice_still_running(self):
+        now = datetime.now(timezone.utc)
+        assert any(p.bid_deadline > now for p in projects(state="tendering"))
+        assert any(p.bid_deadline <= now for p in projects(state="tendering"))  # waiting for the award
+        calendar, days = Calendar(), current_app.config["NOTICE_WORKING_DAYS"]
+        running = [p for p in projects(state="notice")
+                   if not calendar.period_over(p.notice_published_on, days, today=real_today())]
+        assert running and any(p.community_id == user("community1").organisation_id for p in running)
+
+    def test_every_project_has_a_true_timeline(self):
+        for p in projects():
+            trail = db.session.scalars(db.select(AuditEntry).filter_by(project_id=p.id)
+                                       .order_by(AuditEntry.id)).all()
+            assert trail[0].action == "create" and trail[0].at == p.created_at
+            moments = [e.at for e in trail]
+            assert moments == sorted(moments), p.title
+            state = "draft"
+            for entry in (e for e in trail if e.to_state):
+                assert entry.from_state == state, (p.title, entry.action)
+                state = entry.to_state
+            assert state == p.state, p.title
+
+    def test_histories_vary(self):
+        def projects_with(action):
+            return {e.project_id for e in db.session.scalars(db.select(AuditEntry).filter_by(action=action))}
+
+        assert len(projects_with("request_rectification")) >= 2
+        assert projects_with("resubmit_for_acceptance") - {p.id for p in projects(state="rectification")}
+        assert projects_with("return_for_revision") & projects_with("resubmit")
+        grades = Counter(p.grade for p in projects() if p.grade)
+        assert {"excellent", "good", "fair"} <= set(grades)
+        assert {p.kind for p in db.session.scalars(db.select(Payment))} == {"instalment", "final"}
+        assert db.session.scalar(db.select(Challenge).where(Challenge.answer.is_not(None)))
+        assert db.session.scalar(db.select(Objection).where(Objection.answer.is_(None)))
+
+    def test_bidders_and_implementers_rotate(self):
+        bidders = set(db.session.scalars(db.select(Bid.provider_id)))
+        implementers = {p.implementer_id for p in projects() if p.implementer_id and p.funding_form != "reward"}
+        evaluators = {p.evaluator_org_id for p in projects() if p.evaluator_org_id}
+        assert user("provider1").organisation_id in bidders & implementers
+        assert user("provider2").organisation_id in bidders | implementers
+        assert len(bidders) >= 5 and len(implementers) >= 4 and len(evaluators) == 2
+
+    def test_a_second_load_changes_nothing(self, app, loaded):
+        before = snapshot()
+        assert load(PASSWORD) is False
+        db.session.commit()
+        assert snapshot() == before
+        assert app.config["CLOCK"] is loaded
+
+
+def test_refuses_to_mix_with_other_data(ctx):
+    db.session.add(Organisation(kind="government", name="□□市民政局", division_code="330200"))
+    db.session.commit()
+    before = snapshot()
+    with pytest.raises(click.ClickException) as refused:
+        load(PASSWORD)
+    assert "非演示数据" in refused.value.message and "not the demo's" in refused.value.message
+    db.session.rollback()
+    assert snapshot() == before
+    assert current_app.config["CLOCK"] is ctx
+
+
+def test_an_admin_outside_the_demo_city_is_other_data(ctx):
+    org = Organisation(kind="government", name="□□市民政局", division_code="330200")
+    db.session.add(org)
+    db.session.flush()
+    db.session.add(User(username="admin", role="admin", organisation_id=org.id, display_name="admin",
+                        password_hash="x"))
+    db.session.commit()
+    with pytest.raises(click.ClickException):
+        load(PASSWORD)
+
+
+def test_installed_clock_puts_back_what_was_there(app):
+    manual = ManualClock(datetime(2026, 1, 5, tzinfo=timezone.utc))
+    app.config.pop("CLOCK", None)
+    with installed_clock(app, manual):
+        assert app.config["CLOCK"] is manual
+    assert "CLOCK" not in app.config
+    previous = ManualClock(datetime(2026, 3, 2, tzinfo=timezone.utc))
+    app.config["CLOCK"] = previous
+    with pytest.raises(RuntimeError), installed_clock(app, manual):
+        raise RuntimeError("a failed load")
+    assert app.config["CLOCK"] is previous
+
+
+@pytest.mark.parametrize("moment", [
+    "2026-11-25T17:16", "2026-11-23T00:30",  # a weekday evening, a Monday morning (Shanghai)
+    "2026-02-20T02:00", "2026-02-24T01:00",  # during and just after the Spring Festival holiday
+    "2026-10-06T02:00", "2026-10-09T09:00",  # during and just after the National Day holiday
+    "2027-03-10T02:00",  # a year the holiday calendar does not know yet
+])
+def test_plans_end_in_the_past_whatever_the_day(ctx, moment):
+    """Whenever the demo is loaded, each story ends by its day, one tender is still open, two
+    notices are still running, and one tender waits for its award."""
+    now = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+    today = clock.local(now).date()
+    calendar = timeline.QuietCalendar()
+    plans = [timeline.plan(spec, now - timedelta(days=spec.days_ago), TIMES[i % len(TIMES)], calendar)
+             for i, spec in enumerate(PROJECTS)]
+    for p in plans:
+        assert p.end <= now - timedelta(days=p.spec.days_ago), p.spec.title
+        assert p.service[0] <= p.service[1]
+    deadlines = [timeline.bid_deadline(p.marks["open_tender"], timeline.tender_days(p.spec), calendar)
+                 for p in plans if p.spec.state == "tendering"]
+    assert any(d > now for d in deadlines) and any(d < now for d in deadlines)
+    notices, days = [p for p in plans if p.spec.state == "notice"], current_app.config["NOTICE_WORKING_DAYS"]
+    assert notices and all(
+        not calendar.period_over(timeline.day_of(p.marks["publish_notice"]), days, today=today) for p in notices)
