@@ -53,6 +53,9 @@ def select_locale():
 
 
 def register_blueprints(app):
+    from procure.database import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     from procure.accounts.views import bp as accounts_bp
     from procure.api import bp as api_bp
     from procure.projects.views import bp as projects_bp

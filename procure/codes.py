@@ -4,7 +4,7 @@ import re
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _USCC_SHAPE = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
-_DIVISION_SHAPE = re.compile(r"^(\d{6}|\d{12})$")
+_DIVISION_SHAPE = re.compile(r"[0-9]{6}|[0-9]{12}")  # ASCII digits only: \d takes "３" too
 # Prefix lengths of the levels: province, prefecture, county, township, village/community.
 _LEVELS = (2, 4, 6, 9, 12)
 
@@ -26,7 +26,7 @@ def make_uscc(first17: str) -> str:
 
 
 def is_valid_division(code: str) -> bool:
-    return bool(_DIVISION_SHAPE.match(code or ""))
+    return bool(_DIVISION_SHAPE.fullmatch(code or ""))  # fullmatch: "$" lets a trailing newline in
 
 
 def area_prefix(code: str) -> str:

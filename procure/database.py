@@ -1,6 +1,7 @@
 """Engine set-up: SQLite pragmas and write transactions that take the lock up front."""
 from flask import has_request_context, request
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -25,3 +26,15 @@ def configure_engine(engine, busy_timeout_ms: int):
         # can never fail half-way with "database is locked"; reads stay concurrent under WAL.
         writes = not has_request_context() or request.method in WRITE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+# The largest id an INTEGER key holds on PostgreSQL; a larger number would reach the driver as an error.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in URLs, bounded to what an id can be: a larger number is a 404, not a driver error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

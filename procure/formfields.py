@@ -1,5 +1,5 @@
 """Form fields shared by pages and the API, and JSON → form-data flattening."""
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,18 @@ from wtforms.widgets import DateTimeLocalInput
 from procure.clock import SHANGHAI
 
 MAX_AMOUNT = Decimal("100000000.00")  # 1 亿元: far above any micro-project
+
+
+def storable(text: str) -> bool:
+    """Whether a database can store `text`: PostgreSQL takes no NUL, and neither engine takes half of a
+    UTF-16 surrogate pair (JSON "\\ud800" decodes to one)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class MoneyField(DecimalField):
@@ -77,6 +89,11 @@ class LocalDateTimeField(Field):
             raise ValueError(_l("请输入日期时间，例如 2026-12-01T17:00"))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=SHANGHAI)
+        try:
+            moment.astimezone(timezone.utc)  # stored in UTC: 0001-01-01T00:00+08:00 has no UTC
+        except OverflowError:
+            self.data = None
+            raise ValueError(_l("请输入日期时间，例如 2026-12-01T17:00"))
         self.data = moment
 
 

@@ -1,5 +1,6 @@
 """What pages and the API share: error responses, template filters and helpers."""
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _
@@ -30,7 +31,7 @@ def register(app):
             return jsonify({"error": code.get(error.code, "http_error"), "message": error.description}), error.code
         if error.code == 400 and "CSRF" in (error.description or ""):
             flash(_("页面已过期，请重新提交"), "warning")
-            return redirect(request.referrer or url_for("projects.home"))
+            return redirect(same_site_path(request.referrer) or url_for("projects.home"))
         return render_template("errors/error.html", status=error.code, message=None), error.code
 
     @app.errorhandler(Exception)
@@ -40,6 +41,19 @@ def register(app):
         if wants_json():
             return jsonify({"error": "internal_error", "message": "internal error / 系统内部错误"}), 500
         return render_template("errors/error.html", status=500, message=None), 500
+
+
+def same_site_path(target):
+    """`target` reduced to a path on this site, or None: never a redirect to another host."""
+    parts = urlsplit(target or "")
+    if parts.scheme and (parts.scheme not in ("http", "https") or parts.netloc != request.host):
+        return None
+    if not parts.scheme and parts.netloc:
+        return None
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith(("//", "/\\")):  # browsers read /\host as //host
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def money(value) -> str:

@@ -140,6 +140,8 @@ main() {
   pg_start
 
   export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  # The browser walkthrough is an acceptance test: here it must run, never skip.
+  export PROCURE_REQUIRE_BROWSER=1
   local pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
   local sqlite_rc=0 pg_rc=0
 

@@ -4,6 +4,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 from procure.extensions import db
+from procure.formfields import storable
 
 
 def _hasher() -> PasswordHasher:
@@ -19,7 +20,12 @@ def authenticate(username: str, password: str):
     """The active user with these credentials, or None (unknown user and wrong password alike)."""
     from procure.accounts.models import User
 
-    user = db.session.scalar(db.select(User).filter_by(username=(username or "").strip()))
+    name = (username or "").strip()
+    if not (storable(name) and storable(password or "")):
+        # No account holds a NUL or half a surrogate pair, and the database and the hasher refuse them:
+        # answer as for any unknown user.
+        name, password = "", ""
+    user = db.session.scalar(db.select(User).filter_by(username=name)) if name else None
     hasher = _hasher()
     stored = user.password_hash if user else _dummy_hash(hasher)
     try:

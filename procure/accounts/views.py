@@ -2,12 +2,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
-from urllib.parse import urlsplit
 
 from procure.accounts.forms import LoginForm
 from procure.accounts.models import User
 from procure.accounts.passwords import authenticate
 from procure.extensions import db, login_manager
+from procure.web import same_site_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -15,11 +15,6 @@ bp = Blueprint("accounts", __name__)
 @login_manager.user_loader
 def load_user(user_id):
     return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-
-
-def _safe_next(target):
-    parts = urlsplit(target or "")
-    return target if target and not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +26,7 @@ def login():
             form.password.errors.append(_("用户名或密码错误"))
         else:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("projects.home"))
+            return redirect(same_site_path(request.args.get("next")) or url_for("projects.home"))
     return render_template("accounts/login.html", form=form)
 
 
@@ -47,4 +42,4 @@ def logout():
 def set_language(code):
     if code in ("zh_Hans_CN", "en"):
         session["lang"] = code
-    return redirect(_safe_next(request.referrer and urlsplit(request.referrer).path) or url_for("projects.home"))
+    return redirect(same_site_path(request.referrer) or url_for("projects.home"))

@@ -28,7 +28,10 @@ def authenticate():
 
 
 def json_body() -> dict:
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes
+        payload = None
     if not isinstance(payload, dict):
         raise InvalidInput({"_body": ["a JSON object is required / 请求体须为 JSON 对象"]})
     return payload

@@ -4,6 +4,7 @@ from flask import current_app, g, jsonify, request
 from procure.api import bp, formdata, json_body
 from procure.api.serializers import audit_json, project_json
 from procure.audit.models import AuditEntry
+from procure.audit.visibility import entry_visible
 from procure.errors import InvalidInput, NotFound
 from procure.extensions import db
 from procure.formfields import json_to_formdata
@@ -15,7 +16,7 @@ from procure.projects.states import TRANSITIONS, State
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1_000_000:  # "²".isdigit() too
         raise InvalidInput({"page": ["page must be a positive integer / 页码须为正整数"]})
     return int(raw)
 
@@ -83,4 +84,4 @@ def history(project_id):
     project = get_visible(g.api_user, project_id)
     entries = db.session.scalars(db.select(AuditEntry).filter_by(project_id=project.id)
                                  .order_by(AuditEntry.at, AuditEntry.id))
-    return jsonify([audit_json(e) for e in entries])
+    return jsonify([audit_json(e) for e in entries if entry_visible(g.api_user, e, project)])

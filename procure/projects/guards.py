@@ -104,6 +104,8 @@ def award_checks(project, data):
 
 
 def add_years(start: date, years: int) -> date:
+    if start.year + years > date.max.year:
+        return date.max
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February

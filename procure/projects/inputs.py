@@ -3,11 +3,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
-from wtforms.fields import (BooleanField, SelectChoice, DateField, FormField, IntegerField, SelectField,
+from wtforms.fields import (BooleanField, SelectChoice, DateField, FieldList, FormField, IntegerField, SelectField,
                             StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from procure.formfields import BoundedFieldList, LocalDateTimeField, MoneyField
+from procure.database import MAX_ID
+from procure.formfields import BoundedFieldList, LocalDateTimeField, MoneyField, storable
 
 FUNDING_FORM_LABELS = {"purchase": _l("项目购买"), "subsidy": _l("项目补贴"), "reward": _l("项目奖励")}
 METHOD_LABELS = {
@@ -17,6 +18,7 @@ METHOD_LABELS = {
 INDICATORS = {"decision": _l("决策"), "implementation": _l("过程"), "output": _l("产出"), "effect": _l("效益")}
 
 required = DataRequired(message=_l("此项必填"))
+an_id = NumberRange(1, MAX_ID, message=_l("编号无效"))
 
 
 def choices(labels: dict) -> list[SelectChoice]:
@@ -24,8 +26,21 @@ def choices(labels: dict) -> list[SelectChoice]:
 text_required = InputRequired(message=_l("此项必填"))
 
 
+def _refuse_unstorable(value):
+    # Refused as input rather than failing at the database (see formfields.storable).
+    if isinstance(value, str) and not storable(value):
+        raise ValueError(_l("包含无法保存的字符（如空字符 NUL）"))
+    return value
+
+
 class InputForm(Form):
     """Base: no CSRF here (pages add Flask-WTF's token around it; the API uses bearer tokens)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if not issubclass(unbound_field.field_class, (FormField, FieldList)):  # these take no filters
+                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), _refuse_unstorable]}
+            return unbound_field.bind(form=form, **options)
 
 
 class BudgetLineForm(InputForm):
@@ -128,7 +143,7 @@ class TenderForm(InputForm):
 
 
 class AwardForm(InputForm):
-    bid_id = IntegerField(_l("中标（成交）响应"), [InputRequired(message=_l("此项必填"))])
+    bid_id = IntegerField(_l("中标（成交）响应"), [InputRequired(message=_l("此项必填")), an_id])
     comment = TextAreaField(_l("说明"), [Optional(), Length(max=5000)])
 
 
@@ -139,7 +154,7 @@ class MilestoneForm(InputForm):
 
 
 class TermForm(InputForm):
-    amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填"))])
+    amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     start = DateField(_l("开始日期"), [required])
     end = DateField(_l("结束日期"), [required])
 
@@ -154,7 +169,7 @@ class ContractForm(TermForm):
 
 
 class AgreementForm(TermForm):
-    implementer_org_id = IntegerField(_l("实施机构"), [InputRequired(message=_l("此项必填"))])
+    implementer_org_id = IntegerField(_l("实施机构"), [InputRequired(message=_l("此项必填")), an_id])
 
 
 class SummaryForm(InputForm):
@@ -162,7 +177,7 @@ class SummaryForm(InputForm):
 
 
 class AssignEvaluatorForm(InputForm):
-    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填"))])
+    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填")), an_id])
 
 
 class FindingsForm(InputForm):
@@ -222,12 +237,12 @@ class ChallengeForm(InputForm):
 
 
 class MilestoneReportForm(InputForm):
-    milestone_id = IntegerField(_l("节点"), [InputRequired(message=_l("此项必填"))])
+    milestone_id = IntegerField(_l("节点"), [InputRequired(message=_l("此项必填")), an_id])
     content = TextAreaField(_l("节点完成情况"), [required, Length(max=20000)])
 
 
 class DeclarationRequestForm(InputForm):
-    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填"))])
+    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填")), an_id])
 
 
 class DeclarationForm(InputForm):
@@ -240,5 +255,5 @@ class PaymentForm(InputForm):
                        validators=[required])
     amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     paid_on = DateField(_l("付款日期"), [required])
-    milestone_id = IntegerField(_l("对应节点"), [Optional()])
+    milestone_id = IntegerField(_l("对应节点"), [Optional(), an_id])
     note = TextAreaField(_l("备注"), [Optional(), Length(max=2000)])

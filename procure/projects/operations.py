@@ -29,7 +29,7 @@ def validated(form_class, formdata):
 def check_version(project, version):
     try:
         seen = int(version)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity
         raise InvalidInput({"version": ["version is required (an integer) / 请提供版本号"]})
     if seen != project.version:
         raise StaleVersion()
@@ -150,8 +150,16 @@ EFFECTS = {
 
 # ---- creating and editing a proposal --------------------------------------------------------
 
+# Namespace of the PostgreSQL advisory lock that serialises numbering (any constant unused elsewhere).
+CODE_LOCK = 7301
+
+
 def _next_code(year: int) -> str:
     prefix = f"WXM{year}-"
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two proposals created at once would both read the same maximum; hold the year's number until
+        # commit. (SQLite needs nothing: a writing request holds the database's write lock from BEGIN.)
+        db.session.execute(db.text("SELECT pg_advisory_xact_lock(:ns, :year)"), {"ns": CODE_LOCK, "year": year})
     last = db.session.scalar(db.select(db.func.max(Project.code)).where(Project.code.startswith(prefix)))
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"

@@ -1,0 +1,22 @@
+"""Who may read which audit entry: entries about sealed bids and other firms' declarations are hidden
+like the records themselves. Pages and the API both filter timelines through here."""
+from procure import clock
+from procure.accounts.models import Role
+
+# Bids are sealed until the deadline: entries about them follow the bids' own rule.
+SEALED_ACTIONS = {"submit_bid", "revise_bid", "withdraw_bid"}
+DECLARATION_ACTIONS = {"request_declaration", "declare_conflict"}
+
+
+def entry_visible(user, entry, project) -> bool:
+    """Entries about bids are sealed like the bids; an evaluation firm sees only its own declarations."""
+    if entry.action in SEALED_ACTIONS:
+        if user.role == Role.provider and entry.organisation_id == user.organisation_id:
+            return True
+        deadline_passed = project.bid_deadline is not None and clock.now() > project.bid_deadline
+        return deadline_passed and user.role in (Role.bureau, Role.admin)
+    if user.role == Role.evaluator and entry.action in DECLARATION_ACTIONS:
+        firm = (entry.data or {}).get("evaluator_org_id") if entry.action == "request_declaration" \
+            else entry.organisation_id
+        return firm == user.organisation_id
+    return True

@@ -1,0 +1,331 @@
+"""One purchase project from draft to closed, through the pages only, in headless Chromium, each role
+logging in in turn; time moves on the app's ManualClock between steps (notice, bid deadline, challenges).
+
+Runs against the session app served on a free local port, with CSRF protection switched on. Reading the
+database to assert is allowed; every change goes through a click or a keystroke.
+"""
+import os
+import re
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from conftest import PASSWORD
+from procure import clock as app_clock
+from procure.extensions import db
+from procure.projects.models import Project
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and os.environ.get("PROCURE_REQUIRE_BROWSER") != "1",
+    reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)")
+
+# The audit actions the timeline must show, oldest first, for the road this test walks.
+EXPECTED_TIMELINE = [
+    "create", "publish_notice", "submit", "start_review", "approve", "list_in_catalogue", "open_tender",
+    "submit_bid", "submit_bid", "award", "sign_contract", "start_delivery", "report_milestone",
+    "report_milestone", "report_completion", "request_declaration", "declare_conflict", "start_acceptance",
+    "accept", "evaluate", "record_payment", "close",
+]
+
+
+@pytest.fixture
+def live_server(app, world):
+    """The session app on 127.0.0.1 and a free port, with CSRF on for as long as the test runs."""
+    before = app.config.get("WTF_CSRF_ENABLED")
+    app.config["WTF_CSRF_ENABLED"] = True
+    # The test thread must hold no transaction while the server writes (SQLite takes the write lock
+    # at BEGIN outside requests): end the one the world fixture may have left open.
+    db.session.rollback()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.config["WTF_CSRF_ENABLED"] = before
+
+
+@pytest.fixture
+def browser_page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def read(fn):
+    """Read the database from the test thread, then end the transaction at once so the server can write."""
+    try:
+        return fn()
+    finally:
+        db.session.rollback()
+
+
+class Walk:
+    """The steps a person takes on the pages, one method per gesture."""
+
+    def __init__(self, page, base, clock):
+        self.page, self.base, self.clock = page, base, clock
+        self.project_url = None
+
+    def login(self, username):
+        page = self.page
+        if page.get_by_role("button", name="退出").count():
+            with page.expect_navigation():
+                page.get_by_role("button", name="退出").click()
+            expect(page.locator(".flash-info")).to_contain_text("您已退出登录")
+        else:
+            page.goto(self.base + "/login")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        expect(page.get_by_test_id("current-user")).to_contain_text(username)
+
+    def open_project(self):
+        self.page.goto(self.project_url)
+        expect(self.page.get_by_test_id("timeline")).to_be_visible()
+
+    def expect_state(self, state):
+        expect(self.page.locator(".project-head .badge")).to_have_attribute("data-state", state)
+
+    def submit(self, form, testid, flash):
+        with self.page.expect_navigation():
+            form.get_by_test_id(testid).click()
+        expect(self.page.locator(".flash-success")).to_contain_text(flash)
+
+    def fire(self, trigger, label, fill=None, state=None):
+        """Open the action, fill its form, send it, and land back on the project page."""
+        page = self.page
+        action = page.get_by_test_id(f"action-{trigger}")
+        action.locator("summary").click()
+        form = page.get_by_test_id(f"action-{trigger}-form")
+        expect(form).to_be_visible()
+        if fill:
+            fill(form)
+        self.submit(form, f"action-{trigger}-submit", f"已完成：{label}")
+        if state:
+            self.expect_state(state)
+
+
+def local_input(moment, with_time=False) -> str:
+    return app_clock.local(moment).strftime("%Y-%m-%dT%H:%M" if with_time else "%Y-%m-%d")
+
+
+def select_by_text(select, text):
+    value = select.locator("option", has_text=text).first.get_attribute("value")
+    select.select_option(value)
+
+
+@contextmanager
+def screenshot_on_failure(page, name):
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+        raise
+
+
+def test_purchase_project_from_draft_to_closed(live_server, browser_page, clock):
+    page = browser_page
+    walk = Walk(page, live_server, clock)
+    with screenshot_on_failure(page, "walkthrough-failure"):
+        # -- the community proposes, with budget lines and the residents' council, and publishes the notice
+        walk.login("community")
+        page.get_by_test_id("new-project").click()
+        form = page.get_by_test_id("proposal-form")
+        today = app_clock.local(clock()).date()
+        form.get_by_label("项目名称").fill("幸福社区长者助餐服务")
+        form.get_by_label("资金支持形式").select_option("purchase")
+        form.get_by_label("服务类别").select_option("A0101")
+        form.get_by_label("申请金额（元）").fill("40000.00")
+        form.get_by_label("实施地点").fill("社区党群服务中心")
+        form.get_by_label("开始日期").fill((today + timedelta(days=90)).isoformat())
+        form.get_by_label("结束日期").fill((today + timedelta(days=330)).isoformat())
+        form.get_by_label("需求分析").fill("辖区独居和高龄老人约120人，午餐难以保障。")
+        form.get_by_label("受益对象").fill("直接受益：独居及高龄老人约120人；间接受益：家属约300人。")
+        form.get_by_label("项目目标").fill("每周五天午餐配送，满意度90%以上。")
+        form.get_by_test_id("budget-item-0").fill("餐食及配送")
+        form.get_by_test_id("budget-amount-0").fill("24000.00")
+        form.get_by_test_id("add-budget-line").click()
+        form.get_by_test_id("budget-item-1").fill("人员及管理")
+        form.get_by_test_id("budget-amount-1").fill("16000.00")
+        expect(form.locator("[data-budget-total]")).to_have_text("40,000.00")
+        expect(form.locator("[data-budget-summary]")).to_have_class(re.compile(r"\bis-ok\b"))
+        form.get_by_label("议事会日期").fill((today - timedelta(days=3)).isoformat())
+        form.get_by_label("应到成员数").fill("15")
+        form.get_by_label("实到成员数").fill("12")
+        form.get_by_label("赞成票").fill("11")
+        form.get_by_label("反对票").fill("1")
+        form.get_by_label("会议纪要").fill("议事会讨论了助餐需求，表决通过申报。")
+        with page.expect_navigation():
+            form.get_by_test_id("save-proposal").click()
+        expect(page.locator(".flash-success")).to_contain_text("项目已保存为草稿")
+        walk.project_url = page.url
+        project_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        walk.expect_state("draft")
+        walk.fire("publish_notice", "发布社区公示", state="notice")
+
+        # -- the notice runs five working days; then the community submits
+        clock.advance(days=12)
+        walk.open_project()
+        walk.fire("submit", "提交审核", state="submitted")
+
+        # -- the reviewer reviews and approves, with the negative list checked
+        walk.login("reviewer")
+        walk.open_project()
+        walk.fire("start_review", "开始审核", state="under_review")
+
+        def approve(form):
+            expect(form.get_by_label("批准金额（元）")).to_have_value("40000.00")
+            form.get_by_label("已核对负面清单").check()
+            form.get_by_label("审核意见").fill("需求真实，预算合理，同意立项。")
+        walk.fire("approve", "批准", approve, state="approved")
+
+        # -- the bureau lists it in the catalogue and opens a tender by competitive consultation
+        walk.login("bureau")
+        walk.open_project()
+        walk.fire("list_in_catalogue", "列入购买服务目录", state="cataloged")
+        deadline = clock() + timedelta(days=10)
+
+        def tender(form):
+            select_by_text(form.get_by_label("采购方式"), "竞争性磋商")
+            form.get_by_label("投标截止时间").fill(local_input(deadline, with_time=True))
+        walk.fire("open_tender", "发布采购公告", tender, state="tendering")
+
+        # -- two providers bid before the deadline
+        for username, price in (("provider", "38800.00"), ("provider2", "37600.00")):
+            walk.login(username)
+            walk.open_project()
+            bid = page.get_by_test_id("bid-form")
+            bid.get_by_label("报价（元）").fill(price)
+            bid.get_by_label("服务方案").fill("组建专业团队，按月开展助餐服务并建立台账。")
+            walk.submit(bid, "bid-submit", "响应文件已提交")
+
+        # -- after the deadline the bureau opens the bids and awards
+        clock.advance(days=11)
+        walk.login("bureau")
+        walk.open_project()
+        expect(page.get_by_test_id("bids")).to_contain_text("37,600.00")
+        walk.fire("award", "确定承接方",
+                  lambda form: select_by_text(form.get_by_label("中标（成交）响应"), "同心社工事务所"),
+                  state="awarded")
+
+        # -- once the challenge period is over, the contract with two milestones
+        clock.advance(days=20)
+        walk.open_project()
+        start = app_clock.local(clock()).date() + timedelta(days=3)
+
+        def contract(form):
+            expect(form.get_by_label("金额（元）")).to_have_value("37600.00")
+            form.get_by_label("开始日期").fill(start.isoformat())
+            form.get_by_label("结束日期").fill((start + timedelta(days=300)).isoformat())
+            form.get_by_test_id("fire-sign_contract-milestones-0-name").fill("项目启动及中期评估")
+            form.get_by_test_id("fire-sign_contract-milestones-0-percent").fill("40")
+            form.get_by_test_id("fire-sign_contract-milestones-0-due").fill((start + timedelta(days=120)).isoformat())
+            form.get_by_test_id("fire-sign_contract-add-milestones").click()
+            form.get_by_test_id("fire-sign_contract-milestones-1-name").fill("项目完成")
+            form.get_by_test_id("fire-sign_contract-milestones-1-percent").fill("60")
+            form.get_by_test_id("fire-sign_contract-milestones-1-due").fill((start + timedelta(days=300)).isoformat())
+            expect(form.locator("[data-percent-total]")).to_contain_text("100%")
+        walk.fire("sign_contract", "签订合同", contract, state="contracted")
+        expect(page.get_by_test_id("implementer")).to_have_text("同心社工事务所")
+
+        # -- the winning provider delivers, reports both milestones and completion
+        walk.login("provider2")
+        walk.open_project()
+        walk.fire("start_delivery", "开始实施", state="in_delivery")
+        for name in ("项目启动及中期评估", "项目完成"):
+            clock.advance(days=60)
+            walk.open_project()
+            report = page.get_by_test_id("milestone-report-form")
+            select_by_text(report.locator("select[name=milestone_id]"), name)
+            report.get_by_label("节点完成情况").fill(f"{name}：按计划完成，附服务台账。")
+            walk.submit(report, "milestone-report-submit", "节点完成情况已报告")
+        walk.fire("report_completion", "报告完成",
+                  lambda form: form.get_by_label("完成情况总结").fill("全部服务按合同完成，共服务1,260人次。"),
+                  state="delivered")
+
+        # -- the bureau asks an evaluation firm to declare conflicts of interest
+        clock.advance(days=2)
+        walk.login("bureau")
+        walk.open_project()
+        request = page.get_by_test_id("request-declaration-form")
+        select_by_text(request.get_by_label("第三方评估机构"), "明镜评估事务所")
+        walk.submit(request, "request-declaration-submit", "已邀请评估机构声明利益冲突")
+
+        # -- the firm declares none
+        walk.login("evaluator")
+        walk.open_project()
+        declaration = page.get_by_test_id("declare-form")
+        expect(declaration.get_by_label("存在利益冲突")).not_to_be_checked()
+        declaration.get_by_label("声明内容").fill("本机构与承接方及社区无任何隶属、控制或合作关系。")
+        walk.submit(declaration, "declare-submit", "利益冲突声明已提交")
+
+        # -- the bureau starts acceptance with that firm
+        walk.login("bureau")
+        walk.open_project()
+        walk.fire("start_acceptance", "启动第三方验收",
+                  lambda form: select_by_text(form.get_by_label("第三方评估机构"), "明镜评估事务所"),
+                  state="under_acceptance")
+
+        # -- the evaluator accepts and evaluates with four scores
+        clock.advance(days=5)
+        walk.login("evaluator")
+        walk.open_project()
+        walk.fire("accept", "验收通过",
+                  lambda form: form.get_by_label("验收报告").fill("服务数量、质量均达到合同要求，验收合格。"),
+                  state="accepted")
+        clock.advance(days=7)
+        walk.open_project()
+
+        def scores(form):
+            for label, score in (("决策", "95"), ("过程", "92"), ("产出", "94"), ("效益", "90")):
+                form.get_by_label(label, exact=True).fill(score)
+            form.get_by_label("评价意见").fill("项目管理规范，居民满意度较高。")
+        walk.fire("evaluate", "绩效评价", scores, state="evaluated")
+        expect(page.get_by_test_id("grade")).to_have_text("优")  # 95×20% + 92×20% + 94×40% + 90×20% = 93.00
+
+        # -- the bureau records the final payment and closes
+        clock.advance(days=10)
+        walk.login("bureau")
+        walk.open_project()
+        payment = page.get_by_test_id("payment-form")
+        expect(payment.get_by_label("付款类型")).to_have_value("final")
+        expect(payment.get_by_label("金额（元）")).to_have_value("37600.00")
+        walk.submit(payment, "payment-submit", "付款已登记")
+        expect(page.get_by_test_id("paid-total")).to_contain_text("已支付 37,600.00 元 / 应付 37,600.00 元")
+        walk.fire("close", "结项", state="closed")
+        expect(page.locator(".project-head .badge")).to_have_text("已结项")
+
+        # -- the timeline shows every step, oldest first, ending in 已结项
+        items = page.get_by_test_id("timeline").locator("li")
+        assert items.evaluate_all("nodes => nodes.map(n => n.dataset.action)") == EXPECTED_TIMELINE
+        expect(items.last).to_contain_text("已评价 → 已结项")
+        expect(items.nth(1)).to_contain_text("草稿 → 社区公示")
+
+    state, grade = read(lambda: db.session.execute(
+        db.select(Project.state, Project.grade).where(Project.id == project_id)).one())
+    assert (state, grade) == ("closed", "excellent")
