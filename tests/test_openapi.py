@@ -184,7 +184,7 @@ def test_guard_reasons_are_listed_per_trigger(doc):
         return set(responses["422"]["x-reason-codes"]) if "422" in responses else None
 
     assert codes("approve") == {"approved_exceeds_requested", "negative_list_unchecked"}
-    assert codes("open_tender") == {"not_purchase"}
+    assert codes("open_tender") == {"not_purchase", "deadline_in_past"}
     assert {"term_too_long", "milestones_not_100", "open_challenges"} <= codes("sign_contract")
     assert {"not_subsidy", "term_too_long", "implementer_invalid"} <= codes("sign_agreement")
     assert codes("start_review") is None  # no guard: never 422

@@ -98,8 +98,26 @@ def award_checks(project, data):
     bid = next((b for b in valid if b.id == data["bid_id"]), None)
     if bid is None:
         reasons.append(Reason("bid_not_found", _l("所选响应不存在或已撤回")))
-    elif Debarment.active_for(bid.provider_id, clock.today()):
-        reasons.append(Reason("bidder_debarred", _l("%(name)s 处于禁止参与政府购买服务期间"), name=bid.provider.name))
+    else:
+        if Debarment.active_for(bid.provider_id, clock.today()):
+            reasons.append(Reason("bidder_debarred", _l("%(name)s 处于禁止参与政府购买服务期间"),
+                                  name=bid.provider.name))
+        reasons += within_budget(project, bid.price)
+    return reasons
+
+
+def within_budget(project, amount) -> list[Reason]:
+    """Budget-bound: nothing is bought for more than the approved amount."""
+    if project.approved_amount is not None and amount > project.approved_amount:
+        return [Reason("over_budget", _l("金额 %(amount)s 元超过批准金额 %(approved)s 元"),
+                       amount=amount, approved=project.approved_amount)]
+    return []
+
+
+def tender_checks(project, data):
+    reasons = _funding_form_is("purchase", "not_purchase", _l("只有项目购买方式才进行采购"))(project)
+    if data is not None and data["bid_deadline"] <= clock.now():
+        reasons.append(Reason("deadline_in_past", _l("投标截止时间须晚于现在")))
     return reasons
 
 
@@ -151,6 +169,7 @@ def agreement_checks(project, data):
     org = db.session.get(Organisation, data["implementer_org_id"])
     if org is None or org.kind != "provider":
         reasons.append(Reason("implementer_invalid", _l("实施机构须是已登记的社会组织")))
+    reasons += within_budget(project, data["amount"])
     reasons += term_reasons(data, False)
     return reasons
 
@@ -205,7 +224,7 @@ GUARDS = {
     "submit": [notice_over],
     "resubmit": [content_reasons],
     "approve": [approve_checks],
-    "open_tender": [_funding_form_is("purchase", "not_purchase", _l("只有项目购买方式才进行采购"))],
+    "open_tender": [tender_checks],
     "award": [award_checks],
     "sign_contract": [contract_checks],
     "sign_agreement": [agreement_checks],

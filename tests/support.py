@@ -1,0 +1,134 @@
+"""Helpers the matrix, access, guard and API tests share: who plays which part in a project (said
+from the story, not read back from procure.projects.permissions), valid input for each trigger,
+and fast API calls with one token per user."""
+from datetime import timedelta
+
+from procure import clock
+from procure.accounts.models import ApiToken
+from procure.evaluation.models import ConflictDeclaration
+from procure.extensions import db
+from procure.procurement.models import Bid, Contract
+
+USERNAMES = ["community", "community_b", "community_far", "reviewer", "bureau", "admin", "reviewer_far",
+             "bureau_far", "provider", "provider2", "provider3", "evaluator", "evaluator2"]
+ACCEPTANCE_STATES = {"under_acceptance", "rectification", "accepted", "evaluated", "closed"}
+REWARD_CLAIMED_STATES = {"delivered"} | ACCEPTANCE_STATES
+
+
+def contract_of(project):
+    return db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+
+
+def expected_parts(world, username, project) -> set[str]:
+    """The parts `username` plays in `project`, as the lifecycle story tells it: the owning community,
+    the reviewer and bureau covering its area, the implementer (contracted provider, subsidy implementer,
+    or for the reward form the community itself once it has claimed completion) and the evaluation firm
+    the bureau assigned at the start of acceptance."""
+    user = world[username]
+    parts = set()
+    if username == "community":
+        parts.add("community")
+        if project.funding_form == "reward" and project.state in REWARD_CLAIMED_STATES:
+            parts.add("implementer")
+    if username in ("reviewer", "bureau"):
+        parts.add(username)
+    contract = contract_of(project)
+    if user.role == "provider" and contract is not None and contract.implementer_id == user.organisation_id:
+        parts.add("implementer")
+    if username == "evaluator" and project.state in ACCEPTANCE_STATES:
+        parts.add("assigned_evaluator")
+    return parts
+
+
+def expected_visible(world, username, project) -> bool:
+    """Who can find the project at all (list and detail)."""
+    user = world[username]
+    if username in ("community", "reviewer", "bureau", "admin"):
+        return True
+    if user.role == "provider":
+        bid = db.session.scalar(db.select(Bid.id).filter_by(project_id=project.id, provider_id=user.organisation_id))
+        contract = contract_of(project)
+        return project.state == "tendering" or bid is not None or (
+            contract is not None and contract.implementer_id == user.organisation_id)
+    if user.role == "evaluator":
+        invited = db.session.scalar(db.select(ConflictDeclaration.id).filter_by(
+            project_id=project.id, evaluator_org_id=user.organisation_id))
+        return invited is not None or (username == "evaluator" and project.state in ACCEPTANCE_STATES)
+    return False
+
+
+def valid_input(trigger, project, world) -> dict:
+    """Well-formed data for `trigger` on `project` (guards may still refuse it)."""
+    today = clock.today()
+    start = today + timedelta(days=3)
+    providers = world.providers
+    if trigger == "approve":
+        return {"approved_amount": str(project.requested_amount), "negative_list_checked": True, "comment": "同意"}
+    if trigger in ("reject", "withdraw", "cancel"):
+        return {"reason": "理由"}
+    if trigger == "return_for_revision":
+        return {"comment": "请补充预算依据"}
+    if trigger == "list_in_catalogue":
+        return {"catalogue_year": today.year}
+    if trigger == "open_tender":
+        return {"method": "competitive_consultation", "bid_deadline": (clock.now() + timedelta(days=10)).isoformat()}
+    if trigger == "award":
+        bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="submitted").order_by(Bid.price))
+        return {"bid_id": bid.id if bid else 1}
+    if trigger == "sign_contract":
+        bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
+        return {"amount": str(bid.price) if bid else "1000.00", "start": start.isoformat(),
+                "end": (start + timedelta(days=200)).isoformat(),
+                "milestones": [{"name": "中期", "percent": 40, "due": (start + timedelta(days=90)).isoformat()},
+                               {"name": "完成", "percent": 60, "due": (start + timedelta(days=200)).isoformat()}]}
+    if trigger == "sign_agreement":
+        return {"implementer_org_id": providers[0].id, "amount": str(project.approved_amount or "1000.00"),
+                "start": start.isoformat(), "end": (start + timedelta(days=200)).isoformat()}
+    if trigger in ("report_completion", "claim_completion"):
+        return {"summary": "已完成"}
+    if trigger == "start_acceptance":
+        return {"evaluator_org_id": world.evaluators[0].id}
+    if trigger == "request_rectification":
+        return {"findings": "缺少台账"}
+    if trigger == "resubmit_for_acceptance":
+        return {"response": "已补齐"}
+    if trigger == "accept":
+        return {"report": "验收合格"}
+    if trigger == "evaluate":
+        return {"scores": {"decision": "90", "implementation": "90", "output": "90", "effect": "90"}}
+    return {"comment": "说明"}
+
+
+class Tokens:
+    """One bearer token per user for a test: many calls without a token row each."""
+
+    def __init__(self, client, world):
+        self.client, self.world, self.tokens = client, world, {}
+
+    def headers(self, username) -> dict:
+        """A token valid now: issued again when the test's clock has moved out of its 12 hours."""
+        token, issued = self.tokens.get(username, (None, None))
+        now = clock.now()
+        if token is None or not issued <= now < issued + timedelta(hours=11):
+            token = ApiToken.issue(self.world[username], 12)
+            db.session.commit()
+            self.tokens[username] = (token, now)
+        return {"Authorization": f"Bearer {token}"}
+
+    def call(self, username, method, path, **kwargs):
+        headers = {**self.headers(username), **kwargs.pop("headers", {})}
+        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+    def get(self, username, path, **kwargs):
+        return self.call(username, "GET", path, **kwargs)
+
+    def post(self, username, path, **kwargs):
+        return self.call(username, "POST", path, **kwargs)
+
+
+def reason_codes(response) -> list[str]:
+    body = response.get_json()
+    assert response.status_code == 422, (response.status_code, body)
+    assert body["error"] == "guard_failed"
+    assert all(isinstance(r["message"], str) and r["message"] for r in body["reasons"]), body
+    return [r["code"] for r in body["reasons"]]

@@ -1,0 +1,157 @@
+"""Concurrent requests, each thread with its own client (and so its own app context and session).
+
+SQLite: a write request takes the write lock at BEGIN (BEGIN IMMEDIATE, waiting up to the busy
+timeout), so concurrent writers queue instead of failing with "database is locked". PostgreSQL: the
+project row is locked (SELECT … FOR UPDATE) before its totals are read, so racing payments cannot
+together exceed the contract. On both, two users firing on the same version: one wins, one is refused.
+"""
+import threading
+from decimal import Decimal
+
+import pytest
+
+from procure.audit.models import AuditEntry
+from procure.evaluation.models import Payment
+from procure.extensions import db
+from procure.projects.journey import proposal
+from procure.projects.models import Objection, Project
+
+from support import Tokens
+
+THREADS = 8
+
+
+def run_together(app, calls):
+    """Run each call(client) in its own thread, all released at once; their results in order."""
+    # The test's own session must hold no transaction (on SQLite outside a request, any transaction
+    # takes the write lock) while the threads run.
+    db.session.commit()
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def worker(index, call):
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=30)
+            results[index] = call(client)
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    assert not errors, errors
+    return results
+
+
+def post(headers, path, body):
+    def call(client):
+        response = client.post("/api/v1" + path, json=body, headers=headers)
+        return response.status_code, response.get_json()
+    return call
+
+
+def test_concurrent_project_creation_all_succeeds(app, client, world):
+    tokens = Tokens(client, world)
+    headers = [tokens.headers(u) for u in ("community", "community_b", "community_far")]
+    per_thread = 3
+
+    def create_several(i):
+        def call(client):
+            return [client.post("/api/v1/projects", headers=headers[i % 3],
+                                json=proposal(title=f"并发 {i}-{n}")).status_code for n in range(per_thread)]
+        return call
+
+    results = run_together(app, [create_several(i) for i in range(THREADS)])
+    assert all(status == 201 for statuses in results for status in statuses), results
+    projects = db.session.scalars(db.select(Project)).all()
+    assert len(projects) == THREADS * per_thread
+    codes = [p.code for p in projects]
+    assert len(set(codes)) == len(codes), sorted(codes)
+    assert sorted(int(c.rsplit("-", 1)[1]) for c in codes) == list(range(1, len(codes) + 1))
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) == len(codes)
+
+
+def test_concurrent_objections_on_one_project_all_recorded(app, client, world, journey):
+    project = journey.drive(journey.create(), "notice")
+    project_id = project.id
+    headers = Tokens(client, world).headers("community")
+    results = run_together(app, [post(headers, f"/projects/{project_id}/objections", {"content": f"异议 {i}"})
+                                 for i in range(THREADS)])
+    assert [status for status, _ in results] == [201] * THREADS, results
+    contents = db.session.scalars(db.select(Objection.content).filter_by(project_id=project_id)).all()
+    assert sorted(contents) == sorted(f"异议 {i}" for i in range(THREADS))
+
+
+def test_readers_and_writers_together(app, client, world, journey):
+    project = journey.drive(journey.create(), "notice")
+    project_id = project.id
+    tokens = Tokens(client, world)
+    writer, reader = tokens.headers("community"), tokens.headers("reviewer")
+
+    def write(i):
+        def call(client):
+            return [client.post(f"/api/v1/projects/{project_id}/objections", headers=writer,
+                                json={"content": f"{i}-{n}"}).status_code for n in range(3)]
+        return call
+
+    def read(client):
+        return [client.get(f"/api/v1/projects/{project_id}/objections", headers=reader).status_code
+                for _ in range(6)]
+
+    results = run_together(app, [write(i) if i % 2 else read for i in range(THREADS)])
+    assert all(status in (200, 201) for statuses in results for status in statuses), results
+    assert db.session.scalar(db.select(db.func.count()).select_from(Objection)) == THREADS // 2 * 3
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_racing_payments_never_exceed_the_contract(app, client, world, journey, round_):
+    project = journey.drive(journey.create(funding_form="subsidy", amount="100.00",
+                                           budget_lines=[{"item": "全部", "amount": "100.00"}]), "in_delivery")
+    project_id = project.id
+    headers = Tokens(client, world).headers("bureau")
+    results = run_together(app, [post(headers, f"/projects/{project_id}/payments",
+                                      {"kind": "instalment", "amount": "30.00", "paid_on": "2026-06-01"})
+                                 for _ in range(THREADS)])
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] * 3 + [422] * (THREADS - 3), results
+    assert all(body["reasons"][0]["code"] == "over_contract_amount" for status, body in results if status == 422)
+    paid = db.session.scalars(db.select(Payment.amount).filter_by(project_id=project_id)).all()
+    assert sum(paid) == Decimal("90.00")
+
+
+def test_two_payments_racing_for_the_last_yuan(app, client, world, journey):
+    project = journey.drive(journey.create(funding_form="subsidy", amount="100.00",
+                                           budget_lines=[{"item": "全部", "amount": "100.00"}]), "in_delivery")
+    project_id = project.id
+    headers = Tokens(client, world).headers("bureau")
+    for _ in range(5):
+        results = run_together(app, [post(headers, f"/projects/{project_id}/payments",
+                                          {"kind": "instalment", "amount": "10.00", "paid_on": "2026-06-01"})
+                                     for _ in range(2)])
+        assert sorted(status for status, _ in results) in ([201, 201], [201, 422], [422, 422]), results
+    paid = db.session.scalars(db.select(Payment.amount).filter_by(project_id=project_id)).all()
+    assert sum(paid) == Decimal("100.00") and len(paid) == 10
+
+
+def test_the_same_version_fired_twice_at_once_wins_once(app, client, world, journey):
+    for _ in range(3):
+        project = journey.create()
+        project_id, version = project.id, project.version
+        headers = Tokens(client, world).headers("community")
+        results = run_together(app, [
+            post(headers, f"/projects/{project_id}/transitions/publish_notice", {"version": version}),
+            post(headers, f"/projects/{project_id}/transitions/withdraw", {"version": version, "reason": "撤回"}),
+        ])
+        statuses = sorted(status for status, _ in results)
+        assert statuses == [200, 409], results
+        loser = next(body for status, body in results if status == 409)
+        assert loser["error"] in ("stale_version", "invalid_transition")
+        project = db.session.get(Project, project_id)
+        assert project.version == version + 1 and project.state in ("notice", "withdrawn")
+        moves = db.session.scalars(db.select(AuditEntry).filter_by(project_id=project_id)
+                                   .where(AuditEntry.to_state.is_not(None))).all()
+        assert [(m.from_state, m.to_state) for m in moves] == [("draft", project.state)]

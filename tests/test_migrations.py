@@ -1,0 +1,130 @@
+"""The migrations build the whole schema on an empty database, match the models exactly (what
+`flask db migrate` would find is nothing), and go back down to nothing.
+
+Each test uses a database of its own: a new SQLite file, or on PostgreSQL a throwaway database created
+next to the test database and dropped afterwards; the session's database is never touched."""
+import logging
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from procure import create_app
+from procure.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["postgresql"] if PG_URL else ["sqlite"])  # the kind the run is on
+def empty_database(request, tmp_path):
+    """The URL of an empty database of the kind under test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"procure_migrations_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def keep_logging():
+    """migrations/env.py runs logging.config.fileConfig, which disables every logger that exists (the
+    app's among them) and replaces the root handlers: undo that for the tests that run after these."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    disabled = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
+                if isinstance(logger, logging.Logger)}
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, logger in logging.root.manager.loggerDict.items():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = disabled.get(name, False)
+
+
+@pytest.fixture
+def fresh_app(empty_database):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def flask_db(app, *args):
+    # The fresh app's context, pushed here: otherwise the command would find the test session's app
+    # (pushed by the autouse fixture) as current_app and migrate the shared test database.
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["db", *args])
+    assert result.exit_code == 0 and result.exception is None, (args, result.output, result.exception)
+    return result
+
+
+def tables(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
+
+
+def schema_differences(app) -> list:
+    """What autogenerate would write, compared with the options migrations/env.py uses."""
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True, "render_as_batch": True, "target_metadata": db.metadata})
+        return compare_metadata(context, db.metadata)
+
+
+def test_upgrade_builds_every_model_table_and_matches_the_models(fresh_app):
+    assert tables(fresh_app) == set()
+    flask_db(fresh_app, "upgrade")
+    model_tables = {t.name for t in db.metadata.sorted_tables}
+    assert tables(fresh_app) == model_tables | {"alembic_version"}
+    assert schema_differences(fresh_app) == []
+    with fresh_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM categories")).scalar() > 20
+        heads = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert len(heads) == 1
+
+
+def test_downgrade_to_base_and_up_again(fresh_app):
+    flask_db(fresh_app, "upgrade")
+    flask_db(fresh_app, "downgrade", "base")
+    assert tables(fresh_app) <= {"alembic_version"}
+    flask_db(fresh_app, "upgrade")
+    assert schema_differences(fresh_app) == []
+
+
+def test_every_revision_steps_down_and_up(fresh_app):
+    """Each migration's downgrade undoes exactly its upgrade, one step at a time."""
+    from alembic.script import ScriptDirectory
+
+    flask_db(fresh_app, "upgrade")
+    with fresh_app.app_context():
+        config = fresh_app.extensions["migrate"].migrate.get_config()
+        revisions = list(ScriptDirectory.from_config(config).walk_revisions())  # head first
+    assert len(revisions) >= 2
+    for revision in revisions:
+        flask_db(fresh_app, "downgrade", revision.down_revision or "base")
+    assert tables(fresh_app) <= {"alembic_version"}
+    for revision in reversed(revisions):
+        flask_db(fresh_app, "upgrade", revision.revision)
+    assert schema_differences(fresh_app) == []
+
+
+def test_the_comparison_would_notice_a_difference(fresh_app):
+    """The check above can fail: a table the migrations do not know shows up as a difference."""
+    flask_db(fresh_app, "upgrade")
+    with fresh_app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE stray (id INTEGER PRIMARY KEY)"))
+    differences = schema_differences(fresh_app)
+    assert ("remove_table",) == tuple(d[0] for d in differences if d[0] == "remove_table")
