@@ -27,7 +27,7 @@ def admins_only():
 
 
 def _year_arg() -> int:
-    from procure.projects.views import bounded_int
+    from procure.projects.listing import bounded_int
 
     return bounded_int(request.args.get("year"), 2000, 2100) or clock.today().year
 

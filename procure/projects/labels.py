@@ -1,0 +1,45 @@
+"""Labels shown on project pages: roles, audit actions, payment kinds, bid statuses, categories."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from procure.projects.states import TRIGGER_LABELS
+
+ROLE_LABELS = {
+    "community": _l("社区工作人员"), "reviewer": _l("审核人员"), "bureau": _l("采购管理人员"),
+    "provider": _l("承接主体"), "evaluator": _l("第三方评估机构"), "admin": _l("系统管理员"),
+}
+# Audit actions that are not state changes (those take their label from TRIGGER_LABELS).
+ACTION_LABELS = {
+    "create": _l("创建项目"), "edit": _l("修改项目申报"), "add_objection": _l("登记居民异议"),
+    "answer_objection": _l("答复居民异议"), "submit_bid": _l("提交响应文件"), "revise_bid": _l("修改响应文件"),
+    "withdraw_bid": _l("撤回响应文件"), "file_challenge": _l("提出质疑"), "answer_challenge": _l("答复质疑"),
+    "report_milestone": _l("报告节点完成情况"), "request_declaration": _l("邀请评估机构声明利益冲突"),
+    "declare_conflict": _l("声明利益冲突情况"), "record_payment": _l("登记付款"),
+    "calendar_edit": _l("修改节假日日历"), "calendar_sync": _l("同步节假日日历"),
+    "calendar_remove": _l("删除日历调整"), "credit_code_override": _l("确认统一社会信用代码"),
+}
+PAYMENT_KIND_LABELS = {"instalment": _l("进度款"), "final": _l("尾款")}
+BID_STATUS_LABELS = {"submitted": _l("有效"), "withdrawn": _l("已撤回"), "awarded": _l("成交")}
+
+
+def page_helpers():
+    return {"ROLE_LABELS": ROLE_LABELS, "ACTION_LABELS": ACTION_LABELS, "PAYMENT_KIND_LABELS": PAYMENT_KIND_LABELS,
+            "BID_STATUS_LABELS": BID_STATUS_LABELS, "action_label": action_label, "category_name": category_name,
+            "get_locale": get_locale, "is_english": english}
+
+
+def action_label(action: str) -> str:
+    return str(TRIGGER_LABELS.get(action) or ACTION_LABELS.get(action) or action)
+
+
+def english() -> bool:
+    locale = get_locale()
+    return bool(locale and locale.language == "en")
+
+
+def category_name(category) -> str:
+    if category is None:
+        return ""
+    name = category.name_en if english() and category.name_en else category.name
+    return f"{category.code} {name}"

@@ -1,0 +1,93 @@
+"""The project list: filters from the query string, pagination and the CSV export's cells."""
+
+from flask import request
+from sqlalchemy import select
+
+from procure.accounts.models import Organisation, Role
+from procure.codes import area_prefix
+from procure.database import MAX_ID
+from procure.extensions import db
+from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.projects.models import Project
+from procure.projects.permissions import visible_projects
+from procure.projects.states import State
+
+
+def communities_for(user) -> list[Organisation]:
+    """The communities a reviewer, bureau officer or admin may filter by."""
+    if user.role not in (Role.reviewer, Role.bureau, Role.admin):
+        return []
+    query = select(Organisation).where(Organisation.kind == "community")
+    if user.role != Role.admin:
+        query = query.where(Organisation.division_code.startswith(area_prefix(user.organisation.division_code)))
+    return db.session.scalars(query.order_by(Organisation.division_code, Organisation.id)).all()
+
+
+def bounded_int(raw, low: int, high: int) -> int | None:
+    """`raw` as an int when it is plain ASCII digits within [low, high], else None ("²".isdigit() is True)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def list_filters(user) -> dict:
+    """The list filters from the query string; a value that is not one of the choices is ignored."""
+    args = request.args
+    filters = {}
+    if args.get("state") in State.__members__:
+        filters["state"] = args["state"]
+    if args.get("funding_form") in FUNDING_FORM_LABELS:
+        filters["funding_form"] = args["funding_form"]
+    year = bounded_int(args.get("year"), 2000, 2100)
+    if year is not None:
+        filters["year"] = year
+    community = bounded_int(args.get("community"), 1, MAX_ID)
+    if community is not None and user.role in (Role.reviewer, Role.bureau, Role.admin):
+        filters["community"] = community
+    q = args.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a string
+    if q:
+        filters["q"] = q
+    return filters
+
+
+def filtered(user, filters):
+    query = visible_projects(user)
+    if "state" in filters:
+        query = query.where(Project.state == filters["state"])
+    if "funding_form" in filters:
+        query = query.where(Project.funding_form == filters["funding_form"])
+    if "year" in filters:  # the year the proposal was made, which its code carries
+        query = query.where(Project.code.startswith(f"WXM{filters['year']}-"))
+    if "community" in filters:
+        query = query.where(Project.community_id == filters["community"])
+    if "q" in filters:
+        query = query.where(Project.title.icontains(filters["q"], autoescape=True))
+    return query
+
+
+def page_window(page, pages, width=2) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: None marks a gap."""
+    shown = sorted({1, pages, *range(max(1, page - width), min(pages, page + width) + 1)})
+    window, last = [], 0
+    for number in shown:
+        if number - last > 1:
+            window.append(None)
+        window.append(number)
+        last = number
+    return window
+
+
+CSV_COLUMNS = ["项目编号", "项目名称", "社区", "资金支持形式", "服务类别", "状态", "申请金额（元）", "批准金额（元）",
+               "目录年度", "承接方", "创建时间", "最近更新"]
+
+
+def csv_cell(value) -> str:
+    """A cell as text; one that a spreadsheet would read as a formula is quoted with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_amount(value) -> str:
+    return "" if value is None else f"{value:.2f}"

@@ -1,0 +1,224 @@
+"""The project page: its forms (blank, or as a refused submission left them) and everything it shows."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from procure import clock
+from procure.accounts.models import Organisation, Role
+from procure.audit.models import AuditEntry
+from procure.audit.visibility import entry_visible
+from procure.errors import GuardFailed, InvalidInput, Refusal
+from procure.evaluation import operations as evaluation
+from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment
+from procure.extensions import db
+from procure.procurement import operations as procurement
+from procure.procurement.models import Challenge, Contract
+from procure.projects.availability import action_options
+from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, DeclarationForm,
+                                     DeclarationRequestForm, MilestoneReportForm, ObjectionForm, PaymentForm)
+from procure.projects.permissions import ACTIONS, relations
+from procure.projects.proposal_form import class_cap, refused_form
+from procure.projects.states import TRIGGER_LABELS
+
+DANGER = {"withdraw", "cancel", "reject"}
+# Where the forms for a project's parts sit on its page: (anchor, label, form keys).
+TASK_SECTIONS = [
+    ("objections", _l("居民异议"), ("objection", "answers")),
+    ("procurement", _l("采购"), ("bid", "challenge", "challenge_answers")),
+    ("contract", _l("合同与节点"), ("milestone_report",)),
+    ("acceptance", _l("验收与评价"), ("request_declaration", "declare")),
+    ("payments", _l("付款"), ("payment",)),
+]
+
+
+@dataclass
+class Failed:
+    """A refused submission: which form on the page, what the user sent, and why it was refused."""
+
+    key: str
+    formdata: MultiDict
+    error: Refusal
+
+    @property
+    def reasons(self) -> list[str]:
+        return [r.message for r in self.error.reasons] if isinstance(self.error, GuardFailed) else []
+
+    @property
+    def other_errors(self) -> list[str]:
+        """Input errors that belong to no field shown (for instance a missing version)."""
+        if not isinstance(self.error, InvalidInput):
+            return []
+        return [f"{key}: {message}" for key, messages in self.error.fields.items() if key in ("version", "_body")
+                for message in (messages if isinstance(messages, list) else [messages])]
+
+
+@dataclass
+class PageForm:
+    key: str
+    form: object
+    url: str
+    choices: dict = field(default_factory=dict)
+    failed: Failed | None = None
+    title: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _page_form(key, form_class, url, failed, data=None, **extra) -> PageForm:
+    """A form on the project page: blank or with defaults, or as the user sent it when it was refused."""
+    mine = failed if failed is not None and failed.key == key else None
+    if form_class is None:
+        form = None
+    elif mine:
+        form = refused_form(form_class, mine.formdata, mine.error)
+    else:
+        form = form_class(data=data or {})
+    return PageForm(key, form, url, failed=mine, **extra)
+
+
+def _bid_choice(bid) -> str:
+    return _("%(name)s · 报价 %(price)s 元", name=bid.provider.name, price=f"{bid.price:,.2f}")
+
+
+def _org_choices(kind) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.kind == kind)
+                              .order_by(Organisation.name).limit(1000))
+    return [(org_id, name) for org_id, name in rows]
+
+
+def _trigger_form(user, project, trigger, failed, contract, bids, declarations) -> PageForm:
+    url = url_for("projects.fire", project_id=project.id, trigger=trigger)
+    data, choices = {}, {}
+    today = clock.today()
+    if trigger == "approve":
+        data = {"approved_amount": project.requested_amount}
+    elif trigger == "list_in_catalogue":
+        data = {"catalogue_year": today.year}
+    elif trigger == "open_tender":
+        data = {"method": "competitive_consultation"}
+    elif trigger == "award":
+        choices["bid_id"] = [(b.id, _bid_choice(b)) for b in bids if b.status == "submitted"]
+    elif trigger == "sign_contract":
+        awarded = next((b for b in bids if b.status == "awarded"), None)
+        data = {"amount": awarded.price if awarded else None, "start": today + timedelta(days=1)}
+    elif trigger == "sign_agreement":
+        choices["implementer_org_id"] = _org_choices("provider")
+        data = {"amount": project.approved_amount, "start": today + timedelta(days=1)}
+    elif trigger == "start_acceptance":
+        choices["evaluator_org_id"] = [(d.evaluator_org_id, d.evaluator_org.name) for d in declarations if d.cleared]
+    page_form = _page_form(f"fire:{trigger}", TRIGGER_FORMS[trigger], url, failed, data, choices=choices,
+                           title=str(TRIGGER_LABELS[trigger]))
+    if trigger == "sign_contract" and not page_form.form.milestones.entries:
+        page_form.form.milestones.append_entry()
+    return page_form
+
+
+def _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges) -> dict:
+    """The forms for a project's parts (objections, bids …) that this user's part and the state allow."""
+    forms = {}
+    pid = project.id
+
+    def allowed(action):
+        states, who = ACTIONS[action]
+        return project.state in states and bool(who & parts)
+
+    if allowed("add_objection"):
+        forms["objection"] = _page_form("objection", ObjectionForm, url_for("projects.add_objection", project_id=pid),
+                                        failed, title=_("登记居民异议"))
+        forms["answers"] = {o.id: _page_form(f"answer_objection:{o.id}", AnswerForm,
+                                             url_for("projects.answer_objection", project_id=pid, objection_id=o.id),
+                                             failed)
+                            for o in project.objections if o.answer is None}
+    if allowed("submit_bid") and project.bid_deadline and clock.now() < project.bid_deadline:
+        own = next((b for b in bids if b.provider_id == user.organisation_id), None)
+        data = {"price": own.price, "plan": own.plan} if own else {}
+        forms["bid"] = _page_form("bid", BidForm, url_for("projects.submit_bid", project_id=pid), failed, data,
+                                  title=_("修改响应文件") if own and own.status == "submitted" else _("提交响应文件"))
+        if own and own.status == "submitted":
+            forms["withdraw_bid"] = _page_form("withdraw_bid", None, url_for("projects.withdraw_bid", project_id=pid),
+                                               failed)
+    if allowed("file_challenge") and procurement.challenge_window_open(project):
+        forms["challenge"] = _page_form("challenge", ChallengeForm, url_for("projects.file_challenge", project_id=pid),
+                                        failed, title=_("提出质疑"))
+    if allowed("answer_challenge"):
+        forms["challenge_answers"] = {
+            c.id: _page_form(f"answer_challenge:{c.id}", AnswerForm,
+                             url_for("projects.answer_challenge", project_id=pid, challenge_id=c.id), failed)
+            for c in challenges if c.answer is None}
+    if allowed("report_milestone") and contract and contract.milestones:
+        first_open = next((m for m in contract.milestones if not m.reports), contract.milestones[0])
+        choices = {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）" + (_("，已报告") if m.reports else ""))
+                                    for m in contract.milestones]}
+        forms["milestone_report"] = _page_form(
+            "milestone_report", MilestoneReportForm, url_for("projects.report_milestone", project_id=pid), failed,
+            {"milestone_id": first_open.id}, choices=choices, title=_("报告节点完成情况"))
+    if allowed("request_declaration"):
+        asked = {d.evaluator_org_id for d in declarations}
+        firms = [(org_id, name) for org_id, name in _org_choices("evaluator") if org_id not in asked]
+        if firms or (failed and failed.key == "request_declaration"):
+            forms["request_declaration"] = _page_form(
+                "request_declaration", DeclarationRequestForm,
+                url_for("projects.request_declaration", project_id=pid), failed,
+                choices={"evaluator_org_id": firms}, title=_("邀请评估机构声明利益冲突"))
+    if allowed("declare_conflict"):
+        mine = next((d for d in declarations if d.evaluator_org_id == user.organisation_id), None)
+        if mine is not None and mine.declared_at is None:
+            forms["declare"] = _page_form("declare", DeclarationForm, url_for("projects.declare", project_id=pid),
+                                          failed, title=_("声明利益冲突情况"))
+    if allowed("record_payment"):
+        remaining = evaluation.payable_total(project) - evaluation.paid_total(project)
+        choices = {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）") for m in (contract.milestones if contract
+                                                                                else [])]}
+        forms["payment"] = _page_form(
+            "payment", PaymentForm, url_for("projects.record_payment", project_id=pid), failed,
+            {"amount": remaining if remaining and remaining > 0 else None, "paid_on": clock.today(),
+             "kind": "final" if project.state in ("accepted", "evaluated") else "instalment"},
+            choices=choices, title=_("登记付款"))
+    return forms
+
+
+def detail_context(user, project, failed=None) -> dict:
+    parts = relations(user, project)
+    contract = db.session.scalar(select(Contract).filter_by(project_id=project.id))
+    bids = procurement.bids_visible_to(user, project)
+    challenges = db.session.scalars(select(Challenge).filter_by(project_id=project.id).order_by(Challenge.id)).all()
+    declarations_query = select(ConflictDeclaration).filter_by(project_id=project.id)
+    if user.role == Role.evaluator:
+        declarations_query = declarations_query.filter_by(evaluator_org_id=user.organisation_id)
+    declarations = db.session.scalars(declarations_query.order_by(ConflictDeclaration.id)).all()
+    scores = {s.indicator: s for s in db.session.scalars(select(IndicatorScore).filter_by(project_id=project.id))}
+    payments = db.session.scalars(select(Payment).filter_by(project_id=project.id).order_by(Payment.paid_on,
+                                                                                           Payment.id)).all()
+    entries = db.session.scalars(select(AuditEntry).filter_by(project_id=project.id)
+                                 .order_by(AuditEntry.at, AuditEntry.id)).all()
+    actions = []
+    for trigger, reasons in action_options(user, project):
+        page_form = _trigger_form(user, project, trigger, failed, contract, bids, declarations) if not reasons \
+            else None
+        actions.append({"trigger": trigger, "reasons": [r.message for r in reasons], "page_form": page_form,
+                        "danger": trigger in DANGER})
+    forms = _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges)
+    placed = [a["page_form"] for a in actions if a["page_form"]]
+    for value in forms.values():
+        placed += list(value.values()) if isinstance(value, dict) else [value]
+    milestone_names = {m.id: m.name for m in (contract.milestones if contract else [])}
+    task_links = [(anchor, label) for anchor, label, keys in TASK_SECTIONS if any(forms.get(k) for k in keys)]
+    return {
+        "project": project, "parts": parts, "contract": contract, "bids": bids, "challenges": challenges,
+        "declarations": declarations, "scores": scores, "payments": payments, "milestone_names": milestone_names,
+        "timeline": [e for e in entries if entry_visible(user, e, project)],
+        "actions": actions, "forms": forms, "failed": failed, "task_links": task_links,
+        # A refusal whose form is no longer offered (the state moved on, the deadline passed) shows on top.
+        "unplaced_failure": failed if failed and not any(pf.failed for pf in placed) else None,
+        "private_objections": bool({"community", "reviewer"} & parts),
+        "paid": evaluation.paid_total(project), "payable": evaluation.payable_total(project),
+        "budget_total": sum((line.amount for line in project.budget_lines), start=0),
+        "cap": class_cap(project.community),
+        "sealed": project.state == "tendering" and project.bid_deadline and clock.now() <= project.bid_deadline,
+        "weights": current_app.config["INDICATOR_WEIGHTS"],
+        "may_edit": project.state in ACTIONS["edit"][0] and "community" in parts,
+    }

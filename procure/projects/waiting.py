@@ -1,0 +1,135 @@
+"""What waits for a user: projects where they can act now, pending tasks, and recent activity."""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from procure import clock
+from procure.accounts.models import Role
+from procure.audit.models import AuditEntry
+from procure.audit.visibility import entry_visible
+from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.extensions import db
+from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
+from procure.projects.availability import action_options
+from procure.projects.models import Objection, Project
+from procure.projects.permissions import visible_projects
+from procure.projects.states import TERMINAL_STATES, TRANSITIONS
+
+# Ways out of a project are always open to their role; they never make a project "wait for" anyone.
+EXITS = {"withdraw", "cancel"}
+# The parts a role can play, to narrow the projects worth checking for "waiting for me".
+ROLE_PARTS = {
+    "community": {"community", "implementer"}, "reviewer": {"reviewer"}, "bureau": {"bureau"},
+    "provider": {"implementer", "any_provider", "bidder"},
+    "evaluator": {"assigned_evaluator", "invited_evaluator"}, "admin": set(),
+}
+WAITING_LIMIT = 50
+RECENT_LIMIT = 15
+
+
+
+
+@dataclass
+class Waiting:
+    project: Project
+    triggers: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def _trigger_states(role) -> set[str]:
+    parts = ROLE_PARTS.get(role, set())
+    return {state for trigger, (sources, _, roles) in TRANSITIONS.items()
+            if trigger not in EXITS and roles & parts for state in sources}
+
+
+def _visible_ids(user):
+    return visible_projects(user).with_only_columns(Project.id)
+
+
+def _pending_notes(user) -> dict[int, list[str]]:
+    """Sub-actions waiting for `user`, by project id: one bounded query per kind of task."""
+    notes: dict[int, list[str]] = {}
+    org_id, ids = user.organisation_id, _visible_ids(user)
+
+    def add(query, message):
+        for project_id, *extra in db.session.execute(query.limit(WAITING_LIMIT)):
+            notes.setdefault(project_id, []).append(message(*extra))
+
+    if user.role == Role.community:
+        add((
+            select(Objection.project_id, func.count(Objection.id)).join(Project, Project.id == Objection.project_id)
+            .where(Project.community_id == org_id, Project.state == "notice", Objection.answer.is_(None))
+            .group_by(Objection.project_id)),
+            lambda n: _("%(count)s 条居民异议待答复", count=n))
+    if user.role in (Role.community, Role.provider):
+        unreported = (select(Contract.project_id, func.count(Milestone.id))
+                      .join(Milestone, Milestone.contract_id == Contract.id)
+                      .join(Project, Project.id == Contract.project_id)
+                      .where(Project.state == "in_delivery", Project.implementer_id == org_id,
+                             ~exists().where(MilestoneReport.milestone_id == Milestone.id))
+                      .group_by(Contract.project_id))
+        add(unreported, lambda n: _("%(count)s 个付款节点待报告", count=n))
+    if user.role == Role.bureau:
+        add((
+            select(Challenge.project_id, func.count(Challenge.id)).join(Project, Project.id == Challenge.project_id)
+            .where(Project.id.in_(ids), Project.state == "awarded", Challenge.answer.is_(None))
+            .group_by(Challenge.project_id)),
+            lambda n: _("%(count)s 条质疑待答复", count=n))
+        add((
+            select(Project.id).where(Project.id.in_(ids), Project.state == "delivered",
+                                     ~exists().where(ConflictDeclaration.project_id == Project.id))),
+            lambda: _("待邀请第三方评估机构声明利益冲突"))
+        add((
+            select(Project.id).where(Project.id.in_(ids), Project.state.in_(("accepted", "evaluated")),
+                                     ~exists().where(Payment.project_id == Project.id, Payment.kind == "final"))),
+            lambda: _("尾款待登记"))
+    if user.role == Role.evaluator:
+        add((
+            select(ConflictDeclaration.project_id).join(Project, Project.id == ConflictDeclaration.project_id)
+            .where(ConflictDeclaration.evaluator_org_id == org_id, ConflictDeclaration.declared_at.is_(None),
+                   Project.state == "delivered")),
+            lambda: _("待声明利益冲突情况"))
+    if user.role == Role.provider:
+        add((
+            select(Project.id, Project.bid_deadline).where(
+                Project.state == "tendering", Project.bid_deadline > clock.now(),
+                ~exists().where(Bid.project_id == Project.id, Bid.provider_id == org_id))
+            .order_by(Project.bid_deadline)),
+            lambda deadline: _("正在采购，可提交响应文件（截止 %(deadline)s）",
+                               deadline=clock.local(deadline).strftime("%Y-%m-%d %H:%M")))
+    return notes
+
+
+def waiting_for(user) -> tuple[list[Waiting], bool]:
+    """Projects where `user` can act now or has a task pending; bounded to the most recently changed."""
+    found: dict[int, Waiting] = {}
+    states = _trigger_states(user.role)
+    truncated = False
+    if states:
+        query = (visible_projects(user).where(Project.state.in_(states), Project.state.not_in(TERMINAL_STATES))
+                 .order_by(Project.updated_at.desc(), Project.id.desc()).limit(WAITING_LIMIT + 1))
+        candidates = db.session.scalars(query).unique().all()
+        truncated = len(candidates) > WAITING_LIMIT
+        for project in candidates[:WAITING_LIMIT]:
+            triggers = [t for t, reasons in action_options(user, project) if not reasons and t not in EXITS]
+            if triggers:
+                found[project.id] = Waiting(project, triggers)
+    notes = _pending_notes(user)
+    missing = [pid for pid in notes if pid not in found]
+    if missing:
+        for project in db.session.scalars(select(Project).where(Project.id.in_(missing[:WAITING_LIMIT]))).unique():
+            found[project.id] = Waiting(project)
+    for pid, items in notes.items():
+        if pid in found:
+            found[pid].notes.extend(items)
+    items = sorted(found.values(), key=lambda w: (w.project.updated_at, w.project.id), reverse=True)
+    return items, truncated
+
+
+def recent_activity(user, limit=RECENT_LIMIT) -> list[tuple[AuditEntry, Project]]:
+    rows = db.session.execute(
+        select(AuditEntry, Project).join(Project, Project.id == AuditEntry.project_id)
+        .where(AuditEntry.project_id.in_(_visible_ids(user)))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit * 3)).unique().all()
+    return [(entry, project) for entry, project in rows if entry_visible(user, entry, project)][:limit]
