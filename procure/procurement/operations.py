@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.audit.log import record
-from procure.errors import Conflict, GuardFailed, NotFound, Reason
+from procure.errors import GuardFailed, NotFound, Reason
 from procure.extensions import db
 from procure.procurement.models import Bid, Challenge, Contract, Debarment, Milestone, MilestoneReport
-from procure.projects.inputs import AnswerForm, BidForm, ChallengeForm, MilestoneReportForm
-from procure.projects.operations import flush, validated
+from procure.projects.inputs import BidForm, ChallengeForm, MilestoneReportForm
+from procure.projects.operations import answer_once, flush, validated
 from procure.projects.permissions import authorize_action
 from procure.workdays.service import Calendar
 
@@ -72,17 +72,7 @@ def file_challenge(project, user, formdata) -> Challenge:
 
 
 def answer_challenge(project, user, challenge_id, formdata) -> Challenge:
-    authorize_action(user, project, "answer_challenge")
-    challenge = db.session.get(Challenge, challenge_id)
-    if challenge is None or challenge.project_id != project.id:
-        raise NotFound()
-    data = validated(AnswerForm, formdata)
-    if challenge.answer is not None:
-        raise Conflict(_l("该质疑已答复"))
-    challenge.answer, challenge.answered_at, challenge.answered_by_id = data["answer"], clock.now(), user.id
-    record(project, user, "answer_challenge", comment=data["answer"], data={"challenge_id": challenge.id})
-    flush()
-    return challenge
+    return answer_once(project, user, "answer_challenge", Challenge, challenge_id, formdata, _l("该质疑已答复"))
 
 
 def report_milestone(project, user, formdata) -> MilestoneReport:

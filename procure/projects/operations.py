@@ -232,15 +232,20 @@ def add_objection(project, user, formdata) -> Objection:
     return objection
 
 
-def answer_objection(project, user, objection_id, formdata) -> Objection:
-    authorize_action(user, project, "answer_objection")
-    objection = db.session.get(Objection, objection_id)
-    if objection is None or objection.project_id != project.id:
+def answer_once(project, user, action, model, record_id, formdata, already_message):
+    """Answer an objection or a challenge of this project: once, by the part `action` allows."""
+    authorize_action(user, project, action)
+    row = db.session.get(model, record_id)
+    if row is None or row.project_id != project.id:
         raise NotFound()
     data = validated(AnswerForm, formdata)
-    if objection.answer is not None:
-        raise Conflict(_l("该异议已答复"))
-    objection.answer, objection.answered_at, objection.answered_by_id = data["answer"], clock.now(), user.id
-    record(project, user, "answer_objection", comment=data["answer"], data={"objection_id": objection.id})
+    if row.answer is not None:
+        raise Conflict(already_message)
+    row.answer, row.answered_at, row.answered_by_id = data["answer"], clock.now(), user.id
+    record(project, user, action, comment=data["answer"], data={f"{model.__name__.lower()}_id": row.id})
     flush()
-    return objection
+    return row
+
+
+def answer_objection(project, user, objection_id, formdata) -> Objection:
+    return answer_once(project, user, "answer_objection", Objection, objection_id, formdata, _l("该异议已答复"))
