@@ -52,6 +52,9 @@ class Config:
     CHALLENGE_WORKING_DAYS = _env_int("CHALLENGE_WORKING_DAYS", 7)
     CONTRACT_MAX_YEARS = _env_int("CONTRACT_MAX_YEARS", 1)
     CONTRACT_MAX_YEARS_MULTI = _env_int("CONTRACT_MAX_YEARS_MULTI", 3)
+    # Debarment periods in years: a breach of contract; an evaluation graded 差 bars the next year.
+    DEBARMENT_BREACH_YEARS = _env_int("DEBARMENT_BREACH_YEARS", 3)
+    DEBARMENT_POOR_GRADE_YEARS = _env_int("DEBARMENT_POOR_GRADE_YEARS", 1)
     # Cap per project by community class, in yuan.
     CLASS_CAPS = {
         "mature": _env_decimal("CAP_MATURE", "50000.00"),
@@ -73,6 +76,12 @@ class Config:
     INDICATOR_WEIGHTS = {"decision": 20, "implementation": 20, "output": 40, "effect": 20}
     GRADE_BANDS = [("excellent", 90), ("good", 80), ("fair", 60), ("poor", 0)]
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "procure-demo-2026")
+    # Attachments: a cap per file, and where they are kept (outside the web root, never under static/).
+    ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE / "attachments"))
+    # A request may carry one file at the cap plus its form fields; anything larger is refused with 413
+    # before it is read.
+    MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 64 * 1024
 
 
 class DevelopmentConfig(Config):

@@ -58,12 +58,16 @@ def register_blueprints(app):
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     from procure.accounts.views import bp as accounts_bp
     from procure.api import bp as api_bp
+    from procure.attachments.views import bp as attachments_bp
     from procure.projects.views import bp as projects_bp
+    from procure.providers.views import bp as providers_bp
     from procure.workdays.views import bp as workdays_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(workdays_bp)
+    app.register_blueprint(providers_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -1,5 +1,6 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 from procure.accounts.models import ApiToken, Organisation, User  # noqa: F401
+from procure.attachments.models import Attachment  # noqa: F401
 from procure.audit.models import AuditEntry  # noqa: F401
 from procure.catalogue.models import Category  # noqa: F401
 from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment  # noqa: F401
@@ -7,3 +8,4 @@ from procure.procurement.models import (Bid, Challenge, Contract, Debarment, Mil
                                         MilestoneReport)
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
 from procure.workdays.models import CalendarDay, CalendarYear  # noqa: F401
+from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation  # noqa: F401

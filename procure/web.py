@@ -32,7 +32,12 @@ def register(app):
         if error.code == 400 and "CSRF" in (error.description or ""):
             flash(_("页面已过期，请重新提交"), "warning")
             return redirect(same_site_path(request.referrer) or url_for("projects.home"))
-        return render_template("errors/error.html", status=error.code, message=None), error.code
+        message = None
+        if error.code == 413:
+            from procure.attachments.operations import human_size
+            message = _("上传的文件过大：每个文件不能超过 %(limit)s",
+                        limit=human_size(app.config["ATTACHMENT_MAX_BYTES"]))
+        return render_template("errors/error.html", status=error.code, message=message), error.code
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -14,6 +14,7 @@ from procure.clock import ManualClock
 from procure.codes import make_uscc
 from procure.extensions import db
 from procure.projects.journey import Cast, Journey
+from procure.providers.models import ProviderProfile
 from procure.workdays.service import sync_from_library
 
 PASSWORD = "pw-for-tests"
@@ -104,6 +105,11 @@ class World:
                         password_hash=password)
             db.session.add(user)
             self.users[username] = user
+        db.session.flush()
+        for org in self.providers:  # verified by the bureau, so each may bid
+            db.session.add(ProviderProfile(organisation_id=org.id, registration_type="social_service_agency",
+                                           annual_inspection="qualified", verified_at=START,
+                                           verified_by_id=self.users["bureau"].id))
         db.session.commit()
 
     def __getitem__(self, username) -> User:
@@ -155,6 +161,9 @@ class _UserApi:
 
     def patch(self, path, **kw):
         return self._call("PATCH", path, **kw)
+
+    def put(self, path, **kw):
+        return self._call("PUT", path, **kw)
 
     def fire(self, project, trigger, **data):
         db.session.refresh(project)

@@ -23,7 +23,7 @@ TRIGGER_GUARD_CODES = {
     "bidder_debarred", "challenge_period_running", "open_challenges", "amount_exceeds_bid", "term_too_long",
     "milestones_not_100", "not_subsidy", "implementer_invalid", "milestones_unreported", "not_reward",
     "evaluator_invalid", "conflict_not_cleared", "indicators_unscored", "final_payment_missing", "over_budget",
-    "deadline_in_past",
+    "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
 }
 
 
@@ -32,8 +32,9 @@ def test_every_guard_code_in_the_source_is_listed_here():
     import re
 
     from procure.projects import guards
+    from procure.providers import eligibility
 
-    source = inspect.getsource(guards)
+    source = inspect.getsource(guards) + inspect.getsource(eligibility.eligibility_reasons)
     assert set(re.findall(r'Reason\("([a-z_0-9]+)"', source)) | {"not_purchase", "not_subsidy", "not_reward"} \
         == TRIGGER_GUARD_CODES
     assert set(GUARDS) <= {"publish_notice", "submit", "resubmit", "approve", "open_tender", "award",

@@ -42,4 +42,5 @@ def formdata():
     return json_to_formdata(json_body())
 
 
-from procure.api import categories, organisations, parts, projects, spec, tokens  # noqa: E402,F401
+from procure.api import (attachments, categories, organisations, parts, projects, providers, spec,  # noqa: E402,F401
+                         tokens)

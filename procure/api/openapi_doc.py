@@ -18,6 +18,8 @@ from procure.projects import inputs
 from procure.projects.guards import GUARDS
 from procure.projects.models import FUNDING_FORMS, PROCUREMENT_METHODS
 from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS, State
+from procure.providers import eligibility
+from procure.providers import inputs as provider_inputs
 
 JSON = "application/json"
 PROJECT = "/projects/{project_id}"
@@ -48,6 +50,9 @@ TAGS = [
     ("contracts", "合同或补贴协议、付款节点 / Contract or subsidy agreement, milestones"),
     ("declarations", "第三方评估机构利益冲突声明 / Evaluation firms' conflict-of-interest declarations"),
     ("payments", "付款登记 / Payments"),
+    ("providers", "承接主体名录、核验、资格与禁入 / Provider register, verification, eligibility and debarment"),
+    ("attachments", "项目附件：上传与下载，投标附件随响应文件密封 / Project attachments; a bid's files are sealed "
+                    "with the bid"),
     ("meta", "接口说明 / This document"),
 ]
 
@@ -88,6 +93,12 @@ NOTES = {
                                      "needed (422 otherwise)",
     (inputs.MilestoneReportForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
     (inputs.PaymentForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
+    (provider_inputs.ProfileForm, "team"): "整体替换 / replaced whole",
+    (provider_inputs.DebarmentForm, "starts_on"): "默认今天 / today by default",
+    (provider_inputs.DebarmentForm, "ends_on"): "违约默认 3 年、绩效评价为差默认 1 年（设置项）；其他来源必填 / by default "
+                                                "3 years for a breach and 1 year for an evaluation graded 差 (settings); "
+                                                "required for other sources",
+    (provider_inputs.RelationForm, "related_org_id"): "另一家承接主体的机构 id / id of another provider",
 }
 
 
@@ -378,6 +389,46 @@ def data_schemas() -> dict:
                                     "statement": nullable(string())}),
         "Payment": obj({"id": integer(), "kind": enum(["instalment", "final"]), "amount": ref("Money"),
                         "paid_on": day, "milestone_id": nullable(integer()), "note": string()}),
+        **provider_schemas(),
+        **attachment_schemas(),
+    }
+
+
+def provider_schemas() -> dict:
+    from procure.procurement.models import DEBARMENT_SOURCES
+    from procure.providers.models import INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
+
+    moment, day = string("date-time"), string("date")
+    summary = {"id": integer(), "name": string(), "credit_code": string(),
+               "legal_representative": nullable(string()),
+               "verified": {"type": "boolean", "description": "机构信息已经民政局核验 / profile verified by the bureau"},
+               "rating": nullable(enum(RATINGS)), "debarred": {"type": "boolean"}}
+    return {
+        "TeamMember": obj({"name": string(), "qualification": string(), "role": string()}),
+        "ProviderProfile": obj({
+            "registration_type": enum(REGISTRATION_TYPES, texts(provider_inputs.REGISTRATION_TYPE_LABELS)),
+            "founded_on": nullable(day), "rating": nullable(enum(RATINGS)),
+            "annual_inspection": enum(INSPECTION_RESULTS, texts(provider_inputs.INSPECTION_LABELS)),
+            "service_areas": string(), "contact": string(), "public_welfare_class_one": {"type": "boolean"},
+            "verified": {"type": "boolean"}, "verified_at": nullable(moment), "updated_at": moment,
+            "team": array(ref("TeamMember"))}),
+        "Debarment": obj({"id": integer(), "organisation_id": integer(), "reason": string(),
+                          "source": enum(DEBARMENT_SOURCES, texts(provider_inputs.DEBARMENT_SOURCE_LABELS)),
+                          "starts_on": day, "ends_on": day, "lifted_at": nullable(moment),
+                          "active": {"type": "boolean", "description": "今天有效 / in force today"}}),
+        "Violation": obj({"id": integer(), "occurred_on": day, "description": string(), "major": {"type": "boolean"}}),
+        "ControlRelation": obj({"id": integer(), "related_org": ref("OrganisationRef"), "description": string(),
+                                "declared_by_this": {"type": "boolean", "description": "由本机构声明 / declared by "
+                                                     "this provider (else by the related one)"},
+                                "declared_at": moment}),
+        "ProviderSummary": obj(summary),
+        "ProviderDetail": obj({
+            **summary, "profile": nullable(ref("ProviderProfile")),
+            "eligibility": array(ref("Reason"), description="今天不能投标或中标的原因，空表示合格 / why the provider "
+                                 "could not bid or be awarded today; empty when eligible. 原因代码 / codes: "
+                                 + ", ".join(f"`{c}`" for c in reason_codes(eligibility.eligibility_reasons))),
+            "violations": array(ref("Violation")), "debarments": array(ref("Debarment")),
+            "relations": array(ref("ControlRelation"))}),
     }
 
 
@@ -392,7 +443,8 @@ def request_schemas() -> dict:
         "deliberation are replaced whole; null clears an optional field (not deliberation, which cannot be removed).")
     for form_class in (inputs.ObjectionForm, inputs.AnswerForm, inputs.BidForm, inputs.ChallengeForm,
                        inputs.MilestoneReportForm, inputs.DeclarationRequestForm, inputs.DeclarationForm,
-                       inputs.PaymentForm):
+                       inputs.PaymentForm, provider_inputs.ProfileForm, provider_inputs.DebarmentForm,
+                       provider_inputs.ViolationForm, provider_inputs.RelationForm):
         form_ref(form_class, schemas)
     for trigger, form_class in inputs.TRIGGER_FORMS.items():
         schemas[camel(trigger) + "Request"] = with_version(
@@ -415,19 +467,23 @@ def components() -> dict:
             "ProjectId": path_id("project_id", "项目 id / project id"),
             "ObjectionId": path_id("objection_id", "异议 id / objection id"),
             "ChallengeId": path_id("challenge_id", "质疑 id / challenge id"),
+            "OrgId": path_id("org_id", "承接主体的机构 id / the provider organisation's id"),
+            "DebarmentId": path_id("debarment_id", "禁入记录 id / debarment id"),
+            "AttachmentId": path_id("attachment_id", "附件 id / attachment id"),
         },
         "responses": {
             "InvalidInput": error("输入有误（invalid_input）/ invalid input, per field", "InvalidInputError"),
             "Unauthorized": error("缺少或无效的令牌（unauthorized）/ missing or invalid bearer token"),
             "Forbidden": error("角色或所属机构无权执行（forbidden）/ your role or organisation may not do this"),
             "NotFound": error("记录不存在或无权查看（not_found）/ no such record, or not visible to you"),
+            "TooLarge": error("请求超过大小上限（too_large）/ the request is larger than the upload cap allows"),
         },
     }
 
 
 # ---- operations ------------------------------------------------------------------------------
 
-STANDARD = {400: "InvalidInput", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound"}
+STANDARD = {400: "InvalidInput", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 413: "TooLarge"}
 
 
 def ok(schema: dict, description="成功 / OK", status=200) -> tuple:
@@ -534,7 +590,7 @@ def paths() -> dict:
                                   "bureau sees all once the deadline has passed."),
             "post": op("submitBid", "提交或修改响应 / Submit or revise a bid", "bids", created("Bid"),
                        body="BidInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
-                       reasons=reason_codes(procurement.submit_bid),
+                       reasons=reason_codes(procurement.submit_bid, eligibility.bid_eligibility),
                        description="截止前可再次提交以修改（也返回 201）/ submit again before the deadline to "
                                    "revise (also 201)."),
         },
@@ -584,6 +640,8 @@ def paths() -> dict:
                        body="PaymentInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
                        reasons=reason_codes(evaluation.record_payment)),
         },
+        **provider_paths(),
+        **attachment_paths(),
     }
     result["/organisations"]["get"]["parameters"] = [
         {"name": "kind", "in": "query", "required": False,
@@ -598,6 +656,111 @@ def paths() -> dict:
     for trigger in TRANSITIONS:
         result[f"{PROJECT}/transitions/{trigger}"] = transition_path(trigger)
     return result
+
+
+def provider_paths() -> dict:
+    provider = "/providers/{org_id}"
+    bureau_only = "仅采购管理人员（民政局）/ bureau officers only."
+    return {
+        "/providers": {"get": op(
+            "listProviders", "承接主体名录 / List providers", "providers", ok(array(ref("ProviderSummary"))),
+            description="审核、采购管理人员与管理员看到全部；承接主体只看到本机构 / reviewers, bureau officers and "
+                        "admins see all; a provider sees its own.")},
+        provider: {"get": op(
+            "getProvider", "承接主体详情与当前资格 / Get a provider and its eligibility now", "providers",
+            ok(ref("ProviderDetail")), params=["OrgId"], fails=(404,))},
+        provider + "/profile": {"put": op(
+            "updateProviderProfile", "维护本机构信息 / Update your organisation's profile", "providers",
+            ok(ref("ProviderDetail")), body="ProfileInput", params=["OrgId"], fails=(400, 403, 404),
+            description="承接主体维护本机构信息；修改后须经民政局重新核验 / by the provider itself; any change needs "
+                        "verifying again by the bureau.")},
+        provider + "/verify": {"post": op(
+            "verifyProviderProfile", "核验机构信息 / Verify a provider's profile", "providers",
+            ok(ref("ProviderDetail")), params=["OrgId"], fails=(403, 404), conflicts=("conflict",),
+            description=bureau_only + " 尚未填写或已核验时返回 409 / 409 when there is no profile or it is "
+                                      "already verified.")},
+        provider + "/debarments": {"post": op(
+            "setDebarment", "列入禁入名单 / Debar a provider", "providers", ok(ref("Debarment"), "已创建 / created", 201),
+            body="DebarmentInput", params=["OrgId"], fails=(400, 403, 404), description=bureau_only)},
+        "/debarments/{debarment_id}/lift": {"post": op(
+            "liftDebarment", "解除禁入 / Lift a debarment", "providers", ok(ref("Debarment")), params=["DebarmentId"],
+            fails=(403, 404), conflicts=("conflict",),
+            description=bureau_only + " 已解除的返回 409 / 409 when already lifted.")},
+        provider + "/violations": {"post": op(
+            "addViolation", "登记违法记录 / Record a violation", "providers", ok(ref("Violation"), "已创建 / created", 201),
+            body="ViolationInput", params=["OrgId"], fails=(400, 403, 404),
+            description=bureau_only + " 近三年内的重大违法记录使其不能投标与中标 / a major violation in the last "
+                                      "three years bars bidding and awards.")},
+        provider + "/relations": {"post": op(
+            "declareRelation", "声明控制关系 / Declare a control relation", "providers",
+            ok(ref("ControlRelation"), "已创建 / created", 201), body="RelationInput", params=["OrgId"],
+            fails=(400, 403, 404), conflicts=("conflict",),
+            description="承接主体为本机构声明；有关联关系的机构不得参与同一项目的响应 / by the provider itself; related "
+                        "suppliers may not both bid on one project.")},
+    }
+
+
+def attachment_schemas() -> dict:
+    from procure.attachments.models import KINDS
+    from procure.attachments.operations import KIND_LABELS
+    from procure.attachments.sniffing import ALLOWED_EXTENSIONS
+
+    kinds = enum(KINDS, texts(KIND_LABELS))
+    return {
+        "AttachmentKind": kinds,
+        "Attachment": obj({
+            "id": integer(), "kind": ref("AttachmentKind"),
+            "bid_id": nullable(integer(description="投标附件所属的响应 / the bid a bid attachment belongs to")),
+            "name": string(description="上传时的文件名 / the name it was uploaded with"),
+            "content_type": string(description="按文件内容识别的类型 / the type detected from the content"),
+            "size": integer(minimum=1, description="字节数 / bytes"), "sha256": string(pattern=r"^[0-9a-f]{64}$"),
+            "uploaded_at": string("date-time"), "uploaded_by": ref("OrganisationRef"), "organisation": ref("OrganisationRef"),
+            "download_url": string(description="下载地址 / where to download it (GET, with the bearer token)")}),
+        "AttachmentUpload": obj(
+            {"kind": ref("AttachmentKind"),
+             "file": string(contentMediaType="application/octet-stream",
+                            description="文件；扩展名 / extensions: " + ", ".join(ALLOWED_EXTENSIONS))},
+            description="按内容识别类型（PDF、PNG、JPEG、docx、xlsx、UTF-8 文本或 CSV），扩展名须与内容一致；大小有上限 "
+                        "/ the type is read from the content (PDF, PNG, JPEG, docx, xlsx, UTF-8 text or CSV) and the "
+                        "extension must agree; the size is capped"),
+    }
+
+
+def attachment_paths() -> dict:
+    from procure.attachments import sniffing
+    from procure.attachments.operations import upload
+
+    types = [sniffing.PDF, sniffing.PNG, sniffing.JPEG, sniffing.DOCX, sniffing.XLSX, sniffing.TEXT, sniffing.CSV]
+    upload_op = op(
+        "uploadAttachment", "上传附件 / Upload an attachment", "attachments", ok(ref("Attachment"), "已上传 / uploaded", 201),
+        params=["ProjectId"], fails=(400, 403, 404, 413), conflicts=("invalid_transition",),
+        reasons=reason_codes(upload),
+        description="multipart/form-data：`kind` 与 `file`。申报材料：社区在草稿或退回修改时；响应文件附件：投标人在截止前"
+                    "（随本机构的响应密封）；节点报告材料：承接方在实施期间；合同文本：采购管理人员；验收材料：被指派的"
+                    "评估机构 / `kind` and `file` as multipart/form-data. proposal: the community while the proposal "
+                    "is editable; bid: a bidder before the deadline (sealed with its bid); milestone_report: the "
+                    "implementer during delivery; contract: the bureau; acceptance: the assigned evaluation firm.")
+    upload_op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+        "schema": ref("AttachmentUpload"),
+        "encoding": {"file": {"contentType": ", ".join(t.content_type for t in types)}}}}}
+    download_op = op(
+        "downloadAttachment", "下载附件 / Download an attachment", "attachments", ok({}), params=["AttachmentId"],
+        fails=(404,), description="与项目页面相同的查看权限；投标附件在截止前只有投标人可下载 / the same access as the "
+                                  "project; a bid's files only for the bidder until the deadline.")
+    download_op["responses"]["200"] = {
+        "description": "文件本身，作为附件下载 / the file itself, as an attachment",
+        "headers": {"Content-Disposition": {"schema": string(), "description": "attachment; filename=…"}},
+        "content": {t.content_type: {"schema": string(contentMediaType=t.content_type)} for t in types}}
+    return {
+        PROJECT + "/attachments": {
+            "get": op("listAttachments", "附件列表 / List attachments", "attachments", ok(array(ref("Attachment"))),
+                      params=["ProjectId"], fails=(404,),
+                      description="投标附件在截止前只对投标人可见 / a bid's files are visible only to the bidder "
+                                  "until the deadline."),
+            "post": upload_op,
+        },
+        "/attachments/{attachment_id}": {"get": download_op},
+    }
 
 
 def document() -> dict:

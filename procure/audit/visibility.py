@@ -10,7 +10,8 @@ DECLARATION_ACTIONS = {"request_declaration", "declare_conflict"}
 
 def entry_visible(user, entry, project) -> bool:
     """Entries about bids are sealed like the bids; an evaluation firm sees only its own declarations."""
-    if entry.action in SEALED_ACTIONS:
+    if entry.action in SEALED_ACTIONS or (entry.action == "upload_attachment"
+                                          and (entry.data or {}).get("kind") == "bid"):
         if user.role == Role.provider and entry.organisation_id == user.organisation_id:
             return True
         deadline_passed = project.bid_deadline is not None and clock.now() > project.bid_deadline

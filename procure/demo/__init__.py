@@ -29,7 +29,7 @@ def load(password: str) -> bool:
     """
     from procure.accounts.passwords import hash_password
     from procure.clock import ManualClock
-    from procure.demo import organisations, people, stories, timeline
+    from procure.demo import organisations, people, providers, stories, timeline
     from procure.demo.projects import PROJECTS
 
     if demo_present():
@@ -46,6 +46,7 @@ def load(password: str) -> bool:
     with installed_clock(current_app, manual):
         city = organisations.build()
         cast = people.build(city, hash_password(password))
+        providers.build(city, cast["bureau1"])
         # In order of creation, so project codes (WXM2026-0001 …) follow the dates.
         for index, plan in sorted(enumerate(plans), key=lambda pair: pair[1].start):
             community = city.communities[plan.spec.community]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.extensions import db
-from procure.types import Money, UTCDateTime
+from procure.types import Money, UTCDateTime, sql_in
 
 
 class Bid(db.Model):
@@ -105,11 +105,18 @@ class MilestoneReport(db.Model):
     milestone: Mapped[Milestone] = relationship(back_populates="reports")
 
 
+# breach of contract, an evaluation graded 差, a court decision, anything else.
+DEBARMENT_SOURCES = ("breach", "evaluation_poor", "court", "other")
+
+
 class Debarment(db.Model):
     """An organisation barred from bidding and awards for a period (set and lifted by the bureau)."""
 
     __tablename__ = "debarments"
-    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="dates_ordered"),)
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
+        CheckConstraint(f"source IN ({sql_in(DEBARMENT_SOURCES)})", name="source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -6,10 +6,11 @@ from procure import clock
 from procure.audit.log import record
 from procure.errors import GuardFailed, NotFound, Reason
 from procure.extensions import db
-from procure.procurement.models import Bid, Challenge, Contract, Debarment, Milestone, MilestoneReport
+from procure.procurement.models import Bid, Challenge, Contract, Milestone, MilestoneReport
 from procure.projects.inputs import BidForm, ChallengeForm, MilestoneReportForm
 from procure.projects.operations import answer_once, flush, validated
 from procure.projects.permissions import authorize_action
+from procure.providers.eligibility import bid_eligibility
 from procure.workdays.service import Calendar
 
 
@@ -25,8 +26,7 @@ def submit_bid(project, user, formdata) -> Bid:
     reasons = []
     if clock.now() >= project.bid_deadline:
         reasons.append(Reason("bid_deadline_passed", _l("投标截止时间已过")))
-    if Debarment.active_for(user.organisation_id, clock.today()):
-        reasons.append(Reason("bidder_debarred", _l("贵机构处于禁止参与政府购买服务期间")))
+    reasons += bid_eligibility(project, user.organisation)
     _refuse_if(reasons)
     bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, provider_id=user.organisation_id))
     action = "revise_bid" if bid else "submit_bid"

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from procure import clock
 from procure.errors import Reason
 from procure.extensions import db
+from procure.providers.eligibility import award_eligibility
 from procure.workdays.service import Calendar
 
 REQUIRED_FIELDS = {
@@ -81,7 +82,7 @@ def _funding_form_is(form, code, message):
 
 
 def award_checks(project, data):
-    from procure.procurement.models import Bid, Debarment
+    from procure.procurement.models import Bid
 
     reasons = []
     if project.bid_deadline and clock.now() <= project.bid_deadline:
@@ -99,9 +100,6 @@ def award_checks(project, data):
     if bid is None:
         reasons.append(Reason("bid_not_found", _l("所选响应不存在或已撤回")))
     else:
-        if Debarment.active_for(bid.provider_id, clock.today()):
-            reasons.append(Reason("bidder_debarred", _l("%(name)s 处于禁止参与政府购买服务期间"),
-                                  name=bid.provider.name))
         reasons += within_budget(project, bid.price)
     return reasons
 
@@ -225,7 +223,7 @@ GUARDS = {
     "resubmit": [content_reasons],
     "approve": [approve_checks],
     "open_tender": [tender_checks],
-    "award": [award_checks],
+    "award": [award_checks, award_eligibility],  # eligibility: procure.providers.eligibility
     "sign_contract": [contract_checks],
     "sign_agreement": [agreement_checks],
     "report_completion": [milestones_reported],

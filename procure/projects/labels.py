@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "withdraw_bid": _l("撤回响应文件"), "file_challenge": _l("提出质疑"), "answer_challenge": _l("答复质疑"),
     "report_milestone": _l("报告节点完成情况"), "request_declaration": _l("邀请评估机构声明利益冲突"),
     "declare_conflict": _l("声明利益冲突情况"), "record_payment": _l("登记付款"),
+    "upload_attachment": _l("上传附件"),
     "calendar_edit": _l("修改节假日日历"), "calendar_sync": _l("同步节假日日历"),
     "calendar_remove": _l("删除日历调整"), "credit_code_override": _l("确认统一社会信用代码"),
 }

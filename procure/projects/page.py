@@ -10,6 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from procure import clock
 from procure.accounts.models import Organisation, Role
+from procure.attachments.page import FAILED_KEY as ATTACHMENT_FORM
+from procure.attachments.page import page_context as attachments_context
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.errors import GuardFailed, InvalidInput, Refusal
@@ -213,7 +215,8 @@ def detail_context(user, project, failed=None) -> dict:
         "timeline": [e for e in entries if entry_visible(user, e, project)],
         "actions": actions, "forms": forms, "failed": failed, "task_links": task_links,
         # A refusal whose form is no longer offered (the state moved on, the deadline passed) shows on top.
-        "unplaced_failure": failed if failed and not any(pf.failed for pf in placed) else None,
+        "unplaced_failure": failed if failed and failed.key != ATTACHMENT_FORM
+        and not any(pf.failed for pf in placed) else None,
         "private_objections": bool({"community", "reviewer"} & parts),
         "paid": evaluation.paid_total(project), "payable": evaluation.payable_total(project),
         "budget_total": sum((line.amount for line in project.budget_lines), start=0),
@@ -221,4 +224,5 @@ def detail_context(user, project, failed=None) -> dict:
         "sealed": project.state == "tendering" and project.bid_deadline and clock.now() <= project.bid_deadline,
         "weights": current_app.config["INDICATOR_WEIGHTS"],
         "may_edit": project.state in ACTIONS["edit"][0] and "community" in parts,
+        **attachments_context(user, project, failed),
     }

@@ -1,0 +1,111 @@
+"""The provider register: profiles, verification, eligibility, violations, relations and debarments."""
+from flask import g, jsonify
+
+from procure import clock
+from procure.api import bp, formdata
+from procure.api.jsonutil import plain
+from procure.extensions import db
+from procure.procurement.models import Debarment
+from procure.providers import operations
+from procure.providers.eligibility import eligibility_reasons
+
+
+def _done(payload, status=200):
+    db.session.commit()
+    return jsonify(payload), status
+
+
+def debarment_json(d) -> dict:
+    return {"id": d.id, "organisation_id": d.organisation_id, "reason": d.reason, "source": d.source,
+            "starts_on": plain(d.starts_on), "ends_on": plain(d.ends_on), "lifted_at": plain(d.lifted_at),
+            "active": d.lifted_at is None and d.starts_on <= clock.today() <= d.ends_on}
+
+
+def profile_json(p) -> dict | None:
+    if p is None:
+        return None
+    return {"registration_type": p.registration_type, "founded_on": plain(p.founded_on), "rating": p.rating,
+            "annual_inspection": p.annual_inspection, "service_areas": p.service_areas, "contact": p.contact,
+            "public_welfare_class_one": p.public_welfare_class_one, "verified": p.verified,
+            "verified_at": plain(p.verified_at), "updated_at": plain(p.updated_at),
+            "team": [{"name": m.name, "qualification": m.qualification, "role": m.role} for m in p.team]}
+
+
+def provider_json(org, detail=True) -> dict:
+    profile = operations.profile_of(org)
+    data = {"id": org.id, "name": org.name, "credit_code": org.credit_code,
+            "legal_representative": org.legal_representative, "verified": bool(profile and profile.verified),
+            "rating": profile.rating if profile else None,
+            "debarred": Debarment.active_for(org.id, clock.today()) is not None}
+    if not detail:
+        return data
+    data.update({
+        "profile": profile_json(profile),
+        "eligibility": [r.as_dict() for r in eligibility_reasons(org, clock.today())],
+        "violations": [{"id": v.id, "occurred_on": plain(v.occurred_on), "description": v.description,
+                        "major": v.major} for v in operations.violations_of(org)],
+        "debarments": [debarment_json(d) for d in operations.debarments_of(org)],
+        "relations": [relation_json(r, org) for r in operations.relations_of(org)],
+    })
+    return data
+
+
+def relation_json(r, org) -> dict:
+    from procure.accounts.models import Organisation
+
+    other_id = r.related_org_id if r.organisation_id == org.id else r.organisation_id
+    other = db.session.get(Organisation, other_id)
+    return {"id": r.id, "related_org": {"id": other.id, "name": other.name}, "description": r.description,
+            "declared_by_this": r.organisation_id == org.id, "declared_at": plain(r.declared_at)}
+
+
+@bp.get("/providers")
+def list_providers():
+    from procure.accounts.models import Organisation
+
+    rows = db.session.scalars(operations.visible_providers(g.api_user).order_by(Organisation.name))
+    return jsonify([provider_json(org, detail=False) for org in rows])
+
+
+@bp.get("/providers/<int:org_id>")
+def get_provider(org_id):
+    return jsonify(provider_json(operations.get_provider(g.api_user, org_id)))
+
+
+@bp.put("/providers/<int:org_id>/profile")
+def update_profile(org_id):
+    org = operations.get_provider(g.api_user, org_id)
+    operations.update_profile(org, g.api_user, formdata())
+    return _done(provider_json(org))
+
+
+@bp.post("/providers/<int:org_id>/verify")
+def verify_profile(org_id):
+    org = operations.get_provider(g.api_user, org_id)
+    operations.verify_profile(org, g.api_user)
+    return _done(provider_json(org))
+
+
+@bp.post("/providers/<int:org_id>/debarments")
+def set_debarment(org_id):
+    org = operations.get_provider(g.api_user, org_id)
+    return _done(debarment_json(operations.set_debarment(org, g.api_user, formdata())), 201)
+
+
+@bp.post("/debarments/<int:debarment_id>/lift")
+def lift_debarment(debarment_id):
+    return _done(debarment_json(operations.lift_debarment(g.api_user, debarment_id)))
+
+
+@bp.post("/providers/<int:org_id>/violations")
+def add_violation(org_id):
+    org = operations.get_provider(g.api_user, org_id)
+    v = operations.add_violation(org, g.api_user, formdata())
+    return _done({"id": v.id, "occurred_on": plain(v.occurred_on), "description": v.description, "major": v.major},
+                 201)
+
+
+@bp.post("/providers/<int:org_id>/relations")
+def declare_relation(org_id):
+    org = operations.get_provider(g.api_user, org_id)
+    return _done(relation_json(operations.declare_relation(org, g.api_user, formdata()), org), 201)

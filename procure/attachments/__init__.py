@@ -1,0 +1,1 @@
+"""Files attached to a project: proposals, bids (sealed like the bid), milestone reports, contracts, acceptance."""

@@ -1,0 +1,38 @@
+"""An attachment: the record of one uploaded file; the bytes live in storage under a generated name."""
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from procure import clock
+from procure.accounts.models import Organisation, User
+from procure.extensions import db
+from procure.types import UTCDateTime, sql_in
+
+KINDS = ("proposal", "bid", "milestone_report", "contract", "acceptance", "other")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_in(KINDS)})", name="kind"),
+        # A bid's files carry the bid, so they stay sealed with it; no other kind names a bid.
+        CheckConstraint("(kind = 'bid') = (bid_id IS NOT NULL)", name="bid_only_for_bids"),
+        CheckConstraint("size > 0", name="size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    bid_id: Mapped[int | None] = mapped_column(ForeignKey("bids.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+
+    uploaded_by: Mapped[User] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -1,0 +1,158 @@
+"""Uploading attachments and deciding who may read them: check, store, record, audit; flush but never commit."""
+import hashlib
+import re
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from procure import clock
+from procure.attachments import sniffing, storage
+from procure.attachments.models import KINDS, Attachment
+from procure.audit.log import record
+from procure.errors import Forbidden, GuardFailed, InvalidInput, InvalidTransition, NotFound, Reason
+from procure.extensions import db
+from procure.procurement.models import Bid
+from procure.procurement.operations import bids_visible_to
+from procure.projects.operations import flush
+from procure.projects.permissions import get_visible, relations
+
+KIND_LABELS = {
+    "proposal": _l("申报材料"), "bid": _l("响应文件附件"), "milestone_report": _l("节点报告材料"),
+    "contract": _l("合同文本"), "acceptance": _l("验收材料"), "other": _l("其他材料"),
+}
+# Who may upload which kind, and in which states: kind → (states, relations). A kind not named is denied.
+UPLOAD_RULES = {
+    "proposal": ({"draft", "returned"}, {"community"}),
+    "bid": ({"tendering"}, {"bidder"}),
+    "milestone_report": ({"in_delivery"}, {"implementer"}),
+    "contract": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification", "accepted",
+                  "evaluated"}, {"bureau"}),
+    "acceptance": ({"under_acceptance", "rectification", "accepted"}, {"assigned_evaluator"}),
+}
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _own_bid(project, user) -> Bid | None:
+    return db.session.scalar(select(Bid).filter_by(project_id=project.id, provider_id=user.organisation_id))
+
+
+def _bid_reasons(project, bid) -> list[Reason]:
+    if bid is None or bid.status != "submitted":
+        return [Reason("no_submitted_bid", _l("贵机构在本项目没有有效的响应文件"))]
+    if project.bid_deadline is None or clock.now() >= project.bid_deadline:
+        return [Reason("bid_deadline_passed", _l("投标截止时间已过"))]
+    return []
+
+
+def upload_kinds(user, project) -> list[str]:
+    """The kinds `user` may upload to `project` now (what the page's form offers)."""
+    parts = relations(user, project)
+    kinds = [kind for kind, (states, who) in UPLOAD_RULES.items() if project.state in states and who & parts]
+    if "bid" in kinds and _bid_reasons(project, _own_bid(project, user)):
+        kinds.remove("bid")
+    return kinds
+
+
+def clean_name(filename) -> str:
+    """The name as the user's computer had it, without folders or control characters, at most 255 long."""
+    name = CONTROL.sub("", re.split(r"[\\/]", filename or "")[-1]).strip().strip(".")
+    if len(name) > 255:
+        ext = sniffing.extension(name)[:16]
+        name = name[:255 - len(ext)] + ext
+    return name
+
+
+def _read(file) -> tuple[str, bytes]:
+    """The upload's name and bytes, refused (field "file") when missing, empty, too large or not allowed."""
+    name = clean_name(getattr(file, "filename", None))
+    if file is None or not name:
+        raise InvalidInput({"file": [_("请选择要上传的文件")]})
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    content = file.stream.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput({"file": [_("文件超过大小上限（%(limit)s）", limit=human_size(limit))]})
+    if not content:
+        raise InvalidInput({"file": [_("文件是空的")]})
+    return name, content
+
+
+def upload(project, user, kind, file, bid=None) -> Attachment:
+    """Attach `file` to `project` as `kind`: who and when first, then the file itself, then store and audit."""
+    if kind not in KINDS:
+        raise InvalidInput({"kind": [_("请选择附件类别")]})
+    states, allowed = UPLOAD_RULES.get(kind, (set(), set()))
+    if not allowed & relations(user, project):
+        raise Forbidden()
+    if project.state not in states:
+        raise InvalidTransition()
+    if kind == "bid":
+        bid = bid or _own_bid(project, user)
+        if bid is not None and (bid.project_id != project.id or bid.provider_id != user.organisation_id):
+            raise Forbidden()
+        reasons = _bid_reasons(project, bid)
+        if reasons:
+            raise GuardFailed(reasons)
+    else:
+        bid = None
+    name, content = _read(file)
+    detected = sniffing.check(name, content)
+    if detected is None:
+        raise InvalidInput({"file": [_("只能上传 PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）、文本（.txt）或 CSV "
+                                       "文件，且扩展名须与文件内容一致")]})
+    stored_name = storage.save(content)
+    try:
+        attachment = Attachment(project_id=project.id, kind=kind, bid_id=bid.id if bid else None,
+                                original_name=name, stored_name=stored_name, content_type=detected.content_type,
+                                size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                                uploaded_at=clock.now(), uploaded_by_id=user.id, organisation_id=user.organisation_id)
+        db.session.add(attachment)
+        flush()
+        record(project, user, "upload_attachment", comment=name,
+               data={"attachment_id": attachment.id, "kind": kind, "bid_id": attachment.bid_id, "name": name,
+                     "size": attachment.size, "sha256": attachment.sha256})
+        flush()
+    except BaseException:
+        storage.discard(stored_name)
+        raise
+    return attachment
+
+
+def commit(attachment: Attachment):
+    """Commit the upload; if the commit fails the stored file goes too, so no file outlives its record."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        storage.discard(attachment.stored_name)
+        raise
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+def visible_attachments(user, project) -> list[Attachment]:
+    """The project's attachments `user` may read: all of them, except bid files sealed with their bid."""
+    bids = {b.id for b in bids_visible_to(user, project)}
+    rows = db.session.scalars(select(Attachment).filter_by(project_id=project.id)
+                              .order_by(Attachment.uploaded_at, Attachment.id))
+    return [a for a in rows if a.bid_id is None or a.bid_id in bids]
+
+
+def get_visible_attachment(user, attachment_id) -> Attachment:
+    """The attachment if `user` may see its project and, for a bid's file, the bid; NotFound otherwise."""
+    attachment = db.session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+    if attachment is None:
+        raise NotFound()
+    project = get_visible(user, attachment.project_id)
+    if attachment.bid_id is not None and attachment.bid_id not in {b.id for b in bids_visible_to(user, project)}:
+        raise NotFound()
+    return attachment
+
+
+def human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"

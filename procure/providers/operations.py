@@ -1,0 +1,179 @@
+"""The only code that changes the provider register: check, change, audit; flush but never commit."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from procure import clock
+from procure.accounts.models import Organisation, Role
+from procure.audit.log import record
+from procure.errors import Conflict, Forbidden, InvalidInput, NotFound
+from procure.extensions import db
+from procure.procurement.models import Debarment
+from procure.projects.guards import add_years
+from procure.projects.operations import flush, validated
+from procure.providers.inputs import DebarmentForm, ProfileForm, RelationForm, ViolationForm
+from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation
+
+REGISTER_ROLES = {Role.bureau, Role.reviewer, Role.admin}  # who reads the whole register
+
+
+def visible_providers(user):
+    """A SELECT of the provider organisations `user` may see: the register for government staff, a
+    provider's own organisation for a provider, nothing for anyone else."""
+    query = db.select(Organisation).where(Organisation.kind == "provider")
+    if user.role in REGISTER_ROLES:
+        return query
+    if user.role == Role.provider:
+        return query.where(Organisation.id == user.organisation_id)
+    return query.where(False)
+
+
+def get_provider(user, org_id) -> Organisation:
+    """The provider organisation if `user` may see it; NotFound otherwise (never a hint that it exists)."""
+    org = db.session.scalar(visible_providers(user).where(Organisation.id == org_id)) \
+        if isinstance(org_id, int) else None
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def profile_of(org) -> ProviderProfile | None:
+    return db.session.scalar(db.select(ProviderProfile).filter_by(organisation_id=org.id))
+
+
+def _require_bureau(user):
+    if user.role != Role.bureau:
+        raise Forbidden()
+
+
+def _require_own(user, org):
+    if user.role != Role.provider or user.organisation_id != org.id:
+        raise Forbidden()
+
+
+def update_profile(org, user, formdata) -> ProviderProfile:
+    """The provider's own profile; any edit un-verifies it until the bureau verifies again."""
+    _require_own(user, org)
+    data = validated(ProfileForm, formdata)
+    profile = profile_of(org) or ProviderProfile(organisation_id=org.id)
+    was_verified = profile.verified
+    for name in ("registration_type", "founded_on", "annual_inspection", "public_welfare_class_one"):
+        setattr(profile, name, data[name])
+    profile.rating = data["rating"] or None
+    profile.service_areas, profile.contact = data["service_areas"] or "", data["contact"] or ""
+    profile.team = [TeamMember(name=m["name"], qualification=m["qualification"] or "", role=m["role"] or "")
+                    for m in data["team"]]
+    profile.verified_at = profile.verified_by_id = None
+    profile.updated_at = clock.now()
+    db.session.add(profile)
+    flush()
+    record(None, user, "update_provider_profile",
+           data={"organisation_id": org.id, "was_verified": was_verified, **data})
+    flush()
+    return profile
+
+
+def verify_profile(org, user) -> ProviderProfile:
+    _require_bureau(user)
+    profile = profile_of(org)
+    if profile is None:
+        raise Conflict(_l("该机构尚未填写机构信息"))
+    if profile.verified:
+        raise Conflict(_l("该机构信息已核验"))
+    profile.verified_at, profile.verified_by_id = clock.now(), user.id
+    record(None, user, "verify_provider_profile", data={"organisation_id": org.id})
+    flush()
+    return profile
+
+
+def default_end(source: str, starts_on):
+    """A breach bars for DEBARMENT_BREACH_YEARS, an evaluation graded 差 for DEBARMENT_POOR_GRADE_YEARS;
+    other sources name their end."""
+    years = {"breach": current_app.config["DEBARMENT_BREACH_YEARS"],
+             "evaluation_poor": current_app.config["DEBARMENT_POOR_GRADE_YEARS"]}.get(source)
+    return None if years is None else add_years(starts_on, years) - timedelta(days=1)
+
+
+def set_debarment(org, user, formdata) -> Debarment:
+    _require_bureau(user)
+    data = validated(DebarmentForm, formdata)
+    starts_on = data["starts_on"] or clock.today()
+    ends_on = data["ends_on"] or default_end(data["source"], starts_on)
+    if ends_on is None:
+        raise InvalidInput({"ends_on": [str(_l("此来源须填写结束日期"))]})
+    if ends_on < starts_on:
+        raise InvalidInput({"ends_on": [str(_l("结束日期不能早于开始日期"))]})
+    debarment = Debarment(organisation_id=org.id, reason=data["reason"], source=data["source"],
+                          starts_on=starts_on, ends_on=ends_on)
+    db.session.add(debarment)
+    flush()
+    record(None, user, "set_debarment", comment=data["reason"],
+           data={"organisation_id": org.id, "debarment_id": debarment.id, "source": data["source"],
+                 "starts_on": starts_on, "ends_on": ends_on})
+    flush()
+    return debarment
+
+
+def lift_debarment(user, debarment_id) -> Debarment:
+    _require_bureau(user)
+    debarment = db.session.get(Debarment, debarment_id) if isinstance(debarment_id, int) else None
+    if debarment is None:
+        raise NotFound()
+    if debarment.lifted_at is not None:
+        raise Conflict(_l("该禁入记录已解除"))
+    debarment.lifted_at = clock.now()
+    record(None, user, "lift_debarment",
+           data={"organisation_id": debarment.organisation_id, "debarment_id": debarment.id})
+    flush()
+    return debarment
+
+
+def add_violation(org, user, formdata) -> Violation:
+    _require_bureau(user)
+    data = validated(ViolationForm, formdata)
+    violation = Violation(organisation_id=org.id, occurred_on=data["occurred_on"], description=data["description"],
+                          major=data["major"])
+    db.session.add(violation)
+    flush()
+    record(None, user, "add_violation", comment=data["description"],
+           data={"organisation_id": org.id, "violation_id": violation.id, "occurred_on": data["occurred_on"],
+                 "major": data["major"]})
+    flush()
+    return violation
+
+
+def declare_relation(org, user, formdata) -> ControlRelation:
+    _require_own(user, org)
+    data = validated(RelationForm, formdata)
+    other = db.session.get(Organisation, data["related_org_id"])
+    if other is None or other.kind != "provider" or other.id == org.id:
+        raise InvalidInput({"related_org_id": [str(_l("须是另一家已登记的承接主体"))]})
+    if db.session.scalar(db.select(ControlRelation.id).filter_by(organisation_id=org.id, related_org_id=other.id)):
+        raise Conflict(_l("已声明过与该机构的关联关系"))
+    relation = ControlRelation(organisation_id=org.id, related_org_id=other.id,
+                               description=data["description"] or "", declared_at=clock.now())
+    db.session.add(relation)
+    flush()
+    record(None, user, "declare_relation", comment=relation.description,
+           data={"organisation_id": org.id, "related_org_id": other.id})
+    flush()
+    return relation
+
+
+def debarments_of(org) -> list[Debarment]:
+    return db.session.scalars(db.select(Debarment).filter_by(organisation_id=org.id)
+                              .order_by(Debarment.starts_on.desc(), Debarment.id.desc())).all()
+
+
+def violations_of(org) -> list[Violation]:
+    return db.session.scalars(db.select(Violation).filter_by(organisation_id=org.id)
+                              .order_by(Violation.occurred_on.desc())).all()
+
+
+def relations_of(org) -> list[ControlRelation]:
+    from sqlalchemy import or_
+
+    return db.session.scalars(db.select(ControlRelation).where(or_(
+        ControlRelation.organisation_id == org.id, ControlRelation.related_org_id == org.id))
+        .order_by(ControlRelation.id)).all()

@@ -1,0 +1,244 @@
+"""Attachments: only allowed types (read from the content, the extension agreeing), a size cap, files kept
+outside the web root under generated names, downloads with the project's access and sealed bid files."""
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from conftest import PASSWORD
+from procure.attachments.models import Attachment
+from procure.audit.models import AuditEntry
+from procure.extensions import db
+from procure.formfields import json_to_formdata
+from procure.procurement import operations as procurement
+
+
+def office(folder: str, extra=()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr(f"{folder}/document.xml", "<document/>")
+        for name, content in extra:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(13)
+ALLOWED = [
+    ("申报书.pdf", PDF, "application/pdf"),
+    ("现场照片.png", PNG, "image/png"),
+    ("photo.JPG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(20), "image/jpeg"),
+    ("方案.docx", office("word"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("预算.xlsx", office("xl"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("说明.txt", "居民议事会纪要\n同意申报。\n".encode(), "text/plain"),
+    ("名单.csv", "姓名,人数\n王某,3\n".encode(), "text/csv"),
+]
+REFUSED = [
+    ("report.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(50)),        # a Windows executable, renamed
+    ("tool.txt", b"\x7fELF\x02\x01\x01" + bytes(50)),                         # a Linux executable
+    ("run.txt", b"#!/bin/sh\nrm -rf /\n"),                                    # a script
+    ("notes.txt", b"<html><body><script>alert(1)</script></body></html>"),    # HTML
+    ("page.pdf", b"<!DOCTYPE html><html></html>"),
+    ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),  # SVG
+    ("logo.txt", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
+    ("photo.png", PDF),                                                       # extension disagrees with content
+    ("scan.pdf", PNG),
+    ("budget.docx", office("xl")),
+    ("macro.docx", office("word", [("word/vbaProject.bin", "x")])),           # macros
+    ("archive.docx", b"PK\x03\x04" + bytes(40)),                              # a broken or plain zip
+    ("noext", PDF),
+    ("latin1.txt", "Café".encode("latin-1")),                                 # not UTF-8
+]
+
+
+@pytest.fixture(autouse=True)
+def storage_dir(app, tmp_path, monkeypatch):
+    """Each test keeps its files in a directory of its own, removed with tmp_path."""
+    folder = tmp_path / "attachments"
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(folder))
+    return folder
+
+
+def stored_files(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def upload(api, username, project, name, content, kind="proposal"):
+    return api.as_(username).post(f"/projects/{project.id}/attachments",
+                                  data={"kind": kind, "file": (io.BytesIO(content), name)})
+
+
+def audit_uploads(project):
+    return db.session.scalars(select(AuditEntry).filter_by(project_id=project.id, action="upload_attachment")).all()
+
+
+@pytest.mark.parametrize("name, content, content_type", ALLOWED, ids=[a[0] for a in ALLOWED])
+def test_allowed_types_are_kept_outside_the_web_root_under_generated_names(app, api, journey, storage_dir, name,
+                                                                          content, content_type):
+    draft = journey.create()
+    response = upload(api, "community", draft, name, content)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["name"], body["content_type"], body["size"], body["kind"]) == (name, content_type, len(content),
+                                                                                "proposal")
+    row = db.session.get(Attachment, body["id"])
+    files = stored_files(storage_dir)
+    assert [f.name for f in files] == [row.stored_name]
+    assert row.stored_name != name and name not in row.stored_name and len(row.stored_name) == 32
+    assert files[0].read_bytes() == content
+    assert Path(app.static_folder).resolve() not in files[0].resolve().parents
+    [entry] = audit_uploads(draft)
+    assert entry.data["attachment_id"] == row.id and entry.data["sha256"] == row.sha256
+    assert entry.user_id == api.world["community"].id
+
+
+@pytest.mark.parametrize("name, content", REFUSED, ids=[r[0] + "-" + str(i) for i, r in enumerate(REFUSED)])
+def test_a_file_is_judged_by_its_content_and_a_refusal_leaves_nothing(api, journey, db_snapshot, storage_dir,
+                                                                      name, content):
+    draft = journey.create()
+    before = db_snapshot()
+    response = upload(api, "community", draft, name, content)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"] == "invalid_input" and "file" in response.get_json()["fields"]
+    assert db_snapshot() == before
+    assert stored_files(storage_dir) == []
+
+
+def test_missing_or_empty_file_and_unknown_kind_are_refused(api, journey, db_snapshot):
+    draft = journey.create()
+    before = db_snapshot()
+    path = f"/projects/{draft.id}/attachments"
+    assert api.as_("community").post(path, data={"kind": "proposal"}).get_json()["fields"].keys() == {"file"}
+    assert upload(api, "community", draft, "empty.pdf", b"").get_json()["fields"].keys() == {"file"}
+    assert upload(api, "community", draft, "a.pdf", PDF, kind="secret").get_json()["fields"].keys() == {"kind"}
+    assert db_snapshot() == before
+
+
+def test_the_size_cap(app, api, journey, client, monkeypatch, storage_dir, db_snapshot):
+    monkeypatch.setitem(app.config, "ATTACHMENT_MAX_BYTES", 1000)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4000)
+    draft = journey.create()
+    before = db_snapshot()
+    assert upload(api, "community", draft, "exact.pdf", PDF + bytes(1000 - len(PDF))).status_code == 201
+    over = upload(api, "community", draft, "over.pdf", PDF + bytes(1001 - len(PDF)))
+    assert over.status_code == 400 and "file" in over.get_json()["fields"]
+    huge = upload(api, "community", draft, "huge.pdf", PDF + bytes(10_000))
+    assert huge.status_code == 413 and huge.get_json()["error"] == "too_large"
+    assert len(stored_files(storage_dir)) == 1 and len(audit_uploads(draft)) == 1
+    # The page says so in words, not with a bare status.
+    client.post("/login", data={"username": "community", "password": PASSWORD})
+    page = client.post(f"/projects/{draft.id}/attachments",
+                       data={"kind": "proposal", "file": (io.BytesIO(PDF + bytes(10_000)), "huge.pdf")})
+    assert page.status_code == 413 and "1000 B" in page.get_data(as_text=True)
+    assert len(stored_files(storage_dir)) == 1
+    assert len(db_snapshot()["attachments"]) == len(before["attachments"]) + 1
+
+
+def test_download_needs_the_project_and_is_always_an_attachment(api, journey, client):
+    draft = journey.create()
+    body = upload(api, "community", draft, "纪要.txt", "<b>not markup</b> 只是文字\n".encode()).get_json()
+    assert body["content_type"] == "text/plain"
+    response = api.as_("community").get(f"/attachments/{body['id']}")
+    assert response.status_code == 200 and response.data == "<b>not markup</b> 只是文字\n".encode()
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''%E7%BA%AA%E8%A6%81.txt" in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.mimetype == "text/plain"
+    for outsider in ("community_b", "provider", "bureau_far", "evaluator"):
+        assert api.as_(outsider).get(f"/attachments/{body['id']}").status_code == 404, outsider
+        assert api.as_(outsider).get(f"/projects/{draft.id}/attachments").status_code == 404, outsider
+    assert api.as_("reviewer").get(f"/attachments/{body['id']}").status_code == 200
+    assert api.as_("community").get("/attachments/999999").status_code == 404
+    # The page route follows the same rule.
+    client.post("/login", data={"username": "community_b", "password": PASSWORD})
+    assert client.get(f"/attachments/{body['id']}/download").status_code == 404
+    client.post("/logout")
+    client.post("/login", data={"username": "community", "password": PASSWORD})
+    page = client.get(f"/attachments/{body['id']}/download")
+    assert page.status_code == 200 and page.headers["Content-Disposition"].startswith("attachment;")
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_who_may_upload_which_kind_and_when(api, journey, world, clock):
+    draft = journey.create()
+    assert upload(api, "community_b", draft, "a.pdf", PDF).status_code == 404
+    assert upload(api, "reviewer", draft, "a.pdf", PDF).status_code == 403
+    assert upload(api, "community", draft, "a.pdf", PDF, kind="contract").status_code == 403
+    assert upload(api, "community", draft, "a.pdf", PDF, kind="other").status_code == 403
+    journey.drive(draft, "notice")
+    assert upload(api, "community", draft, "a.pdf", PDF).status_code == 409  # no longer editable
+    journey.drive(draft, "tendering")
+    assert upload(api, "provider", draft, "a.pdf", PDF, kind="bid").status_code == 403  # no bid yet
+    assert upload(api, "bureau", draft, "a.pdf", PDF, kind="contract").status_code == 409
+
+
+def test_bid_files_are_sealed_with_the_bid(api, journey, world, clock, client):
+    project = journey.create()
+    journey.drive(project, "tendering")
+    journey.do(procurement.submit_bid, project, world["provider"],
+               json_to_formdata({"price": "30000", "plan": "方案"}))
+    uploaded = upload(api, "provider", project, "报价单.pdf", PDF, kind="bid")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    attachment = uploaded.get_json()
+    path = f"/attachments/{attachment['id']}"
+    listing = f"/projects/{project.id}/attachments"
+    assert api.as_("provider").get(path).status_code == 200
+    assert [a["id"] for a in api.as_("provider").get(listing).get_json()] == [attachment["id"]]
+    for other in ("provider2", "bureau", "admin", "reviewer", "community"):
+        assert api.as_(other).get(path).status_code == 404, other
+        assert api.as_(other).get(listing).get_json() == [], other
+        history = api.as_(other).get(f"/projects/{project.id}/history").get_json()
+        assert "upload_attachment" not in [e["action"] for e in history], other
+    client.post("/login", data={"username": "provider2", "password": PASSWORD})
+    assert "报价单.pdf" not in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert client.get(f"/attachments/{attachment['id']}/download").status_code == 404
+
+    clock.advance(days=11)  # past the deadline
+    assert api.as_("bureau").get(path).status_code == 200
+    assert [a["id"] for a in api.as_("bureau").get(listing).get_json()] == [attachment["id"]]
+    assert api.as_("provider2").get(path).status_code == 404
+    late = upload(api, "provider", project, "补充.pdf", PDF, kind="bid")
+    assert late.status_code == 422 and late.get_json()["reasons"][0]["code"] == "bid_deadline_passed"
+
+
+def test_upload_from_the_project_page(api, journey, client, storage_dir, db_snapshot):
+    draft = journey.create()
+    client.post("/login", data={"username": "community", "password": PASSWORD})
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'value="proposal"' in page and 'value="contract"' not in page
+    done = client.post(f"/projects/{draft.id}/attachments",
+                       data={"kind": "proposal", "file": (io.BytesIO(PDF), "申报书.pdf")})
+    assert done.status_code == 302
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    [row] = db.session.scalars(select(Attachment)).all()
+    assert "申报书.pdf" in page and f"/attachments/{row.id}/download" in page
+    before = db_snapshot()
+    refused = client.post(f"/projects/{draft.id}/attachments",
+                          data={"kind": "proposal", "file": (io.BytesIO(b"<svg></svg>"), "x.pdf")})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert 'data-testid="refusal"' in text and "扩展名须与文件内容一致" in text
+    assert db_snapshot() == before and len(stored_files(storage_dir)) == 1
+    # A user who may not upload sees the list without a form.
+    client.post("/logout")
+    client.post("/login", data={"username": "reviewer", "password": PASSWORD})
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    assert "申报书.pdf" in page and "upload-attachment-form" not in page
+
+
+def test_answers_fit_the_openapi_document(api, journey, client):
+    from test_openapi import check
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    p = "/projects/{project_id}/attachments"
+    draft = journey.create()
+    created = check(doc, p, "post", upload(api, "community", draft, "a.pdf", PDF), 201)
+    check(doc, p, "post", upload(api, "community", draft, "a.png", PDF), 400)
+    check(doc, p, "post", upload(api, "reviewer", draft, "a.pdf", PDF), 403)
+    check(doc, p, "get", api.as_("community").get(f"/projects/{draft.id}/attachments"), 200)
+    check(doc, "/attachments/{attachment_id}", "get", api.as_("community_b").get(f"/attachments/{created['id']}"), 404)
+    download = api.as_("community").get(f"/attachments/{created['id']}")
+    assert download.mimetype in doc["paths"]["/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"]
