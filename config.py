@@ -50,6 +50,8 @@ class Config:
     # Lifecycle periods (working days unless named otherwise).
     NOTICE_WORKING_DAYS = _env_int("NOTICE_WORKING_DAYS", 5)
     CHALLENGE_WORKING_DAYS = _env_int("CHALLENGE_WORKING_DAYS", 7)
+    CATALOGUE_NOTICE_WORKING_DAYS = _env_int("CATALOGUE_NOTICE_WORKING_DAYS", 5)
+    CITY_NAME = os.environ.get("CITY_NAME", "××市")  # heads the published catalogue
     CONTRACT_MAX_YEARS = _env_int("CONTRACT_MAX_YEARS", 1)
     CONTRACT_MAX_YEARS_MULTI = _env_int("CONTRACT_MAX_YEARS_MULTI", 3)
     # Debarment periods in years: a breach of contract; an evaluation graded 差 bars the next year.

@@ -59,6 +59,7 @@ def register_blueprints(app):
     from procure.accounts.views import bp as accounts_bp
     from procure.api import bp as api_bp
     from procure.attachments.views import bp as attachments_bp
+    from procure.catalogue.views import bp as catalogue_bp
     from procure.projects.views import bp as projects_bp
     from procure.providers.views import bp as providers_bp
     from procure.workdays.views import bp as workdays_bp
@@ -68,6 +69,7 @@ def register_blueprints(app):
     app.register_blueprint(attachments_bp)
     app.register_blueprint(workdays_bp)
     app.register_blueprint(providers_bp)
+    app.register_blueprint(catalogue_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -2,10 +2,12 @@
 from procure.accounts.models import ApiToken, Organisation, User  # noqa: F401
 from procure.attachments.models import Attachment  # noqa: F401
 from procure.audit.models import AuditEntry  # noqa: F401
-from procure.catalogue.models import Category  # noqa: F401
+from procure.catalogue.models import (Catalogue, CatalogueAmendment, CatalogueItem, Category,  # noqa: F401
+                                      NegativeListItem)
 from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment  # noqa: F401
 from procure.procurement.models import (Bid, Challenge, Contract, Debarment, Milestone,  # noqa: F401
                                         MilestoneReport)
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
 from procure.workdays.models import CalendarDay, CalendarYear  # noqa: F401
 from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation  # noqa: F401
+from procure.delivery.models import MilestoneConfirmation, PaymentRequest, ServiceRecord  # noqa: F401

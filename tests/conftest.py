@@ -19,7 +19,7 @@ from procure.workdays.service import sync_from_library
 
 PASSWORD = "pw-for-tests"
 # Reference data that migrations and the calendar sync put in; kept between tests.
-KEEP = {"categories", "calendar_days", "calendar_years", "alembic_version"}
+KEEP = {"categories", "negative_list_items", "calendar_days", "calendar_years", "alembic_version"}
 # Monday 2 March 2026, 10:00 in Shanghai: a plain working week.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 

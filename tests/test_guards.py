@@ -24,6 +24,7 @@ TRIGGER_GUARD_CODES = {
     "milestones_not_100", "not_subsidy", "implementer_invalid", "milestones_unreported", "not_reward",
     "evaluator_invalid", "conflict_not_cleared", "indicators_unscored", "final_payment_missing", "over_budget",
     "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
+    "amendment_reason_required",
 }
 
 
@@ -39,7 +40,7 @@ def test_every_guard_code_in_the_source_is_listed_here():
         == TRIGGER_GUARD_CODES
     assert set(GUARDS) <= {"publish_notice", "submit", "resubmit", "approve", "open_tender", "award",
                            "sign_contract", "sign_agreement", "report_completion", "claim_completion",
-                           "start_acceptance", "evaluate", "close"}
+                           "start_acceptance", "evaluate", "close", "list_in_catalogue"}
 
 
 @pytest.fixture

@@ -42,5 +42,5 @@ def formdata():
     return json_to_formdata(json_body())
 
 
-from procure.api import (attachments, categories, organisations, parts, projects, providers, spec,  # noqa: E402,F401
-                         tokens)
+from procure.api import (attachments, catalogues, categories, delivery, organisations, parts,  # noqa: E402,F401
+                         projects, providers, spec, tokens)

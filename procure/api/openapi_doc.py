@@ -51,6 +51,10 @@ TAGS = [
     ("declarations", "第三方评估机构利益冲突声明 / Evaluation firms' conflict-of-interest declarations"),
     ("payments", "付款登记 / Payments"),
     ("providers", "承接主体名录、核验、资格与禁入 / Provider register, verification, eligibility and debarment"),
+    ("catalogues", "年度政府购买服务目录：分类汇总、发布公示、生效与调整 / The annual purchase catalogue: totals, "
+                   "publication with a public notice, coming into force, amendments"),
+    ("delivery", "实施：服务记录、社区确认节点、付款申请 / Delivery: service records, the community's milestone "
+                 "confirmations, payment requests"),
     ("attachments", "项目附件：上传与下载，投标附件随响应文件密封 / Project attachments; a bid's files are sealed "
                     "with the bid"),
     ("meta", "接口说明 / This document"),
@@ -391,6 +395,8 @@ def data_schemas() -> dict:
                         "paid_on": day, "milestone_id": nullable(integer()), "note": string()}),
         **provider_schemas(),
         **attachment_schemas(),
+        **delivery_schemas(),
+        **catalogue_schemas(),
     }
 
 
@@ -446,6 +452,9 @@ def request_schemas() -> dict:
                        inputs.PaymentForm, provider_inputs.ProfileForm, provider_inputs.DebarmentForm,
                        provider_inputs.ViolationForm, provider_inputs.RelationForm):
         form_ref(form_class, schemas)
+    for form_class in (inputs.ServiceRecordForm, inputs.ConfirmationForm, inputs.PaymentRequestForm,
+                       inputs.PaymentApprovalForm, inputs.ReasonForm):
+        form_ref(form_class, schemas)
     for trigger, form_class in inputs.TRIGGER_FORMS.items():
         schemas[camel(trigger) + "Request"] = with_version(
             form_schema(form_class, schemas), f"{text(TRIGGER_LABELS[trigger])} / {trigger}")
@@ -470,6 +479,9 @@ def components() -> dict:
             "OrgId": path_id("org_id", "承接主体的机构 id / the provider organisation's id"),
             "DebarmentId": path_id("debarment_id", "禁入记录 id / debarment id"),
             "AttachmentId": path_id("attachment_id", "附件 id / attachment id"),
+            "MilestoneId": path_id("milestone_id", "付款节点 id / milestone id"),
+            "PaymentRequestId": path_id("request_id", "付款申请 id / payment request id"),
+            "Year": path_id("year", "目录年度 / the catalogue's year"),
         },
         "responses": {
             "InvalidInput": error("输入有误（invalid_input）/ invalid input, per field", "InvalidInputError"),
@@ -642,6 +654,8 @@ def paths() -> dict:
         },
         **provider_paths(),
         **attachment_paths(),
+        **delivery_paths(),
+        **catalogue_paths(),
     }
     result["/organisations"]["get"]["parameters"] = [
         {"name": "kind", "in": "query", "required": False,
@@ -760,6 +774,143 @@ def attachment_paths() -> dict:
             "post": upload_op,
         },
         "/attachments/{attachment_id}": {"get": download_op},
+    }
+
+
+def catalogue_schemas() -> dict:
+    from procure.catalogue.models import CATALOGUE_STATES
+    from procure.projects.models import FUNDING_FORMS
+
+    moment, day = string("date-time"), string("date")
+    summary = {
+        "year": integer(), "state": enum(CATALOGUE_STATES), "version": integer(minimum=1),
+        "published_at": nullable(moment), "notice_ends_on": nullable(day), "in_force_at": nullable(moment),
+        "item_count": integer(minimum=0), "total": ref("Money")}
+    return {
+        "CatalogueSummary": obj(summary),
+        "CatalogueItem": obj({
+            "project_id": integer(), "project_code": string(), "title": string(), "community": string(),
+            "funding_form": enum(FUNDING_FORMS), "category_code": string(),
+            "procurement_item_code": nullable(string(description="政府采购品目 / government-procurement item code")),
+            "budget": ref("Money"), "added_in_version": integer(minimum=1)}),
+        "CatalogueGroup": obj({"category_code": string(), "category_name": string(), "subtotal": ref("Money"),
+                               "items": array(ref("CatalogueItem"))},
+                              description="一个一级类别 / one top-level category"),
+        "CatalogueAmendment": obj({"version": integer(minimum=2), "reason": string(), "at": moment,
+                                   "project_id": nullable(integer())}),
+        "Catalogue": obj({
+            **summary, "groups": array(ref("CatalogueGroup")), "amendments": array(ref("CatalogueAmendment")),
+            "can_publish": {"type": "boolean"},
+            "in_force_reasons": array(ref("Reason"), description="现在不能生效的原因 / why it cannot come into "
+                                                                 "force now")}),
+    }
+
+
+def catalogue_paths() -> dict:
+    from procure.catalogue import operations as catalogue_ops
+    from procure.catalogue.export import XLSX_TYPE
+
+    base = "/catalogues/{year}"
+    bureau_only = "仅采购管理人员（民政局）/ bureau officers only."
+    paths = {
+        "/catalogues": {"get": op(
+            "listCatalogues", "年度目录列表 / List catalogues", "catalogues", ok(array(ref("CatalogueSummary"))),
+            description="政府工作人员看到全部；社区与承接主体只看到已发布或已生效的目录 / government staff see all; "
+                        "communities and providers see published or in-force catalogues only.")},
+        base: {"get": op(
+            "getCatalogue", "年度目录：按类别分组、小计与合计 / Get a catalogue with subtotals and total",
+            "catalogues", ok(ref("Catalogue")), params=["Year"], fails=(404,))},
+        base + ".xlsx": {"get": op(
+            "downloadCatalogueXlsx", "导出年度目录 XLSX / Download the catalogue as XLSX", "catalogues", ok({}),
+            params=["Year"], fails=(404,))},
+        base + "/publish": {"post": op(
+            "publishCatalogue", "发布年度目录 / Publish a catalogue (its notice period starts)",
+            "catalogues", ok(ref("Catalogue")), params=["Year"], fails=(403, 404),
+            reasons=reason_codes(catalogue_ops.publish_reasons), description=bureau_only)},
+        base + "/bring-into-force": {"post": op(
+            "bringCatalogueIntoForce", "目录生效 / Bring a catalogue into force", "catalogues", ok(ref("Catalogue")),
+            params=["Year"], fails=(403, 404), reasons=reason_codes(catalogue_ops.in_force_reasons),
+            description=bureau_only + " 公示期满后 / once the notice period is over.")},
+    }
+    paths[base + ".xlsx"]["get"]["responses"]["200"] = {
+        "description": "一张工作表：中文表头、每个一级类别小计与合计 / one sheet: Chinese headers, a subtotal per "
+                       "top-level category and a grand total",
+        "headers": {"Content-Disposition": {"schema": string(), "description": "attachment; filename=…"}},
+        "content": {XLSX_TYPE: {"schema": string(contentMediaType=XLSX_TYPE)}}}
+    return paths
+
+
+def delivery_schemas() -> dict:
+    from procure.delivery.models import CONFIRMATION_RESULTS, REQUEST_STATES
+
+    moment, day = string("date-time"), string("date")
+    return {
+        "ServiceRecord": obj({
+            "id": integer(), "milestone_id": nullable(integer()), "served_on": day, "place": string(),
+            "activity": string(), "participants": integer(minimum=0),
+            "hours": string(pattern=r"^\d+\.\d{2}$", description="小时，两位小数 / hours, two decimals"),
+            "recorded_at": moment}),
+        "MilestoneConfirmation": obj({
+            "id": integer(), "milestone_id": integer(),
+            "result": enum(CONFIRMATION_RESULTS, texts(inputs.CONFIRMATION_LABELS)), "comment": string(),
+            "confirmed_at": moment,
+            "progress": string(pattern=r"^\d+\.\d{2}$", description="确认后的项目进度（%）：达成的节点计全部比例，部分"
+                               "达成计一半 / the project's progress (%) after this confirmation: a milestone met "
+                               "counts its whole percent, one partially met half of it")}),
+        "PaymentRequest": obj({
+            "id": integer(), "milestone_id": integer(), "amount": ref("Money"), "note": string(),
+            "state": enum(REQUEST_STATES), "requested_at": moment, "decided_at": nullable(moment),
+            "reason": nullable(string(description="退回理由 / why it was refused")),
+            "payment_id": nullable(integer(description="批准后登记的付款 / the payment recorded on approval"))}),
+    }
+
+
+def delivery_paths() -> dict:
+    from procure.delivery import operations as delivery
+
+    states = ("invalid_transition",)
+    decided = ("invalid_transition", "conflict")
+    bureau = "采购管理人员；已处理的申请返回 409 conflict / by the bureau; 409 conflict when already decided."
+    return {
+        PROJECT + "/service-records": {
+            "get": op("listServiceRecords", "服务记录列表 / List service records", "delivery",
+                      ok(array(ref("ServiceRecord"))), params=["ProjectId"], fails=(404,)),
+            "post": op("logService", "登记服务记录 / Log a service record", "delivery",
+                       ok(ref("ServiceRecord"), "已创建 / created", 201), body="ServiceRecordInput",
+                       params=["ProjectId"], fails=(400, 403, 404), conflicts=states,
+                       reasons=reason_codes(delivery.log_service),
+                       description="承接方在实施期间登记；照片、签到表等作为“节点报告材料”附件上传 / by the implementer "
+                                   "during delivery; photos and sign-in sheets go up as milestone_report attachments."),
+        },
+        PROJECT + "/milestones/{milestone_id}/confirmation": {"post": op(
+            "confirmMilestone", "社区确认节点完成情况 / Confirm a milestone", "delivery",
+            ok(ref("MilestoneConfirmation"), "已确认 / confirmed", 201), body="ConfirmationInput",
+            params=["ProjectId", "MilestoneId"], fails=(400, 403, 404), conflicts=decided,
+            reasons=reason_codes(delivery.confirm_milestone),
+            description="申报社区在承接方报告该节点后确认，每个节点一次（再次确认返回 409 conflict）/ by the community, "
+                        "after the implementer reported the milestone; once per milestone (409 conflict again).")},
+        PROJECT + "/payment-requests": {
+            "get": op("listPaymentRequests", "付款申请列表 / List payment requests", "delivery",
+                      ok(array(ref("PaymentRequest"))), params=["ProjectId"], fails=(404,)),
+            "post": op("requestPayment", "申请节点付款 / Request a milestone payment", "delivery",
+                       ok(ref("PaymentRequest"), "已创建 / created", 201), body="PaymentRequestInput",
+                       params=["ProjectId"], fails=(400, 403, 404), conflicts=states,
+                       reasons=reason_codes(delivery.request_payment, delivery.milestone_reasons),
+                       description="承接方对已报告的节点申请，金额不超过该节点应付金额（合同金额×比例）减去已付 / by the "
+                                   "implementer for a reported milestone, at most its share of the contract amount "
+                                   "less what was paid for it."),
+        },
+        PROJECT + "/payment-requests/{request_id}/approve": {"post": op(
+            "approvePaymentRequest", "批准付款申请并登记付款 / Approve a payment request", "delivery",
+            ok(ref("PaymentRequest")), body="PaymentApprovalInput", params=["ProjectId", "PaymentRequestId"],
+            fails=(400, 403, 404), conflicts=decided,
+            reasons=reason_codes(evaluation.payment_reasons, delivery.milestone_reasons),
+            description=bureau + " 累计支付不超过合同金额，并发批准也不会 / the total paid never exceeds the contract "
+                                 "amount, even under concurrent approvals.")},
+        PROJECT + "/payment-requests/{request_id}/refuse": {"post": op(
+            "refusePaymentRequest", "退回付款申请 / Refuse a payment request", "delivery",
+            ok(ref("PaymentRequest")), body="ReasonInput", params=["ProjectId", "PaymentRequestId"],
+            fails=(400, 403, 404), conflicts=decided, description=bureau)},
     }
 
 

@@ -62,29 +62,41 @@ def paid_total(project) -> Decimal:
     return Decimal(total).quantize(Decimal("0.01"))
 
 
+def payment_reasons(project, kind, amount, milestone_id) -> list[Reason]:
+    """Why a payment may not be recorded: the one ceiling check, for direct payments and approved requests.
+    The caller holds the project row locked (loaded FOR UPDATE), so the totals read here cannot race."""
+    reasons = []
+    if kind == "final" and project.state not in ("accepted", "evaluated"):
+        reasons.append(Reason("final_before_acceptance", _l("验收通过后方可支付尾款")))
+    ceiling, paid = payable_total(project), paid_total(project)
+    if paid + amount > ceiling:
+        reasons.append(Reason("over_contract_amount", _l("累计支付 %(total)s 元将超过合同金额 %(ceiling)s 元"),
+                              total=paid + amount, ceiling=ceiling))
+    if milestone_id is not None:
+        milestone = db.session.get(Milestone, milestone_id)
+        if milestone is None or db.session.get(Contract, milestone.contract_id).project_id != project.id:
+            reasons.append(Reason("milestone_not_found", _l("所选节点不属于本项目合同")))
+    return reasons
+
+
+def pay(project, user, kind, amount, paid_on, milestone_id=None, note="", action="record_payment",
+        **audit) -> Payment:
+    """Record a payment after `payment_reasons` allowed it; audited as `action`."""
+    payment = Payment(project_id=project.id, kind=kind, amount=amount, paid_on=paid_on, milestone_id=milestone_id,
+                      note=note or "", recorded_at=clock.now(), recorded_by_id=user.id)
+    db.session.add(payment)
+    flush()
+    record(project, user, action, data={"payment_id": payment.id, "kind": payment.kind, "amount": payment.amount,
+                                        **audit})
+    flush()
+    return payment
+
+
 def record_payment(project, user, formdata) -> Payment:
     """Lock the project row first (the caller loads it FOR UPDATE) so totals cannot race."""
     authorize_action(user, project, "record_payment")
     data = validated(PaymentForm, formdata)
-    reasons = []
-    if data["kind"] == "final" and project.state not in ("accepted", "evaluated"):
-        reasons.append(Reason("final_before_acceptance", _l("验收通过后方可支付尾款")))
-    ceiling, paid = payable_total(project), paid_total(project)
-    if paid + data["amount"] > ceiling:
-        reasons.append(Reason("over_contract_amount", _l("累计支付 %(total)s 元将超过合同金额 %(ceiling)s 元"),
-                              total=paid + data["amount"], ceiling=ceiling))
-    if data["milestone_id"] is not None:
-        milestone = db.session.get(Milestone, data["milestone_id"])
-        if milestone is None or db.session.get(Contract, milestone.contract_id).project_id != project.id:
-            reasons.append(Reason("milestone_not_found", _l("所选节点不属于本项目合同")))
+    reasons = payment_reasons(project, data["kind"], data["amount"], data["milestone_id"])
     if reasons:
         raise GuardFailed(reasons)
-    payment = Payment(project_id=project.id, kind=data["kind"], amount=data["amount"], paid_on=data["paid_on"],
-                      milestone_id=data["milestone_id"], note=data["note"] or "", recorded_at=clock.now(),
-                      recorded_by_id=user.id)
-    db.session.add(payment)
-    flush()
-    record(project, user, "record_payment", data={"payment_id": payment.id, "kind": payment.kind,
-                                                   "amount": payment.amount})
-    flush()
-    return payment
+    return pay(project, user, data["kind"], data["amount"], data["paid_on"], data["milestone_id"], data["note"])

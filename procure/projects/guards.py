@@ -75,6 +75,19 @@ def approve_checks(project, data):
     return reasons
 
 
+def catalogue_checks(project, data):
+    """Listing into a catalogue already published or in force amends it: that needs a recorded reason."""
+    if data is None:
+        return []
+    from procure.catalogue.models import Catalogue
+
+    catalogue = db.session.scalar(db.select(Catalogue).filter_by(year=data["catalogue_year"]))
+    if catalogue is not None and catalogue.state != "draft" and not (data["amendment_reason"] or "").strip():
+        return [Reason("amendment_reason_required", _l("%(year)s 年度目录已发布，列入新项目属于目录调整，须填写调整理由"),
+                       year=catalogue.year)]
+    return []
+
+
 def _funding_form_is(form, code, message):
     def guard(project, data=None):
         return [] if project.funding_form == form else [Reason(code, message)]
@@ -222,6 +235,7 @@ GUARDS = {
     "submit": [notice_over],
     "resubmit": [content_reasons],
     "approve": [approve_checks],
+    "list_in_catalogue": [catalogue_checks],
     "open_tender": [tender_checks],
     "award": [award_checks, award_eligibility],  # eligibility: procure.providers.eligibility
     "sign_contract": [contract_checks],

@@ -129,6 +129,7 @@ class ApproveForm(InputForm):
 
 class CatalogueForm(InputForm):
     catalogue_year = IntegerField(_l("目录年度"), [InputRequired(message=_l("此项必填")), NumberRange(2000, 2100)])
+    amendment_reason = TextAreaField(_l("目录调整理由（目录已发布或已生效时必填）"), [Optional(), Length(max=5000)])
 
 
 class TenderForm(InputForm):
@@ -256,4 +257,34 @@ class PaymentForm(InputForm):
     amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     paid_on = DateField(_l("付款日期"), [required])
     milestone_id = IntegerField(_l("对应节点"), [Optional(), an_id])
+    note = TextAreaField(_l("备注"), [Optional(), Length(max=2000)])
+
+
+# Delivery (procure.delivery).
+CONFIRMATION_LABELS = {"met": _l("达成"), "partial": _l("部分达成"), "not_met": _l("未达成")}
+
+
+class ServiceRecordForm(InputForm):
+    served_on = DateField(_l("服务日期"), [required])
+    place = StringField(_l("服务地点"), [required, Length(max=200)])
+    activity = TextAreaField(_l("服务内容"), [required, Length(max=5000)])
+    participants = IntegerField(_l("参与人数"), [InputRequired(message=_l("此项必填")), NumberRange(0, 100000)])
+    hours = MoneyField(_l("服务时长（小时）"), [InputRequired(message=_l("此项必填")),
+                                          NumberRange(Decimal("0.01"), Decimal("1000"))])
+    milestone_id = IntegerField(_l("对应节点"), [Optional(), an_id])
+
+
+class ConfirmationForm(InputForm):
+    result = SelectField(_l("确认结果"), choices=choices(CONFIRMATION_LABELS), validators=[required])
+    comment = TextAreaField(_l("确认意见"), [required, Length(max=5000)])
+
+
+class PaymentRequestForm(InputForm):
+    milestone_id = IntegerField(_l("对应节点"), [InputRequired(message=_l("此项必填")), an_id])
+    amount = MoneyField(_l("申请金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
+    note = TextAreaField(_l("说明"), [Optional(), Length(max=2000)])
+
+
+class PaymentApprovalForm(InputForm):
+    paid_on = DateField(_l("付款日期"), [Optional()])
     note = TextAreaField(_l("备注"), [Optional(), Length(max=2000)])

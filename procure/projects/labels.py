@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "report_milestone": _l("报告节点完成情况"), "request_declaration": _l("邀请评估机构声明利益冲突"),
     "declare_conflict": _l("声明利益冲突情况"), "record_payment": _l("登记付款"),
     "upload_attachment": _l("上传附件"),
+    "log_service": _l("登记服务记录"), "confirm_milestone": _l("确认节点完成情况"),
+    "request_payment": _l("申请付款"), "approve_payment_request": _l("批准付款申请"),
+    "refuse_payment_request": _l("退回付款申请"),
     "calendar_edit": _l("修改节假日日历"), "calendar_sync": _l("同步节假日日历"),
     "calendar_remove": _l("删除日历调整"), "credit_code_override": _l("确认统一社会信用代码"),
 }

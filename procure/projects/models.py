@@ -56,6 +56,7 @@ class Project(db.Model):
 
     notice_published_on: Mapped[date | None] = mapped_column()
     approved_amount: Mapped[Decimal | None] = mapped_column(Money)
+    negative_list_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # reviewer's confirmation
     catalogue_year: Mapped[int | None] = mapped_column(index=True)
     procurement_method: Mapped[str | None] = mapped_column(String(32))
     single_source_justification: Mapped[str | None] = mapped_column(Text)

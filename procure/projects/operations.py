@@ -69,10 +69,14 @@ def _publish_notice(project, user, data):
 
 def _approve(project, user, data):
     project.approved_amount = data["approved_amount"]
+    project.negative_list_checked_at = clock.now()  # the guard has made sure the reviewer confirmed it
 
 
 def _list(project, user, data):
+    from procure.catalogue.operations import add_to_catalogue
+
     project.catalogue_year = data["catalogue_year"]
+    add_to_catalogue(project, user, data["catalogue_year"], data["amendment_reason"])
 
 
 def _open_tender(project, user, data):

@@ -15,12 +15,15 @@ from procure.attachments.page import page_context as attachments_context
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.errors import GuardFailed, InvalidInput, Refusal
+from procure.delivery import operations as delivery
 from procure.evaluation import operations as evaluation
 from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment
 from procure.extensions import db
 from procure.procurement import operations as procurement
 from procure.procurement.models import Challenge, Contract
 from procure.projects.availability import action_options
+from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
+                                     PaymentRequestForm, ReasonForm, ServiceRecordForm)
 from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, DeclarationForm,
                                      DeclarationRequestForm, MilestoneReportForm, ObjectionForm, PaymentForm)
 from procure.projects.permissions import ACTIONS, relations
@@ -35,6 +38,7 @@ TASK_SECTIONS = [
     ("contract", _l("合同与节点"), ("milestone_report",)),
     ("acceptance", _l("验收与评价"), ("request_declaration", "declare")),
     ("payments", _l("付款"), ("payment",)),
+    ("delivery", _l("服务与进度"), ("service_record", "confirmations", "payment_request", "payment_decisions")),
 ]
 
 
@@ -180,7 +184,57 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
             {"amount": remaining if remaining and remaining > 0 else None, "paid_on": clock.today(),
              "kind": "final" if project.state in ("accepted", "evaluated") else "instalment"},
             choices=choices, title=_("登记付款"))
+    forms.update(_delivery_forms(project, parts, failed, contract))
     return forms
+
+
+def _delivery_forms(project, parts, failed, contract) -> dict:
+    """The delivery forms: log a service, confirm reported milestones, request and decide payments."""
+    forms, pid = {}, project.id
+    milestones = list(contract.milestones) if contract else []
+    confirmed = delivery.confirmations(project)
+
+    def allowed(action):
+        states, who = ACTIONS[action]
+        return project.state in states and bool(who & parts)
+
+    def milestone_choices(rows):
+        return {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）") for m in rows]}
+
+    if allowed("log_service"):
+        forms["service_record"] = _page_form(
+            "service_record", ServiceRecordForm, url_for("projects.log_service", project_id=pid), failed,
+            {"served_on": clock.today()}, choices={"milestone_id": [("", _("（不对应节点）"))]
+                                                   + milestone_choices(milestones)["milestone_id"]},
+            title=_("登记服务记录"))
+    if allowed("confirm_milestone"):
+        forms["confirmations"] = {
+            m.id: _page_form(f"confirm_milestone:{m.id}", ConfirmationForm,
+                             url_for("projects.confirm_milestone", project_id=pid, milestone_id=m.id), failed)
+            for m in milestones if m.reports and m.id not in confirmed}
+    reported = [m for m in milestones if m.reports]
+    if allowed("request_payment") and reported:
+        forms["payment_request"] = _page_form(
+            "payment_request", PaymentRequestForm, url_for("projects.request_payment", project_id=pid), failed,
+            {"milestone_id": reported[0].id}, choices=milestone_choices(reported), title=_("申请节点付款"))
+    if allowed("decide_payment_request"):
+        forms["payment_decisions"] = {
+            r.id: {"approve": _page_form(f"approve_payment_request:{r.id}", PaymentApprovalForm,
+                                         url_for("projects.approve_payment_request", project_id=pid, request_id=r.id),
+                                         failed, {"paid_on": clock.today()}),
+                   "refuse": _page_form(f"refuse_payment_request:{r.id}", ReasonForm,
+                                        url_for("projects.refuse_payment_request", project_id=pid, request_id=r.id),
+                                        failed)}
+            for r in delivery.payment_requests(project) if r.state == "requested"}
+    return forms
+
+
+def delivery_context(project, contract) -> dict:
+    return {"delivery": {
+        "records": delivery.service_records(project), "confirmations": delivery.confirmations(project),
+        "progress": delivery.progress(project), "requests": delivery.payment_requests(project),
+        "labels": CONFIRMATION_LABELS, "shown": contract is not None and bool(contract.milestones),
+    }}
 
 
 def detail_context(user, project, failed=None) -> dict:
@@ -206,7 +260,8 @@ def detail_context(user, project, failed=None) -> dict:
     forms = _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges)
     placed = [a["page_form"] for a in actions if a["page_form"]]
     for value in forms.values():
-        placed += list(value.values()) if isinstance(value, dict) else [value]
+        for item in (value.values() if isinstance(value, dict) else [value]):
+            placed += list(item.values()) if isinstance(item, dict) else [item]
     milestone_names = {m.id: m.name for m in (contract.milestones if contract else [])}
     task_links = [(anchor, label) for anchor, label, keys in TASK_SECTIONS if any(forms.get(k) for k in keys)]
     return {
@@ -225,4 +280,5 @@ def detail_context(user, project, failed=None) -> dict:
         "weights": current_app.config["INDICATOR_WEIGHTS"],
         "may_edit": project.state in ACTIONS["edit"][0] and "community" in parts,
         **attachments_context(user, project, failed),
+        **delivery_context(project, contract),
     }

@@ -8,6 +8,8 @@ from procure.extensions import db
 from procure.projects.models import Project
 from procure.projects.states import TRANSITIONS
 
+# Where the implementer may ask to be paid for a milestone, and the bureau decide.
+PAYING_STATES = {"in_delivery", "delivered", "under_acceptance", "rectification", "accepted", "evaluated"}
 # Actions on a project's parts besides state changes: action → (states, relations).
 ACTIONS = {
     "edit": ({"draft", "returned"}, {"community"}),
@@ -21,6 +23,11 @@ ACTIONS = {
     "declare_conflict": ({"delivered"}, {"invited_evaluator"}),
     "record_payment": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification",
                         "accepted", "evaluated"}, {"bureau"}),
+    # Delivery (procure.delivery.operations).
+    "log_service": ({"in_delivery"}, {"implementer"}),
+    "confirm_milestone": ({"in_delivery", "delivered"}, {"community"}),
+    "request_payment": (PAYING_STATES, {"implementer"}),
+    "decide_payment_request": (PAYING_STATES, {"bureau"}),
 }
 
 

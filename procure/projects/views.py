@@ -19,6 +19,7 @@ from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
 from procure.database import MAX_ID
 from procure.errors import NotEditable, Refusal
+from procure.delivery import operations as delivery
 from procure.evaluation import operations as evaluation
 from procure.extensions import db
 from procure.procurement import operations as procurement
@@ -257,3 +258,43 @@ def declare(project_id):
 def record_payment(project_id):
     return _act(project_id, "payment", lambda p: evaluation.record_payment(p, current_user, request.form),
                 _("付款已登记"))
+
+
+# ---- delivery: service records, confirmations, payment requests ------------------------------------------
+
+@bp.post("/projects/<int:project_id>/service-records")
+@login_required
+def log_service(project_id):
+    return _act(project_id, "service_record", lambda p: delivery.log_service(p, current_user, request.form),
+                _("服务记录已登记"))
+
+
+@bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/confirmation")
+@login_required
+def confirm_milestone(project_id, milestone_id):
+    return _act(project_id, f"confirm_milestone:{milestone_id}",
+                lambda p: delivery.confirm_milestone(p, current_user, milestone_id, request.form),
+                _("节点完成情况已确认"))
+
+
+@bp.post("/projects/<int:project_id>/payment-requests")
+@login_required
+def request_payment(project_id):
+    return _act(project_id, "payment_request", lambda p: delivery.request_payment(p, current_user, request.form),
+                _("付款申请已提交"))
+
+
+@bp.post("/projects/<int:project_id>/payment-requests/<int:request_id>/approve")
+@login_required
+def approve_payment_request(project_id, request_id):
+    return _act(project_id, f"approve_payment_request:{request_id}",
+                lambda p: delivery.approve_payment_request(p, current_user, request_id, request.form),
+                _("付款申请已批准，付款已登记"))
+
+
+@bp.post("/projects/<int:project_id>/payment-requests/<int:request_id>/refuse")
+@login_required
+def refuse_payment_request(project_id, request_id):
+    return _act(project_id, f"refuse_payment_request:{request_id}",
+                lambda p: delivery.refuse_payment_request(p, current_user, request_id, request.form),
+                _("付款申请已退回"))

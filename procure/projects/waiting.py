@@ -8,12 +8,13 @@ from procure import clock
 from procure.accounts.models import Role
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
+from procure.delivery.models import MilestoneConfirmation, PaymentRequest
 from procure.evaluation.models import ConflictDeclaration, Payment
 from procure.extensions import db
 from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
 from procure.projects.availability import action_options
 from procure.projects.models import Objection, Project
-from procure.projects.permissions import visible_projects
+from procure.projects.permissions import PAYING_STATES, visible_projects
 from procure.projects.states import TERMINAL_STATES, TRANSITIONS
 
 # Ways out of a project are always open to their role; they never make a project "wait for" anyone.
@@ -70,6 +71,22 @@ def _pending_notes(user) -> dict[int, list[str]]:
                              ~exists().where(MilestoneReport.milestone_id == Milestone.id))
                       .group_by(Contract.project_id))
         add(unreported, lambda n: _("%(count)s 个付款节点待报告", count=n))
+        overdue = (select(Contract.project_id, func.count(Milestone.id))
+                   .join(Milestone, Milestone.contract_id == Contract.id)
+                   .join(Project, Project.id == Contract.project_id)
+                   .where(Project.state == "in_delivery", Project.implementer_id == org_id,
+                          Milestone.due < clock.today(), ~exists().where(MilestoneReport.milestone_id == Milestone.id))
+                   .group_by(Contract.project_id))
+        add(overdue, lambda n: _("%(count)s 个付款节点已逾期未报告", count=n))
+    if user.role == Role.community:
+        unconfirmed = (select(Contract.project_id, func.count(Milestone.id))
+                       .join(Milestone, Milestone.contract_id == Contract.id)
+                       .join(Project, Project.id == Contract.project_id)
+                       .where(Project.community_id == org_id, Project.state.in_(("in_delivery", "delivered")),
+                              exists().where(MilestoneReport.milestone_id == Milestone.id),
+                              ~exists().where(MilestoneConfirmation.milestone_id == Milestone.id))
+                       .group_by(Contract.project_id))
+        add(unconfirmed, lambda n: _("%(count)s 个已报告的节点待社区确认", count=n))
     if user.role == Role.bureau:
         add((
             select(Challenge.project_id, func.count(Challenge.id)).join(Project, Project.id == Challenge.project_id)
@@ -84,6 +101,12 @@ def _pending_notes(user) -> dict[int, list[str]]:
             select(Project.id).where(Project.id.in_(ids), Project.state.in_(("accepted", "evaluated")),
                                      ~exists().where(Payment.project_id == Project.id, Payment.kind == "final"))),
             lambda: _("尾款待登记"))
+        add((
+            select(PaymentRequest.project_id, func.count(PaymentRequest.id))
+            .join(Project, Project.id == PaymentRequest.project_id)
+            .where(Project.id.in_(ids), Project.state.in_(PAYING_STATES), PaymentRequest.state == "requested")
+            .group_by(PaymentRequest.project_id)),
+            lambda n: _("%(count)s 项付款申请待审批", count=n))
     if user.role == Role.evaluator:
         add((
             select(ConflictDeclaration.project_id).join(Project, Project.id == ConflictDeclaration.project_id)

@@ -1,0 +1,127 @@
+"""The only code that changes the annual purchase catalogue: check, change, audit; flush but never commit."""
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from procure import clock
+from procure.accounts.models import Role
+from procure.audit.log import record
+from procure.errors import Forbidden, GuardFailed, NotFound, Reason
+from procure.extensions import db
+from procure.catalogue.models import Catalogue, CatalogueAmendment, CatalogueItem, Category
+from procure.workdays.service import Calendar
+
+GOVERNMENT_ROLES = {Role.bureau, Role.reviewer, Role.admin}  # the whole city's catalogue is theirs to read
+
+
+def visible_catalogues(user):
+    """A SELECT of the catalogues `user` may read: all for government staff, published ones for others."""
+    query = db.select(Catalogue).order_by(Catalogue.year.desc())
+    if user.role in GOVERNMENT_ROLES:
+        return query
+    return query.where(Catalogue.state != "draft")
+
+
+def get_catalogue(user, year) -> Catalogue:
+    """The catalogue of `year` if `user` may read it; NotFound otherwise (never a hint that a draft exists)."""
+    catalogue = db.session.scalar(visible_catalogues(user).where(Catalogue.year == year)) \
+        if isinstance(year, int) else None
+    if catalogue is None:
+        raise NotFound()
+    return catalogue
+
+
+def _require_bureau(user):
+    if user.role != Role.bureau:
+        raise Forbidden()
+
+
+def add_to_catalogue(project, user, year, amendment_reason=None) -> CatalogueItem:
+    """List an approved project (called by the `list_in_catalogue` effect, which audits the trigger).
+    The draft catalogue is made when missing; a published or in-force one is amended: a new version."""
+    catalogue = db.session.scalar(db.select(Catalogue).filter_by(year=year))
+    if catalogue is None:
+        catalogue = Catalogue(year=year, state="draft", version=1)
+        db.session.add(catalogue)
+        db.session.flush()
+    if catalogue.state != "draft":
+        catalogue.version += 1
+        db.session.add(CatalogueAmendment(catalogue_id=catalogue.id, version=catalogue.version,
+                                          reason=amendment_reason.strip(), at=clock.now(), by_id=user.id,
+                                          project_id=project.id))
+        record(None, user, "amend_catalogue", comment=amendment_reason,
+               data={"year": year, "version": catalogue.version, "project_id": project.id})
+    item = CatalogueItem(project_id=project.id, category_code=project.category_code, budget=project.approved_amount,
+                         added_in_version=catalogue.version)
+    catalogue.items.append(item)
+    return item
+
+
+def publish_reasons(catalogue) -> list[Reason]:
+    reasons = []
+    if catalogue.state != "draft":
+        reasons.append(Reason("catalogue_not_draft", _l("目录已发布，不能重复发布")))
+        return reasons
+    if not catalogue.current_items:
+        reasons.append(Reason("catalogue_empty", _l("目录中还没有项目")))
+    unchecked = [item.project.code for item in catalogue.current_items
+                 if item.project.negative_list_checked_at is None]
+    if unchecked:
+        reasons.append(Reason("negative_list_unconfirmed", _l("以下项目没有负面清单核对记录：%(codes)s"),
+                              codes="、".join(unchecked)))
+    return reasons
+
+
+def in_force_reasons(catalogue) -> list[Reason]:
+    if catalogue.state != "published":
+        if catalogue.state == "draft":
+            return [Reason("catalogue_not_published", _l("目录尚未发布"))]
+        return [Reason("catalogue_already_in_force", _l("目录已生效"))]
+    days = current_app.config["CATALOGUE_NOTICE_WORKING_DAYS"]
+    if clock.today() <= catalogue.notice_ends_on:
+        return [Reason("catalogue_notice_running", _l("目录公示期（%(days)s 个工作日）至 %(ends)s 结束，之后方可生效"),
+                       days=days, ends=catalogue.notice_ends_on.isoformat())]
+    return []
+
+
+def publish(catalogue, user) -> Catalogue:
+    _require_bureau(user)
+    reasons = publish_reasons(catalogue)
+    if reasons:
+        raise GuardFailed(reasons)
+    days = current_app.config["CATALOGUE_NOTICE_WORKING_DAYS"]
+    notice_ends_on = Calendar().add(clock.today(), days)  # before any change: the calendar query autoflushes
+    catalogue.state, catalogue.published_at, catalogue.notice_ends_on = "published", clock.now(), notice_ends_on
+    record(None, user, "publish_catalogue", data={"year": catalogue.year, "version": catalogue.version,
+                                                  "notice_ends_on": catalogue.notice_ends_on,
+                                                  "items": len(catalogue.current_items), "total": catalogue.total})
+    db.session.flush()
+    return catalogue
+
+
+def bring_into_force(catalogue, user) -> Catalogue:
+    _require_bureau(user)
+    reasons = in_force_reasons(catalogue)
+    if reasons:
+        raise GuardFailed(reasons)
+    catalogue.state, catalogue.in_force_at = "in_force", clock.now()
+    record(None, user, "bring_catalogue_into_force", data={"year": catalogue.year, "version": catalogue.version})
+    db.session.flush()
+    return catalogue
+
+
+# ---- reading: items grouped by category with subtotals --------------------------------------------
+
+def grouped(catalogue) -> dict:
+    """{"groups": [{"category", "items", "subtotal"} per top-level category, in tree order], "total"}."""
+    categories = {c.code: c for c in db.session.scalars(db.select(Category))}
+    groups = {}
+    for item in sorted(catalogue.current_items, key=lambda i: (categories[i.category_code].position, i.project.code)):
+        top = item.category_code[:1]
+        group = groups.setdefault(top, {"category": categories[top], "items": [], "subtotal": Decimal("0.00")})
+        group["items"].append(item)
+        group["subtotal"] += item.budget
+    ordered = sorted(groups.values(), key=lambda g: g["category"].position)
+    return {"groups": ordered, "total": sum((g["subtotal"] for g in ordered), Decimal("0.00")),
+            "categories": categories}

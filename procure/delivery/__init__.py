@@ -1,0 +1,1 @@
+"""Delivery: service records, the community's confirmation of milestones, and payment requests."""
