@@ -326,3 +326,29 @@ def test_provider_responses_fit_the_document(client, api, world):
             "bidder_debarred", "bid_deadline_passed"} <= set(listed)
     award = doc["paths"]["/projects/{project_id}/transitions/award"]["post"]["responses"]["422"]["x-reason-codes"]
     assert {"profile_unverified", "public_welfare_barred", "major_violation", "bidder_debarred"} <= set(award)
+
+
+def test_the_register_costs_the_same_queries_however_many_providers(api, world):
+    """The provider list loads profiles and debarments in bulk, not once per provider."""
+    from sqlalchemy import event
+
+    from procure.extensions import db
+
+    def count_queries(path):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert api.as_("bureau").get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = count_queries("/providers")
+    from procure.accounts.models import Organisation
+    from procure.codes import make_uscc
+    for i in range(5):
+        db.session.add(Organisation(kind="provider", name=f"新增社工机构{i}", division_code="330102",
+                                    credit_code=make_uscc(f"5233019{i}MJ000009{i}"), legal_representative=f"新{i}"))
+    db.session.commit()
+    assert count_queries("/providers") == few

@@ -31,14 +31,15 @@ def profile_json(p) -> dict | None:
             "team": [{"name": m.name, "qualification": m.qualification, "role": m.role} for m in p.team]}
 
 
-def provider_json(org, detail=True) -> dict:
-    profile = operations.profile_of(org)
-    data = {"id": org.id, "name": org.name, "credit_code": org.credit_code,
+def provider_summary(org, profile, debarment) -> dict:
+    return {"id": org.id, "name": org.name, "credit_code": org.credit_code,
             "legal_representative": org.legal_representative, "verified": bool(profile and profile.verified),
-            "rating": profile.rating if profile else None,
-            "debarred": Debarment.active_for(org.id, clock.today()) is not None}
-    if not detail:
-        return data
+            "rating": profile.rating if profile else None, "debarred": debarment is not None}
+
+
+def provider_json(org) -> dict:
+    profile = operations.profile_of(org)
+    data = provider_summary(org, profile, Debarment.active_for(org.id, clock.today()))
     data.update({
         "profile": profile_json(profile),
         "eligibility": [r.as_dict() for r in eligibility_reasons(org, clock.today())],
@@ -61,10 +62,7 @@ def relation_json(r, org) -> dict:
 
 @bp.get("/providers")
 def list_providers():
-    from procure.accounts.models import Organisation
-
-    rows = db.session.scalars(operations.visible_providers(g.api_user).order_by(Organisation.name))
-    return jsonify([provider_json(org, detail=False) for org in rows])
+    return jsonify([provider_summary(*row) for row in operations.register(g.api_user)])
 
 
 @bp.get("/providers/<int:org_id>")

@@ -127,7 +127,11 @@ class Debarment(db.Model):
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
+    def in_force(on: date):
+        """A SELECT of the debarments in force on `on`."""
+        return db.select(Debarment).where(Debarment.lifted_at.is_(None), Debarment.starts_on <= on,
+                                          Debarment.ends_on >= on)
+
+    @staticmethod
     def active_for(organisation_id: int, on: date) -> "Debarment | None":
-        return db.session.scalar(db.select(Debarment).where(
-            Debarment.organisation_id == organisation_id, Debarment.lifted_at.is_(None),
-            Debarment.starts_on <= on, Debarment.ends_on >= on))
+        return db.session.scalar(Debarment.in_force(on).where(Debarment.organisation_id == organisation_id))

@@ -31,10 +31,8 @@ def provider_labels():
 @bp.get("/providers")
 @login_required
 def index():
-    rows = []
-    for org in db.session.scalars(operations.visible_providers(current_user).order_by(Organisation.name)):
-        rows.append({"org": org, "profile": operations.profile_of(org),
-                     "debarment": Debarment.active_for(org.id, clock.today())})
+    rows = [{"org": org, "profile": profile, "debarment": debarment}
+            for org, profile, debarment in operations.register(current_user)]
     return render_template("providers/index.html", rows=rows)
 
 
