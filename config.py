@@ -74,6 +74,29 @@ class Config:
         "single_source": _env_int("MIN_BIDS_SINGLE_SOURCE", 1),
         "inquiry": _env_int("MIN_BIDS_INQUIRY", 3),
     }
+    # Shortest time from the tender notice to the bid deadline, per method: (number, "days" | "working_days").
+    # 公开/邀请招标 20 days, 竞争性磋商 10 days, 竞争性谈判 and 询价 3 working days; 单一来源: the
+    # justification stays published at least 5 working days.
+    MIN_BID_PERIODS = {
+        "open_tender": (_env_int("MIN_BID_DAYS_OPEN_TENDER", 20), "days"),
+        "invited_tender": (_env_int("MIN_BID_DAYS_INVITED_TENDER", 20), "days"),
+        "competitive_consultation": (_env_int("MIN_BID_DAYS_COMPETITIVE_CONSULTATION", 10), "days"),
+        "competitive_negotiation": (_env_int("MIN_BID_WORKING_DAYS_COMPETITIVE_NEGOTIATION", 3), "working_days"),
+        "inquiry": (_env_int("MIN_BID_WORKING_DAYS_INQUIRY", 3), "working_days"),
+        "single_source": (_env_int("SINGLE_SOURCE_NOTICE_WORKING_DAYS", 5), "working_days"),
+    }
+    # Comprehensive scoring (综合评分法): the price's share of 100 points for services, and the smallest panel.
+    BID_PRICE_WEIGHT = _env_int("BID_PRICE_WEIGHT", 10)
+    BID_PANEL_MIN = _env_int("BID_PANEL_MIN", 2)
+    # After the award: notice within 2 working days; challenges answered within 7; contract signed within
+    # 30 calendar days and published within 2 working days of signing.
+    AWARD_NOTICE_WORKING_DAYS = _env_int("AWARD_NOTICE_WORKING_DAYS", 2)
+    CHALLENGE_ANSWER_WORKING_DAYS = _env_int("CHALLENGE_ANSWER_WORKING_DAYS", 7)
+    CONTRACT_SIGN_DAYS = _env_int("CONTRACT_SIGN_DAYS", 30)
+    CONTRACT_PUBLISH_WORKING_DAYS = _env_int("CONTRACT_PUBLISH_WORKING_DAYS", 2)
+    # Performance deposit at most 10 % of the contract amount; amendments may add at most 10 % to it.
+    DEPOSIT_MAX_PERCENT = _env_int("DEPOSIT_MAX_PERCENT", 10)
+    AMENDMENT_MAX_INCREASE_PERCENT = _env_int("AMENDMENT_MAX_INCREASE_PERCENT", 10)
     # Evaluation: first-level indicator weights (sum 100) and grade bands (lower bounds).
     INDICATOR_WEIGHTS = {"decision": 20, "implementation": 20, "output": 40, "effect": 20}
     GRADE_BANDS = [("excellent", 90), ("good", 80), ("fair", 60), ("poor", 0)]

@@ -5,8 +5,10 @@ from procure.audit.models import AuditEntry  # noqa: F401
 from procure.catalogue.models import (Catalogue, CatalogueAmendment, CatalogueItem, Category,  # noqa: F401
                                       NegativeListItem)
 from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment  # noqa: F401
-from procure.procurement.models import (Bid, Challenge, Contract, Debarment, Milestone,  # noqa: F401
-                                        MilestoneReport)
+from procure.procurement.models import (Bid, Challenge, Contract, ContractAmendment, Debarment,  # noqa: F401
+                                        Milestone, MilestoneReport)
+from procure.procurement.tenders import BidScore, PanelMember, Tender, TenderCriterion  # noqa: F401
+from procure.notifications.models import Notification  # noqa: F401
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
 from procure.workdays.models import CalendarDay, CalendarYear  # noqa: F401
 from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation  # noqa: F401

@@ -9,7 +9,7 @@ from procure.accounts.models import Organisation, User
 from procure.extensions import db
 from procure.types import UTCDateTime, sql_in
 
-KINDS = ("proposal", "bid", "milestone_report", "contract", "acceptance", "other")
+KINDS = ("proposal", "bid", "milestone_report", "service_record", "contract", "acceptance", "other")
 
 
 class Attachment(db.Model):
@@ -18,6 +18,9 @@ class Attachment(db.Model):
         CheckConstraint(f"kind IN ({sql_in(KINDS)})", name="kind"),
         # A bid's files carry the bid, so they stay sealed with it; no other kind names a bid.
         CheckConstraint("(kind = 'bid') = (bid_id IS NOT NULL)", name="bid_only_for_bids"),
+        # Evidence (photos, sign-in sheets) of one service record.
+        CheckConstraint("(kind = 'service_record') = (service_record_id IS NOT NULL)",
+                        name="service_record_only_for_records"),
         CheckConstraint("size > 0", name="size_positive"),
     )
 
@@ -25,6 +28,8 @@ class Attachment(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     bid_id: Mapped[int | None] = mapped_column(ForeignKey("bids.id", ondelete="CASCADE"), index=True)
+    service_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_records.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(100))

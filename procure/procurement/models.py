@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -24,6 +24,7 @@ class Bid(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     price: Mapped[Decimal] = mapped_column(Money)
     plan: Mapped[str] = mapped_column(Text, default="")
+    team: Mapped[str] = mapped_column(Text, default="")  # who will deliver, with their qualifications
     status: Mapped[str] = mapped_column(String(16), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
@@ -60,6 +61,8 @@ class Contract(db.Model):
         CheckConstraint("kind IN ('contract', 'agreement')", name="kind"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("start_date <= end_date", name="dates_ordered"),
+        CheckConstraint("deposit >= 0", name="deposit_nonnegative"),
+        CheckConstraint("(terminated_at IS NULL) = (termination_reason IS NULL)", name="termination_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,11 +73,40 @@ class Contract(db.Model):
     start_date: Mapped[date] = mapped_column()
     end_date: Mapped[date] = mapped_column()
     multi_year: Mapped[bool] = mapped_column(default=False)
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)  # when it was recorded
+    signed_on: Mapped[date | None] = mapped_column()  # the date on the signed contract
+    service_content: Mapped[str] = mapped_column(Text, default="")
+    quantity_targets: Mapped[str] = mapped_column(Text, default="")  # become performance indicators
+    quality_targets: Mapped[str] = mapped_column(Text, default="")
+    deposit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))  # performance deposit
+    no_subcontracting: Mapped[bool] = mapped_column(default=False)  # the provider's declaration
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)  # 1 as signed, +1 per amendment
+    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    termination_reason: Mapped[str | None] = mapped_column(Text)
 
     implementer: Mapped[Organisation] = relationship(lazy="joined")
     milestones: Mapped[list["Milestone"]] = relationship(
         order_by="Milestone.position", cascade="all, delete-orphan", back_populates="contract")
+    amendments: Mapped[list["ContractAmendment"]] = relationship(
+        order_by="ContractAmendment.version", cascade="all, delete-orphan", back_populates="contract")
+
+
+class ContractAmendment(db.Model):
+    """A change (变更) to a signed contract: the version it made, why, and each field's old and new value."""
+
+    __tablename__ = "contract_amendments"
+    __table_args__ = (UniqueConstraint("contract_id", "version", name="uq_contract_amendments_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # field → [old, new], as strings
+    amended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    amended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    contract: Mapped[Contract] = relationship(back_populates="amendments")
 
 
 class Milestone(db.Model):
