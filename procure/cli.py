@@ -1,4 +1,4 @@
-"""Flask commands: users, holiday calendar, demo data."""
+"""Flask commands: users, holiday calendar, demo data, daily reminders."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -90,8 +90,22 @@ def load_demo():
     click.echo("demo data loaded" if created else "demo data already present")
 
 
+@click.command("reminders")
+def send_reminders():
+    """Notify users of what is overdue today (milestones, challenges, award notices, contracts); run daily.
+    Idempotent: a subject already notified to a user is not notified again."""
+    from procure.notifications.reminders import write_notifications
+
+    written, users = write_notifications()
+    db.session.commit()
+    message = f"{written} notifications written for {users} users"
+    current_app.logger.info("reminders: %s", message)
+    click.echo(message)
+
+
 def register(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(send_reminders)

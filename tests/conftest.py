@@ -117,7 +117,8 @@ class World:
 
     def cast(self) -> Cast:
         return Cast(community=self["community"], reviewer=self["reviewer"], bureau=self["bureau"],
-                    evaluator=self["evaluator"], providers=[self["provider"], self["provider2"], self["provider3"]])
+                    evaluator=self["evaluator"], providers=[self["provider"], self["provider2"], self["provider3"]],
+                    panel=[self["evaluator"], self["evaluator2"]])
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from procure.accounts.models import ApiToken
 from procure.evaluation.models import ConflictDeclaration
 from procure.extensions import db
 from procure.procurement.models import Bid, Contract
+from procure.procurement.panel import evaluation_of
+from procure.projects.journey import tender_terms
 
 USERNAMES = ["community", "community_b", "community_far", "reviewer", "bureau", "admin", "reviewer_far",
              "bureau_far", "provider", "provider2", "provider3", "evaluator", "evaluator2"]
@@ -53,7 +55,9 @@ def expected_visible(world, username, project) -> bool:
     if user.role == "evaluator":
         invited = db.session.scalar(db.select(ConflictDeclaration.id).filter_by(
             project_id=project.id, evaluator_org_id=user.organisation_id))
-        return invited is not None or (username == "evaluator" and project.state in ACCEPTANCE_STATES)
+        # The journey's bid evaluation panel (evaluator, evaluator2) sees the project until the contract.
+        on_panel = project.state == "awarded"
+        return invited is not None or on_panel or (username == "evaluator" and project.state in ACCEPTANCE_STATES)
     return False
 
 
@@ -64,23 +68,28 @@ def valid_input(trigger, project, world) -> dict:
     providers = world.providers
     if trigger == "approve":
         return {"approved_amount": str(project.requested_amount), "negative_list_checked": True, "comment": "同意"}
-    if trigger in ("reject", "withdraw", "cancel"):
+    if trigger in ("reject", "withdraw", "cancel", "terminate"):
         return {"reason": "理由"}
     if trigger == "return_for_revision":
         return {"comment": "请补充预算依据"}
     if trigger == "list_in_catalogue":
         return {"catalogue_year": today.year}
     if trigger == "open_tender":
-        return {"method": "competitive_consultation", "bid_deadline": (clock.now() + timedelta(days=10)).isoformat()}
+        return {"method": "competitive_consultation", "bid_deadline": (clock.now() + timedelta(days=10)).isoformat(),
+                **tender_terms()}
     if trigger == "award":
-        bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="submitted").order_by(Bid.price))
+        top = evaluation_of(project).top if project.procurement_method else None
+        bid = top or db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="submitted")
+                                       .order_by(Bid.price))
         return {"bid_id": bid.id if bid else 1}
     if trigger == "sign_contract":
         bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
         return {"amount": str(bid.price) if bid else "1000.00", "start": start.isoformat(),
                 "end": (start + timedelta(days=200)).isoformat(),
                 "milestones": [{"name": "中期", "percent": 40, "due": (start + timedelta(days=90)).isoformat()},
-                               {"name": "完成", "percent": 60, "due": (start + timedelta(days=200)).isoformat()}]}
+                               {"name": "完成", "percent": 60, "due": (start + timedelta(days=200)).isoformat()}],
+                "signed_on": today.isoformat(), "service_content": "助餐配送", "quantity_targets": "服务120人",
+                "quality_targets": "满意度90%以上", "deposit": "0.00", "no_subcontracting": True}
     if trigger == "sign_agreement":
         return {"implementer_org_id": providers[0].id, "amount": str(project.approved_amount or "1000.00"),
                 "start": start.isoformat(), "end": (start + timedelta(days=200)).isoformat()}

@@ -8,7 +8,7 @@ import pytest
 from procure import clock as app_clock
 from procure.accounts.models import ApiToken, User
 from procure.extensions import db
-from procure.projects.journey import proposal
+from procure.projects.journey import contract_terms, proposal
 
 from conftest import PASSWORD
 
@@ -557,19 +557,30 @@ def test_the_purchase_road_through_the_api_alone(api, journey, world, clock):
     assert fire("reviewer", "start_review") == "under_review"
     assert fire("reviewer", "approve", approved_amount="38000.00", negative_list_checked=True) == "approved"
     assert fire("bureau", "list_in_catalogue", catalogue_year=2026) == "cataloged"
-    deadline = app_clock.now() + timedelta(days=7)
+    deadline = app_clock.now() + timedelta(days=10)
     assert fire("bureau", "open_tender", method="competitive_consultation",
-                bid_deadline=deadline.astimezone(app_clock.SHANGHAI).strftime("%Y-%m-%dT%H:%M")) == "tendering"
+                bid_deadline=deadline.astimezone(app_clock.SHANGHAI).strftime("%Y-%m-%dT%H:%M"),
+                requirements="助餐服务", criteria=[{"name": "服务方案", "max_points": 90}]) == "tendering"
     bids = [api.as_(u).post(f"/projects/{pid}/bids", json={"price": p, "plan": "方案"}).get_json()["id"]
             for u, p in (("provider", "37000.00"), ("provider2", "36000.00"))]
-    clock.advance(days=8)
+    for username in ("evaluator", "evaluator2"):
+        response = api.as_("bureau").post(f"/projects/{pid}/panel", json={"user_id": world[username].id})
+        assert response.status_code == 201, response.get_json()
+    clock.advance(days=11)
+    criterion = api.as_("evaluator").get(f"/projects/{pid}/tender").get_json()["criteria"][0]["id"]
+    for username in ("evaluator", "evaluator2"):
+        for bid_id, points in zip(bids, ("70", "80")):
+            response = api.as_(username).post(f"/projects/{pid}/bids/{bid_id}/scores",
+                                              json={"scores": [{"criterion_id": criterion, "points": points}]})
+            assert response.status_code == 200, response.get_json()
     assert fire("bureau", "award", bid_id=bids[1]) == "awarded"
+    assert api.as_("bureau").post(f"/projects/{pid}/award-notice").status_code == 200
     clock.advance(days=14)
     start = app_clock.today() + timedelta(days=1)
     assert fire("bureau", "sign_contract", amount="36000.00", start=start.isoformat(),
                 end=(start + timedelta(days=180)).isoformat(),
-                milestones=[{"name": "全部", "percent": 100, "due": (start + timedelta(days=180)).isoformat()}]) \
-        == "contracted"
+                milestones=[{"name": "全部", "percent": 100, "due": (start + timedelta(days=180)).isoformat()}],
+                **contract_terms(Decimal("36000.00"))) == "contracted"
     assert fire("provider2", "start_delivery") == "in_delivery"
     milestone = api.as_("provider2").get(f"/projects/{pid}/contract").get_json()["milestones"][0]["id"]
     api.as_("provider2").post(f"/projects/{pid}/milestone-reports", json={"milestone_id": milestone, "content": "完成"})

@@ -242,3 +242,112 @@ def test_answers_fit_the_openapi_document(api, journey, client):
     check(doc, "/attachments/{attachment_id}", "get", api.as_("community_b").get(f"/attachments/{created['id']}"), 404)
     download = api.as_("community").get(f"/attachments/{created['id']}")
     assert download.mimetype in doc["paths"]["/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"]
+
+
+# ---- evidence of service records (photos, sign-in sheets) -------------------------------------------
+
+def delivering_with_a_record(api, journey, world):
+    """A project in delivery with one service record: (project, implementer username, record id)."""
+    project = journey.drive(journey.create(), "in_delivery")
+    implementer = next(u for u in ("provider", "provider2", "provider3")
+                       if world[u].organisation_id == project.implementer_id)
+    record = api.as_(implementer).post(f"/projects/{project.id}/service-records", json={
+        "served_on": "2026-06-01", "place": "社区活动室", "activity": "长者健康讲座", "participants": 32, "hours": "2"})
+    assert record.status_code == 201, record.get_json()
+    return project, implementer, record.get_json()["id"]
+
+
+def evidence(api, username, project, record_id, name="签到表.pdf", content=PDF):
+    data = {"kind": "service_record", "file": (io.BytesIO(content), name)}
+    if record_id is not None:
+        data["service_record_id"] = str(record_id)
+    return api.as_(username).post(f"/projects/{project.id}/attachments", data=data)
+
+
+def test_service_record_evidence_only_by_the_implementer_checked_by_content(api, journey, world, storage_dir,
+                                                                           db_snapshot, client):
+    from test_openapi import check
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    p = "/projects/{project_id}/attachments"
+    project, implementer, record_id = delivering_with_a_record(api, journey, world)
+    other, _, other_record = delivering_with_a_record(api, journey, world)
+    before = db_snapshot()
+    for username, status in (("community", 403), ("bureau", 403), ("evaluator", 404), ("community_b", 404),
+                             ("bureau_far", 404)):
+        if username != implementer:
+            check(doc, p, "post", evidence(api, username, project, record_id), status)
+    for outsider in ("provider", "provider2", "provider3"):
+        if world[outsider].organisation_id not in (project.implementer_id,):
+            assert evidence(api, outsider, project, record_id).status_code in (403, 404), outsider
+    missing = check(doc, p, "post", evidence(api, implementer, project, None), 400)
+    assert missing["fields"].keys() == {"service_record_id"}
+    if other.implementer_id == project.implementer_id:  # a record of another project is no record of this one
+        foreign = check(doc, p, "post", evidence(api, implementer, project, other_record), 400)
+        assert foreign["fields"].keys() == {"service_record_id"}
+    for name, content in (("photo.png", PDF), ("sheet.pdf", b"MZ\x90\x00" + bytes(40)),
+                          ("photo.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')):
+        refused = check(doc, p, "post", evidence(api, implementer, project, record_id, name, content), 400)
+        assert refused["fields"].keys() == {"file"}
+    assert db_snapshot() == before and stored_files(storage_dir) == []
+    photo = check(doc, p, "post", evidence(api, implementer, project, record_id, "现场照片.png", PNG), 201)
+    assert (photo["kind"], photo["service_record_id"], photo["content_type"]) == ("service_record", record_id,
+                                                                                 "image/png")
+    [entry] = audit_uploads(project)
+    assert entry.data["service_record_id"] == record_id and entry.data["kind"] == "service_record"
+    # Only while the service is delivered (or rectified after acceptance).
+    journey.drive(project, "delivered")
+    check(doc, p, "post", evidence(api, implementer, project, record_id), 409)
+
+
+def test_service_record_evidence_is_listed_with_the_record_and_downloadable(api, journey, world, client):
+    from test_openapi import check
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    project, implementer, record_id = delivering_with_a_record(api, journey, world)
+    sheet = evidence(api, implementer, project, record_id, "签到表.xlsx", office("xl")).get_json()
+    records = check(doc, "/projects/{project_id}/service-records", "get",
+                    api.as_("community").get(f"/projects/{project.id}/service-records"), 200)
+    assert [[a["id"] for a in r["attachments"]] for r in records] == [[sheet["id"]]]
+    assert records[0]["attachments"][0]["service_record_id"] == record_id
+    listed = check(doc, "/projects/{project_id}/attachments", "get",
+                   api.as_("bureau").get(f"/projects/{project.id}/attachments"), 200)
+    assert [(a["id"], a["kind"]) for a in listed] == [(sheet["id"], "service_record")]
+    for username in ("community", "bureau", "reviewer", "admin", implementer):
+        assert api.as_(username).get(f"/attachments/{sheet['id']}").status_code == 200, username
+    for username in ("community_b", "bureau_far", "evaluator2", "provider3"):
+        if username != implementer:
+            assert api.as_(username).get(f"/attachments/{sheet['id']}").status_code == 404, username
+            assert api.as_(username).get(f"/projects/{project.id}/service-records").status_code == 404, username
+
+
+def test_service_record_evidence_on_the_project_page(api, journey, world, client, storage_dir, db_snapshot):
+    project, implementer, record_id = delivering_with_a_record(api, journey, world)
+    client.post("/login", data={"username": implementer, "password": PASSWORD})
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'data-testid="evidence-form-{record_id}"' in page
+    general = page.split('data-testid="upload-attachment-form"')[1].split("</form>")[0]
+    assert 'value="milestone_report"' in general and 'value="service_record"' not in general  # evidence: per record
+    done = client.post(f"/projects/{project.id}/attachments",
+                       data={"kind": "service_record", "service_record_id": str(record_id),
+                             "file": (io.BytesIO(PNG), "活动照片.png")})
+    assert done.status_code == 302 and done.headers["Location"].endswith("#delivery")
+    [row] = db.session.scalars(select(Attachment)).all()
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    cell = page.split(f'data-testid="evidence-{record_id}"')[1].split("</td>")[0]
+    assert "活动照片.png" in cell and f"/attachments/{row.id}/download" in cell
+    before = db_snapshot()
+    refused = client.post(f"/projects/{project.id}/attachments",
+                          data={"kind": "service_record", "service_record_id": str(record_id),
+                                "file": (io.BytesIO(b"<html></html>"), "照片.png")})
+    assert refused.status_code == 400
+    cell = refused.get_data(as_text=True).split(f'data-testid="evidence-{record_id}"')[1].split("</td>")[0]
+    assert 'data-testid="refusal"' in cell and "扩展名须与文件内容一致" in cell
+    assert '<details class="subaction" open' in cell
+    assert db_snapshot() == before and len(stored_files(storage_dir)) == 1
+    # The community sees the evidence with the record, without a form to add any.
+    client.post("/logout")
+    client.post("/login", data={"username": "community", "password": PASSWORD})
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "活动照片.png" in page and "evidence-form-" not in page
+    assert client.get(f"/attachments/{row.id}/download").status_code == 200

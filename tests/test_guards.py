@@ -12,6 +12,7 @@ from procure.evaluation.models import Payment
 from procure.extensions import db
 from procure.procurement.models import Bid, Debarment
 from procure.projects.guards import GUARDS
+from procure.projects.journey import tender_terms
 
 from support import reason_codes, valid_input
 
@@ -25,6 +26,11 @@ TRIGGER_GUARD_CODES = {
     "evaluator_invalid", "conflict_not_cleared", "indicators_unscored", "final_payment_missing", "over_budget",
     "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
     "amendment_reason_required",
+    # Tendering and bid evaluation.
+    "bid_period_too_short", "panel_too_small", "scoring_incomplete", "not_top_ranked", "award_notice_not_published",
+    # Contract terms at signing and termination (tested in test_contracts.py).
+    "deposit_too_high", "subcontracting_not_declared", "signed_on_in_future", "signed_before_award",
+    "milestone_outside_term", "no_contract",
 }
 
 
@@ -40,7 +46,7 @@ def test_every_guard_code_in_the_source_is_listed_here():
         == TRIGGER_GUARD_CODES
     assert set(GUARDS) <= {"publish_notice", "submit", "resubmit", "approve", "open_tender", "award",
                            "sign_contract", "sign_agreement", "report_completion", "claim_completion",
-                           "start_acceptance", "evaluate", "close", "list_in_catalogue"}
+                           "start_acceptance", "evaluate", "close", "list_in_catalogue", "terminate"}
 
 
 @pytest.fixture
@@ -229,9 +235,11 @@ def test_no_award_before_the_bid_deadline(journey, api, world, clock, refused):
     project = journey.drive(journey.create(), "tendering")
     first = bid(api, "provider", project, "38000.00")
     bid(api, "provider2", project, "37000.00")
+    journey.appoint_panel(project)
     clock.moment = project.bid_deadline
     refused(fire(api, "bureau", project, "award", bid_id=first), "bid_deadline_not_passed")
     clock.advance(hours=1)
+    journey.evaluate_bids(project, favour=db.session.get(Bid, first))
     ok(api.as_("bureau").fire(project, "award", bid_id=first), "awarded")
 
 
@@ -239,6 +247,7 @@ def test_too_few_bids_for_the_method(journey, api, clock, refused):
     project = journey.drive(journey.create(), "tendering")
     only = bid(api, "provider", project, "38000.00")
     clock.advance(days=11)
+    journey.evaluate_bids(project)
     [reason] = refused(fire(api, "bureau", project, "award", bid_id=only), "too_few_bids")
     assert "1" in reason["message"] and "2" in reason["message"]
 
@@ -250,19 +259,21 @@ def test_a_withdrawn_bid_counts_for_nothing(journey, api, clock, refused):
     bid(api, "provider3", project, "36000.00")
     assert api.as_("provider").post(f"/projects/{project.id}/bids/withdraw").status_code == 200
     clock.advance(days=11)
+    journey.evaluate_bids(project)
     refused(fire(api, "bureau", project, "award", bid_id=first), "bid_not_found")
     refused(fire(api, "bureau", project, "award", bid_id=999999), "bid_not_found")
 
 
 def test_single_source_needs_a_published_justification(journey, api, world, clock, refused):
     project = journey.drive(journey.create(), "cataloged")
-    deadline = (app_clock.now() + timedelta(days=6)).isoformat()
-    response = api.as_("bureau").fire(project, "open_tender", method="single_source", bid_deadline=deadline)
+    deadline = (app_clock.now() + timedelta(days=8)).isoformat()  # 5 working days at least
+    response = api.as_("bureau").fire(project, "open_tender", method="single_source", bid_deadline=deadline,
+                                      requirements="采购需求")
     assert response.status_code == 400 and "justification" in response.get_json()["fields"]
     ok(api.as_("bureau").fire(project, "open_tender", method="single_source", bid_deadline=deadline,
-                              justification="该服务仅一家机构具备资质"), "tendering")
+                              requirements="采购需求", justification="该服务仅一家机构具备资质"), "tendering")
     only = bid(api, "provider", project, "38000.00")
-    clock.advance(days=7)
+    clock.advance(days=9)
     # A justification lost afterwards (e.g. by a data import) still blocks the award.
     project.single_source_justification = None
     db.session.commit()
@@ -277,6 +288,7 @@ def test_a_debarred_bidder_is_not_awarded(journey, api, world, clock, refused):
                              starts_on=app_clock.today(), ends_on=app_clock.today() + timedelta(days=365)))
     db.session.commit()
     clock.advance(days=11)
+    journey.evaluate_bids(project)
     [reason] = refused(fire(api, "bureau", project, "award", bid_id=cheapest), "bidder_debarred")
     assert world.providers[0].name in reason["message"]
 
@@ -311,7 +323,9 @@ def test_the_challenge_period_runs_over_national_day(journey, api, world, clock,
     first = bid(api, "provider", project, "38000.00")
     bid(api, "provider2", project, "37000.00")
     clock.moment = at_local(date(2026, 9, 29))
+    journey.evaluate_bids(project, favour=db.session.get(Bid, first))
     ok(api.as_("bureau").fire(project, "award", bid_id=first), "awarded")
+    assert api.as_("bureau").post(f"/projects/{project.id}/award-notice").status_code == 200
     clock.moment = at_local(date(2026, 10, 14), 23)
     refused(fire_valid(api, world, "bureau", project, "sign_contract"), "challenge_period_running")
     challenge = api.as_("provider2").post(f"/projects/{project.id}/challenges", json={"content": "最后一天的质疑"})
@@ -556,6 +570,7 @@ def test_no_award_above_the_approved_budget(journey, api, clock, db_snapshot):
     over = bid(api, "provider", project, "99999.00")
     bid(api, "provider2", project, "98000.00")
     clock.advance(days=11)
+    journey.evaluate_bids(project, favour=db.session.get(Bid, over))  # top-ranked, yet over the budget
     before = db_snapshot()
     response = api.as_("bureau").fire(project, "award", bid_id=over)
     assert response.status_code == 422, response.get_json()
@@ -576,6 +591,6 @@ def test_no_subsidy_agreement_above_the_approved_budget(journey, api, world, db_
 def test_the_bid_deadline_lies_in_the_future(journey, api):
     project = journey.drive(journey.create(), "cataloged")
     response = api.as_("bureau").fire(project, "open_tender", method="competitive_consultation",
-                                      bid_deadline=(app_clock.now() - timedelta(days=1)).isoformat())
+                                      bid_deadline=(app_clock.now() - timedelta(days=1)).isoformat(), **tender_terms())
     assert response.status_code == 422, response.get_json()
     assert [r["code"] for r in response.json["reasons"]] == ["deadline_in_past"]

@@ -1,6 +1,8 @@
 """The OpenAPI document: a valid 3.1 document, in step with the routes and the lifecycle table, and
 true to what the API really answers."""
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -12,7 +14,7 @@ from conftest import PASSWORD
 from procure.api import PUBLIC_ENDPOINTS
 from procure.extensions import db
 from procure.projects.inputs import TRIGGER_FORMS
-from procure.projects.journey import proposal
+from procure.projects.journey import contract_terms, proposal
 from procure.projects.states import TRANSITIONS
 
 BASE = "urn:procure:openapi"
@@ -184,7 +186,8 @@ def test_guard_reasons_are_listed_per_trigger(doc):
         return set(responses["422"]["x-reason-codes"]) if "422" in responses else None
 
     assert codes("approve") == {"approved_exceeds_requested", "negative_list_unchecked"}
-    assert codes("open_tender") == {"not_purchase", "deadline_in_past"}
+    assert codes("open_tender") == {"not_purchase", "deadline_in_past", "bid_period_too_short"}
+    assert {"panel_too_small", "scoring_incomplete", "not_top_ranked", "too_few_bids"} <= codes("award")
     assert {"term_too_long", "milestones_not_100", "open_challenges"} <= codes("sign_contract")
     assert {"not_subsidy", "term_too_long", "implementer_invalid"} <= codes("sign_agreement")
     assert codes("start_review") is None  # no guard: never 422
@@ -322,7 +325,8 @@ def test_parts_of_a_closed_project(api, journey, world, doc):
 def test_journey_inputs_fit_the_request_schemas(doc):
     assert not list(validator(doc, component("ProjectInput")).iter_errors(proposal()))
     body = {"version": 3, "amount": "1000.00", "start": "2026-05-01", "end": "2026-12-31", "multi_year": False,
-            "milestones": [{"name": "启动", "percent": 40, "due": "2026-06-01"}]}
+            "milestones": [{"name": "启动", "percent": 40, "due": "2026-06-01"}],
+            **contract_terms(Decimal("1000.00"), date(2026, 4, 20))}
     assert not list(validator(doc, component("SignContractRequest")).iter_errors(body))
     assert list(validator(doc, component("SignContractRequest")).iter_errors({**body, "milestones": []}))
     approve = validator(doc, component("ApproveRequest"))

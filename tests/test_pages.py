@@ -442,6 +442,7 @@ def test_bids_are_sealed_until_the_deadline(as_user, journey, clock):
     bureau = page(as_user("bureau").get(f"/projects/{project.id}"))
     assert "39,000.00" not in bureau and "响应文件密封至投标截止时间" in bureau and "提交响应文件" not in bureau
     clock.advance(days=11)
+    journey.evaluate_bids(project)  # the panel scores, so that the award can be made
     bureau = page(as_user("bureau").get(f"/projects/{project.id}"))
     assert "39,000.00" in bureau and "38,000.00" in bureau and "提交响应文件" in bureau
     award = bureau.split('data-testid="action-award"')[1].split("</details>")[0]
@@ -490,7 +491,9 @@ def test_contract_milestones_reports_declarations_payments(as_user, journey, wor
     data = {"version": project.version, "amount": str(bid.price), "start": start.isoformat(),
             "end": (start + timedelta(days=200)).isoformat(),
             "milestones-0-name": "启动", "milestones-0-percent": "30", "milestones-0-due": start.isoformat(),
-            "milestones-1-name": "", "milestones-1-percent": "", "milestones-1-due": ""}
+            "milestones-1-name": "", "milestones-1-percent": "", "milestones-1-due": "",
+            "signed_on": app_clock.today().isoformat(), "service_content": "课后托管", "quantity_targets": "60人",
+            "quality_targets": "满意度90%", "deposit": "0", "no_subcontracting": "y"}
     response = bureau.post(f"/projects/{project.id}/fire/sign_contract", data=data)
     assert response.status_code == 422 and "付款节点比例合计 30%，应为 100%" in page(response)
     data.update({"milestones-1-name": "完成", "milestones-1-percent": "70",

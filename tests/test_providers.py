@@ -81,11 +81,12 @@ def test_an_ineligible_provider_cannot_bid(tendering, api, world, db_snapshot, s
 
 
 @pytest.mark.parametrize("spoil,code", REFUSALS)
-def test_an_ineligible_provider_is_not_awarded(tendering, api, world, clock, db_snapshot, spoil, code):
+def test_an_ineligible_provider_is_not_awarded(tendering, api, world, clock, db_snapshot, spoil, code, journey):
     chosen = bid(api, "provider", tendering).get_json()["id"]
     assert bid(api, "provider2", tendering, "37000.00").status_code == 201
     spoil(world, "provider")
     clock.advance(days=11)
+    journey.evaluate_bids(tendering, favour=db.session.get(Bid, chosen))  # ranked first by the panel
     before = db_snapshot()
     db.session.refresh(tendering)
     response = api.as_("bureau").fire(tendering, "award", bid_id=chosen)

@@ -44,3 +44,5 @@ def formdata():
 
 from procure.api import (attachments, catalogues, categories, delivery, organisations, parts,  # noqa: E402,F401
                          projects, providers, spec, tokens)
+from procure.api import notifications  # noqa: E402,F401
+from procure.api import tenders  # noqa: E402,F401

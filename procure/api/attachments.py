@@ -9,7 +9,8 @@ from procure.projects.permissions import get_visible
 
 
 def attachment_json(a) -> dict:
-    return {"id": a.id, "kind": a.kind, "bid_id": a.bid_id, "name": a.original_name,
+    return {"id": a.id, "kind": a.kind, "bid_id": a.bid_id, "service_record_id": a.service_record_id,
+            "name": a.original_name,
             "content_type": a.content_type, "size": a.size, "sha256": a.sha256, "uploaded_at": plain(a.uploaded_at),
             "uploaded_by": {"id": a.uploaded_by_id, "name": a.uploaded_by.display_name},
             "organisation": {"id": a.organisation_id, "name": a.organisation.name},
@@ -25,7 +26,8 @@ def list_attachments(project_id):
 @bp.post("/projects/<int:project_id>/attachments")
 def upload_attachment(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    attachment = operations.upload(project, g.api_user, request.form.get("kind"), request.files.get("file"))
+    attachment = operations.upload(project, g.api_user, request.form.get("kind"), request.files.get("file"),
+                                   service_record_id=request.form.get("service_record_id"))
     operations.commit(attachment)
     return jsonify(attachment_json(attachment)), 201
 

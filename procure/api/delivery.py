@@ -2,7 +2,9 @@
 from flask import g, jsonify
 
 from procure.api import bp, formdata
+from procure.api.attachments import attachment_json
 from procure.api.jsonutil import plain
+from procure.attachments.operations import service_record_files
 from procure.delivery import operations
 from procure.extensions import db
 from procure.projects.permissions import get_visible
@@ -13,10 +15,10 @@ def _done(payload, status=200):
     return jsonify(payload), status
 
 
-def service_record_json(r) -> dict:
+def service_record_json(r, files=()) -> dict:
     return {"id": r.id, "milestone_id": r.milestone_id, "served_on": plain(r.served_on), "place": r.place,
             "activity": r.activity, "participants": r.participants, "hours": plain(r.hours),
-            "recorded_at": plain(r.recorded_at)}
+            "recorded_at": plain(r.recorded_at), "attachments": [attachment_json(a) for a in files]}
 
 
 def confirmation_json(c) -> dict:
@@ -33,7 +35,8 @@ def payment_request_json(r) -> dict:
 @bp.get("/projects/<int:project_id>/service-records")
 def list_service_records(project_id):
     project = get_visible(g.api_user, project_id)
-    return jsonify([service_record_json(r) for r in operations.service_records(project)])
+    files = service_record_files(project)
+    return jsonify([service_record_json(r, files.get(r.id, [])) for r in operations.service_records(project)])
 
 
 @bp.post("/projects/<int:project_id>/service-records")

@@ -13,8 +13,10 @@ from procure.errors import Reason
 from procure.evaluation import operations as evaluation
 from procure.evaluation.scoring import GRADE_LABELS
 from procure.formfields import MAX_AMOUNT, LocalDateTimeField, MoneyField
+from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.projects import inputs
+from procure.projects import guards
 from procure.projects.guards import GUARDS
 from procure.projects.models import FUNDING_FORMS, PROCUREMENT_METHODS
 from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS, State
@@ -57,6 +59,9 @@ TAGS = [
                  "confirmations, payment requests"),
     ("attachments", "项目附件：上传与下载，投标附件随响应文件密封 / Project attachments; a bid's files are sealed "
                     "with the bid"),
+    ("notifications", "提醒：每日检查逾期事项后发给相关用户 / Notifications of overdue deadlines, sent daily"),
+    ("tenders", "采购公告、评审小组、评分与排名、中标（成交）公告 / The tender notice, the bid evaluation panel, "
+                "scores and ranking, the award notice"),
     ("meta", "接口说明 / This document"),
 ]
 
@@ -87,9 +92,34 @@ NOTES = {
     (inputs.ApproveForm, "approved_amount"): "不超过申请金额 / at most the requested amount",
     (inputs.ApproveForm, "negative_list_checked"): "须为 true，否则 422 / must be true (422 otherwise)",
     (inputs.TenderForm, "justification"): "method 为 single_source 时必填 / required when method is single_source",
-    (inputs.AwardForm, "bid_id"): "本项目一份有效响应的 id / a submitted bid of this project",
+    (inputs.TenderForm, "price_weight"): "默认 10（设置项 BID_PRICE_WEIGHT）/ 10 by default (setting BID_PRICE_WEIGHT)",
+    (inputs.TenderForm, "criteria"): "公开招标、邀请招标、竞争性磋商（综合评分）至少一项，max_points 合计须为 100 − price_weight；"
+                                     "其他方式（最低价成交、单一来源）忽略 / for open_tender, invited_tender and "
+                                     "competitive_consultation (comprehensive scoring) at least one, max_points adding "
+                                     "up to 100 − price_weight; ignored for the other methods (lowest price, single "
+                                     "source)",
+    (inputs.TenderForm, "bid_deadline"): "距现在不少于该方式的最短期限（MIN_BID_PERIODS），否则 422 bid_period_too_short "
+                                         "/ at least the method's minimum period from now (MIN_BID_PERIODS), else 422 "
+                                         "bid_period_too_short",
+    (inputs.AwardForm, "bid_id"): "本项目一份有效响应的 id，须为排名第一者 / a submitted bid of this project, the "
+                                  "top-ranked one",
     (inputs.ContractForm, "amount"): "不超过成交报价 / at most the awarded bid's price",
-    (inputs.ContractForm, "milestones"): "各节点 percent 合计须为 100 / percents must add up to 100",
+    (inputs.ContractForm, "milestones"): "各节点 percent 合计须为 100，完成期限在服务期限内 / percents must add up "
+                                         "to 100, each due within the term",
+    (inputs.ContractForm, "signed_on"): "不晚于今天、不早于确定承接方之日；晚于确定承接方后 30 日（设置项）签订的合同带有"
+                                        "提醒 / not in the future, not before the award; signed later than 30 days "
+                                        "after the award (a setting) the contract carries a warning",
+    (inputs.ContractForm, "deposit"): "履约保证金，默认 0，不超过合同金额的 10%（设置项）/ performance deposit, 0 by "
+                                      "default, at most 10 % of the amount (a setting)",
+    (inputs.ContractForm, "no_subcontracting"): "须为 true（承接方不转包、不分包的声明），否则 422 / must be true "
+                                                "(the provider's no-subcontracting declaration), 422 otherwise",
+    (inputs.AmendmentForm, "amount"): "空则不变；累计不超过签订时金额的 110%（设置项）、不超过批准金额、不低于已支付 / "
+                                      "blank keeps it; in all at most 110 % of the signed amount (a setting), "
+                                      "within the approved amount, not below what was paid",
+    (inputs.AmendmentForm, "end"): "空则不变；不早于开始日期，服务期限上限同签订时 / blank keeps it; not before the "
+                                   "start, the term capped as at signing",
+    (inputs.TerminateForm, "breach"): "为 true 时承接方被列入禁止参与名单 3 年（设置项）/ when true the implementer is "
+                                      "debarred for 3 years (a setting)",
     (inputs.AgreementForm, "implementer_org_id"): "已登记社会组织的机构 id / id of a provider organisation",
     (inputs.AssignEvaluatorForm, "evaluator_org_id"): "已声明无利益冲突的评估机构 id / id of an evaluation firm "
                                                       "that declared no conflict",
@@ -377,16 +407,36 @@ def data_schemas() -> dict:
                          description="居民姓名与联系方式只给社区与审核人员 / the resident's name and contact only "
                                      "for the community and reviewers"),
         "Bid": obj({"id": integer(), "provider": org, "price": ref("Money"), "plan": string(),
+                    "team": string(description="项目团队及资质 / who delivers, with their qualifications"),
                     "status": enum(["submitted", "withdrawn", "awarded"]), "submitted_at": moment}),
         "Challenge": obj({"id": integer(), "provider": org, "content": string(), "filed_at": moment,
-                          "answer": nullable(string()), "answered_at": nullable(moment)}),
+                          "answer": nullable(string()), "answered_at": nullable(moment),
+                          "answer_due": string("date", description="答复期限（提出后 7 个工作日）/ the last day for the "
+                                                                   "answer (7 working days after filing)"),
+                          "overdue": {"type": "boolean", "description": "逾期未答复或逾期答复 / answered late, or "
+                                                                        "unanswered past the due day"}}),
         "MilestoneReport": obj(report, optional=("milestone_id",),
                                description="milestone_id 只在新建时返回 / milestone_id only when just created"),
         "Milestone": obj({"id": integer(), "name": string(), "percent": integer(minimum=1, maximum=100), "due": day,
                           "reports": array(ref("MilestoneReport"))}),
+        "ContractAmendment": obj({
+            "version": integer(minimum=2, description="变更后的合同版本 / the contract version it made"),
+            "reason": string(), "amended_at": moment,
+            "changes": {"type": "object", "additionalProperties": array(string(), minItems=2, maxItems=2),
+                        "description": "字段 → [原值, 新值]（字符串）/ field → [old, new], as strings"}}),
         "Contract": obj({"id": integer(), "kind": enum(["contract", "agreement"]), "amount": ref("Money"),
                          "implementer": org, "start": day, "end": day, "multi_year": {"type": "boolean"},
-                         "signed_at": moment, "milestones": array(ref("Milestone"))},
+                         "signed_at": moment, "signed_on": nullable(day), "service_content": string(),
+                         "quantity_targets": string(), "quality_targets": string(), "deposit": ref("Money"),
+                         "no_subcontracting": {"type": "boolean"},
+                         "version": integer(minimum=1, description="签订时为 1，每次变更加 1 / 1 as signed, +1 per "
+                                                                   "amendment"),
+                         "published_at": nullable(moment),
+                         "warnings": array(string(), description="逾期签订或公开的提醒，按请求语言 / late signature "
+                                                                 "or publication, in the request's language"),
+                         "amendments": array(ref("ContractAmendment")),
+                         "termination": nullable(obj({"terminated_at": moment, "reason": string()})),
+                         "milestones": array(ref("Milestone"))},
                         description="kind=agreement（补贴协议）无付款节点 / a subsidy agreement has no milestones"),
         "ConflictDeclaration": obj({"id": integer(), "evaluator_org": org, "requested_at": moment,
                                     "declared_at": nullable(moment), "has_conflict": nullable({"type": "boolean"}),
@@ -397,6 +447,8 @@ def data_schemas() -> dict:
         **attachment_schemas(),
         **delivery_schemas(),
         **catalogue_schemas(),
+        **notification_schemas(),
+        **tender_schemas(),
     }
 
 
@@ -453,7 +505,9 @@ def request_schemas() -> dict:
                        provider_inputs.ViolationForm, provider_inputs.RelationForm):
         form_ref(form_class, schemas)
     for form_class in (inputs.ServiceRecordForm, inputs.ConfirmationForm, inputs.PaymentRequestForm,
-                       inputs.PaymentApprovalForm, inputs.ReasonForm):
+                       inputs.PaymentApprovalForm, inputs.ReasonForm, inputs.AmendmentForm):
+        form_ref(form_class, schemas)
+    for form_class in (inputs.PanelMemberForm, inputs.PanelConflictForm, inputs.CriterionScoreForm):
         form_ref(form_class, schemas)
     for trigger, form_class in inputs.TRIGGER_FORMS.items():
         schemas[camel(trigger) + "Request"] = with_version(
@@ -481,6 +535,8 @@ def components() -> dict:
             "AttachmentId": path_id("attachment_id", "附件 id / attachment id"),
             "MilestoneId": path_id("milestone_id", "付款节点 id / milestone id"),
             "PaymentRequestId": path_id("request_id", "付款申请 id / payment request id"),
+            "MemberId": path_id("member_id", "评审小组成员 id / panel member id"),
+            "BidId": path_id("bid_id", "响应 id / bid id"),
             "Year": path_id("year", "目录年度 / the catalogue's year"),
         },
         "responses": {
@@ -627,6 +683,22 @@ def paths() -> dict:
             "getContract", "合同或补贴协议 / Get the contract or agreement", "contracts",
             ok(nullable(ref("Contract")), "合同；尚未签订时为 null / the contract, or null before signing"),
             params=["ProjectId"], fails=(404,))},
+        PROJECT + "/contract/publication": {"post": op(
+            "publishContract", "公开合同 / Publish the contract", "contracts", ok(ref("Contract")),
+            params=["ProjectId"], fails=(403, 404), conflicts=("invalid_transition", "conflict"),
+            description="采购管理人员，签约后（合同终止前）一次；无请求体；已公开或已终止返回 409 conflict；逾期公开仍可，"
+                        "合同带有提醒 / by the bureau, once, from signing on while not terminated; no body; 409 "
+                        "conflict when already published or terminated; publishing late is allowed and leaves a "
+                        "warning.")},
+        PROJECT + "/contract/amendments": {"post": op(
+            "amendContract", "合同变更 / Amend the contract", "contracts",
+            ok(ref("Contract"), "已变更，返回新版本合同 / amended: the contract's new version", 201),
+            body="AmendmentInput", params=["ProjectId"], fails=(400, 403, 404),
+            conflicts=("invalid_transition", "conflict"),
+            reasons=reason_codes(contracts.amend, guards.within_budget, guards.term_reasons),
+            description="采购管理人员，签约后至验收通过前；写入变更记录（版本、理由、各字段原值与新值）/ by the bureau, "
+                        "from contracted until accepted; records the version, reason and each field's old and new "
+                        "value.")},
         PROJECT + "/milestone-reports": {"post": op(
             "reportMilestone", "报告节点完成情况 / Report on a milestone", "contracts", created("MilestoneReport"),
             body="MilestoneReportInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
@@ -656,6 +728,8 @@ def paths() -> dict:
         **attachment_paths(),
         **delivery_paths(),
         **catalogue_paths(),
+        **notification_paths(),
+        **tender_paths(),
     }
     result["/organisations"]["get"]["parameters"] = [
         {"name": "kind", "in": "query", "required": False,
@@ -725,6 +799,8 @@ def attachment_schemas() -> dict:
         "Attachment": obj({
             "id": integer(), "kind": ref("AttachmentKind"),
             "bid_id": nullable(integer(description="投标附件所属的响应 / the bid a bid attachment belongs to")),
+            "service_record_id": nullable(integer(description="佐证材料所属的服务记录 / the service record that "
+                                                              "evidence (kind service_record) belongs to")),
             "name": string(description="上传时的文件名 / the name it was uploaded with"),
             "content_type": string(description="按文件内容识别的类型 / the type detected from the content"),
             "size": integer(minimum=1, description="字节数 / bytes"), "sha256": string(pattern=r"^[0-9a-f]{64}$"),
@@ -733,7 +809,11 @@ def attachment_schemas() -> dict:
         "AttachmentUpload": obj(
             {"kind": ref("AttachmentKind"),
              "file": string(contentMediaType="application/octet-stream",
-                            description="文件；扩展名 / extensions: " + ", ".join(ALLOWED_EXTENSIONS))},
+                            description="文件；扩展名 / extensions: " + ", ".join(ALLOWED_EXTENSIONS)),
+             "service_record_id": integer(description="kind 为 service_record 时必填：本项目的一条服务记录 / required "
+                                                      "when kind is service_record: one of the project's service "
+                                                      "records")},
+            optional=("service_record_id",),
             description="按内容识别类型（PDF、PNG、JPEG、docx、xlsx、UTF-8 文本或 CSV），扩展名须与内容一致；大小有上限 "
                         "/ the type is read from the content (PDF, PNG, JPEG, docx, xlsx, UTF-8 text or CSV) and the "
                         "extension must agree; the size is capped"),
@@ -750,10 +830,13 @@ def attachment_paths() -> dict:
         params=["ProjectId"], fails=(400, 403, 404, 413), conflicts=("invalid_transition",),
         reasons=reason_codes(upload),
         description="multipart/form-data：`kind` 与 `file`。申报材料：社区在草稿或退回修改时；响应文件附件：投标人在截止前"
-                    "（随本机构的响应密封）；节点报告材料：承接方在实施期间；合同文本：采购管理人员；验收材料：被指派的"
+                    "（随本机构的响应密封）；节点报告材料：承接方在实施期间；服务记录佐证材料"
+                    "（照片、签到表，带 service_record_id）：承接方在实施或整改期间；合同文本：采购管理人员；验收材料：被指派的"
                     "评估机构 / `kind` and `file` as multipart/form-data. proposal: the community while the proposal "
                     "is editable; bid: a bidder before the deadline (sealed with its bid); milestone_report: the "
-                    "implementer during delivery; contract: the bureau; acceptance: the assigned evaluation firm.")
+                    "implementer during delivery; service_record (photos, sign-in sheets; with `service_record_id`): "
+                    "the implementer during delivery or rectification; contract: the bureau; acceptance: the "
+                    "assigned evaluation firm.")
     upload_op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
         "schema": ref("AttachmentUpload"),
         "encoding": {"file": {"contentType": ", ".join(t.content_type for t in types)}}}}}
@@ -849,7 +932,9 @@ def delivery_schemas() -> dict:
             "id": integer(), "milestone_id": nullable(integer()), "served_on": day, "place": string(),
             "activity": string(), "participants": integer(minimum=0),
             "hours": string(pattern=r"^\d+\.\d{2}$", description="小时，两位小数 / hours, two decimals"),
-            "recorded_at": moment}),
+            "recorded_at": moment,
+            "attachments": array(ref("Attachment"), description="佐证材料（照片、签到表等）/ evidence: photos, "
+                                                                "sign-in sheets …")}),
         "MilestoneConfirmation": obj({
             "id": integer(), "milestone_id": integer(),
             "result": enum(CONFIRMATION_RESULTS, texts(inputs.CONFIRMATION_LABELS)), "comment": string(),
@@ -879,8 +964,9 @@ def delivery_paths() -> dict:
                        ok(ref("ServiceRecord"), "已创建 / created", 201), body="ServiceRecordInput",
                        params=["ProjectId"], fails=(400, 403, 404), conflicts=states,
                        reasons=reason_codes(delivery.log_service),
-                       description="承接方在实施期间登记；照片、签到表等作为“节点报告材料”附件上传 / by the implementer "
-                                   "during delivery; photos and sign-in sheets go up as milestone_report attachments."),
+                       description="承接方在实施期间登记；照片、签到表等作为该记录的佐证材料上传（附件 kind=service_record，"
+                                   "带 service_record_id）/ by the implementer during delivery; photos and sign-in "
+                                   "sheets go up as attachments of kind service_record with the record's id."),
         },
         PROJECT + "/milestones/{milestone_id}/confirmation": {"post": op(
             "confirmMilestone", "社区确认节点完成情况 / Confirm a milestone", "delivery",
@@ -911,6 +997,139 @@ def delivery_paths() -> dict:
             "refusePaymentRequest", "退回付款申请 / Refuse a payment request", "delivery",
             ok(ref("PaymentRequest")), body="ReasonInput", params=["ProjectId", "PaymentRequestId"],
             fails=(400, 403, 404), conflicts=decided, description=bureau)},
+    }
+
+
+def tender_schemas() -> dict:
+    moment, day = string("date-time"), string("date")
+    points = string(pattern=r"^\d+\.\d{2}$", description="分，两位小数 / points, two decimals")
+    score = obj({"member_id": integer(), "bid_id": integer(), "criterion_id": integer(), "points": points})
+    scores_input = form_schema(inputs.BidScoreForm, {})
+    scores_input["properties"] = {k: v for k, v in scores_input["properties"].items() if k != "bid_id"}
+    scores_input["required"] = [k for k in scores_input["required"] if k != "bid_id"]
+    scores_input["properties"]["scores"]["items"] = ref("CriterionScoreInput")
+    return {
+        "Criterion": obj({"id": integer(), "name": string(), "description": string(),
+                          "max_points": integer(minimum=1)}),
+        "PanelMember": obj({
+            "id": integer(), "user": ref("OrganisationRef"), "organisation": ref("OrganisationRef"),
+            "appointed_at": moment, "active": {"type": "boolean"},
+            "recusal_reason": nullable(string(description="回避原因：本人声明，或与响应供应商同一机构或存在关联关系 / why "
+                                                          "recused: declared, or linked to a bidder")),
+            "declared_recusal": {"type": "boolean", "description": "本人声明回避 / recused by declaration"},
+            "scored_bids": array(integer(), description="已评分的响应 id（仅采购管理人员可见）/ bids scored (bureau "
+                                                        "only)")}, optional=("scored_bids",)),
+        "BidScore": score,
+        "RankingRow": obj({"rank": integer(minimum=1), "bid_id": integer(), "provider": ref("OrganisationRef"),
+                           "price": ref("Money"), "technical": nullable(points), "price_score": nullable(points),
+                           "total": nullable(points)},
+                          description="最低价成交方式无分数 / no scores for the lowest-price methods"),
+        "Tender": obj({
+            "method": enum(inputs.METHOD_LABELS, texts(inputs.METHOD_LABELS)), "budget": nullable(ref("Money")),
+            "requirements": string(), "price_weight": integer(minimum=0, maximum=100),
+            "scored": {"type": "boolean", "description": "综合评分 / comprehensive scoring"},
+            "published_at": nullable(moment), "bid_deadline": nullable(moment),
+            "min_bid_period": obj({"number": integer(), "unit": enum(["days", "working_days"])}),
+            "criteria": array(ref("Criterion")),
+            "panel": nullable(array(ref("PanelMember"), description="确定承接方前只给采购管理人员和评审小组 / before the "
+                                                                   "award only for the bureau and the panel")),
+            "scoring_complete": {"type": "boolean"},
+            "my_scores": nullable(array(ref("BidScore"), description="评审小组成员本人的评分 / a member's own scores")),
+            "scores": nullable(array(ref("BidScore"), description="全部评分：评分完成后给采购管理人员和评审小组，确定承接方"
+                                                                 "后给所有可查看项目的人 / every score: once complete for "
+                                                                 "the bureau and the panel, after the award for all")),
+            "ranking": nullable(array(ref("RankingRow"))),
+            "award_notice_at": nullable(moment), "award_notice_due": nullable(day),
+            "award_notice_late": {"type": "boolean"}, "challenge_window_ends": nullable(day)}),
+        "BidScoresInput": scores_input,
+    }
+
+
+def tender_paths() -> dict:
+    from procure.procurement import panel
+
+    state_only = ("invalid_transition",)
+    return {
+        PROJECT + "/tender": {"get": op(
+            "getTender", "采购公告与评审 / Get the tender and its evaluation", "tenders", ok(ref("Tender")),
+            params=["ProjectId"], fails=(404,),
+            description="评分在全部有效成员评完前只给本人 / scores stay with each member until every active member "
+                        "has scored every bid. 未发布采购公告的项目返回 404 / 404 before the tender notice.")},
+        PROJECT + "/panel": {"post": op(
+            "appointPanelMember", "指定评审小组成员 / Appoint a panel member", "tenders", ok(ref("PanelMember"),
+                                                                                          "已指定 / appointed", 201),
+            body="PanelMemberInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
+            reasons=reason_codes(panel.appoint_panel_member),
+            description="采购管理人员在采购中指定第三方评估机构的用户 / by the bureau, while tendering, an evaluator "
+                        "user.")},
+        PROJECT + "/panel/{member_id}/recusal": {"post": op(
+            "declarePanelConflict", "评审成员声明回避 / Declare a conflict and recuse", "tenders",
+            ok(ref("PanelMember")), body="PanelConflictInput", params=["ProjectId", "MemberId"],
+            fails=(400, 403, 404), conflicts=("invalid_transition", "conflict"),
+            description="成员本人；已声明的返回 409 conflict / by the member; 409 conflict when already declared.")},
+        PROJECT + "/bids/{bid_id}/scores": {"post": op(
+            "scoreBid", "评审成员对响应评分 / Score a bid", "tenders", ok(array(ref("BidScore"))),
+            body="BidScoresInput", params=["ProjectId", "BidId"], fails=(400, 403, 404), conflicts=state_only,
+            reasons=reason_codes(panel.score_bid),
+            description="投标截止后，未回避的成员对每项评审因素评分；确定承接方前可重新评分（整体替换）/ after the "
+                        "deadline, an active member scores every criterion; scoring again replaces the member's "
+                        "scores for the bid until the award.")},
+        PROJECT + "/award-notice": {"post": op(
+            "publishAwardNotice", "发布中标（成交）公告 / Publish the award notice", "tenders", ok(ref("Tender")),
+            params=["ProjectId"], fails=(403, 404), conflicts=("invalid_transition", "conflict"),
+            description="采购管理人员，确定承接方后 2 个工作日内；只发布一次（再次发布返回 409 conflict）；质疑期自公告起算 / "
+                        "by the bureau within 2 working days of the award; once (409 conflict again); the challenge "
+                        "window runs from it.")},
+    }
+
+
+def notification_schemas() -> dict:
+    from procure.notifications.inputs import MAX_IDS
+    from procure.notifications.reminders import KIND_LABELS
+
+    return {
+        "Notification": obj({
+            "id": integer(), "kind": enum(KIND_LABELS, texts(KIND_LABELS)), "project_id": nullable(integer()),
+            "key": string(description="提醒的对象，同一用户同一对象只提醒一次 / the subject; one notification per "
+                                      "user and subject"),
+            "params": {"type": "object", "description": "消息中的取值（项目编号、名称、期限……）/ the values in the "
+                                                        "message (project code, title, due date …)"},
+            "message": string(description="按请求语言显示的消息 / the message in the request's language"),
+            "created_at": string("date-time"), "read_at": nullable(string("date-time"))}),
+        "NotificationPage": obj({"items": array(ref("Notification")), "page": integer(minimum=1),
+                                 "per_page": integer(), "total": integer(minimum=0),
+                                 "unread": integer(minimum=0, description="未读总数 / unread in all")}),
+        "NotificationReadInput": {
+            "type": "object", "description": "给出 ids，或 all 为 true / either ids or all: true",
+            "properties": {
+                "ids": nullable(array(integer(minimum=1), maxItems=MAX_IDS,
+                                      description="本人的提醒 id / ids of your own notifications")),
+                "all": nullable({"type": "boolean", "default": False,
+                                 "description": "全部标为已读 / mark all read"})},
+            "required": []},
+        "NotificationReadResult": obj({"marked": integer(minimum=0, description="本次标为已读的数量 / how many "
+                                                                              "were unread and are now read"),
+                                       "unread": integer(minimum=0)}),
+    }
+
+
+def notification_paths() -> dict:
+    listing = op("listNotifications", "我的提醒 / List your notifications", "notifications",
+                 ok(ref("NotificationPage")), fails=(400,),
+                 description="未读在前，新的在前；`flask reminders` 每日生成 / unread first, then newest first; "
+                             "written by the daily `flask reminders` run.")
+    listing["parameters"] = [
+        {"name": "page", "in": "query", "required": False, "schema": integer(minimum=1, maximum=1_000_000, default=1),
+         "description": "页码 / page number"},
+        {"name": "unread", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
+         "description": "只列出未读 / unread only"}]
+    return {
+        "/notifications": {"get": listing},
+        "/notifications/read": {"post": op(
+            "readNotifications", "标为已读 / Mark notifications read", "notifications", ok(ref("NotificationReadResult")),
+            body="NotificationReadInput", fails=(400, 404),
+            description="ids 中任何一个不是本人的提醒时返回 404，且不作任何修改 / 404, changing nothing, when any id is "
+                        "not one of your notifications.")},
     }
 
 

@@ -2,12 +2,15 @@
 conflict declarations and payments."""
 from flask import g, jsonify
 
+from procure import clock
 from procure.api import bp, formdata
 from procure.api.jsonutil import plain
 from procure.evaluation import operations as evaluation
 from procure.evaluation.models import ConflictDeclaration, Payment
 from procure.extensions import db
+from procure.procurement import contracts
 from procure.procurement import operations as procurement
+from procure.procurement.deadlines import challenge_answer_due, is_late
 from procure.procurement.models import Challenge, Contract
 from procure.projects import operations
 from procure.projects.permissions import get_visible, relations
@@ -56,7 +59,7 @@ def answer_objection(project_id, objection_id):
 
 def bid_json(b) -> dict:
     return {"id": b.id, "provider": {"id": b.provider_id, "name": b.provider.name}, "price": plain(b.price),
-            "plan": b.plan, "status": b.status, "submitted_at": plain(b.submitted_at)}
+            "plan": b.plan, "team": b.team, "status": b.status, "submitted_at": plain(b.submitted_at)}
 
 
 @bp.get("/projects/<int:project_id>/bids")
@@ -80,8 +83,10 @@ def withdraw_bid(project_id):
 # ---- challenges -------------------------------------------------------------------------------
 
 def challenge_json(c) -> dict:
+    due = challenge_answer_due(c)
     return {"id": c.id, "provider": {"id": c.provider_id, "name": c.provider.name}, "content": c.content,
-            "filed_at": plain(c.filed_at), "answer": c.answer, "answered_at": plain(c.answered_at)}
+            "filed_at": plain(c.filed_at), "answer": c.answer, "answered_at": plain(c.answered_at),
+            "answer_due": plain(due), "overdue": is_late(due, c.answered_at and clock.local(c.answered_at).date())}
 
 
 @bp.get("/projects/<int:project_id>/challenges")
@@ -105,21 +110,44 @@ def answer_challenge(project_id, challenge_id):
 
 # ---- contract, milestones and their reports -------------------------------------------------------
 
+def contract_json(contract, project) -> dict:
+    return {
+        "id": contract.id, "kind": contract.kind, "amount": plain(contract.amount),
+        "implementer": {"id": contract.implementer_id, "name": contract.implementer.name},
+        "start": plain(contract.start_date), "end": plain(contract.end_date), "multi_year": contract.multi_year,
+        "signed_at": plain(contract.signed_at), "signed_on": plain(contract.signed_on),
+        "service_content": contract.service_content, "quantity_targets": contract.quantity_targets,
+        "quality_targets": contract.quality_targets, "deposit": plain(contract.deposit),
+        "no_subcontracting": contract.no_subcontracting, "version": contract.version,
+        "published_at": plain(contract.published_at), "warnings": contracts.warnings(contract, project),
+        "amendments": [{"version": a.version, "reason": a.reason, "changes": a.changes,
+                        "amended_at": plain(a.amended_at)} for a in contract.amendments],
+        "termination": None if contract.terminated_at is None else {
+            "terminated_at": plain(contract.terminated_at), "reason": contract.termination_reason},
+        "milestones": [{"id": m.id, "name": m.name, "percent": m.percent, "due": plain(m.due),
+                        "reports": [{"id": r.id, "content": r.content, "submitted_at": plain(r.submitted_at)}
+                                    for r in m.reports]} for m in contract.milestones],
+    }
+
+
 @bp.get("/projects/<int:project_id>/contract")
 def get_contract(project_id):
     project = get_visible(g.api_user, project_id)
     contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
-    if contract is None:
-        return jsonify(None)
-    return jsonify({
-        "id": contract.id, "kind": contract.kind, "amount": plain(contract.amount),
-        "implementer": {"id": contract.implementer_id, "name": contract.implementer.name},
-        "start": plain(contract.start_date), "end": plain(contract.end_date), "multi_year": contract.multi_year,
-        "signed_at": plain(contract.signed_at),
-        "milestones": [{"id": m.id, "name": m.name, "percent": m.percent, "due": plain(m.due),
-                        "reports": [{"id": r.id, "content": r.content, "submitted_at": plain(r.submitted_at)}
-                                    for r in m.reports]} for m in contract.milestones],
-    })
+    return jsonify(None if contract is None else contract_json(contract, project))
+
+
+@bp.post("/projects/<int:project_id>/contract/publication")
+def publish_contract(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    return _done(contract_json(contracts.publish(project, g.api_user), project))
+
+
+@bp.post("/projects/<int:project_id>/contract/amendments")
+def amend_contract(project_id):
+    project = get_visible(g.api_user, project_id, for_update=True)
+    amendment = contracts.amend(project, g.api_user, formdata())
+    return _created(contract_json(amendment.contract, project))
 
 
 @bp.post("/projects/<int:project_id>/milestone-reports")

@@ -11,6 +11,8 @@ from procure import clock
 from procure.attachments import sniffing, storage
 from procure.attachments.models import KINDS, Attachment
 from procure.audit.log import record
+from procure.database import MAX_ID
+from procure.delivery.models import ServiceRecord
 from procure.errors import Forbidden, GuardFailed, InvalidInput, InvalidTransition, NotFound, Reason
 from procure.extensions import db
 from procure.procurement.models import Bid
@@ -20,13 +22,16 @@ from procure.projects.permissions import get_visible, relations
 
 KIND_LABELS = {
     "proposal": _l("申报材料"), "bid": _l("响应文件附件"), "milestone_report": _l("节点报告材料"),
-    "contract": _l("合同文本"), "acceptance": _l("验收材料"), "other": _l("其他材料"),
+    "service_record": _l("服务记录佐证材料"), "contract": _l("合同文本"), "acceptance": _l("验收材料"),
+    "other": _l("其他材料"),
 }
 # Who may upload which kind, and in which states: kind → (states, relations). A kind not named is denied.
 UPLOAD_RULES = {
     "proposal": ({"draft", "returned"}, {"community"}),
     "bid": ({"tendering"}, {"bidder"}),
     "milestone_report": ({"in_delivery"}, {"implementer"}),
+    # Photos and sign-in sheets of one service record; also while rectifying what acceptance found missing.
+    "service_record": ({"in_delivery", "rectification"}, {"implementer"}),
     "contract": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification", "accepted",
                   "evaluated"}, {"bureau"}),
     "acceptance": ({"under_acceptance", "rectification", "accepted"}, {"assigned_evaluator"}),
@@ -78,8 +83,19 @@ def _read(file) -> tuple[str, bytes]:
     return name, content
 
 
-def upload(project, user, kind, file, bid=None) -> Attachment:
-    """Attach `file` to `project` as `kind`: who and when first, then the file itself, then store and audit."""
+def _service_record(project, service_record_id) -> ServiceRecord:
+    """The project's service record named by the form's `service_record_id`; a field error otherwise."""
+    raw = str(service_record_id or "").strip()
+    record_id = int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    row = db.session.get(ServiceRecord, record_id) if record_id else None
+    if row is None or row.project_id != project.id:
+        raise InvalidInput({"service_record_id": [_("请选择本项目的一条服务记录")]})
+    return row
+
+
+def upload(project, user, kind, file, bid=None, service_record_id=None) -> Attachment:
+    """Attach `file` to `project` as `kind`: who and when first, then the file itself, then store and audit.
+    Evidence of a service record (kind "service_record") names the record by `service_record_id`."""
     if kind not in KINDS:
         raise InvalidInput({"kind": [_("请选择附件类别")]})
     states, allowed = UPLOAD_RULES.get(kind, (set(), set()))
@@ -96,6 +112,7 @@ def upload(project, user, kind, file, bid=None) -> Attachment:
             raise GuardFailed(reasons)
     else:
         bid = None
+    record_id = _service_record(project, service_record_id).id if kind == "service_record" else None
     name, content = _read(file)
     detected = sniffing.check(name, content)
     if detected is None:
@@ -104,13 +121,15 @@ def upload(project, user, kind, file, bid=None) -> Attachment:
     stored_name = storage.save(content)
     try:
         attachment = Attachment(project_id=project.id, kind=kind, bid_id=bid.id if bid else None,
-                                original_name=name, stored_name=stored_name, content_type=detected.content_type,
-                                size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                                service_record_id=record_id, original_name=name, stored_name=stored_name,
+                                content_type=detected.content_type, size=len(content),
+                                sha256=hashlib.sha256(content).hexdigest(),
                                 uploaded_at=clock.now(), uploaded_by_id=user.id, organisation_id=user.organisation_id)
         db.session.add(attachment)
         flush()
         record(project, user, "upload_attachment", comment=name,
-               data={"attachment_id": attachment.id, "kind": kind, "bid_id": attachment.bid_id, "name": name,
+               data={"attachment_id": attachment.id, "kind": kind, "bid_id": attachment.bid_id,
+                     "service_record_id": record_id, "name": name,
                      "size": attachment.size, "sha256": attachment.sha256})
         flush()
     except BaseException:
@@ -137,6 +156,15 @@ def visible_attachments(user, project) -> list[Attachment]:
     rows = db.session.scalars(select(Attachment).filter_by(project_id=project.id)
                               .order_by(Attachment.uploaded_at, Attachment.id))
     return [a for a in rows if a.bid_id is None or a.bid_id in bids]
+
+
+def service_record_files(project) -> dict[int, list[Attachment]]:
+    """The evidence of each of the project's service records, by record id (seen by whoever sees the project)."""
+    files: dict[int, list[Attachment]] = {}
+    for row in db.session.scalars(select(Attachment).filter_by(project_id=project.id, kind="service_record")
+                                  .order_by(Attachment.uploaded_at, Attachment.id)):
+        files.setdefault(row.service_record_id, []).append(row)
+    return files
 
 
 def get_visible_attachment(user, attachment_id) -> Attachment:

@@ -5,13 +5,20 @@ from procure.attachments import sniffing
 from procure.attachments.operations import KIND_LABELS, human_size, upload_kinds, visible_attachments
 
 FAILED_KEY = "attachment"
+# Kinds uploaded and listed next to their record elsewhere on the page (service records: in the delivery part).
+PER_RECORD_KINDS = {"service_record"}
+
+
+def evidence_key(service_record_id) -> str:
+    """The page form that uploads evidence of one service record."""
+    return f"evidence:{service_record_id}"
 
 
 def page_context(user, project, failed=None) -> dict:
-    kinds = upload_kinds(user, project)
+    kinds = [kind for kind in upload_kinds(user, project) if kind not in PER_RECORD_KINDS]
     mine = failed if failed is not None and failed.key == FAILED_KEY else None
     return {"attachments": {
-        "files": visible_attachments(user, project),
+        "files": [a for a in visible_attachments(user, project) if a.kind not in PER_RECORD_KINDS],
         "kinds": [(kind, KIND_LABELS[kind]) for kind in kinds],
         "labels": KIND_LABELS,
         "size_label": human_size,

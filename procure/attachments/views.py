@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from procure.attachments import operations, storage
-from procure.attachments.page import FAILED_KEY
+from procure.attachments.page import FAILED_KEY, evidence_key
 from procure.errors import NotFound, Refusal
 from procure.extensions import db
 from procure.projects.page import Failed, detail_context
@@ -18,17 +18,21 @@ bp = Blueprint("attachments", __name__)
 @login_required
 def upload(project_id):
     project = get_visible(current_user, project_id, for_update=True)
+    kind, record_id = request.form.get("kind"), request.form.get("service_record_id")
     try:
-        attachment = operations.upload(project, current_user, request.form.get("kind"), request.files.get("file"))
+        attachment = operations.upload(project, current_user, kind, request.files.get("file"),
+                                       service_record_id=record_id)
         operations.commit(attachment)
     except Refusal as error:
         db.session.rollback()
-        failed = Failed(FAILED_KEY, MultiDict(request.form), error)
+        key = evidence_key(record_id) if kind == "service_record" else FAILED_KEY
+        failed = Failed(key, MultiDict(request.form), error)
         project = get_visible(current_user, project_id)
         return render_template("projects/detail.html", **detail_context(current_user, project, failed)), \
             error.status
     flash(_("附件已上传：%(name)s", name=attachment.original_name), "success")
-    return redirect(url_for("projects.detail", project_id=project_id, _anchor="attachments"))
+    anchor = "delivery" if kind == "service_record" else "attachments"
+    return redirect(url_for("projects.detail", project_id=project_id, _anchor=anchor))
 
 
 def download_response(attachment):

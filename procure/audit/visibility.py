@@ -6,6 +6,8 @@ from procure.accounts.models import Role
 # Bids are sealed until the deadline: entries about them follow the bids' own rule.
 SEALED_ACTIONS = {"submit_bid", "revise_bid", "withdraw_bid"}
 DECLARATION_ACTIONS = {"request_declaration", "declare_conflict"}
+# The bid evaluation panel's names stay with the bureau and each member (procure.procurement.panel).
+PANEL_ACTIONS = {"appoint_panel_member", "declare_panel_conflict", "score_bid"}
 
 
 def entry_visible(user, entry, project) -> bool:
@@ -16,6 +18,8 @@ def entry_visible(user, entry, project) -> bool:
             return True
         deadline_passed = project.bid_deadline is not None and clock.now() > project.bid_deadline
         return deadline_passed and user.role in (Role.bureau, Role.admin)
+    if entry.action in PANEL_ACTIONS:
+        return user.role in (Role.bureau, Role.admin) or entry.user_id == user.id
     if user.role == Role.evaluator and entry.action in DECLARATION_ACTIONS:
         firm = (entry.data or {}).get("evaluator_org_id") if entry.action == "request_declaration" \
             else entry.organisation_id

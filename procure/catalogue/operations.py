@@ -58,6 +58,26 @@ def add_to_catalogue(project, user, year, amendment_reason=None) -> CatalogueIte
     return item
 
 
+def remove_from_catalogue(project, user, reason) -> CatalogueItem | None:
+    """Take a cancelled project out of its catalogue (called by the `cancel` effect, which audits the
+    trigger): from a draft simply; a published or in-force catalogue is amended, the item kept as removed."""
+    item = db.session.scalar(db.select(CatalogueItem).where(CatalogueItem.project_id == project.id,
+                                                            CatalogueItem.removed_in_version.is_(None)))
+    if item is None:
+        return None
+    catalogue = item.catalogue
+    if catalogue.state == "draft":
+        catalogue.items.remove(item)
+        return item
+    catalogue.version += 1
+    item.removed_in_version = catalogue.version
+    db.session.add(CatalogueAmendment(catalogue_id=catalogue.id, version=catalogue.version, reason=reason.strip(),
+                                      at=clock.now(), by_id=user.id, project_id=project.id))
+    record(None, user, "amend_catalogue", comment=reason,
+           data={"year": catalogue.year, "version": catalogue.version, "project_id": project.id, "removed": True})
+    return item
+
+
 def publish_reasons(catalogue) -> list[Reason]:
     reasons = []
     if catalogue.state != "draft":

@@ -29,7 +29,7 @@ def load(password: str) -> bool:
     """
     from procure.accounts.passwords import hash_password
     from procure.clock import ManualClock
-    from procure.demo import organisations, people, providers, stories, timeline
+    from procure.demo import catalogues, organisations, people, providers, stories, timeline
     from procure.demo.projects import PROJECTS
 
     if demo_present():
@@ -52,6 +52,7 @@ def load(password: str) -> bool:
             community = city.communities[plan.spec.community]
             stories.tell(plan, cast.cast(plan.spec, index), manual, calendar,
                          stories.proposal_fields(plan, community, index))
+        catalogues.publish(plans, cast["bureau1"], manual, calendar, now)
     db.session.flush()
     return True
 

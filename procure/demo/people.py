@@ -70,13 +70,14 @@ class People:
         reviewer = self[street] if index % 3 == 1 else self["reviewer1"]
         firms = list(EVALUATORS)
         evaluator = self.by_evaluator[self.city.evaluators[firms[index % len(firms)]].id]
+        second = self.by_evaluator[self.city.evaluators[firms[(index + 1) % len(firms)]].id]  # the bid panel
         keys = list(PROVIDERS)
         turn = index % len(keys)
         lead = spec.provider or keys[turn]
         others = [k for k in keys[turn:] + keys[:turn] if k != lead]
         providers = [self.provider(k) for k in [lead, *others]]
         return Cast(community=community, reviewer=reviewer, bureau=self["bureau1"], evaluator=evaluator,
-                    providers=providers)
+                    providers=providers, panel=[evaluator, second])
 
 
 def build(city: City, password_hash: str) -> People:

@@ -11,9 +11,11 @@ from procure.evaluation.scoring import grade_for, weighted_total
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.procurement import operations as procurement
+from procure.procurement import panel
 from procure.procurement.models import Bid, Contract
 from procure.projects import operations
-from procure.projects.journey import Journey, proposal
+from procure.procurement import contracts
+from procure.projects.journey import Journey, contract_terms, proposal, tender_terms
 
 CENT = Decimal("0.01")
 # Bid prices as a share of the approved amount: the first bidder wins on its overall score (综合评分),
@@ -122,7 +124,8 @@ class DemoJourney(Journey):
         method = self.spec.method
         extra = {"justification": SINGLE_SOURCE_REASON} if method == "single_source" else {}
         self.fire(p, "open_tender", self.cast.bureau, method=method,
-                  bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar).isoformat(), **extra)
+                  bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar).isoformat(),
+                  **tender_terms(), **extra)
 
     def _bid_from(self, p, provider, index):
         price = (p.approved_amount * BID_RATIOS[index % len(BID_RATIOS)]).quantize(CENT)
@@ -137,7 +140,9 @@ class DemoJourney(Journey):
             self._bid_from(p, provider, index)
         self.pause()
         winner = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, provider_id=bidders[0].organisation_id))
+        self.evaluate_bids(p, favour=winner)  # the panel scores it first (综合评分)
         self.fire(p, "award", self.cast.bureau, bid_id=winner.id, comment=AWARD_COMMENTS[self.spec.method])
+        self.do(panel.publish_award_notice, p, self.cast.bureau)
 
     def sign_contract(self, p):
         bid = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, status="awarded"))
@@ -147,7 +152,9 @@ class DemoJourney(Journey):
                   milestones=[{"name": "项目启动及中期评估", "percent": 40,
                                "due": (start + timedelta(days=65)).isoformat()},
                               {"name": "项目完成及总结评估", "percent": 60,
-                               "due": (start + timedelta(days=130)).isoformat()}])
+                               "due": (start + timedelta(days=130)).isoformat()}],
+                  **contract_terms(bid.price))
+        self.do(contracts.publish, p, self.cast.bureau)
 
     def sign_agreement(self, p):
         start = service_start(clock.now(), self.calendar)

@@ -1,5 +1,4 @@
 """Bids, challenges and milestone reports: checked, changed and audited like every project change."""
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
@@ -11,7 +10,6 @@ from procure.projects.inputs import BidForm, ChallengeForm, MilestoneReportForm
 from procure.projects.operations import answer_once, flush, validated
 from procure.projects.permissions import authorize_action
 from procure.providers.eligibility import bid_eligibility
-from procure.workdays.service import Calendar
 
 
 def _refuse_if(reasons):
@@ -31,7 +29,7 @@ def submit_bid(project, user, formdata) -> Bid:
     bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, provider_id=user.organisation_id))
     action = "revise_bid" if bid else "submit_bid"
     bid = bid or Bid(project_id=project.id, provider_id=user.organisation_id, submitted_at=clock.now())
-    bid.price, bid.plan, bid.status = data["price"], data["plan"], "submitted"
+    bid.price, bid.plan, bid.team, bid.status = data["price"], data["plan"], data["team"] or "", "submitted"
     db.session.add(bid)
     flush()
     # The price stays out of the audit data: bids are sealed until the deadline.
@@ -52,16 +50,27 @@ def withdraw_bid(project, user) -> Bid:
     return bid
 
 
+def challenge_reasons(project) -> list[Reason]:
+    """Bidders may challenge from the award notice until the window from it ends (deadlines.py)."""
+    from procure.procurement.deadlines import challenge_window_ends
+    from procure.procurement.panel import tender_of
+
+    ends = challenge_window_ends(tender_of(project))
+    if ends is None:
+        return [Reason("award_notice_not_published", _l("中标（成交）公告尚未发布，发布后方可提出质疑"))]
+    if clock.today() > ends:
+        return [Reason("challenge_period_over", _l("质疑期已于 %(ends)s 结束"), ends=ends.isoformat())]
+    return []
+
+
 def challenge_window_open(project) -> bool:
-    awarded_on = clock.local(project.awarded_at).date()
-    return not Calendar().period_over(awarded_on, current_app.config["CHALLENGE_WORKING_DAYS"])
+    return not challenge_reasons(project)
 
 
 def file_challenge(project, user, formdata) -> Challenge:
     authorize_action(user, project, "file_challenge")
     data = validated(ChallengeForm, formdata)
-    _refuse_if([] if challenge_window_open(project) else
-               [Reason("challenge_period_over", _l("质疑期已过"))])
+    _refuse_if(challenge_reasons(project))
     challenge = Challenge(project_id=project.id, provider_id=user.organisation_id, filed_at=clock.now(),
                           content=data["content"])
     db.session.add(challenge)
@@ -93,7 +102,8 @@ def report_milestone(project, user, formdata) -> MilestoneReport:
 
 
 def bids_visible_to(user, project) -> list[Bid]:
-    """Sealed bids: a provider sees its own; the bureau sees all once the deadline has passed."""
+    """Sealed bids: a provider sees its own; the bureau and the active panel members see all once the
+    deadline has passed."""
     from procure.projects.permissions import relations
 
     bids = db.session.scalars(db.select(Bid).filter_by(project_id=project.id).order_by(Bid.id)).all()
@@ -102,4 +112,9 @@ def bids_visible_to(user, project) -> list[Bid]:
         return bids
     if user.role == "admin" and project.bid_deadline and clock.now() > project.bid_deadline:
         return bids
+    if "panel_member" in parts and project.bid_deadline and clock.now() > project.bid_deadline:
+        from procure.procurement.panel import active_member
+
+        if active_member(project, user):
+            return bids
     return [b for b in bids if b.provider_id == user.organisation_id and user.role == "provider"]

@@ -132,15 +132,48 @@ class CatalogueForm(InputForm):
     amendment_reason = TextAreaField(_l("目录调整理由（目录已发布或已生效时必填）"), [Optional(), Length(max=5000)])
 
 
+# Methods that award by comprehensive scoring (综合评分法); the others award the lowest valid price.
+SCORED_METHODS = ("open_tender", "invited_tender", "competitive_consultation")
+
+
+def default_price_weight():
+    from flask import current_app
+    return current_app.config["BID_PRICE_WEIGHT"]
+
+
+class CriterionForm(InputForm):
+    name = StringField(_l("评审因素"), [required, Length(max=200)])
+    description = StringField(_l("评分标准"), [Optional(), Length(max=2000)])
+    max_points = IntegerField(_l("分值"), [InputRequired(message=_l("此项必填")), NumberRange(1, 100)])
+
+
 class TenderForm(InputForm):
     method = SelectField(_l("采购方式"), choices=choices(METHOD_LABELS), validators=[required])
     bid_deadline = LocalDateTimeField(_l("投标截止时间"), [required])
     # No Optional(): it would stop the chain before validate_justification below ever ran.
     justification = TextAreaField(_l("单一来源理由"), [Length(max=5000)])
+    requirements = TextAreaField(_l("采购需求"), [required, Length(max=20000)])
+    price_weight = IntegerField(_l("价格分（满分）"), [Optional(), NumberRange(0, 100)], default=default_price_weight)
+    criteria = BoundedFieldList(FormField(CriterionForm), label=_l("评审因素及分值"), max_entries=20)
 
     def validate_justification(self, field):
         if self.method.data == "single_source" and not (field.data or "").strip():
             raise ValidationError(_l("单一来源采购须说明理由"))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.method.data in SCORED_METHODS and not self.criteria.errors:
+            weight = default_price_weight() if self.price_weight.data is None else self.price_weight.data
+            points = [entry.form.max_points.data or 0 for entry in self.criteria.entries]
+            if not points:
+                self.criteria.errors.append(_l("综合评分须至少设置一项评审因素"))
+                ok = False
+            elif sum(points) != 100 - weight:
+                self.criteria.errors.append(_l(
+                    "评审因素分值合计 %(sum)s 分，应为 %(expected)s 分（100 减去价格分 %(weight)s 分）",
+                    sum=sum(points), expected=100 - weight, weight=weight))
+                ok = False
+        return ok
 
 
 class AwardForm(InputForm):
@@ -167,6 +200,30 @@ class TermForm(InputForm):
 class ContractForm(TermForm):
     multi_year = BooleanField(_l("跨年度（服务稳定，期限最长三年）"))
     milestones = BoundedFieldList(FormField(MilestoneForm), label=_l("付款节点"), min_entries=1, max_entries=24)
+    # The contract's terms (财政部令第102号): content, quantity and quality (later the performance
+    # indicators), the performance deposit and the provider's no-subcontracting declaration.
+    signed_on = DateField(_l("合同签订日期"), [required])
+    service_content = TextAreaField(_l("服务内容"), [required, Length(max=20000)])
+    quantity_targets = TextAreaField(_l("数量指标"), [required, Length(max=5000)])
+    quality_targets = TextAreaField(_l("质量指标"), [required, Length(max=5000)])
+    deposit = MoneyField(_l("履约保证金（元）"), [Optional()], default=Decimal("0.00"))
+    no_subcontracting = BooleanField(_l("承接方已声明不转包、不分包"))
+
+
+class AmendmentForm(InputForm):
+    """A contract change (变更): the reason, and only the terms that change (blank: unchanged)."""
+
+    reason = TextAreaField(_l("变更理由"), [required, Length(max=5000)])
+    amount = MoneyField(_l("变更后金额（元）"), [Optional(), NumberRange(min=Decimal("0.01"))])
+    end = DateField(_l("变更后结束日期"), [Optional()])
+    service_content = TextAreaField(_l("变更后服务内容"), [Optional(), Length(max=20000)])
+    quantity_targets = TextAreaField(_l("变更后数量指标"), [Optional(), Length(max=5000)])
+    quality_targets = TextAreaField(_l("变更后质量指标"), [Optional(), Length(max=5000)])
+
+
+class TerminateForm(InputForm):
+    reason = TextAreaField(_l("终止理由"), [required, Length(max=5000)])
+    breach = BooleanField(_l("承接方违约，列入禁止参与政府购买服务名单"))
 
 
 class AgreementForm(TermForm):
@@ -213,7 +270,7 @@ TRIGGER_FORMS = {
     "start_delivery": CommentForm, "report_completion": SummaryForm, "claim_completion": SummaryForm,
     "start_acceptance": AssignEvaluatorForm, "request_rectification": FindingsForm,
     "resubmit_for_acceptance": ResponseForm, "accept": ReportForm, "evaluate": EvaluateForm,
-    "close": CommentForm, "withdraw": ReasonForm, "cancel": ReasonForm,
+    "close": CommentForm, "withdraw": ReasonForm, "cancel": ReasonForm, "terminate": TerminateForm,
 }
 
 
@@ -231,6 +288,27 @@ class AnswerForm(InputForm):
 class BidForm(InputForm):
     price = MoneyField(_l("报价（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     plan = TextAreaField(_l("服务方案"), [required, Length(max=20000)])
+    team = TextAreaField(_l("项目团队及资质"), [Optional(), Length(max=20000)])
+
+
+# Bid evaluation (procure.procurement.panel).
+class PanelMemberForm(InputForm):
+    user_id = IntegerField(_l("评审专家"), [InputRequired(message=_l("此项必填")), an_id])
+
+
+class PanelConflictForm(InputForm):
+    reason = TextAreaField(_l("回避理由"), [required, Length(max=5000)])
+
+
+class CriterionScoreForm(InputForm):
+    criterion_id = IntegerField(_l("评审因素"), [InputRequired(message=_l("此项必填")), an_id])
+    points = MoneyField(_l("得分"), [InputRequired(message=_l("此项必填")), NumberRange(0, 100)])
+
+
+class BidScoreForm(InputForm):
+    bid_id = IntegerField(_l("响应文件"), [InputRequired(message=_l("此项必填")), an_id])
+    scores = BoundedFieldList(FormField(CriterionScoreForm), label=_l("各评审因素得分"), min_entries=1,
+                              max_entries=20)
 
 
 class ChallengeForm(InputForm):

@@ -10,7 +10,10 @@ from procure import clock
 from procure.evaluation import operations as evaluation
 from procure.extensions import db
 from procure.formfields import json_to_formdata
+from procure.procurement import contracts
 from procure.procurement import operations as procurement
+from procure.procurement import panel
+from procure.procurement.tenders import PanelMember
 from procure.procurement.models import Bid, Contract
 from procure.projects import operations
 from procure.projects.models import Project
@@ -44,6 +47,22 @@ class Cast:
     bureau: object
     evaluator: object
     providers: list = field(default_factory=list)
+    panel: list = field(default_factory=list)  # the bid evaluation panel; [evaluator] when not given
+
+    @property
+    def panel_users(self) -> list:
+        return self.panel or [self.evaluator]
+
+
+def tender_terms() -> dict:
+    """A tender notice's requirements and comprehensive-scoring criteria (points adding up to 100 − price)."""
+    return {
+        "requirements": "为辖区独居、高龄老人提供助餐配送、探访关怀服务，建立服务台账，满意度不低于90%。",
+        "price_weight": 10,
+        "criteria": [{"name": "服务方案", "description": "需求分析准确，服务内容、流程和进度安排合理", "max_points": 40},
+                     {"name": "团队与资质", "description": "项目团队专业构成及持证情况", "max_points": 30},
+                     {"name": "类似项目经验", "description": "近三年承接类似项目的数量与成效", "max_points": 20}],
+    }
 
 
 def proposal(title="社区长者助餐服务", funding_form="purchase", amount="40000.00", category="A0101", **extra) -> dict:
@@ -63,6 +82,15 @@ def proposal(title="社区长者助餐服务", funding_form="purchase", amount="
     }
     data.update(extra)
     return data
+
+
+def contract_terms(amount: Decimal, signed_on=None) -> dict:
+    """What a signed contract states besides amount, term and milestones (signed today unless given)."""
+    return {"signed_on": (signed_on or clock.today()).isoformat(),
+            "service_content": "为辖区高龄、独居老人提供助餐配送、上门探访和健康讲座服务，建立服务对象档案和服务台账。",
+            "quantity_targets": "每周配送午餐5天，服务老人不少于120人；每月上门探访不少于2次；全年健康讲座不少于6场。",
+            "quality_targets": "餐食符合食品安全标准，按时送达率不低于95%，服务对象满意度不低于90%。",
+            "deposit": str((amount * Decimal("0.05")).quantize(Decimal("0.01"))), "no_subcontracting": True}
 
 
 class Journey:
@@ -166,25 +194,53 @@ class Journey:
         self.clock.advance(days=5)
         deadline = clock.now() + timedelta(days=10)
         self.fire(p, "open_tender", self.cast.bureau, method="competitive_consultation",
-                  bid_deadline=deadline.isoformat())
+                  bid_deadline=deadline.isoformat(), **tender_terms())
 
     def award(self, p):
         for index, provider in enumerate(self.cast.providers[:2]):
             price = (p.approved_amount * (Decimal("0.97") - Decimal("0.02") * index)).quantize(Decimal("0.01"))
-            self.do(procurement.submit_bid, p, provider,
-                    json_to_formdata({"price": str(price), "plan": "组建专业团队，按月开展服务并建立台账。"}))
+            self.do(procurement.submit_bid, p, provider, json_to_formdata(
+                {"price": str(price), "plan": "组建专业团队，按月开展服务并建立台账。",
+                 "team": "项目负责人为中级社会工作师，团队4人均持社会工作者职业资格证书。"}))
         self.clock.advance(days=11)
-        best = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, status="submitted").order_by(Bid.price))
-        self.fire(p, "award", self.cast.bureau, bid_id=best.id, comment="综合评分第一名。")
+        self.evaluate_bids(p)
+        top = panel.evaluation_of(p).top
+        self.fire(p, "award", self.cast.bureau, bid_id=top.id, comment="综合评分第一名。")
+        self.do(panel.publish_award_notice, p, self.cast.bureau)
+
+    def appoint_panel(self, p):
+        appointed = {m.user_id for m in db.session.scalars(db.select(PanelMember).filter_by(project_id=p.id))}
+        for user in self.cast.panel_users:
+            if user.id not in appointed:
+                self.do(panel.appoint_panel_member, p, self.cast.bureau, json_to_formdata({"user_id": user.id}))
+
+    def evaluate_bids(self, p, favour=None):
+        """Appoint the panel and have each active member score every valid bid (after the deadline):
+        `favour` (a bid; by default the lowest price) gets the best technical points."""
+        evaluation = panel.evaluation_of(p)
+        if not evaluation.scored_method:
+            return
+        self.appoint_panel(p)
+        evaluation = panel.evaluation_of(p)
+        favour = favour or min(evaluation.bids, key=lambda b: (b.price, b.id))
+        for status in evaluation.active:
+            for index, bid in enumerate(evaluation.bids):
+                share = Decimal("0.95") if bid.id == favour.id else Decimal("0.80") + Decimal("0.01") * (index % 5)
+                scores = [{"criterion_id": c.id, "points": str((c.max_points * share).quantize(Decimal("0.01")))}
+                          for c in evaluation.tender.criteria]
+                self.do(panel.score_bid, p, status.member.user, json_to_formdata({"bid_id": bid.id, "scores": scores}))
 
     def sign_contract(self, p):
-        self._after_period(clock.local(p.awarded_at).date(), current_app.config["CHALLENGE_WORKING_DAYS"])
+        notice = panel.tender_of(p).award_notice_at
+        self._after_period(clock.local(notice).date(), current_app.config["CHALLENGE_WORKING_DAYS"])
         bid = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, status="awarded"))
         start = clock.today() + timedelta(days=3)
         self.fire(p, "sign_contract", self.cast.bureau, amount=str(bid.price), start=start.isoformat(),
                   end=(start + timedelta(days=300)).isoformat(),
                   milestones=[{"name": "项目启动及中期评估", "percent": 40, "due": (start + timedelta(days=120)).isoformat()},
-                              {"name": "项目完成", "percent": 60, "due": (start + timedelta(days=300)).isoformat()}])
+                              {"name": "项目完成", "percent": 60, "due": (start + timedelta(days=300)).isoformat()}],
+                  **contract_terms(bid.price))
+        self.do(contracts.publish, p, self.cast.bureau)
 
     def sign_agreement(self, p):
         self.clock.advance(days=5)

@@ -20,6 +20,9 @@ ACTION_LABELS = {
     "log_service": _l("登记服务记录"), "confirm_milestone": _l("确认节点完成情况"),
     "request_payment": _l("申请付款"), "approve_payment_request": _l("批准付款申请"),
     "refuse_payment_request": _l("退回付款申请"),
+    "publish_contract": _l("公开合同"), "amend_contract": _l("合同变更"),
+    "appoint_panel_member": _l("指定评审小组成员"), "declare_panel_conflict": _l("评审成员声明回避"),
+    "score_bid": _l("评审打分"), "publish_award_notice": _l("发布中标（成交）公告"),
     "calendar_edit": _l("修改节假日日历"), "calendar_sync": _l("同步节假日日历"),
     "calendar_remove": _l("删除日历调整"), "credit_code_override": _l("确认统一社会信用代码"),
 }

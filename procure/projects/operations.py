@@ -1,4 +1,6 @@
 """The only code that changes a project: check, change, audit; flush but never commit."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -80,9 +82,21 @@ def _list(project, user, data):
 
 
 def _open_tender(project, user, data):
+    from flask import current_app
+
+    from procure.procurement.tenders import Tender, TenderCriterion
+    from procure.projects.inputs import SCORED_METHODS
+
     project.procurement_method = data["method"]
     project.bid_deadline = data["bid_deadline"]
     project.single_source_justification = data["justification"] or None
+    weight = data["price_weight"] if data["price_weight"] is not None else current_app.config["BID_PRICE_WEIGHT"]
+    criteria = data["criteria"] if data["method"] in SCORED_METHODS else []  # lowest price wins otherwise
+    tender = db.session.scalar(db.select(Tender).filter_by(project_id=project.id)) or Tender(project_id=project.id)
+    tender.requirements, tender.price_weight, tender.published_at = data["requirements"], weight, clock.now()
+    tender.criteria = [TenderCriterion(position=i, name=c["name"], description=c["description"] or "",
+                                       max_points=c["max_points"]) for i, c in enumerate(criteria)]
+    db.session.add(tender)
 
 
 def _award(project, user, data):
@@ -94,7 +108,10 @@ def _sign_contract(project, user, data):
     bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
     contract = Contract(project_id=project.id, kind="contract", implementer_id=bid.provider_id,
                         amount=data["amount"], start_date=data["start"], end_date=data["end"],
-                        multi_year=data["multi_year"], signed_at=clock.now())
+                        multi_year=data["multi_year"], signed_at=clock.now(), signed_on=data["signed_on"],
+                        service_content=data["service_content"], quantity_targets=data["quantity_targets"],
+                        quality_targets=data["quality_targets"], deposit=data["deposit"] or Decimal("0.00"),
+                        no_subcontracting=data["no_subcontracting"], version=1)
     contract.milestones = [Milestone(position=i, name=m["name"], percent=m["percent"], due=m["due"])
                            for i, m in enumerate(data["milestones"])]
     db.session.add(contract)
@@ -106,6 +123,18 @@ def _sign_agreement(project, user, data):
                             amount=data["amount"], start_date=data["start"], end_date=data["end"],
                             signed_at=clock.now()))
     project.implementer_id = data["implementer_org_id"]
+
+
+def _cancel(project, user, data):
+    from procure.catalogue.operations import remove_from_catalogue
+
+    remove_from_catalogue(project, user, data["reason"])
+
+
+def _terminate(project, user, data):
+    from procure.procurement.contracts import terminate
+
+    terminate(project, user, data)
 
 
 def _report_completion(project, user, data):
@@ -148,7 +177,7 @@ EFFECTS = {
     "sign_agreement": _sign_agreement, "report_completion": _report_completion,
     "claim_completion": _claim_completion, "start_acceptance": _start_acceptance,
     "request_rectification": _request_rectification, "resubmit_for_acceptance": _resubmit_for_acceptance,
-    "accept": _accept, "evaluate": _evaluate,
+    "accept": _accept, "evaluate": _evaluate, "cancel": _cancel, "terminate": _terminate,
 }
 
 

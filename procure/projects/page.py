@@ -1,6 +1,7 @@
 """The project page: its forms (blank, or as a refused submission left them) and everything it shows."""
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,8 @@ from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.attachments.page import FAILED_KEY as ATTACHMENT_FORM
 from procure.attachments.page import page_context as attachments_context
+from procure.attachments.operations import UPLOAD_RULES, service_record_files
+from procure.attachments.page import evidence_key
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.errors import GuardFailed, InvalidInput, Refusal
@@ -20,8 +23,13 @@ from procure.evaluation import operations as evaluation
 from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment
 from procure.extensions import db
 from procure.procurement import operations as procurement
+from procure.procurement import panel
+from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
 from procure.procurement.models import Challenge, Contract
 from procure.projects.availability import action_options
+from procure.procurement.contracts import TERM_LABELS
+from procure.procurement.contracts import warnings as contract_warnings
+from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)
 from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, DeclarationForm,
@@ -30,12 +38,13 @@ from procure.projects.permissions import ACTIONS, relations
 from procure.projects.proposal_form import class_cap, refused_form
 from procure.projects.states import TRIGGER_LABELS
 
-DANGER = {"withdraw", "cancel", "reject"}
+DANGER = {"withdraw", "cancel", "reject", "terminate"}
 # Where the forms for a project's parts sit on its page: (anchor, label, form keys).
 TASK_SECTIONS = [
     ("objections", _l("居民异议"), ("objection", "answers")),
     ("procurement", _l("采购"), ("bid", "challenge", "challenge_answers")),
-    ("contract", _l("合同与节点"), ("milestone_report",)),
+    ("tender", _l("采购评审"), ("appoint_panel", "panel_conflict", "scores", "award_notice")),
+    ("contract", _l("合同与节点"), ("milestone_report", "publish_contract", "amend_contract")),
     ("acceptance", _l("验收与评价"), ("request_declaration", "declare")),
     ("payments", _l("付款"), ("payment",)),
     ("delivery", _l("服务与进度"), ("service_record", "confirmations", "payment_request", "payment_decisions")),
@@ -105,12 +114,13 @@ def _trigger_form(user, project, trigger, failed, contract, bids, declarations) 
     elif trigger == "list_in_catalogue":
         data = {"catalogue_year": today.year}
     elif trigger == "open_tender":
-        data = {"method": "competitive_consultation"}
+        data = tender_defaults()
     elif trigger == "award":
-        choices["bid_id"] = [(b.id, _bid_choice(b)) for b in bids if b.status == "submitted"]
+        choices["bid_id"], data = award_choices(project, bids)
     elif trigger == "sign_contract":
         awarded = next((b for b in bids if b.status == "awarded"), None)
-        data = {"amount": awarded.price if awarded else None, "start": today + timedelta(days=1)}
+        data = {"amount": awarded.price if awarded else None, "start": today + timedelta(days=1), "signed_on": today,
+                "deposit": Decimal("0.00")}
     elif trigger == "sign_agreement":
         choices["implementer_org_id"] = _org_choices("provider")
         data = {"amount": project.approved_amount, "start": today + timedelta(days=1)}
@@ -141,7 +151,7 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
                             for o in project.objections if o.answer is None}
     if allowed("submit_bid") and project.bid_deadline and clock.now() < project.bid_deadline:
         own = next((b for b in bids if b.provider_id == user.organisation_id), None)
-        data = {"price": own.price, "plan": own.plan} if own else {}
+        data = {"price": own.price, "plan": own.plan, "team": own.team} if own else {}
         forms["bid"] = _page_form("bid", BidForm, url_for("projects.submit_bid", project_id=pid), failed, data,
                                   title=_("修改响应文件") if own and own.status == "submitted" else _("提交响应文件"))
         if own and own.status == "submitted":
@@ -185,6 +195,27 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
              "kind": "final" if project.state in ("accepted", "evaluated") else "instalment"},
             choices=choices, title=_("登记付款"))
     forms.update(_delivery_forms(project, parts, failed, contract))
+    forms.update(_contract_forms(project, parts, failed, contract))
+    return forms
+
+
+def _contract_forms(project, parts, failed, contract) -> dict:
+    """Publish the contract (once) and amend it, for the bureau while the contract is in force."""
+    forms, pid = {}, project.id
+    if contract is None or contract.terminated_at is not None:
+        return forms
+
+    def allowed(action):
+        states, who = ACTIONS[action]
+        return project.state in states and bool(who & parts)
+
+    if allowed("publish_contract") and contract.published_at is None:
+        forms["publish_contract"] = _page_form("publish_contract", None,
+                                               url_for("projects.publish_contract", project_id=pid), failed)
+    if allowed("amend_contract"):
+        forms["amend_contract"] = _page_form("amend_contract", AmendmentForm,
+                                             url_for("projects.amend_contract", project_id=pid), failed,
+                                             title=_("合同变更"))
     return forms
 
 
@@ -226,6 +257,11 @@ def _delivery_forms(project, parts, failed, contract) -> dict:
                                         url_for("projects.refuse_payment_request", project_id=pid, request_id=r.id),
                                         failed)}
             for r in delivery.payment_requests(project) if r.state == "requested"}
+    evidence_states, evidence_by = UPLOAD_RULES["service_record"]
+    if project.state in evidence_states and evidence_by & parts:
+        forms["evidence"] = {r.id: _page_form(evidence_key(r.id), None, url_for("attachments.upload", project_id=pid),
+                                              failed)
+                             for r in delivery.service_records(project)}
     return forms
 
 
@@ -234,6 +270,7 @@ def delivery_context(project, contract) -> dict:
         "records": delivery.service_records(project), "confirmations": delivery.confirmations(project),
         "progress": delivery.progress(project), "requests": delivery.payment_requests(project),
         "labels": CONFIRMATION_LABELS, "shown": contract is not None and bool(contract.milestones),
+        "evidence": service_record_files(project),
     }}
 
 
@@ -258,6 +295,8 @@ def detail_context(user, project, failed=None) -> dict:
         actions.append({"trigger": trigger, "reasons": [r.message for r in reasons], "page_form": page_form,
                         "danger": trigger in DANGER})
     forms = _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges)
+    bid_evaluation = panel.evaluation_of(project)
+    forms.update(tender_forms(user, project, parts, failed, bid_evaluation))
     placed = [a["page_form"] for a in actions if a["page_form"]]
     for value in forms.values():
         for item in (value.values() if isinstance(value, dict) else [value]):
@@ -281,4 +320,7 @@ def detail_context(user, project, failed=None) -> dict:
         "may_edit": project.state in ACTIONS["edit"][0] and "community" in parts,
         **attachments_context(user, project, failed),
         **delivery_context(project, contract),
+        **tender_context(user, project, parts, bid_evaluation, challenges),
+        "contract_warnings": contract_warnings(contract, project) if contract else [],
+        "CONTRACT_TERM_LABELS": TERM_LABELS,
     }

@@ -1,5 +1,5 @@
 """Who may see a project and who may act on it: denied unless a rule below allows it."""
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
@@ -28,13 +28,25 @@ ACTIONS = {
     "confirm_milestone": ({"in_delivery", "delivered"}, {"community"}),
     "request_payment": (PAYING_STATES, {"implementer"}),
     "decide_payment_request": (PAYING_STATES, {"bureau"}),
+    # Contracts (procure.procurement.contracts); a terminated contract's project is cancelled.
+    "publish_contract": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification",
+                          "accepted", "evaluated", "closed"}, {"bureau"}),
+    "amend_contract": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification"}, {"bureau"}),
+    # Bid evaluation (procure.procurement.panel).
+    "appoint_panel_member": ({"tendering"}, {"bureau"}),
+    "declare_panel_conflict": ({"tendering"}, {"panel_member"}),
+    "score_bid": ({"tendering"}, {"panel_member"}),
+    "publish_award_notice": ({"awarded"}, {"bureau"}),
 }
+# A bid evaluation panel's members see the project while it is evaluated and until the contract.
+PANEL_STATES = ("tendering", "awarded")
 
 
 def visible_projects(user):
     """A SELECT of the projects `user` may see."""
     from procure.evaluation.models import ConflictDeclaration
     from procure.procurement.models import Bid
+    from procure.procurement.tenders import PanelMember
 
     query = select(Project)
     org = user.organisation
@@ -52,7 +64,9 @@ def visible_projects(user):
     if user.role == Role.evaluator:
         invited = exists().where(ConflictDeclaration.project_id == Project.id,
                                  ConflictDeclaration.evaluator_org_id == org.id)
-        return query.where(or_(Project.evaluator_org_id == org.id, invited))
+        on_panel = exists().where(PanelMember.project_id == Project.id, PanelMember.user_id == user.id)
+        return query.where(or_(Project.evaluator_org_id == org.id, invited,
+                               and_(on_panel, Project.state.in_(PANEL_STATES))))
     return query.where(False)
 
 
@@ -73,6 +87,7 @@ def relations(user, project) -> set[str]:
     """The parts `user` plays in `project`: the names the permission tables grant actions to."""
     from procure.evaluation.models import ConflictDeclaration
     from procure.procurement.models import Bid
+    from procure.procurement.tenders import PanelMember
 
     org, role, found = user.organisation, user.role, set()
     if role == Role.community and project.community_id == org.id:
@@ -91,6 +106,9 @@ def relations(user, project) -> set[str]:
         if db.session.scalar(select(ConflictDeclaration.id).filter_by(
                 project_id=project.id, evaluator_org_id=org.id)):
             found.add("invited_evaluator")
+        if project.state in PANEL_STATES and db.session.scalar(select(PanelMember.id).filter_by(
+                project_id=project.id, user_id=user.id)):
+            found.add("panel_member")
     return found
 
 

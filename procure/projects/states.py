@@ -66,6 +66,8 @@ TRANSITIONS = {
     "close": (["evaluated"], "closed", {"bureau"}),
     "withdraw": (["draft", "notice", "submitted", "returned"], "withdrawn", {"community"}),
     "cancel": (BEFORE_CONTRACT, "cancelled", {"bureau"}),
+    "terminate": (["contracted", "in_delivery", "delivered", "under_acceptance", "rectification"], "cancelled",
+                  {"bureau"}),
 }
 
 TRIGGER_LABELS = {
@@ -76,7 +78,7 @@ TRIGGER_LABELS = {
     "start_delivery": _l("开始实施"), "report_completion": _l("报告完成"), "claim_completion": _l("申报项目奖励"),
     "start_acceptance": _l("启动第三方验收"), "request_rectification": _l("要求整改"),
     "resubmit_for_acceptance": _l("整改完成，重新验收"), "accept": _l("验收通过"), "evaluate": _l("绩效评价"),
-    "close": _l("结项"), "withdraw": _l("撤回"), "cancel": _l("终止项目"),
+    "close": _l("结项"), "withdraw": _l("撤回"), "cancel": _l("终止项目"), "terminate": _l("终止合同"),
 }
 
 EDITABLE_STATES = {"draft", "returned"}

@@ -22,7 +22,9 @@ from procure.errors import NotEditable, Refusal
 from procure.delivery import operations as delivery
 from procure.evaluation import operations as evaluation
 from procure.extensions import db
+from procure.procurement import contracts
 from procure.procurement import operations as procurement
+from procure.procurement import panel
 from procure.projects import operations
 from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
@@ -157,7 +159,7 @@ def detail(project_id):
     return render_template("projects/detail.html", **detail_context(current_user, project))
 
 
-def _act(project_id, key, action, success):
+def _act(project_id, key, action, success, formdata=None):
     """Load the project locked, run `action(project)`, commit and go back to the page; on a refusal
     show the page again with the form as the user filled it and the reason, with the refusal's status."""
     project = get_visible(current_user, project_id, for_update=True)
@@ -166,7 +168,7 @@ def _act(project_id, key, action, success):
         db.session.commit()
     except Refusal as error:
         db.session.rollback()
-        failed = Failed(key, MultiDict(request.form), error)
+        failed = Failed(key, MultiDict(request.form if formdata is None else formdata), error)
         project = get_visible(current_user, project_id)
         return render_template("projects/detail.html", **detail_context(current_user, project, failed)), \
             error.status
@@ -182,9 +184,11 @@ def fire(project_id, trigger):
     formdata = request.form
     if trigger == "sign_contract":
         formdata = without_blank_rows(request.form, "milestones", ("name", "percent", "due"))
+    if trigger == "open_tender":
+        formdata = without_blank_rows(request.form, "criteria", ("name", "description", "max_points"))
     return _act(project_id, f"fire:{trigger}",
                 lambda p: operations.fire(p, trigger, current_user, formdata, request.form.get("version")),
-                _("已完成：%(action)s", action=TRIGGER_LABELS[trigger]))
+                _("已完成：%(action)s", action=TRIGGER_LABELS[trigger]), formdata)
 
 
 @bp.post("/projects/<int:project_id>/objections")
@@ -229,6 +233,49 @@ def answer_challenge(project_id, challenge_id):
     return _act(project_id, f"answer_challenge:{challenge_id}",
                 lambda p: procurement.answer_challenge(p, current_user, challenge_id, request.form),
                 _("质疑答复已记录"))
+
+
+@bp.post("/projects/<int:project_id>/contract/publication")
+@login_required
+def publish_contract(project_id):
+    return _act(project_id, "publish_contract", lambda p: contracts.publish(p, current_user), _("合同已公开"))
+
+
+@bp.post("/projects/<int:project_id>/contract/amendments")
+@login_required
+def amend_contract(project_id):
+    return _act(project_id, "amend_contract", lambda p: contracts.amend(p, current_user, request.form),
+                _("合同变更已记录"))
+
+
+@bp.post("/projects/<int:project_id>/panel")
+@login_required
+def appoint_panel_member(project_id):
+    return _act(project_id, "appoint_panel", lambda p: panel.appoint_panel_member(p, current_user, request.form),
+                _("评审小组成员已指定"))
+
+
+@bp.post("/projects/<int:project_id>/panel/conflict")
+@login_required
+def declare_panel_conflict(project_id):
+    return _act(project_id, "panel_conflict", lambda p: panel.declare_panel_conflict(p, current_user, request.form),
+                _("已声明回避，您将不参与本项目评审"))
+
+
+@bp.post("/projects/<int:project_id>/bids/<int:bid_id>/scores")
+@login_required
+def score_bid(project_id, bid_id):
+    formdata = MultiDict(request.form)
+    formdata.setlist("bid_id", [str(bid_id)])
+    return _act(project_id, f"score:{bid_id}", lambda p: panel.score_bid(p, current_user, formdata),
+                _("评分已保存，确定承接方前可以修改"))
+
+
+@bp.post("/projects/<int:project_id>/award-notice")
+@login_required
+def publish_award_notice(project_id):
+    return _act(project_id, "award_notice", lambda p: panel.publish_award_notice(p, current_user),
+                _("中标（成交）公告已发布，质疑期自今日起算"))
 
 
 @bp.post("/projects/<int:project_id>/milestone-reports")

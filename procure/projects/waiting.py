@@ -1,6 +1,8 @@
 """What waits for a user: projects where they can act now, pending tasks, and recent activity."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
@@ -12,13 +14,14 @@ from procure.delivery.models import MilestoneConfirmation, PaymentRequest
 from procure.evaluation.models import ConflictDeclaration, Payment
 from procure.extensions import db
 from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
+from procure.procurement.tenders import BidScore, PanelMember
 from procure.projects.availability import action_options
 from procure.projects.models import Objection, Project
 from procure.projects.permissions import PAYING_STATES, visible_projects
 from procure.projects.states import TERMINAL_STATES, TRANSITIONS
 
 # Ways out of a project are always open to their role; they never make a project "wait for" anyone.
-EXITS = {"withdraw", "cancel"}
+EXITS = {"withdraw", "cancel", "terminate"}
 # The parts a role can play, to narrow the projects worth checking for "waiting for me".
 ROLE_PARTS = {
     "community": {"community", "implementer"}, "reviewer": {"reviewer"}, "bureau": {"bureau"},
@@ -107,12 +110,21 @@ def _pending_notes(user) -> dict[int, list[str]]:
             .where(Project.id.in_(ids), Project.state.in_(PAYING_STATES), PaymentRequest.state == "requested")
             .group_by(PaymentRequest.project_id)),
             lambda n: _("%(count)s 项付款申请待审批", count=n))
+        for project_id, note in _procurement_deadline_notes(ids):
+            notes.setdefault(project_id, []).append(note)
     if user.role == Role.evaluator:
         add((
             select(ConflictDeclaration.project_id).join(Project, Project.id == ConflictDeclaration.project_id)
             .where(ConflictDeclaration.evaluator_org_id == org_id, ConflictDeclaration.declared_at.is_(None),
                    Project.state == "delivered")),
             lambda: _("待声明利益冲突情况"))
+        add((  # on a bid evaluation panel, not recused by declaration, the bids open, a valid bid not yet scored
+            select(PanelMember.project_id).join(Project, Project.id == PanelMember.project_id)
+            .where(PanelMember.user_id == user.id, PanelMember.recused_at.is_(None), Project.state == "tendering",
+                   Project.bid_deadline < clock.now(),
+                   exists().where(Bid.project_id == Project.id, Bid.status == "submitted",
+                                  ~exists().where(BidScore.bid_id == Bid.id, BidScore.member_id == PanelMember.id)))),
+            lambda: _("待评审打分"))
     if user.role == Role.provider:
         add((
             select(Project.id, Project.bid_deadline).where(
@@ -122,6 +134,59 @@ def _pending_notes(user) -> dict[int, list[str]]:
             lambda deadline: _("正在采购，可提交响应文件（截止 %(deadline)s）",
                                deadline=clock.local(deadline).strftime("%Y-%m-%d %H:%M")))
     return notes
+
+
+def _procurement_deadline_notes(ids) -> list[tuple[int, str]]:
+    """The bureau's dates after an award (procure.procurement.deadlines), for the projects `ids` selects: the award
+    notice to publish, a contract signed late, a signed contract to publish, challenges answered late."""
+    from procure.procurement import deadlines
+    from procure.procurement.tenders import Tender
+    from procure.workdays.service import Calendar
+
+    sign_days = current_app.config["CONTRACT_SIGN_DAYS"]
+    answer_days = current_app.config["CHALLENGE_ANSWER_WORKING_DAYS"]
+    awarded = (select(Project).where(Project.id.in_(ids), Project.state == "awarded", Project.awarded_at.is_not(None))
+               .order_by(Project.awarded_at).limit(WAITING_LIMIT))
+    no_notice = db.session.scalars(awarded.where(
+        ~exists().where(Tender.project_id == Project.id, Tender.award_notice_at.is_not(None)))).unique().all()
+    unsigned = db.session.scalars(awarded.where(
+        Project.awarded_at < clock.now() - timedelta(days=sign_days))).unique().all()
+    unpublished = db.session.scalars(
+        select(Contract).join(Project, Project.id == Contract.project_id)
+        .where(Project.id.in_(ids), Project.state.not_in(TERMINAL_STATES), Contract.published_at.is_(None),
+               Contract.terminated_at.is_(None))
+        .order_by(Contract.signed_at).limit(WAITING_LIMIT)).all()
+    challenges = db.session.scalars(
+        select(Challenge).join(Project, Project.id == Challenge.project_id)
+        .where(Project.id.in_(ids), Project.state == "awarded", Challenge.answer.is_(None),
+               Challenge.filed_at < clock.now() - timedelta(days=answer_days))
+        .order_by(Challenge.filed_at).limit(WAITING_LIMIT)).all()
+    if not (no_notice or unsigned or unpublished or challenges):
+        return []
+    calendar = Calendar()  # read once for all the dates below
+    found = []
+    for project in no_notice:
+        due = deadlines.award_notice_due(project, calendar)
+        found.append((project.id, _("成交公告应于 %(due)s 前发布，已逾期", due=due) if deadlines.is_late(due)
+                      else _("成交公告待发布（%(due)s 前）", due=due)))
+    for project in unsigned:
+        due = deadlines.contract_sign_due(project)
+        if deadlines.is_late(due):
+            found.append((project.id, _("成交已超过 %(days)s 天，合同尚未签订（应于 %(due)s 前签订，已逾期）",
+                                        days=sign_days, due=due)))
+    for contract in unpublished:
+        due = deadlines.contract_publish_due(contract, calendar)
+        found.append((contract.project_id, _("合同已签订，应于 %(due)s 前公开，已逾期", due=due)
+                      if deadlines.is_late(due) else _("合同已签订，待公开（%(due)s 前）", due=due)))
+    late: dict[int, list] = {}
+    for challenge in challenges:
+        due = deadlines.challenge_answer_due(challenge, calendar)
+        if deadlines.is_late(due):
+            late.setdefault(challenge.project_id, []).append(due)
+    for project_id, dues in late.items():
+        found.append((project_id, _("%(count)s 条质疑已超过答复期限（最早应于 %(due)s 前答复）",
+                                    count=len(dues), due=min(dues))))
+    return found
 
 
 def waiting_for(user) -> tuple[list[Waiting], bool]:

@@ -115,13 +115,19 @@ def set_debarment(org, user, formdata) -> Debarment:
         raise InvalidInput({"ends_on": [str(_l("此来源须填写结束日期"))]})
     if ends_on < starts_on:
         raise InvalidInput({"ends_on": [str(_l("结束日期不能早于开始日期"))]})
-    debarment = Debarment(organisation_id=org.id, reason=data["reason"], source=data["source"],
-                          starts_on=starts_on, ends_on=ends_on)
+    return debar(org, user, data["reason"], data["source"], starts_on, ends_on)
+
+
+def debar(org, user, reason, source, starts_on, ends_on=None, **audit) -> Debarment:
+    """Bar `org` (checked by the caller: set_debarment, or a contract terminated for breach), audited."""
+    ends_on = ends_on or default_end(source, starts_on)
+    debarment = Debarment(organisation_id=org.id, reason=reason, source=source, starts_on=starts_on,
+                          ends_on=ends_on)
     db.session.add(debarment)
     flush()
-    record(None, user, "set_debarment", comment=data["reason"],
-           data={"organisation_id": org.id, "debarment_id": debarment.id, "source": data["source"],
-                 "starts_on": starts_on, "ends_on": ends_on})
+    record(None, user, "set_debarment", comment=reason,
+           data={"organisation_id": org.id, "debarment_id": debarment.id, "source": source,
+                 "starts_on": starts_on, "ends_on": ends_on, **audit})
     flush()
     return debarment
 

@@ -1,0 +1,51 @@
+"""A user's notifications: reading them and marking them read (their own only); flush but never commit.
+
+Marking read changes nothing but the reader's own inbox, so it writes no audit row (the audit trail
+records changes to projects and settings)."""
+from sqlalchemy import func, select, update
+
+from procure import clock
+from procure.errors import NotFound
+from procure.extensions import db
+from procure.notifications.inputs import ReadForm
+from procure.notifications.models import Notification
+from procure.projects.operations import flush, validated
+
+
+def _mine(user, unread_only=False):
+    query = select(Notification).where(Notification.user_id == user.id)
+    return query.where(Notification.read_at.is_(None)) if unread_only else query
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def page_of(user, page: int, per_page: int, unread_only=False) -> tuple[list[Notification], int, int]:
+    """(notifications on `page`, total, the page actually shown): unread first, then newest first."""
+    query = _mine(user, unread_only)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(query.order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
+                                             Notification.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total, page
+
+
+def mark_read(user, formdata) -> int:
+    """Mark the given notifications (or all) of `user` read; one that is not theirs refuses the whole
+    request with NotFound. Returns how many were unread and are now read."""
+    data = validated(ReadForm, formdata)
+    change = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if not data["all"]:
+        ids = set(data["ids"])
+        owned = set(db.session.scalars(select(Notification.id).where(Notification.user_id == user.id,
+                                                                     Notification.id.in_(ids))))
+        if owned != ids:
+            raise NotFound()
+        change = change.where(Notification.id.in_(ids))
+    result = db.session.execute(change.values(read_at=clock.now()).execution_options(synchronize_session="fetch"))
+    flush()
+    return result.rowcount
