@@ -23,6 +23,8 @@ from procure.projects.permissions import visible_projects
 from procure.projects.states import State
 from procure.workdays.service import Calendar
 
+SCORED = ("open_tender", "invited_tender", "competitive_consultation")
+
 PASSWORD = "demo-pw-for-tests"
 ACCOUNTS = {"admin": "admin", "community1": "community", "community2": "community", "reviewer1": "reviewer",
             "bureau1": "bureau", "provider1": "provider", "provider2": "provider", "evaluator1": "evaluator",
@@ -269,14 +271,161 @@ def test_plans_end_in_the_past_whatever_the_day(ctx, moment):
     notices, days = [p for p in plans if p.spec.state == "notice"], current_app.config["NOTICE_WORKING_DAYS"]
     assert notices and all(
         not calendar.period_over(timeline.day_of(p.marks["publish_notice"]), days, today=today) for p in notices)
+    config = current_app.config
+    # The award notice (the end of the award step) went out a few working days ago: the challenge window runs.
+    challenged = spec_plan(plans, "南门村社区外来务工人员子女“小候鸟”关爱服务")
+    ends = calendar.add(timeline.day_of(challenged.marks["award"]), config["CHALLENGE_WORKING_DAYS"])
+    assert timeline.day_of(challenged.marks["challenge"]) <= ends and today <= ends
+    # The panel is appointed after the bid deadline; the contract left unpublished is already overdue.
+    evaluating = spec_plan(plans, "翠湖社区高龄老人居家探访及智慧助老")
+    deadline = timeline.bid_deadline(evaluating.marks["open_tender"], timeline.tender_days(evaluating.spec), calendar)
+    assert deadline < evaluating.marks["panel"] < evaluating.marks["score"] <= now
+    unpublished = spec_plan(plans, "老街社区无物业小区居民自治")
+    signed = timeline.day_of(unpublished.marks["sign_contract"])
+    assert calendar.add(signed, config["CONTRACT_PUBLISH_WORKING_DAYS"]) < today
 
 
-class TestDemoCatalogue:
+def spec_plan(plans, title):
+    return next(p for p in plans if p.spec.title == title)
+
+
+class TestDemoProcurement:
+    """Issue 3 in the demo (one more load): the purchase catalogue, tender notices, the panel's blind scoring,
+    awards, notices and challenge windows, contract terms, publication and amendments, delivery with service
+    records and payment requests."""
+
     @pytest.fixture(autouse=True)
     def ctx(self, app, loaded):
-        with app.app_context():
+        with app.test_request_context():  # "waiting for me" words its notes in the reader's language
             yield loaded
             db.session.rollback()
+
+    @staticmethod
+    def purchases():
+        return [p for p in projects(funding_form="purchase") if p.procurement_method]
+
+    def test_tender_notices_state_requirements_and_criteria_by_method(self):
+        from procure.procurement.panel import tender_of
+
+        methods = set()
+        for p in self.purchases():
+            tender = tender_of(p)
+            methods.add(p.procurement_method)
+            assert p.location in tender.requirements and "供应商资格" in tender.requirements, p.title
+            if p.procurement_method in SCORED:
+                names = [c.name for c in tender.criteria]
+                assert names == ["服务方案", "团队与资质", "类似项目经验"], p.title
+                assert sum(c.max_points for c in tender.criteria) + tender.price_weight == 100
+                assert all(c.description for c in tender.criteria)
+            else:
+                assert tender.criteria == [], p.title
+        assert {"open_tender", "competitive_consultation", "inquiry", "single_source"} <= methods
+        weights = {tender_of(p).price_weight for p in self.purchases() if p.procurement_method in SCORED}
+        assert len(weights) >= 2  # the price's points vary by method
+        assert all(bid.team and bid.plan for bid in db.session.scalars(db.select(Bid)))
+
+    def test_a_tender_is_being_evaluated_with_one_member_still_to_score(self):
+        from procure.procurement.panel import evaluation_of
+        from procure.projects.waiting import waiting_for
+
+        now = datetime.now(timezone.utc)
+        evaluating = [p for p in projects(state="tendering") if p.bid_deadline <= now and evaluation_of(p).members]
+        assert evaluating
+        p = evaluating[0]
+        evaluation = evaluation_of(p)
+        assert len(evaluation.active) == 2 and len(evaluation.bids) >= 3 and not evaluation.complete
+        bids = {b.id for b in evaluation.bids}
+        done, waiting = sorted(evaluation.active, key=lambda m: -len(m.scored))
+        assert done.scored == bids and waiting.scored == set()
+        assert waiting.member.appointed_at > p.bid_deadline
+        pending = {w.project.id: w.notes for w in waiting_for(waiting.member.user)[0]}
+        assert pending.get(p.id) == ["待评审打分"]
+        assert p.id not in {w.project.id for w in waiting_for(done.member.user)[0]}
+
+    def test_every_award_goes_to_the_first_ranked_bid_and_not_always_the_cheapest(self):
+        from procure.procurement.panel import evaluation_of
+
+        cheapest = set()
+        awarded = [p for p in self.purchases() if p.awarded_at]
+        assert len(awarded) >= 10
+        for p in awarded:
+            evaluation = evaluation_of(p)
+            winner = next(b for b in evaluation.bids if b.status == "awarded")
+            assert evaluation.top.id == winner.id, p.title
+            if evaluation.scored_method:
+                assert evaluation.complete and len(evaluation.active) == 2, p.title
+                assert all(m.member.appointed_at > p.bid_deadline for m in evaluation.members)
+                cheapest.add(winner.price == min(b.price for b in evaluation.bids))
+        assert cheapest == {True, False}
+
+    def test_award_notices_and_challenges_keep_their_working_days(self):
+        from procure.procurement import deadlines
+        from procure.procurement.panel import tender_of
+
+        late, today = [], real_today()
+        for p in (p for p in self.purchases() if p.awarded_at):
+            notice = tender_of(p).award_notice_at
+            assert notice and notice > p.awarded_at, p.title
+            if deadlines.is_late(deadlines.award_notice_due(p), clock.local(notice).date()):
+                late.append(p.title)
+            ends = deadlines.challenge_window_ends(tender_of(p))
+            for challenge in db.session.scalars(db.select(Challenge).filter_by(project_id=p.id)):
+                assert notice < challenge.filed_at and clock.local(challenge.filed_at).date() <= ends
+        assert len(late) == 1  # one notice went out late, to show the warning
+        in_window = [p for p in projects(state="awarded")
+                     if today <= deadlines.challenge_window_ends(tender_of(p))
+                     and db.session.scalar(db.select(Challenge.id).filter_by(project_id=p.id))]
+        assert in_window
+
+    def test_contracts_state_their_terms_and_are_published_in_time_but_two(self):
+        from procure.procurement import deadlines
+        from procure.procurement.models import Contract, ContractAmendment
+
+        contracts = db.session.scalars(db.select(Contract).filter_by(kind="contract")).all()
+        assert len(contracts) >= 10
+        late, unpublished = [], []
+        for c in contracts:
+            assert c.service_content and c.quantity_targets and c.quality_targets and c.no_subcontracting
+            assert 0 < c.deposit * 100 <= c.amount * current_app.config["DEPOSIT_MAX_PERCENT"]
+            assert c.signed_on == clock.local(c.signed_at).date()
+            if c.published_at is None:
+                unpublished.append(c)
+            elif deadlines.is_late(deadlines.contract_publish_due(c), clock.local(c.published_at).date()):
+                late.append(c)
+        assert len(late) == 1 and len(unpublished) == 1
+        assert deadlines.is_late(deadlines.contract_publish_due(unpublished[0]), real_today())
+        assert all(c.published_at for c in db.session.scalars(db.select(Contract).filter_by(kind="agreement")))
+        amendment = db.session.scalar(db.select(ContractAmendment))
+        assert amendment.reason and set(amendment.changes) == {"end"} and amendment.version == 2
+
+    def test_contracts_in_delivery_with_records_confirmations_and_payment_requests(self):
+        from procure.delivery.models import MilestoneConfirmation, PaymentRequest, ServiceRecord
+        from procure.evaluation.operations import paid_total, payable_total
+        from procure.projects.waiting import waiting_for
+
+        delivering = projects(state="in_delivery", funding_form="purchase")
+        assert len(delivering) >= 2
+        states = set()
+        for p in delivering:
+            assert len(db.session.scalars(db.select(ServiceRecord).filter_by(project_id=p.id)).all()) >= 3
+            requests = db.session.scalars(db.select(PaymentRequest).filter_by(project_id=p.id)).all()
+            assert requests and all(db.session.scalar(db.select(MilestoneConfirmation).filter_by(
+                milestone_id=r.milestone_id, result="met")) for r in requests)
+            states |= {r.state for r in requests}
+            if any(r.state == "approved" for r in requests):
+                assert 0 < paid_total(p) < payable_total(p)
+        assert states == {"approved", "requested"}
+        notes = [n for w in waiting_for(user("bureau1"))[0] for n in w.notes]
+        assert any("付款申请待审批" in n for n in notes)
+
+    def test_the_data_would_send_reminders_but_none_are_sent_yet(self):
+        from procure.notifications.models import Notification
+        from procure.notifications.reminders import due_reminders
+
+        kinds = {r.kind for r in due_reminders()}
+        assert "contract_unpublished" in kinds
+        assert db.session.scalar(db.select(Notification.id)) is None
+
 
     def test_every_listed_project_is_an_item_of_its_years_catalogue(self):
         from procure.catalogue.models import Catalogue

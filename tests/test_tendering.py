@@ -545,3 +545,5 @@ def test_waiting_for_a_panel_member(tendering, client, clock, api):
     for bid_id in (first, second):
         assert score(api, "evaluator", project, bid_id, [30, 20, 10]).status_code == 200
     assert "待评审打分" not in login(client, "evaluator").get("/").get_data(as_text=True)
+    # One member having scored everything leaves the other still asked to score.
+    assert "待评审打分" in login(client, "evaluator2").get("/").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""The demo's micro-projects: what each community asked for, and how far each has come.
+"""The demo"s micro-projects: what each community asked for, and how far each has come.
 
 Each entry says where the project stands (`state`) and how many days ago its last step happened
 (`days_ago`); the loader works out when its story must have started. Together they cover every state
@@ -17,7 +17,7 @@ class ProjectSpec:
     title: str
     community: str  # key in organisations.COMMUNITIES
     funding_form: str
-    amount: str  # yuan asked for (kept within the community class's cap)
+    amount: str  # yuan asked for (kept within the community class"s cap)
     category: str  # leaf of the service-category tree
     state: str  # where the project stands now
     days_ago: int  # how long ago its last step happened (at least 1)
@@ -26,19 +26,25 @@ class ProjectSpec:
     goals: str
     location: str
     budget: tuple  # (item, percent of the amount); the last line takes the rounding
-    provider: str | None = None  # the winning bidder or the subsidy's implementer (organisations.PROVIDERS)
+    provider: str | None = None  # the winning bidder or the subsidy"s implementer (organisations.PROVIDERS)
     method: str = "competitive_consultation"
     tender_days: int | None = None  # calendar days the tender stays open (default: 10, or 20 for 招标)
     approved: str | None = None  # approved amount, when the reviewer cut the budget
     approve_comment: str = "需求真实，预算合理，符合购买服务目录，同意立项。"
-    returned: str | None = None  # the reviewer's request for revision (then resubmitted, unless it is the state)
+    returned: str | None = None  # the reviewer"s request for revision (then resubmitted, unless it is the state)
     reason: str | None = None  # why it was rejected, withdrawn or cancelled
     summary: str | None = None  # the completion report
-    rectification: tuple | None = None  # (the evaluator's findings, the implementer's response)
+    rectification: tuple | None = None  # (the evaluator"s findings, the implementer"s response)
     scores: dict | None = None  # performance scores by first-level indicator
-    objection: tuple | None = None  # (a resident's objection during the notice, resident, answer or None)
-    challenge: tuple | None = None  # (a losing bidder's challenge to the award, the bureau's answer)
-    after: tuple = ()  # extra actions once in its state: "bid", "midterm"
+    objection: tuple | None = None  # (a resident"s objection during the notice, resident, answer or None)
+    challenge: tuple | None = None  # (a losing bidder"s challenge to the award, the bureau"s answer)
+    # A purchase"s service as the tender asks for it and the contract states it:
+    # (service content, quantity targets, quality targets, one service session as the ledger names it).
+    terms: tuple | None = None
+    late: tuple = ()  # what the bureau did late: "award_notice", "contract" (published), "unpublished" (not yet)
+    # Extra actions once in its state (timeline.OP_WAITS): "bid", "panel", "score", "midterm", "midterm_request",
+    # "amend".
+    after: tuple = ()
 
 
 def budget_lines(spec: ProjectSpec, amount: Decimal) -> list[dict]:
@@ -69,7 +75,12 @@ PROJECTS = [
         objection=("送餐服务能不能覆盖到5号楼以北的老旧楼栋？那边老人下楼最不方便。", "5号楼住户 李女士",
                    "已将北区老旧楼栋纳入送餐范围，并在实施方案中增加一名送餐员。"),
         summary="全年工作日供餐248天，累计供餐3.2万人次，其中送餐上门1.1万人次；建立老人用餐档案152份，"
-                "满意度测评94.6%。"),
+                "满意度测评94.6%。",
+        terms=("依托社区老年食堂为辖区高龄、独居及失能半失能老人提供工作日午餐供应和送餐上门服务，建立老人用餐档案和服务台账。",
+               "工作日每天供应午餐，累计供餐不少于3万人次，其中送餐上门不少于1万人次；建立老人用餐档案不少于150份。",
+               "餐食符合食品安全标准，留样检测合格率100%，按时送达率不低于95%，老人满意度不低于90%。",
+               "老年食堂午餐供应及送餐上门"),
+        method="open_tender"),
     ProjectSpec(
         "幸福里社区“四点半课堂”课后托管", "xingfuli", "subsidy", "30000.00", "A0102", "in_delivery", 20,
         needs="社区双职工家庭多，小学生放学后到家长下班前约两小时无人看护；家长问卷中87%希望社区提供课后托管。",
@@ -123,7 +134,11 @@ PROJECTS = [
         location="幸福里社区卫生服务站及党群服务中心",
         budget=(("医护人员劳务", 45), ("检测耗材", 25), ("健康宣传资料", 15), ("项目管理费", 15)),
         provider="yikang",
-        summary="开展义诊12次、健康讲座12场，建立健康档案316份，免费检测血压血糖2,140人次。"),
+        summary="开展义诊12次、健康讲座12场，建立健康档案316份，免费检测血压血糖2,140人次。",
+        terms=("组织医护人员每月进社区开展义诊和健康讲座，为慢病老人建立健康档案，免费检测血压、血糖。",
+               "义诊12次、健康讲座12场，建立健康档案不少于300份，血压血糖检测不少于2,000人次。",
+               "医护人员持有效执业证书，检测数据当场告知本人并录入健康档案，参与居民满意度不低于90%。",
+               "社区义诊及血压血糖检测")),
 
     # ---- 和平社区 (community2, 城中村社区) --------------------------------------------------------------
     ProjectSpec(
@@ -134,7 +149,11 @@ PROJECTS = [
         goals="开设新市民服务驿站，提供政策咨询、技能培训和子女教育指导，组织融入活动20场，培育新市民志愿者骨干30名。",
         location="和平社区新市民服务驿站",
         budget=(("社工及专业人员劳务", 50), ("技能培训及讲座", 20), ("融入活动组织", 18), ("项目管理费", 12)),
-        provider="sunshine", tender_days=15, after=("bid",)),
+        provider="sunshine", tender_days=15, after=("bid",),
+        terms=("开设新市民服务驿站，为外来务工人员及家属提供政策咨询、技能培训和子女教育指导，组织社区融入活动，培育新市民志愿者骨干。",
+               "政策咨询不少于500人次，技能培训10期，融入活动20场，培育新市民志愿者骨干30名。",
+               "服务对象建档率100%，技能培训合格率不低于85%，服务对象满意度不低于90%。",
+               "新市民驿站政策咨询及技能培训")),
     ProjectSpec(
         "和平社区出租屋消防安全宣传", "heping", "purchase", "18000.00", "A0401", "accepted", 18,
         needs="社区出租屋1,200余间，群租、电动自行车入户充电等消防隐患突出，租户消防安全意识薄弱。",
@@ -145,7 +164,12 @@ PROJECTS = [
         provider="neighbour",
         rectification=("入户宣传记录中有28户缺少住户签字确认，消防演练的照片和签到资料不全。",
                        "已补录入户宣传签字确认，补充了4场演练的影像资料和签到表。"),
-        summary="入户宣传出租屋1,236间，组织消防演练4场、房东培训2场，排查整改隐患57处。"),
+        summary="入户宣传出租屋1,236间，组织消防演练4场、房东培训2场，排查整改隐患57处。",
+        terms=("对社区全部出租屋开展入户消防安全宣传，组织消防演练和房东培训，排查电动自行车入户充电等隐患并跟踪整改。",
+               "入户宣传覆盖出租屋不少于1,200间，消防演练4场，房东培训2场，建立隐患排查台账。",
+               "入户宣传记录有住户签字确认，发现的隐患100%登记并反馈社区，租户消防知识知晓率不低于85%。",
+               "出租屋入户消防安全宣传"),
+        late=("contract",)),
     ProjectSpec(
         "和平社区青少年寒暑假托管", "heping", "subsidy", "25000.00", "A0102", "submitted", 6,
         needs="寒暑假期间社区外来务工家庭子女无人看管，存在溺水、交通等安全风险。",
@@ -167,7 +191,7 @@ PROJECTS = [
 
     # ---- 明德街道的其他社区 ----------------------------------------------------------------------------
     ProjectSpec(
-        "南门村社区外来务工人员子女“小候鸟”关爱服务", "nanmen", "purchase", "32000.00", "A0102", "awarded", 3,
+        "南门村社区外来务工人员子女“小候鸟”关爱服务", "nanmen", "purchase", "32000.00", "A0102", "awarded", 1,
         needs="社区外来务工家庭子女约260名，父母工作时间长，孩子放学后和假期缺少看护和学业辅导。",
         beneficiaries="直接受益：外来务工家庭子女约120名；间接受益：其家庭约100户。",
         goals="开展课业辅导、安全教育和亲子活动，全年服务不少于3,000人次，为困境儿童建立个案档案20份。",
@@ -175,7 +199,11 @@ PROJECTS = [
         budget=(("社工及辅导人员劳务", 55), ("活动材料", 15), ("亲子活动组织", 15), ("项目管理费", 15)),
         provider="youth",
         challenge=("成交结果中我方服务方案得分偏低，请求公布各评审因素得分并复核。",
-                   "经复核，磋商小组评分程序及各评审因素得分符合磋商文件规定，质疑不成立，已书面告知质疑供应商。")),
+                   "经复核，磋商小组评分程序及各评审因素得分符合磋商文件规定，质疑不成立，已书面告知质疑供应商。"),
+        terms=("为外来务工家庭子女开展课后课业辅导、安全教育和亲子活动，为困境儿童建立个案档案并跟踪服务。",
+               "全年服务不少于3,000人次，亲子活动不少于8场，困境儿童个案档案20份。",
+               "辅导人员具备相应资质并经背景审查，服务全程零安全事故，家长满意度不低于90%。",
+               "课后课业辅导及安全教育")),
     ProjectSpec(
         "纺织厂社区退休职工互助养老", "fangzhi", "subsidy", "35000.00", "A0101", "closed", 55,
         needs="社区为原纺织厂职工宿舍区，退休职工占居民近一半，80岁以上老人212人，子女多在外地，日常照料缺口大。",
@@ -188,13 +216,18 @@ PROJECTS = [
                        "已逐户回访核实服务记录，作废代签记录12份，补充视频回访资料。"),
         summary="组建结对互助小组52个，上门服务4,360人次，高龄老人回访满意度96%。"),
     ProjectSpec(
-        "老街社区无物业小区居民自治", "laojie", "purchase", "26000.00", "A0201", "contracted", 2,
+        "老街社区无物业小区居民自治", "laojie", "purchase", "26000.00", "A0201", "contracted", 12,
         needs="社区内7个老旧小区无物业管理，环境卫生、车辆停放无人管理，居民自治意识有待培育。",
         beneficiaries="直接受益：7个无物业小区居民约900户；间接受益：社区全体居民。",
         goals="指导7个小区成立居民自管小组，制定小区自治公约，建立场地自治、活动自治、事务自治的工作机制。",
         location="老街社区7个无物业小区",
         budget=(("社工驻点指导劳务", 50), ("议事会及培训组织", 20), ("自治公约印制及宣传", 15), ("项目管理费", 15)),
-        provider="tongxin"),
+        provider="tongxin",
+        terms=("派驻社工指导7个无物业小区成立居民自管小组，协助制定小区自治公约，建立场地、活动和事务自治机制。",
+               "成立居民自管小组7个，制定自治公约7份，组织居民议事会不少于28场，培育自治骨干不少于35名。",
+               "自治公约经小区居民会议表决通过，议事会记录完整，居民对小区自治的满意度不低于85%。",
+               "无物业小区居民议事会"),
+        late=("unpublished",)),
     ProjectSpec(
         "老街社区智能门禁及监控设备购置", "laojie", "purchase", "48000.00", "A0401", "rejected", 25,
         needs="无物业小区出入口无人值守，外来人员随意进出，居民安全感不足。",
@@ -212,7 +245,11 @@ PROJECTS = [
         location="金桂苑社区残疾人之家及服务对象家中",
         budget=(("康复师及社工上门服务", 60), ("康复辅具租用", 15), ("融合活动组织", 10), ("项目管理费", 15)),
         provider="sunshine",
-        summary="上门康复陪伴960人次，开展融合活动6场、喘息服务12次，服务对象功能评估改善率72%。"),
+        summary="上门康复陪伴960人次，开展融合活动6场、喘息服务12次，服务对象功能评估改善率72%。",
+        terms=("为居家重度残疾人提供上门康复训练和陪伴服务，组织社区融合活动，为家庭照护者提供喘息服务。",
+               "服务居家残疾人40名，每人每月上门2次（全年不少于960人次），融合活动6场，喘息服务10次。",
+               "康复师持相应资格证书，每名服务对象有康复评估和服务计划，功能评估改善率不低于60%。",
+               "上门康复训练及陪伴")),
     ProjectSpec(
         "金桂苑社区“百姓健身团”科学健身", "jingui", "reward", "10000.00", "A0302", "cataloged", 9,
         needs="社区居民自发组建的健身队伍多，但缺少专业指导，运动损伤时有发生。",
@@ -244,7 +281,11 @@ PROJECTS = [
         budget=(("社工个案服务", 50), ("需求评估及回访", 20), ("资源链接活动", 15), ("项目管理费", 15)),
         provider="volunteer",
         rectification=("9户个案档案缺少需求评估表和结案评估，“微心愿”实现情况缺少受助人签收凭证。", None),
-        summary="完成46户家庭需求评估，开展个案服务38个，实现“微心愿”104个。"),
+        summary="完成46户家庭需求评估，开展个案服务38个，实现“微心愿”104个。",
+        terms=("对低保、低边及支出型困难家庭开展需求评估和个案帮扶，链接爱心资源帮助困难家庭实现“微心愿”。",
+               "完成46户家庭需求评估，开展个案服务不少于35个，实现“微心愿”不少于100个。",
+               "个案档案包含需求评估表、服务计划和结案评估，“微心愿”实现情况有受助人签收凭证。",
+               "困难家庭入户走访及需求评估")),
     ProjectSpec(
         "铁路新村社区老年人心理疏导服务", "tielu", "purchase", "30000.00", "A0502", "closed", 65,
         needs="社区为原铁路职工宿舍区，空巢、丧偶老人较多，走访发现部分老人有孤独、抑郁情绪。",
@@ -254,7 +295,12 @@ PROJECTS = [
         budget=(("心理咨询师劳务", 55), ("心理测评工具", 15), ("团体辅导活动", 15), ("项目管理费", 15)),
         provider="xinqing", scores=dict(GOOD, effect="88"),
         returned="请补充心理咨询师的资质要求，并说明高风险个案的转介机制。",
-        summary="完成心理健康筛查326人次，个案疏导34例，转介医疗机构3例，团体辅导12场。"),
+        summary="完成心理健康筛查326人次，个案疏导34例，转介医疗机构3例，团体辅导12场。",
+        terms=("为社区空巢、丧偶老人开展心理健康筛查、个案心理疏导和团体辅导，建立高风险个案转介机制。",
+               "心理健康筛查不少于300人次，个案疏导不少于30例，团体辅导12场。",
+               "咨询师持心理咨询师或相应专业资质，个案记录规范，高风险个案100%及时转介。",
+               "老年人团体心理辅导"),
+        late=("award_notice",)),
     ProjectSpec(
         "铁路新村社区防范电信诈骗宣传", "tielu", "reward", "8000.00", "A0401", "closed", 100,
         needs="今年辖区已发生5起老人遭遇电信诈骗的案件，老年人识骗防骗能力弱。",
@@ -305,7 +351,12 @@ PROJECTS = [
         location="望湖社区健身广场及体质监测点",
         budget=(("社会体育指导员劳务", 50), ("体质监测", 25), ("讲座及宣传", 10), ("项目管理费", 15)),
         provider="yikang", scores=GOOD,
-        summary="开展科学健身讲座8场、体质监测2次共412人，现场指导96次。"),
+        summary="开展科学健身讲座8场、体质监测2次共412人，现场指导96次。",
+        terms=("在社区健身广场为中老年居民提供科学健身现场指导，开展科学健身讲座和体质监测。",
+               "科学健身讲座8场，体质监测2次（不少于400人），现场指导每周不少于2次。",
+               "指导员持社会体育指导员证书，体质监测报告一人一份，参与居民满意度不低于90%。",
+               "健身广场科学健身现场指导"),
+        method="inquiry"),
     ProjectSpec(
         "机械厂社区老旧住宅加装电梯协商议事", "jixie", "purchase", "20000.00", "A0201", "cancelled", 35,
         needs="社区多为上世纪80年代建成的无电梯多层住宅，老年居民上下楼困难，加装电梯意愿强，但低层住户意见分歧大。",
@@ -321,7 +372,11 @@ PROJECTS = [
         goals="组织居民志愿者开展环境整治行动24次，清理楼道堆物和卫生死角，建立居民轮值保洁机制。",
         location="双井社区4个无物业小区",
         budget=(("居民志愿保洁队补贴", 45), ("清运及工具耗材", 25), ("宣传发动", 15), ("项目管理费", 15)),
-        provider="neighbour", after=("midterm",)),
+        provider="neighbour", after=("midterm", "amend"),
+        terms=("组织无物业小区居民志愿者开展环境整治行动，清理楼道堆物和卫生死角，建立居民轮值保洁机制。",
+               "环境整治行动24次，清理楼道及卫生死角不少于60处，建立轮值保洁小组4个。",
+               "整治前后有影像记录，清理的垃圾当日清运，居民对小区环境的满意度较整治前提高20个百分点以上。",
+               "无物业小区环境整治行动")),
     ProjectSpec(
         "双井社区“共享工具屋”邻里互助", "shuangjing", "reward", "9000.00", "A0203", "delivered", 5,
         needs="无物业小区居民日常维修找人难，居民家中闲置工具多。",
@@ -338,7 +393,11 @@ PROJECTS = [
         location="东岸村社区党群服务中心",
         budget=(("律师授课及咨询", 50), ("培训组织", 20), ("普法宣传资料", 15), ("项目管理费", 15)),
         provider="tongxin", method="single_source", scores=dict(FAIR, output="70"),
-        summary="培养“法律明白人”32名，开展普法讲座10场，协助调解纠纷41件。"),
+        summary="培养“法律明白人”32名，开展普法讲座10场，协助调解纠纷41件。",
+        terms=("通过律师授课和实务带教培养社区“法律明白人”，开展普法讲座，协助调解邻里和家庭纠纷。",
+               "培养“法律明白人”40名，普法讲座10场，协助调解纠纷50件。",
+               "授课律师执业满5年，学员结业考核合格率不低于90%，调解记录完整。",
+               "“法律明白人”培训及普法讲座")),
     ProjectSpec(
         "东岸村社区慢性病健康管理", "dongan", "subsidy", "26000.00", "A0501", "accepted", 10,
         needs="社区中老年居民高血压、糖尿病患病率高，村改居后生活方式改变，健康管理意识不足。",
@@ -349,13 +408,17 @@ PROJECTS = [
         provider="yikang",
         summary="建立慢病健康管理档案268份，开展健康讲座12场，组建自我管理小组6个，血压控制率提高11个百分点。"),
     ProjectSpec(
-        "翠湖社区高龄老人居家探访及智慧助老", "cuihu", "purchase", "42000.00", "A0101", "tendering", 20,
+        "翠湖社区高龄老人居家探访及智慧助老", "cuihu", "purchase", "42000.00", "A0101", "tendering", 1,
         needs="社区80岁以上老人186人，其中独居63人，多数不会使用智能手机，预约挂号、视频通话等遇到困难。",
         beneficiaries="直接受益：高龄及独居老人约180人；间接受益：其家属。",
         goals="每周上门探访独居高龄老人，开设智能手机课堂20期，帮助老人掌握预约挂号、视频通话等技能。",
         location="翠湖社区老年活动室及老人家中",
         budget=(("探访员劳务", 45), ("智能手机课堂", 25), ("紧急呼叫服务", 15), ("项目管理费", 15)),
-        provider="leling", after=("bid", "bid", "bid")),
+        provider="leling", method="open_tender", after=("bid", "bid", "bid", "bid", "panel", "score"),
+        terms=("为社区高龄、独居老人提供每周上门探访，开设智能手机课堂，提供紧急呼叫响应服务。",
+               "每周探访独居高龄老人不少于60人次，智能手机课堂20期，紧急呼叫设备覆盖独居老人63户。",
+               "探访员经岗前培训，探访记录当日录入，紧急呼叫15分钟内响应，老人满意度不低于90%。",
+               "高龄老人上门探访")),
     ProjectSpec(
         "机械厂社区驻区单位共建志愿服务", "jixie", "subsidy", "16000.00", "A0202", "closed", 22,
         needs="社区为原机械厂生活区，驻区单位和退休职工党员多，但共建活动零散，志愿服务缺少统筹。",
@@ -365,4 +428,16 @@ PROJECTS = [
         budget=(("志愿者培训及保险", 35), ("共建活动组织", 35), ("宣传表彰", 15), ("项目管理费", 15)),
         provider="volunteer", scores=dict(GOOD, decision="86", output="82"),
         summary="与6家驻区单位签订共建协议，组建志愿服务队6支，开展志愿服务72次，服务居民2,300人次。"),
+    ProjectSpec(
+        "纺织厂社区失能失智老人家庭照护支持", "fangzhi", "purchase", "32000.00", "A0101", "in_delivery", 2,
+        needs="社区失能、半失能及认知障碍老人87人，多由年迈的配偶或子女照护，照护者普遍缺少护理技能，身心压力大。",
+        beneficiaries="直接受益：失能失智老人家庭约80户；间接受益：家庭照护者约100人。",
+        goals="为80户家庭提供上门照护指导，开展照护技能培训12期、照护者减压小组8次，建立家庭照护档案80份。",
+        location="纺织厂社区老年活动中心及服务对象家中",
+        budget=(("社工及护理员上门服务", 50), ("照护技能培训", 20), ("照护者减压小组", 15), ("项目管理费", 15)),
+        provider="sunshine", after=("midterm_request",),
+        terms=("为失能失智老人家庭提供上门照护指导和照护技能培训，组织照护者减压小组，建立家庭照护档案。",
+               "上门照护指导不少于480人次，照护技能培训12期，照护者减压小组8次，家庭照护档案80份。",
+               "护理员持养老护理员证书，每户有照护评估和服务计划，照护者满意度不低于90%。",
+               "失能老人家庭上门照护指导")),
 ]

@@ -1,33 +1,62 @@
 """One project's story, played through Journey (the real operations, so the audit trail is true) with
-the demo's waits, its own texts, and extra actions: objections, bids, challenges, instalments."""
+the demo's waits, its own texts, and extra actions: objections, bids, the panel's scores, challenges,
+service records, milestone confirmations, payment requests, a contract amendment."""
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from procure import clock
-from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, OP_WAITS, bid_deadline, bidders_needed,
-                                   day_of, script, service_start, tender_days, waits_for)
+from procure.delivery import operations as delivery
+from procure.demo.organisations import PROVIDERS
+from procure.demo.providers import PROFILES
+from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, bid_deadline, bidders_needed, day_of,
+                                   op_waits, script, service_start, tender_days, waits_for)
 from procure.evaluation import operations as evaluation
 from procure.evaluation.scoring import grade_for, weighted_total
 from procure.extensions import db
 from procure.formfields import json_to_formdata
+from procure.procurement import contracts, panel
 from procure.procurement import operations as procurement
-from procure.procurement import panel
 from procure.procurement.models import Bid, Contract
 from procure.projects import operations
-from procure.procurement import contracts
-from procure.projects.journey import Journey, contract_terms, proposal, tender_terms
+from procure.projects.inputs import SCORED_METHODS
+from procure.projects.journey import Journey, proposal
 
 CENT = Decimal("0.01")
-# Bid prices as a share of the approved amount: the first bidder wins on its overall score (综合评分),
-# which is not always the lowest price.
-BID_RATIOS = (Decimal("0.96"), Decimal("0.93"), Decimal("0.985"), Decimal("0.95"))
-BID_PLAN = ("{name}服务方案：组建由持证社会工作者领衔的{size}人项目团队，按月制定服务计划，建立服务台账和"
-            "居民回访机制，每季度向社区和居民代表通报进展。")
+# Bid prices as a share of the approved amount. The project's provider (the first to bid) wins: by the
+# lowest price where price decides, by its overall score (综合评分) where the panel scores, and then it
+# asks more than another bidder in some tenders and less in others.
+LEAD_RATIOS = {"above": Decimal("0.96"), "lowest": Decimal("0.92")}
+OTHER_RATIOS = (Decimal("0.93"), Decimal("0.985"), Decimal("0.95"), Decimal("0.975"))
+# The panel's view of each bid (in order of submission) as a share of each criterion's points; the
+# members differ by a point or two.
+QUALITY = (Decimal("0.90"), Decimal("0.80"), Decimal("0.84"), Decimal("0.76"), Decimal("0.82"))
+# Technical criteria (name, what is scored, points) and the price's points, by method; the other
+# methods award the lowest valid price and publish no criteria.
+SCORING = {
+    "open_tender": (10, (("服务方案", "需求分析准确，{activity}等服务内容的流程、进度安排和质量控制措施完整可行", 40),
+                         ("团队与资质", "项目负责人及团队成员的专业资格、从业年限，分工合理、人员稳定", 30),
+                         ("类似项目经验", "近三年承接类似项目的数量与成效，以合同和验收材料为准", 20))),
+    "competitive_consultation": (15, (("服务方案", "需求分析准确，{activity}等服务内容的安排具体可行，有服务台账和回访机制", 40),
+                                      ("团队与资质", "项目团队的专业构成、持证情况和稳定性", 25),
+                                      ("类似项目经验", "近三年在本市承接同类社区服务项目的情况及评价", 20))),
+}
+SCORING["invited_tender"] = SCORING["open_tender"]
+ELIGIBILITY = ("依法登记的社会组织，年度检查（年报）合格，近三年无重大违法记录，未被列入禁止参与政府购买服务名单；"
+               "同一法定代表人或存在控制关系的供应商不得同时响应。")
+BID_PLAN = ("{name}服务方案：围绕“{activity}”组建由持证社会工作者领衔的{size}人项目团队，按月制定服务计划，"
+            "建立服务台账和居民回访机制，每季度向社区和居民代表通报进展。")
 AWARD_COMMENTS = {
     "open_tender": "经评标委员会评审，综合得分第一，确定为中标人。",
     "competitive_consultation": "经磋商小组综合评分，得分第一，确定为成交供应商。",
+    "inquiry": "询价小组确认各报价均符合采购需求，按报价最低的原则确定成交供应商。",
     "single_source": "单一来源采购理由公示期满无异议，经协商确定成交价格。",
 }
+CONFIRMATIONS = {
+    "met": "经社区核查服务台账、签到表并回访服务对象，本节点服务内容已按合同完成。",
+    "partial": "本节点服务已基本开展，但部分服务记录缺少服务对象签字确认，按部分达成确认，请承接方补齐。",
+}
+AMENDMENT = ("受汛期连续降雨影响，部分户外环境整治行动无法按期开展。经双方协商，服务期限延长30日，"
+             "合同金额及其他条款不变。")
 SINGLE_SOURCE_REASON = "该服务须由已在社区持续开展同类服务、熟悉服务对象的机构承接，理由已公示5个工作日。"
 EVALUATION_COMMENTS = {
     "excellent": "项目决策依据充分，过程管理规范，产出目标全部完成，居民满意度高。",
@@ -93,11 +122,16 @@ class DemoJourney(Journey):
         self._finish(trigger)
 
     def perform(self, project, action):
-        self._begin(OP_WAITS[action])
+        self._begin(op_waits(action, self.spec))
         getattr(self, "_" + action)(project)
         self._finish(action)
 
     # -- review ----------------------------------------------------------------------------------------
+    def submit(self, p):
+        """Submitted when the wait (the notice period's end) says; Journey's own check would read the
+        holiday calendar twice more."""
+        self.fire(p, "submit", self.cast.community)
+
     def approve(self, p):
         asked = p.requested_amount
         amount = min(Decimal(self.spec.approved), asked) if self.spec.approved else asked
@@ -125,12 +159,23 @@ class DemoJourney(Journey):
         extra = {"justification": SINGLE_SOURCE_REASON} if method == "single_source" else {}
         self.fire(p, "open_tender", self.cast.bureau, method=method,
                   bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar).isoformat(),
-                  **tender_terms(), **extra)
+                  **tender_notice(self.spec), **extra)
 
     def _bid_from(self, p, provider, index):
-        price = (p.approved_amount * BID_RATIOS[index % len(BID_RATIOS)]).quantize(CENT)
-        plan = BID_PLAN.format(name=provider.organisation.name, size=4 + index % 3)
-        return self.do(procurement.submit_bid, p, provider, json_to_formdata({"price": str(price), "plan": plan}))
+        price = (p.approved_amount * bid_ratio(self.spec, index)).quantize(CENT)
+        plan = BID_PLAN.format(name=provider.organisation.name, activity=terms_of(self.spec)[3], size=4 + index % 3)
+        return self.do(procurement.submit_bid, p, provider, json_to_formdata(
+            {"price": str(price), "plan": plan, "team": team_of(provider.organisation.name, index)}))
+
+    def _score_all(self, p, user):
+        """`user` (a panel member) scores every valid bid: the first (the project's provider) best."""
+        member = self.cast.panel_users.index(user)
+        evaluated = panel.evaluation_of(p)
+        for index, bid in enumerate(evaluated.bids):
+            scores = [{"criterion_id": c.id,
+                       "points": str(points(c.max_points, index, member, position, len(self.spec.title)))}
+                      for position, c in enumerate(evaluated.tender.criteria)]
+            self.do(panel.score_bid, p, user, json_to_formdata({"bid_id": bid.id, "scores": scores}))
 
     def award(self, p):
         bidders = self.cast.providers[:bidders_needed(self.spec.method)]
@@ -138,23 +183,37 @@ class DemoJourney(Journey):
             if index:
                 self.pause()
             self._bid_from(p, provider, index)
-        self.pause()
+        self.pause()  # the first working day after the bid deadline
+        if self.spec.method in SCORED_METHODS:
+            self.appoint_panel(p)
+            for user in self.cast.panel_users:
+                self.pause()
+                self._score_all(p, user)
+            self.pause()
         winner = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, provider_id=bidders[0].organisation_id))
-        self.evaluate_bids(p, favour=winner)  # the panel scores it first (综合评分)
+        top = panel.evaluation_of(p).top
+        if top is None or top.id != winner.id:
+            raise RuntimeError(f"demo bids of {self.spec.title}: the ranking puts another bid first")
         self.fire(p, "award", self.cast.bureau, bid_id=winner.id, comment=AWARD_COMMENTS[self.spec.method])
+        self.pause()
         self.do(panel.publish_award_notice, p, self.cast.bureau)
 
     def sign_contract(self, p):
         bid = db.session.scalar(db.select(Bid).filter_by(project_id=p.id, status="awarded"))
         start = service_start(clock.now(), self.calendar)
+        content, quantity, quality, _activity = terms_of(self.spec)
+        rate = Decimal("0.05") if bid.price >= 30000 else Decimal("0.03")  # at most DEPOSIT_MAX_PERCENT
         self.fire(p, "sign_contract", self.cast.bureau, amount=str(bid.price), start=start.isoformat(),
                   end=(start + timedelta(days=CONTRACT_DAYS)).isoformat(),
                   milestones=[{"name": "项目启动及中期评估", "percent": 40,
                                "due": (start + timedelta(days=65)).isoformat()},
                               {"name": "项目完成及总结评估", "percent": 60,
                                "due": (start + timedelta(days=130)).isoformat()}],
-                  **contract_terms(bid.price))
-        self.do(contracts.publish, p, self.cast.bureau)
+                  signed_on=clock.today().isoformat(), service_content=content, quantity_targets=quantity,
+                  quality_targets=quality, deposit=str((bid.price * rate).quantize(CENT)), no_subcontracting=True)
+        if "unpublished" not in self.spec.late:
+            self.pause()
+            self.do(contracts.publish, p, self.cast.bureau)
 
     def sign_agreement(self, p):
         start = service_start(clock.now(), self.calendar)
@@ -162,6 +221,8 @@ class DemoJourney(Journey):
                   amount=str(p.approved_amount), start=start.isoformat(),
                   end=(start + timedelta(days=AGREEMENT_DAYS)).isoformat())
         self._pay(p, "instalment", (p.approved_amount / 2).quantize(CENT), note="补贴协议签订后预拨50%")
+        self.pause()
+        self.do(contracts.publish, p, self.cast.bureau)
 
     # -- delivery --------------------------------------------------------------------------------------
     def _pay(self, p, kind, amount, note="", milestone_id=None):
@@ -174,21 +235,50 @@ class DemoJourney(Journey):
         self.do(procurement.report_milestone, p, self._implementer(p),
                 json_to_formdata({"milestone_id": milestone.id, "content": content}))
 
-    def _first_milestone(self, p):
-        """The first milestone reported, then (one pause later) its instalment paid."""
+    def _log_services(self, p, milestone, round_):
+        """Three sessions of the past weeks entered in the service ledger."""
+        activity = terms_of(self.spec)[3]
+        for n in range(3):
+            number = round_ * 3 + n + 1
+            self.do(delivery.log_service, p, self._implementer(p), json_to_formdata({
+                "served_on": (clock.today() - timedelta(days=36 - 12 * n)).isoformat(), "place": self.spec.location,
+                "activity": f"{activity}（第{number}期），签到表及活动照片已归档",
+                "participants": 16 + (7 * number) % 19, "hours": ("2.5", "3", "2")[n], "milestone_id": milestone.id}))
+
+    def _confirm(self, p, milestone, result="met"):
+        self.do(delivery.confirm_milestone, p, self.cast.community, milestone.id,
+                json_to_formdata({"result": result, "comment": CONFIRMATIONS[result]}))
+
+    def _first_milestone(self, p, approve=True):
+        """The first milestone's round (timeline.MILESTONE_ROUND): services logged and the milestone reported,
+        the community confirms it, the implementer asks for its instalment, the bureau approves (unless not yet)."""
         contract = db.session.scalar(db.select(Contract).filter_by(project_id=p.id))
         first = contract.milestones[0]
+        self._log_services(p, first, 0)
         self._report(p, first, "项目团队组建完毕，需求调研和服务对象建档完成，中期服务按计划推进，附服务台账及签到表。")
         self.pause()
+        self._confirm(p, first)
+        self.pause()
         amount = (contract.amount * first.percent / 100).quantize(CENT)
-        self._pay(p, "instalment", amount, note="中期评估合格，支付第一期款项", milestone_id=first.id)
+        request = self.do(delivery.request_payment, p, self._implementer(p), json_to_formdata({
+            "milestone_id": first.id, "amount": str(amount),
+            "note": f"“{first.name}”节点已完成并经社区确认，申请支付该节点款项（合同金额的{first.percent}%）。"}))
+        if approve:
+            self.pause()
+            self.do(delivery.approve_payment_request, p, self.cast.bureau, request.id, json_to_formdata(
+                {"paid_on": clock.today().isoformat(), "note": "经核对服务台账和社区确认意见，同意支付第一期款项。"}))
 
     def report_completion(self, p):
         if p.funding_form == "purchase":
             self._first_milestone(p)
             self.pause()
             contract = db.session.scalar(db.select(Contract).filter_by(project_id=p.id))
-            self._report(p, contract.milestones[-1], "全部服务内容已完成，总结评估报告及服务档案已整理归档。")
+            last = contract.milestones[-1]
+            self._log_services(p, last, 1)
+            self._report(p, last, "全部服务内容已完成，总结评估报告及服务档案已整理归档。")
+            self.pause()
+            self._confirm(p, last, "partial" if self.spec.rectification else "met")
+            self.pause()
         self.fire(p, "report_completion", self._implementer(p), summary=self.spec.summary)
 
     def claim_completion(self, p):
@@ -257,6 +347,69 @@ class DemoJourney(Journey):
 
     def _midterm(self, p):
         self._first_milestone(p)
+
+    def _midterm_request(self, p):
+        self._first_milestone(p, approve=False)
+
+    def _panel(self, p):
+        self.appoint_panel(p)
+
+    def _score(self, p):
+        self._score_all(p, self.cast.panel_users[0])
+
+    def _amend(self, p):
+        contract = db.session.scalar(db.select(Contract).filter_by(project_id=p.id))
+        self.do(contracts.amend, p, self.cast.bureau, json_to_formdata(
+            {"reason": AMENDMENT, "end": (contract.end_date + timedelta(days=30)).isoformat()}))
+
+
+# ---- the texts and numbers of a purchase ---------------------------------------------------------------
+
+def terms_of(spec) -> tuple:
+    """(service content, quantity targets, quality targets, a service session's name), from the spec's
+    goals where it states no terms of its own."""
+    return spec.terms or (spec.goals, spec.goals, "服务对象满意度不低于90%。", "社区服务活动")
+
+
+def tender_notice(spec) -> dict:
+    """The tender notice's requirements and, for comprehensive scoring, its criteria and price points."""
+    content, quantity, quality, activity = terms_of(spec)
+    requirements = (f"一、服务内容：{content}\n二、服务对象：{spec.beneficiaries}\n三、服务地点：{spec.location}\n"
+                    f"四、服务期限：自合同约定的开始日期起{CONTRACT_DAYS}日。\n五、数量要求：{quantity}\n"
+                    f"六、质量要求：{quality}\n七、供应商资格：{ELIGIBILITY}")
+    if spec.method not in SCORING:
+        return {"requirements": requirements}
+    weight, criteria = SCORING[spec.method]
+    return {"requirements": requirements, "price_weight": weight,
+            "criteria": [{"name": name, "description": text.format(activity=activity), "max_points": most}
+                         for name, text, most in criteria]}
+
+
+def bid_ratio(spec, index: int) -> Decimal:
+    """The `index`-th bidder's price as a share of the approved amount (the first is the intended winner)."""
+    if index:
+        return OTHER_RATIOS[(index - 1) % len(OTHER_RATIOS)]
+    cheapest = spec.method not in SCORED_METHODS or len(spec.title) % 2 == 0
+    return LEAD_RATIOS["lowest" if cheapest else "above"]
+
+
+def team_of(provider_name: str, index: int) -> str:
+    """The bid's team, from the provider's register entry."""
+    key = next(k for k, row in PROVIDERS.items() if row[0] == provider_name)
+    (lead, qualification, _role), *others = PROFILES[key][4]
+    members = "、".join(f"{name}（{role}{'，' + held if held else ''}）" for name, held, role in others)
+    return (f"项目负责人：{lead}（{qualification or '机构负责人'}）；核心成员：{members}；"
+            f"另配备一线社工{2 + index % 3}名、志愿者{12 + 4 * (index % 4)}名。")
+
+
+def points(most: int, bid: int, member: int, criterion: int, salt: int) -> Decimal:
+    """A member's points on one criterion for the `bid`-th bid, to the half point: the first bid best, the
+    others in an order and with a spread that change from tender to tender (`salt`)."""
+    others = QUALITY[1:]
+    quality = QUALITY[0] if bid == 0 else others[(bid + salt) % len(others)]
+    share = quality + Decimal("0.02") * ((bid + 2 * member + criterion + salt) % 3 - 1)
+    halves = (most * share * 2).quantize(Decimal("1"), ROUND_HALF_UP)
+    return min(Decimal(most), halves / 2)
 
 
 def tell(plan, cast, app_clock, calendar, proposal_fields: dict):

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from flask import current_app
 
 from procure import clock
+from procure.projects.inputs import SCORED_METHODS
 from procure.projects.journey import BRANCHES, Journey
 from procure.projects.states import TRANSITIONS
 from procure.workdays.service import Calendar
@@ -78,6 +79,16 @@ def anytime(days):
     return lambda moment, marks, calendar: moment + timedelta(days=days)
 
 
+def hours(count):
+    """`count` hours later the same day: the second panel member scores after the first."""
+    return lambda moment, marks, calendar: moment + timedelta(hours=count)
+
+
+def workdays(count):
+    """The same time `count` working days later: a deed done late by the working-day rules."""
+    return lambda moment, marks, calendar: at(calendar.add(day_of(moment), count), moment)
+
+
 def after_period(mark, setting, margin):
     """`margin` days after the last working day of a period (`setting` working days from `mark`)."""
     def wait(moment, marks, calendar):
@@ -107,8 +118,8 @@ WAITS = {
     "cancel": [office(21)],
     "open_tender": [office(5)],
     # "award": a bid every two days, then the award after the deadline (see waits_for)
-    "sign_contract": [after_period("award", "CHALLENGE_WORKING_DAYS", 2)],
-    "sign_agreement": [office(10)],
+    # "sign_contract": after the challenge period counted from the award notice, then published (see waits_for)
+    "sign_agreement": [office(10), office(1)],  # signed (and half paid in advance), then published
     "start_delivery": [office(3)],
     # "report_completion": by funding form (see waits_for)
     "claim_completion": [office(45)],
@@ -119,8 +130,12 @@ WAITS = {
     "evaluate": [office(8)],
     "close": [office(7), office(3)],  # final payment, close
 }
+# A milestone's round: services logged and the milestone reported, the community confirms it, the
+# implementer asks for its instalment, the bureau approves the request (the payment is recorded).
+MILESTONE_ROUND = [office(60), office(2), office(1), office(3)]
 REPORTING = {
-    "purchase": [office(60), office(4), office(56)],  # first milestone, its instalment, last milestone
+    # the first milestone's round; the last milestone logged and reported, confirmed, then completion reported
+    "purchase": MILESTONE_ROUND + [office(56), office(2), office(1)],
     "subsidy": [office(90)],
 }
 # Extra actions a project's story may hold besides its transitions.
@@ -128,8 +143,11 @@ OP_WAITS = {
     "objection": [office(1), office(1)],  # a resident objects during the notice; the community answers
     "objection_open": [office(1)],  # …not answered yet
     "bid": [anytime(1)],  # one more bid on an open tender
-    "challenge": [office(2), office(3)],  # a losing bidder challenges the award; the bureau answers
-    "midterm": [office(60), office(4)],  # first milestone reported, its instalment paid
+    "challenge": [office(1), office(2)],  # a losing bidder challenges the award notice; the bureau answers
+    "score": [office(1)],  # one panel member scores every bid, the other not yet
+    "midterm": MILESTONE_ROUND,  # the first milestone's round, its instalment paid
+    "midterm_request": MILESTONE_ROUND[:3],  # …its payment request still waiting for the bureau
+    "amend": [office(6)],  # the contract's term extended
 }
 
 
@@ -139,10 +157,26 @@ def bidders_needed(method: str) -> int:
 
 def waits_for(trigger, spec):
     if trigger == "award":
-        return [anytime(2)] * bidders_needed(spec.method) + [after_deadline(tender_days(spec))]
+        # A bid every two days; after the deadline the panel is appointed, each member scores (comprehensive
+        # scoring), the award follows; or the award at once (lowest price). Then the award notice.
+        waits = [anytime(2)] * bidders_needed(spec.method) + [after_deadline(tender_days(spec))]
+        if spec.method in SCORED_METHODS:
+            waits += [office(1), hours(1), office(1)]
+        return waits + [workdays(4) if "award_notice" in spec.late else office(1)]
+    if trigger == "sign_contract":
+        waits = [after_period("award", "CHALLENGE_WORKING_DAYS", 2)]
+        if "unpublished" not in spec.late:
+            waits.append(workdays(4) if "contract" in spec.late else office(1))
+        return waits
     if trigger == "report_completion":
         return REPORTING[spec.funding_form]
     return WAITS[trigger]
+
+
+def op_waits(action, spec):
+    if action == "panel":  # the bureau appoints the bid evaluation panel the first working day after the deadline
+        return [after_deadline(tender_days(spec))]
+    return OP_WAITS[action]
 
 
 # ---- the story of one project, and its plan --------------------------------------------------------
@@ -201,7 +235,7 @@ def simulate(spec, start: datetime, calendar) -> tuple[datetime, dict]:
                 marks[trigger] = moment
             state = op[1]
         else:
-            for wait in OP_WAITS[op[0]]:
+            for wait in op_waits(op[0], spec):
                 moment = wait(moment, marks, calendar)
             marks[op[0]] = moment
     return moment, marks

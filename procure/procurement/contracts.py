@@ -161,15 +161,14 @@ def terminate(project, user, data):
 # ---- warnings -------------------------------------------------------------------------------------
 
 def warnings(contract, project=None) -> list[str]:
-    """What the contract did late, in the reader's language: signed after the 30 days from the award,
-    published after the working days allowed (or not yet published, and already late)."""
-    if contract.kind != "contract":
-        return []
+    """What the contract did late, in the reader's language: signed after the 30 days from the award
+    (purchase contracts: a subsidy agreement follows no award), published after the working days allowed
+    (or not yet published, and already late; agreements are public contracts too)."""
     from procure.projects.models import Project
 
     project = project or db.session.get(Project, contract.project_id)
     found = []
-    sign_due = deadlines.contract_sign_due(project)
+    sign_due = deadlines.contract_sign_due(project) if contract.kind == "contract" else None
     signed_on = contract.signed_on or clock.local(contract.signed_at).date()
     if deadlines.is_late(sign_due, signed_on):
         found.append(_("合同于 %(signed)s 签订，晚于确定承接方后 %(days)s 日内签订的期限（%(due)s）",

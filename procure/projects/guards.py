@@ -152,14 +152,15 @@ def tender_checks(project, data):
         reasons.append(Reason("deadline_in_past", _l("投标截止时间须晚于现在")))
     elif data is not None and data["bid_deadline"] < earliest_bid_deadline(data["method"]):
         number, unit = current_app.config["MIN_BID_PERIODS"][data["method"]]
-        reasons.append(Reason("bid_period_too_short", _l("该采购方式自公告至投标截止至少 %(number)s 个%(unit)s，"
-                                                         "截止时间最早为 %(earliest)s"),
-                              number=number, unit=PERIOD_UNITS[unit],
+        reasons.append(Reason("bid_period_too_short", PERIOD_TOO_SHORT[unit], number=number,
                               earliest=clock.local(earliest_bid_deadline(data["method"])).strftime("%Y-%m-%d %H:%M")))
     return reasons
 
 
-PERIOD_UNITS = {"days": _l("日"), "working_days": _l("工作日")}
+PERIOD_TOO_SHORT = {
+    "days": _l("该采购方式自公告至投标截止至少 %(number)s 日，截止时间最早为 %(earliest)s"),
+    "working_days": _l("该采购方式自公告至投标截止至少 %(number)s 个工作日，截止时间最早为 %(earliest)s"),
+}
 
 
 def earliest_bid_deadline(method):

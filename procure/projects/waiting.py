@@ -123,7 +123,9 @@ def _pending_notes(user) -> dict[int, list[str]]:
             .where(PanelMember.user_id == user.id, PanelMember.recused_at.is_(None), Project.state == "tendering",
                    Project.bid_deadline < clock.now(),
                    exists().where(Bid.project_id == Project.id, Bid.status == "submitted",
-                                  ~exists().where(BidScore.bid_id == Bid.id, BidScore.member_id == PanelMember.id)))),
+                                  # correlated to the outer panel member (not a panel_members of its own)
+                                  ~exists().where(BidScore.bid_id == Bid.id, BidScore.member_id == PanelMember.id)
+                                  .correlate_except(BidScore)))),
             lambda: _("待评审打分"))
     if user.role == Role.provider:
         add((

@@ -12,7 +12,8 @@ class Calendar:
     """A snapshot of the calendar table, loaded once per use (a period spans a few weeks)."""
 
     def __init__(self):
-        self.overrides = {d.day: d.is_workday for d in db.session.scalars(db.select(CalendarDay))}
+        # Two columns, not ORM objects: a few thousand rows are read on every working-day count.
+        self.overrides = dict(db.session.execute(db.select(CalendarDay.day, CalendarDay.is_workday)).all())
         self.known_years = set(db.session.scalars(db.select(CalendarYear.year)))
         self.warned = set()
 

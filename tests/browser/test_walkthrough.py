@@ -4,148 +4,25 @@ logging in in turn; time moves on the app's ManualClock between steps (notice, b
 Runs against the session app served on a free local port, with CSRF protection switched on. Reading the
 database to assert is allowed; every change goes through a click or a keystroke.
 """
-import os
 import re
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from werkzeug.serving import make_server
-
-from conftest import PASSWORD
 from procure import clock as app_clock
 from procure.extensions import db
 from procure.projects.models import Project
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
+from .pages import Walk, expect, local_input, needs_browser, read, screenshot_on_failure, select_by_text
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM) and os.environ.get("PROCURE_REQUIRE_BROWSER") != "1",
-    reason=f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)")
+pytestmark = needs_browser
 
 # The audit actions the timeline must show, oldest first, for the road this test walks.
 EXPECTED_TIMELINE = [
     "create", "publish_notice", "submit", "start_review", "approve", "list_in_catalogue", "open_tender",
-    "submit_bid", "submit_bid", "award", "sign_contract", "start_delivery", "report_milestone",
-    "report_milestone", "report_completion", "request_declaration", "declare_conflict", "start_acceptance",
-    "accept", "evaluate", "record_payment", "close",
+    "submit_bid", "submit_bid", "appoint_panel_member", "appoint_panel_member", "score_bid", "score_bid",
+    "score_bid", "score_bid", "award", "publish_award_notice", "sign_contract", "publish_contract",
+    "start_delivery", "report_milestone", "report_milestone", "report_completion", "request_declaration",
+    "declare_conflict", "start_acceptance", "accept", "evaluate", "record_payment", "close",
 ]
-
-
-@pytest.fixture
-def live_server(app, world):
-    """The session app on 127.0.0.1 and a free port, with CSRF on for as long as the test runs."""
-    before = app.config.get("WTF_CSRF_ENABLED")
-    app.config["WTF_CSRF_ENABLED"] = True
-    # The test thread must hold no transaction while the server writes (SQLite takes the write lock
-    # at BEGIN outside requests): end the one the world fixture may have left open.
-    db.session.rollback()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        app.config["WTF_CSRF_ENABLED"] = before
-
-
-@pytest.fixture
-def browser_page():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-def read(fn):
-    """Read the database from the test thread, then end the transaction at once so the server can write."""
-    try:
-        return fn()
-    finally:
-        db.session.rollback()
-
-
-class Walk:
-    """The steps a person takes on the pages, one method per gesture."""
-
-    def __init__(self, page, base, clock):
-        self.page, self.base, self.clock = page, base, clock
-        self.project_url = None
-
-    def login(self, username):
-        page = self.page
-        if page.get_by_role("button", name="退出").count():
-            with page.expect_navigation():
-                page.get_by_role("button", name="退出").click()
-            expect(page.locator(".flash-info")).to_contain_text("您已退出登录")
-        else:
-            page.goto(self.base + "/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="登录").click()
-        expect(page.get_by_test_id("current-user")).to_contain_text(username)
-
-    def open_project(self):
-        self.page.goto(self.project_url)
-        expect(self.page.get_by_test_id("timeline")).to_be_visible()
-
-    def expect_state(self, state):
-        expect(self.page.locator(".project-head .badge")).to_have_attribute("data-state", state)
-
-    def submit(self, form, testid, flash):
-        with self.page.expect_navigation():
-            form.get_by_test_id(testid).click()
-        expect(self.page.locator(".flash-success")).to_contain_text(flash)
-
-    def fire(self, trigger, label, fill=None, state=None):
-        """Open the action, fill its form, send it, and land back on the project page."""
-        page = self.page
-        action = page.get_by_test_id(f"action-{trigger}")
-        action.locator("summary").click()
-        form = page.get_by_test_id(f"action-{trigger}-form")
-        expect(form).to_be_visible()
-        if fill:
-            fill(form)
-        self.submit(form, f"action-{trigger}-submit", f"已完成：{label}")
-        if state:
-            self.expect_state(state)
-
-
-def local_input(moment, with_time=False) -> str:
-    return app_clock.local(moment).strftime("%Y-%m-%dT%H:%M" if with_time else "%Y-%m-%d")
-
-
-def select_by_text(select, text):
-    value = select.locator("option", has_text=text).first.get_attribute("value")
-    select.select_option(value)
-
-
-@contextmanager
-def screenshot_on_failure(page, name):
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        raise
 
 
 def test_purchase_project_from_draft_to_closed(live_server, browser_page, clock):
@@ -213,27 +90,45 @@ def test_purchase_project_from_draft_to_closed(live_server, browser_page, clock)
         def tender(form):
             select_by_text(form.get_by_label("采购方式"), "竞争性磋商")
             form.get_by_label("投标截止时间").fill(local_input(deadline, with_time=True))
+            form.get_by_label("采购需求").fill("为辖区独居、高龄老人提供助餐配送服务，建立服务台账。")
+            expect(form.get_by_label("价格分（满分）")).to_have_value("10")
+            expect(form.get_by_test_id("fire-open_tender-criteria-0-name")).to_have_value("服务方案")
         walk.fire("open_tender", "发布采购公告", tender, state="tendering")
 
         # -- two providers bid before the deadline
         for username, price in (("provider", "38800.00"), ("provider2", "37600.00")):
-            walk.login(username)
-            walk.open_project()
+            walk.as_(username)
             bid = page.get_by_test_id("bid-form")
             bid.get_by_label("报价（元）").fill(price)
             bid.get_by_label("服务方案").fill("组建专业团队，按月开展助餐服务并建立台账。")
             walk.submit(bid, "bid-submit", "响应文件已提交")
 
-        # -- after the deadline the bureau opens the bids and awards
+        # -- after the deadline the bureau appoints a panel of two, who score both bids
         clock.advance(days=11)
-        walk.login("bureau")
-        walk.open_project()
+        walk.as_("bureau")
         expect(page.get_by_test_id("bids")).to_contain_text("37,600.00")
-        walk.fire("award", "确定承接方",
-                  lambda form: select_by_text(form.get_by_label("中标（成交）响应"), "同心社工事务所"),
-                  state="awarded")
+        for member in ("evaluator · ", "evaluator2 · "):
+            form = walk.open_details("appoint-panel")
+            select_by_text(form.get_by_label("评审专家"), member)
+            walk.submit(form, "appoint-panel-submit", "评审小组成员已指定")
+        for member in ("evaluator", "evaluator2"):
+            walk.as_(member)
+            for name, points in (("阳光社会工作服务中心", ("30", "25", "15")), ("同心社工事务所", ("36", "27", "18"))):
+                block = page.get_by_test_id("tender").locator(".subaction-block", has_text=name)
+                for criterion, value in zip(("服务方案", "团队与资质", "类似项目经验"), points):
+                    block.get_by_label(criterion).fill(value)
+                walk.submit(block.locator("form"), re.compile(r"^score-\d+-submit$"), "评分已保存")
 
-        # -- once the challenge period is over, the contract with two milestones
+        # -- the bureau awards the top-ranked bid and publishes the award notice
+        walk.as_("bureau")
+        expect(page.get_by_test_id("rank-1")).to_contain_text("同心社工事务所")
+
+        def award(form):
+            expect(form.get_by_label("中标（成交）响应").locator("option:checked")).to_contain_text("同心社工事务所")
+        walk.fire("award", "确定承接方", award, state="awarded")
+        walk.submit(page.get_by_test_id("award-notice-form"), "award-notice-submit", "中标（成交）公告已发布")
+
+        # -- once the challenge period is over, the contract with two milestones, then its publication
         clock.advance(days=20)
         walk.open_project()
         start = app_clock.local(clock()).date() + timedelta(days=3)
@@ -250,8 +145,16 @@ def test_purchase_project_from_draft_to_closed(live_server, browser_page, clock)
             form.get_by_test_id("fire-sign_contract-milestones-1-percent").fill("60")
             form.get_by_test_id("fire-sign_contract-milestones-1-due").fill((start + timedelta(days=300)).isoformat())
             expect(form.locator("[data-percent-total]")).to_contain_text("100%")
+            form.get_by_label("服务内容").fill("为辖区高龄、独居老人提供助餐配送和上门探访服务。")
+            form.get_by_label("数量指标").fill("每周配送午餐5天，服务老人不少于120人。")
+            form.get_by_label("质量指标").fill("按时送达率不低于95%，满意度不低于90%。")
+            form.get_by_label("履约保证金（元）").fill("1880.00")
+            form.get_by_label("承接方已声明不转包、不分包").check()
+            expect(form.get_by_label("合同签订日期")).to_have_value(app_clock.local(clock()).date().isoformat())
         walk.fire("sign_contract", "签订合同", contract, state="contracted")
         expect(page.get_by_test_id("implementer")).to_have_text("同心社工事务所")
+        walk.submit(page.get_by_test_id("publish-contract-form"), "publish-contract-submit", "合同已公开")
+        expect(page.get_by_test_id("contract-publication")).to_contain_text("已于")
 
         # -- the winning provider delivers, reports both milestones and completion
         walk.login("provider2")
