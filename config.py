@@ -101,6 +101,11 @@ class Config:
     INDICATOR_WEIGHTS = {"decision": 20, "implementation": 20, "output": 40, "effect": 20}
     GRADE_BANDS = [("excellent", 90), ("good", 80), ("fair", 60), ("poor", 0)]
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "procure-demo-2026")
+    # Official PDFs carry a QR code to /verify/<code>: the public address it starts with (empty: the
+    # address of the request that issued the document).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # The largest PDF the public verification form accepts for comparison.
+    VERIFY_UPLOAD_MAX_BYTES = _env_int("VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     # Attachments: a cap per file, and where they are kept (outside the web root, never under static/).
     ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE / "attachments"))

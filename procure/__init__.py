@@ -60,6 +60,7 @@ def register_blueprints(app):
     from procure.api import bp as api_bp
     from procure.attachments.views import bp as attachments_bp
     from procure.catalogue.views import bp as catalogue_bp
+    from procure.documents.views import bp as documents_bp
     from procure.notifications.views import bp as notifications_bp
     from procure.projects.views import bp as projects_bp
     from procure.providers.views import bp as providers_bp
@@ -72,6 +73,7 @@ def register_blueprints(app):
     app.register_blueprint(providers_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

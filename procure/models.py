@@ -13,3 +13,4 @@ from procure.projects.models import BudgetLine, Deliberation, Objection, Project
 from procure.workdays.models import CalendarDay, CalendarYear  # noqa: F401
 from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation  # noqa: F401
 from procure.delivery.models import MilestoneConfirmation, PaymentRequest, ServiceRecord  # noqa: F401
+from procure.documents.models import IssuedDocument  # noqa: F401

@@ -6,7 +6,7 @@ from procure.formfields import json_to_formdata
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC_ENDPOINTS = {"api.create_token", "api.categories", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.create_token", "api.categories", "api.openapi", "api.verify_document"}
 
 
 class Unauthorized(Refusal):
@@ -46,3 +46,4 @@ from procure.api import (attachments, catalogues, categories, delivery, organisa
                          projects, providers, spec, tokens)
 from procure.api import notifications  # noqa: E402,F401
 from procure.api import tenders  # noqa: E402,F401
+from procure.api import documents  # noqa: E402,F401

@@ -62,6 +62,8 @@ TAGS = [
     ("notifications", "提醒：每日检查逾期事项后发给相关用户 / Notifications of overdue deadlines, sent daily"),
     ("tenders", "采购公告、评审小组、评分与排名、中标（成交）公告 / The tender notice, the bid evaluation panel, "
                 "scores and ranking, the award notice"),
+    ("documents", "正式文书 PDF（申报书、成交通知书、合同）与公开核验 / Official PDF documents (proposal, award "
+                  "notice, contract) and their public verification"),
     ("meta", "接口说明 / This document"),
 ]
 
@@ -449,6 +451,7 @@ def data_schemas() -> dict:
         **catalogue_schemas(),
         **notification_schemas(),
         **tender_schemas(),
+        **document_schemas(),
     }
 
 
@@ -730,6 +733,7 @@ def paths() -> dict:
         **catalogue_paths(),
         **notification_paths(),
         **tender_paths(),
+        **document_paths(),
     }
     result["/organisations"]["get"]["parameters"] = [
         {"name": "kind", "in": "query", "required": False,
@@ -1131,6 +1135,48 @@ def notification_paths() -> dict:
             description="ids 中任何一个不是本人的提醒时返回 404，且不作任何修改 / 404, changing nothing, when any id is "
                         "not one of your notifications.")},
     }
+
+
+def document_schemas() -> dict:
+    from procure.documents.models import DOCUMENT_KINDS
+    from procure.documents.sources import TITLES
+
+    return {
+        "DocumentVerification": obj({
+            "kind": enum(DOCUMENT_KINDS, texts(TITLES)), "title": string(description="文书名称 / the title"),
+            "number": string(description="文书编号，如 WXM2026-0003-HT-01 / the document number"),
+            "verification_code": string(description="核验码 / the verification code"),
+            "project": nullable(obj({"code": string(), "title": string()})),
+            "catalogue_year": nullable(integer(description="年度目录的年度 / a catalogue's year")),
+            "issuer": nullable(string(description="出具机构 / the issuing organisation")),
+            "issued_at": string("date-time"), "page_count": integer(minimum=1),
+            "sha256": string(description="所出具 PDF 的 SHA-256 / the SHA-256 of the PDF as issued")}),
+    }
+
+
+def document_paths() -> dict:
+    from procure.documents.sources import PROJECT_KINDS
+
+    download = op(
+        "downloadProjectDocument", "下载项目正式文书 PDF / Download a project's official PDF document", "documents",
+        ok({}), params=["ProjectId"], fails=(404,),
+        description="proposal：公示后；award_notice：中标（成交）公告发布后；contract：签订后。每次下载登记出具记录（编号、"
+                    "核验码、指纹），数据未变时沿用原记录 / proposal once published for notice, award_notice once the "
+                    "award notice is out, contract once signed. Each download records the issuance (number, "
+                    "verification code, fingerprint); unchanged data reuses the earlier record.")
+    download["parameters"].append({"name": "kind", "in": "path", "required": True, "schema": enum(PROJECT_KINDS),
+                                   "description": "文书类型 / the document kind"})
+    download["responses"]["200"] = {
+        "description": "PDF 文件 / the PDF",
+        "headers": {"Content-Disposition": {"schema": string(), "description": "attachment; filename*=UTF-8''…"}},
+        "content": {"application/pdf": {"schema": string(contentMediaType="application/pdf")}}}
+    verify = op("verifyDocument", "核验已出具的文书 / Verify an issued document", "documents",
+                ok(ref("DocumentVerification")), fails=(404,), public=True,
+                description="无需令牌；以文件的 SHA-256 与 sha256 比对 / no token needed; compare a file's SHA-256 "
+                            "with sha256.")
+    verify["parameters"] = [{"name": "code", "in": "path", "required": True, "schema": string(),
+                             "description": "核验码 / the verification code"}]
+    return {PROJECT + "/documents/{kind}.pdf": {"get": download}, "/documents/{code}": {"get": verify}}
 
 
 def document() -> dict:

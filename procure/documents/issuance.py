@@ -1,0 +1,87 @@
+"""Issuing an official document: number it, give it a verification code, render it, keep its fingerprint.
+
+Rendering reads committed rows only and changes no project: the caller renders after any change was
+committed, and commits the new IssuedDocument row on its own. Unchanged source data (same digest of the
+document without its number, code and date) reuses the last record, so downloading twice gives the same
+number and the same bytes; a change to the data issues a new number (…-02)."""
+import hashlib
+import secrets
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from procure import clock
+from procure.documents import sources
+from procure.documents.models import KIND_CODES, IssuedDocument
+from procure.documents.render import qr_data_uri, render_pdf
+from procure.extensions import db
+
+# Crockford's base32 without look-alikes: 12 characters are 60 random bits.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def verify_url(code: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or (request.url_root if request else "http://localhost/")
+    return base.rstrip("/") + url_for("documents.verify", code=code)
+
+
+def _subject(kind, project, catalogue):
+    if kind == "catalogue":
+        return {"project_id": None, "catalogue_year": catalogue.year}
+    return {"project_id": project.id, "catalogue_year": None}
+
+
+def _number(kind, project, catalogue, sequence) -> str:
+    prefix = str(catalogue.year) if kind == "catalogue" else project.code
+    return f"{prefix}-{KIND_CODES[kind]}-{sequence:02d}"
+
+
+def _html(kind, context, record) -> str:
+    stamp = None
+    if record is not None:
+        url = verify_url(record.verification_code)
+        stamp = {"number": record.number, "code": record.verification_code, "issued_on": clock.local(
+            record.issued_at).date().isoformat(), "url": url, "qr": qr_data_uri(url)}
+    with force_locale("zh_Hans_CN"):  # official documents are in Chinese whatever the reader's language
+        # "第 X 页 / 共 Y 页" as a CSS content value: the counters sit between quoted strings.
+        page_label = _("第 %(page)s 页 / 共 %(pages)s 页", page='" counter(page) "', pages='" counter(pages) "')
+        return render_template(f"documents/{kind}.html", **context, stamp=stamp, page_label=page_label)
+
+
+def issue(kind, user, *, project=None, catalogue=None):
+    """(record, pdf bytes) for `kind` of `project` (or of `catalogue`); the record is added and flushed,
+    not committed. The caller has checked that `user` may see the subject and that the document exists."""
+    context = sources.catalogue_context(catalogue) if kind == "catalogue" else sources.project_context(project, kind)
+    digest = hashlib.sha256(_html(kind, context, None).encode()).hexdigest()
+    subject = _subject(kind, project, catalogue)
+    earlier = db.session.scalars(db.select(IssuedDocument).filter_by(kind=kind, **subject)
+                                 .order_by(IssuedDocument.id.desc())).all()
+    for record in earlier[:1]:
+        if record.source_digest == digest:
+            rendered = render_pdf(_html(kind, context, record))
+            if rendered.sha256 == record.sha256:
+                return record, rendered.pdf
+    record = IssuedDocument(kind=kind, **subject, number=_number(kind, project, catalogue, len(earlier) + 1),
+                            verification_code=new_code(), source_digest=digest, issued_at=clock.now(),
+                            issued_by_id=user.id, sha256="", page_count=1)
+    rendered = render_pdf(_html(kind, context, record))
+    record.sha256, record.page_count = rendered.sha256, rendered.pages
+    db.session.add(record)
+    db.session.flush()
+    return record, rendered.pdf
+
+
+def find(code: str) -> IssuedDocument | None:
+    if not isinstance(code, str) or len(code) != CODE_LENGTH:
+        return None
+    return db.session.scalar(db.select(IssuedDocument).filter_by(verification_code=code.upper()))
+
+
+def filename(record) -> str:
+    return f"{record.number}-{sources.TITLES[record.kind]}.pdf"

@@ -1,0 +1,44 @@
+"""The record of each official PDF issued: its number, its public verification code and its fingerprint."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from procure import clock
+from procure.accounts.models import User
+from procure.extensions import db
+from procure.types import UTCDateTime, sql_in
+
+# acceptance_certificate (验收证书) and evaluation_report (评估报告) are allowed now so that adding
+# their templates later needs no migration.
+DOCUMENT_KINDS = ("proposal", "catalogue", "award_notice", "contract", "acceptance_certificate",
+                  "evaluation_report")
+# The part of a document number that names its kind: 申报 / 目录 / 通知 / 合同 / 验收 / 评估.
+KIND_CODES = {"proposal": "SB", "catalogue": "ML", "award_notice": "TZ", "contract": "HT",
+              "acceptance_certificate": "YS", "evaluation_report": "PG"}
+
+
+class IssuedDocument(db.Model):
+    __tablename__ = "issued_documents"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_in(DOCUMENT_KINDS)})", name="kind"),
+        CheckConstraint("(kind = 'catalogue') = (project_id IS NULL)", name="project_unless_catalogue"),
+        CheckConstraint("kind <> 'catalogue' OR catalogue_year IS NOT NULL", name="catalogue_has_year"),
+        CheckConstraint("page_count >= 1", name="page_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    catalogue_year: Mapped[int | None] = mapped_column()
+    number: Mapped[str] = mapped_column(String(48), unique=True)  # e.g. WXM2026-0003-HT-01
+    verification_code: Mapped[str] = mapped_column(String(16), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the PDF bytes as served
+    # sha256 of what the document says apart from its own number, code and date: an unchanged source
+    # reuses this record instead of issuing a new number.
+    source_digest: Mapped[str] = mapped_column(String(64), index=True)
+    page_count: Mapped[int] = mapped_column()
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    issued_by: Mapped[User] = relationship()

@@ -1,0 +1,94 @@
+"""What each official document says: whether it exists yet for a project (or catalogue), its template and
+the data it is rendered from (committed rows only; nothing here writes)."""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from procure.accounts.models import Organisation
+from procure.extensions import db
+
+TITLES = {"proposal": _l("项目申报书"), "catalogue": _l("年度购买服务目录"), "award_notice": _l("成交（中标）通知书"),
+          "contract": _l("政府购买服务合同"), "acceptance_certificate": _l("验收证书"),
+          "evaluation_report": _l("绩效评估报告")}
+# The kinds with a template today, in the order a project's page lists them.
+PROJECT_KINDS = ("proposal", "award_notice", "contract")
+
+
+def yuan(value) -> str:
+    """40000 → "40,000.00 元"."""
+    return "" if value is None else f"{Decimal(value):,.2f} 元"
+
+
+def government_of(community: Organisation) -> Organisation | None:
+    """The government body whose area holds the community, the nearest one first."""
+    bodies = db.session.scalars(db.select(Organisation).filter_by(kind="government")).all()
+    covering = [o for o in bodies if o.covers(community)]
+    return max(covering, key=lambda o: len(o.division_code), default=None)
+
+
+def contract_of(project):
+    from procure.procurement.models import Contract
+
+    return db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+
+
+def available(project, kind) -> bool:
+    """Whether the project's state and records make `kind` a document that exists."""
+    from procure.procurement import panel
+
+    if kind == "proposal":
+        return project.state != "draft"
+    if kind == "award_notice":
+        tender = panel.tender_of(project)
+        return tender is not None and tender.award_notice_at is not None and project.implementer_id is not None
+    if kind == "contract":
+        return contract_of(project) is not None
+    return False
+
+
+def available_kinds(project) -> list[str]:
+    return [kind for kind in PROJECT_KINDS if available(project, kind)]
+
+
+def project_context(project, kind) -> dict:
+    """The template and its data for a project document."""
+    government = government_of(project.community)
+    context = {"project": project, "title": TITLES[kind], "government": government, "yuan": yuan,
+               "issuer": project.community if kind == "proposal" else government}
+    if kind == "proposal":
+        context["budget_total"] = sum((line.amount for line in project.budget_lines), Decimal("0.00"))
+    elif kind == "award_notice":
+        context.update(_award(project))
+    elif kind == "contract":
+        contract = contract_of(project)
+        context.update(contract=contract, milestone_amounts=[
+            (m, (contract.amount * m.percent / 100).quantize(Decimal("0.01"))) for m in contract.milestones])
+    return context
+
+
+def _award(project) -> dict:
+    from procure.procurement import panel
+    from procure.procurement.deadlines import challenge_window_ends
+    from procure.procurement.models import Bid
+
+    evaluation = panel.evaluation_of(project)
+    winning = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
+    return {"tender": evaluation.tender, "evaluation": evaluation, "winning": winning,
+            "ranked": evaluation.ranked or [], "challenge_ends": challenge_window_ends(evaluation.tender)}
+
+
+def catalogue_issuer(year) -> Organisation | None:
+    """The organisation of the officer who published the year's catalogue (from the audit trail)."""
+    from procure.audit.models import AuditEntry
+
+    entries = db.session.scalars(db.select(AuditEntry).filter_by(action="publish_catalogue", project_id=None)
+                                 .order_by(AuditEntry.id.desc())).all()
+    entry = next((e for e in entries if (e.data or {}).get("year") == year), None)
+    return db.session.get(Organisation, entry.organisation_id) if entry and entry.organisation_id else None
+
+
+def catalogue_context(catalogue) -> dict:
+    from procure.catalogue.operations import grouped
+
+    return {"catalogue": catalogue, "title": TITLES["catalogue"], "issuer": catalogue_issuer(catalogue.year),
+            "yuan": yuan, **grouped(catalogue)}

@@ -1,0 +1,105 @@
+"""Official PDF downloads (project documents, the catalogue) and the public verification page.
+
+A download only reads committed data, then records the issuance and commits it here: documents are never
+rendered inside a state change."""
+import hashlib
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import IntegrityError
+
+from procure.documents import issuance, sources
+from procure.extensions import db
+
+bp = Blueprint("documents", __name__)
+
+
+class VerifyUploadForm(FlaskForm):
+    pdf = FileField(_l("待核对的 PDF 文件"), validators=[FileRequired(_l("请选择文件"))])
+
+
+def pdf_response(record, pdf: bytes) -> Response:
+    name = issuance.filename(record)
+    disposition = f"attachment; filename=\"{record.number}.pdf\"; filename*=UTF-8''{quote(name)}"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"})
+
+
+def issue_and_commit(kind, user, **subject) -> Response:
+    """Issue and commit; when a simultaneous download took the same number first, issue again: the
+    other request's record is then there to reuse (or the next number is free)."""
+    for attempt in range(3):
+        try:
+            record, pdf = issuance.issue(kind, user, **subject)
+            db.session.commit()
+            return pdf_response(record, pdf)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def project_document(user, project_id, kind) -> Response:
+    from procure.projects.permissions import get_visible
+
+    project = get_visible(user, project_id)
+    if kind not in sources.PROJECT_KINDS or not sources.available(project, kind):
+        abort(404)
+    return issue_and_commit(kind, user, project=project)
+
+
+@bp.app_context_processor
+def document_helpers():
+    return {"project_documents": sources.available_kinds, "DOCUMENT_TITLES": sources.TITLES}
+
+
+@bp.get("/projects/<int:project_id>/documents/<kind>.pdf")
+@login_required
+def project_pdf(project_id, kind):
+    return project_document(current_user, project_id, kind)
+
+
+@bp.get("/catalogues/<int:year>/document.pdf")
+@login_required
+def catalogue_pdf(year):
+    from procure.catalogue.operations import get_catalogue
+
+    catalogue = get_catalogue(current_user, year)
+    if catalogue.state not in ("published", "in_force"):
+        abort(404)
+    return issue_and_commit("catalogue", current_user, catalogue=catalogue)
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+def verify(code):
+    """Public: what the document with this code is, and whether an uploaded copy is byte for byte it."""
+    record = issuance.find(code)
+    if record is None:
+        abort(404)
+    form, matches, too_large = VerifyUploadForm(), None, False
+    if form.validate_on_submit():
+        limit = current_app.config["VERIFY_UPLOAD_MAX_BYTES"]
+        data = form.pdf.data.stream.read(limit + 1)
+        too_large = len(data) > limit
+        if not too_large:
+            matches = hashlib.sha256(data).hexdigest() == record.sha256
+    status = 413 if too_large else 200
+    return render_template("documents/verify.html", record=record, subject=subject_of(record), form=form,
+                           matches=matches, too_large=too_large), status
+
+
+def subject_of(record) -> dict:
+    """What a verifier is told about the document's subject: public facts only."""
+    from procure.projects.models import Project
+
+    project = db.session.get(Project, record.project_id) if record.project_id else None
+    issuer = None
+    if project is not None:
+        issuer = project.community if record.kind == "proposal" else sources.government_of(project.community)
+    else:
+        issuer = sources.catalogue_issuer(record.catalogue_year)
+    return {"project": project, "issuer": issuer, "title": sources.TITLES[record.kind]}
