@@ -190,3 +190,17 @@ def snapshot() -> dict:
 @pytest.fixture
 def db_snapshot():
     return snapshot
+
+
+@pytest.fixture
+def refused(db_snapshot):
+    """refused(call, *codes): the call answers 422 with exactly these reasons and changes nothing."""
+    from support import reason_codes
+
+    def check(call, *codes):
+        before = db_snapshot()
+        response = call()
+        assert reason_codes(response) == list(codes), response.get_json()
+        assert db_snapshot() == before
+        return response.get_json()["reasons"]
+    return check

@@ -14,7 +14,7 @@ from procure.procurement.models import Bid, Debarment
 from procure.projects.guards import GUARDS
 from procure.projects.journey import tender_terms
 
-from support import reason_codes, valid_input
+from support import valid_input
 
 # Every code a trigger's guard can give, and the sub-resource guards; each has a test below.
 TRIGGER_GUARD_CODES = {
@@ -47,18 +47,6 @@ def test_every_guard_code_in_the_source_is_listed_here():
     assert set(GUARDS) <= {"publish_notice", "submit", "resubmit", "approve", "open_tender", "award",
                            "sign_contract", "sign_agreement", "report_completion", "claim_completion",
                            "start_acceptance", "evaluate", "close", "list_in_catalogue", "terminate"}
-
-
-@pytest.fixture
-def refused(db_snapshot):
-    """refused(call, *codes): the call answers 422 with exactly these reasons and changes nothing."""
-    def check(call, *codes):
-        before = db_snapshot()
-        response = call()
-        assert reason_codes(response) == list(codes), response.get_json()
-        assert db_snapshot() == before
-        return response.get_json()["reasons"]
-    return check
 
 
 def fire(api, username, project, trigger, **overrides):

@@ -56,21 +56,25 @@ def _html(kind, context, record) -> str:
 
 def issue(kind, user, *, project=None, catalogue=None):
     """(record, pdf bytes) for `kind` of `project` (or of `catalogue`); the record is added and flushed,
-    not committed. The caller has checked that `user` may see the subject and that the document exists."""
+    not committed. The caller has checked that `user` may see the subject and that the document exists.
+    Everything is read first; the read transaction ends before the (slow) rendering."""
     context = sources.catalogue_context(catalogue) if kind == "catalogue" else sources.project_context(project, kind)
     digest = hashlib.sha256(_html(kind, context, None).encode()).hexdigest()
     subject = _subject(kind, project, catalogue)
     earlier = db.session.scalars(db.select(IssuedDocument).filter_by(kind=kind, **subject)
                                  .order_by(IssuedDocument.id.desc())).all()
-    for record in earlier[:1]:
-        if record.source_digest == digest:
-            rendered = render_pdf(_html(kind, context, record))
-            if rendered.sha256 == record.sha256:
-                return record, rendered.pdf
+    last = earlier[0] if earlier else None
+    reuse_html = _html(kind, context, last) if last is not None and last.source_digest == digest else None
     record = IssuedDocument(kind=kind, **subject, number=_number(kind, project, catalogue, len(earlier) + 1),
                             verification_code=new_code(), source_digest=digest, issued_at=clock.now(),
                             issued_by_id=user.id, sha256="", page_count=1)
-    rendered = render_pdf(_html(kind, context, record))
+    fresh_html = _html(kind, context, record)
+    db.session.rollback()  # nothing was written: end the read transaction before rendering
+    if reuse_html is not None:
+        rendered = render_pdf(reuse_html)
+        if rendered.sha256 == last.sha256:
+            return last, rendered.pdf
+    rendered = render_pdf(fresh_html)
     record.sha256, record.page_count = rendered.sha256, rendered.pages
     db.session.add(record)
     db.session.flush()
