@@ -100,6 +100,25 @@ class Config:
     # Evaluation: first-level indicator weights (sum 100) and grade bands (lower bounds).
     INDICATOR_WEIGHTS = {"decision": 20, "implementation": 20, "output": 40, "effect": 20}
     GRADE_BANDS = [("excellent", 90), ("good", 80), ("fair", 60), ("poor", 0)]
+    # Ratio indicators (actual ÷ planned): the share of the leaf's points at each lower bound (percent).
+    RATIO_BANDS = [(100, Decimal(1)), (80, Decimal(2) / 3), (60, Decimal(1) / 3), (0, Decimal(0))]
+    # Independent evaluators: a firm's engagement with the provider or community in the last N years is a
+    # conflict; the parties' scores on a leaf indicator diverging by more than this many points of 100 must
+    # be explained before the evaluation is finalised.
+    CONFLICT_LOOKBACK_YEARS = _env_int("CONFLICT_LOOKBACK_YEARS", 3)
+    DIVERGENCE_THRESHOLD = _env_int("DIVERGENCE_THRESHOLD", 20)
+    # Acceptance: days the implementer gets for a rectification, and failed rounds before the bureau may
+    # only terminate.
+    RECTIFICATION_DAYS = _env_int("RECTIFICATION_DAYS", 15)
+    RECTIFICATION_MAX_ROUNDS = _env_int("RECTIFICATION_MAX_ROUNDS", 2)
+    # The final instalment paid by grade, in percent.
+    FINAL_PAYMENT_PERCENT = {"excellent": _env_int("FINAL_PAYMENT_PERCENT_EXCELLENT", 100),
+                             "good": _env_int("FINAL_PAYMENT_PERCENT_GOOD", 100),
+                             "fair": _env_int("FINAL_PAYMENT_PERCENT_FAIR", 90),
+                             "poor": _env_int("FINAL_PAYMENT_PERCENT_POOR", 70)}
+    # Resident satisfaction survey: days it stays open, and the responses needed before it counts.
+    SURVEY_DAYS = _env_int("SURVEY_DAYS", 14)
+    SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 10)
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "procure-demo-2026")
     # Official PDFs carry a QR code to /verify/<code>: the public address it starts with (empty: the
     # address of the request that issued the document).

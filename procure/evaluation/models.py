@@ -1,4 +1,4 @@
-"""Conflict-of-interest declarations, indicator scores and payments."""
+"""Firms' conflict-of-interest declarations and payments."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -8,11 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.extensions import db
-from procure.types import Fixed2, Money, UTCDateTime
+from procure.types import Money, UTCDateTime
 
 
 class ConflictDeclaration(db.Model):
-    """The bureau asks an evaluation firm to declare; the firm declares a conflict or none."""
+    """A firm's declaration for a project: asked for when the firm is drawn (or picked), then declared as
+    a typed conflict or none. A conflict declared after acceptance began is `late` and recuses the firm."""
 
     __tablename__ = "conflict_declarations"
     __table_args__ = (UniqueConstraint("project_id", "evaluator_org_id", name="uq_conflict_project_firm"),)
@@ -23,7 +24,9 @@ class ConflictDeclaration(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     has_conflict: Mapped[bool | None] = mapped_column()
+    conflict_type: Mapped[str | None] = mapped_column(String(32))  # procure.evaluators.models.CONFLICT_TYPES
     statement: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(default=False)
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -32,20 +35,6 @@ class ConflictDeclaration(db.Model):
     @property
     def cleared(self) -> bool:
         return self.declared_at is not None and self.has_conflict is False
-
-
-class IndicatorScore(db.Model):
-    __tablename__ = "indicator_scores"
-    __table_args__ = (
-        UniqueConstraint("project_id", "indicator", name="uq_score_project_indicator"),
-        CheckConstraint("score >= 0 AND score <= 10000", name="score_range"),  # in hundredths
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    indicator: Mapped[str] = mapped_column(String(32))
-    score: Mapped[Decimal] = mapped_column(Fixed2)
-    scored_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Payment(db.Model):

@@ -15,7 +15,7 @@ UNITS = {"days": _l("日"), "working_days": _l("个工作日")}
 
 def tender_forms(user, project, parts, failed, evaluation) -> dict:
     """The forms for appointing the panel, declaring a conflict, scoring each bid, publishing the award notice."""
-    from procure.projects.page import _page_form
+    from procure.projects.page_forms import page_form
 
     forms, pid = {}, project.id
 
@@ -27,12 +27,12 @@ def tender_forms(user, project, parts, failed, evaluation) -> dict:
         appointed = {m.member.user_id for m in evaluation.members}
         people = [(uid, label) for uid, label in panel.evaluator_choices() if uid not in appointed]
         if people or (failed and failed.key == "appoint_panel"):
-            forms["appoint_panel"] = _page_form("appoint_panel", PanelMemberForm,
+            forms["appoint_panel"] = page_form("appoint_panel", PanelMemberForm,
                                                 url_for("projects.appoint_panel_member", project_id=pid), failed,
                                                 choices={"user_id": people}, title=_("指定评审小组成员"))
     own = evaluation.status_of(user)
     if allowed("declare_panel_conflict") and own is not None and own.member.recused_at is None:
-        forms["panel_conflict"] = _page_form("panel_conflict", PanelConflictForm,
+        forms["panel_conflict"] = page_form("panel_conflict", PanelConflictForm,
                                              url_for("projects.declare_panel_conflict", project_id=pid), failed,
                                              title=_("声明回避"))
     if allowed("score_bid") and own is not None and own.active and evaluation.scored_method \
@@ -42,12 +42,12 @@ def tender_forms(user, project, parts, failed, evaluation) -> dict:
             given = evaluation.points.get((own.member.id, bid.id), {})
             data = {"bid_id": bid.id, "scores": [{"criterion_id": c.id, "points": given.get(c.id)}
                                                  for c in evaluation.tender.criteria]}
-            forms["scores"][bid.id] = _page_form(f"score:{bid.id}", BidScoreForm,
+            forms["scores"][bid.id] = page_form(f"score:{bid.id}", BidScoreForm,
                                                  url_for("projects.score_bid", project_id=pid, bid_id=bid.id),
                                                  failed, data)
     if project.state in ACTIONS["publish_award_notice"][0] and "bureau" in parts \
             and (evaluation.tender is None or evaluation.tender.award_notice_at is None):
-        forms["award_notice"] = _page_form("award_notice", None,
+        forms["award_notice"] = page_form("award_notice", None,
                                            url_for("projects.publish_award_notice", project_id=pid), failed)
     return forms
 

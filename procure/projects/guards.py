@@ -273,38 +273,33 @@ def milestones_reported(project, data=None):
 
 
 def acceptance_checks(project, data):
-    from procure.accounts.models import Organisation
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.conflicts import start_acceptance_reasons
 
-    cleared = [d for d in db.session.scalars(db.select(ConflictDeclaration).filter_by(project_id=project.id))
-               if d.cleared]
-    if data is None:
-        return [] if cleared else [Reason("conflict_not_cleared", _l("尚无评估机构声明与本项目无利益冲突"))]
-    org = db.session.get(Organisation, data["evaluator_org_id"])
-    if org is None or org.kind != "evaluator":
-        return [Reason("evaluator_invalid", _l("所选机构不是第三方评估机构"))]
-    if not any(d.evaluator_org_id == org.id for d in cleared):
-        return [Reason("conflict_not_cleared", _l("%(name)s 尚未声明与承接方及社区无利益冲突"), name=org.name)]
-    return []
+    return start_acceptance_reasons(project, data)
 
 
-def scores_complete(project, data):
-    if data is None:
-        return []
-    from procure.projects.inputs import INDICATORS
+def rectification_checks(project, data):
+    from procure.acceptance.operations import rectification_reasons
 
-    missing = [str(label) for key, label in INDICATORS.items() if data["scores"].get(key) is None]
-    if missing:
-        return [Reason("indicators_unscored", _l("以下指标尚未评分：%(names)s"), names="、".join(missing))]
-    return []
+    return rectification_reasons(project, data)
 
 
-def final_payment(project, data=None):
-    from procure.evaluation.models import Payment
+def accept_checks(project, data):
+    from procure.acceptance.operations import accept_reasons
 
-    if db.session.scalar(db.select(Payment.id).filter_by(project_id=project.id, kind="final")):
-        return []
-    return [Reason("final_payment_missing", _l("尾款尚未支付登记"))]
+    return accept_reasons(project, data)
+
+
+def evaluate_checks(project, data):
+    from procure.performance.operations import evaluate_reasons
+
+    return evaluate_reasons(project, data)
+
+
+def close_checks(project, data):
+    from procure.performance.operations import close_reasons
+
+    return close_reasons(project, data)
 
 
 GUARDS = {
@@ -319,9 +314,11 @@ GUARDS = {
     "sign_agreement": [agreement_checks],
     "report_completion": [milestones_reported],
     "claim_completion": [_funding_form_is("reward", "not_reward", _l("只有项目奖励方式才能申报完成"))],
-    "start_acceptance": [acceptance_checks],
-    "evaluate": [scores_complete],
-    "close": [final_payment],
+    "start_acceptance": [acceptance_checks],  # procure.evaluators.conflicts
+    "request_rectification": [rectification_checks],  # procure.acceptance.operations
+    "accept": [accept_checks],
+    "evaluate": [evaluate_checks],  # procure.performance.operations
+    "close": [close_checks],
     "terminate": [contract_to_end],
 }
 

@@ -65,8 +65,6 @@ class Project(db.Model):
     implementer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     completion_summary: Mapped[str | None] = mapped_column(Text)
     evaluator_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    rectification_findings: Mapped[str | None] = mapped_column(Text)
-    rectification_response: Mapped[str | None] = mapped_column(Text)
     acceptance_report: Mapped[str | None] = mapped_column(Text)
     score: Mapped[Decimal | None] = mapped_column(Fixed2)
     grade: Mapped[str | None] = mapped_column(String(16))

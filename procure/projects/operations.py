@@ -7,8 +7,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from procure import clock
 from procure.audit.log import record
 from procure.errors import Conflict, GuardFailed, InvalidInput, NotEditable, NotFound, StaleVersion
-from procure.evaluation.models import IndicatorScore
-from procure.evaluation.scoring import grade_for, weighted_total
 from procure.extensions import db
 from procure.formfields import field_errors
 from procure.projects.guards import reasons_against
@@ -147,28 +145,35 @@ def _claim_completion(project, user, data):
 
 
 def _start_acceptance(project, user, data):
-    project.evaluator_org_id = data["evaluator_org_id"]
+    from procure.acceptance.operations import on_start_acceptance
+
+    on_start_acceptance(project, user, data)
 
 
 def _request_rectification(project, user, data):
-    project.rectification_findings = data["findings"]
+    from procure.acceptance.operations import on_request_rectification
+
+    on_request_rectification(project, user, data)
 
 
 def _resubmit_for_acceptance(project, user, data):
-    project.rectification_response = data["response"]
+    from procure.acceptance.operations import on_resubmit
+
+    on_resubmit(project, user, data)
 
 
 def _accept(project, user, data):
-    project.acceptance_report = data["report"]
+    from procure.acceptance.operations import on_accept
+    from procure.performance.operations import open_evaluation
+
+    on_accept(project, user, data)
+    open_evaluation(project, user)
 
 
 def _evaluate(project, user, data):
-    scores = data["scores"]
-    for indicator, score in scores.items():
-        db.session.add(IndicatorScore(project_id=project.id, indicator=indicator, score=score,
-                                      scored_by_id=user.id))
-    project.score = weighted_total(scores)
-    project.grade = grade_for(project.score)
+    from procure.performance.operations import on_evaluate
+
+    on_evaluate(project, user, data)
 
 
 EFFECTS = {

@@ -1,5 +1,4 @@
 """The project page: its forms (blank, or as a refused submission left them) and everything it shows."""
-from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,7 +6,6 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from procure import clock
 from procure.accounts.models import Organisation, Role
@@ -17,10 +15,13 @@ from procure.attachments.operations import UPLOAD_RULES, service_record_files
 from procure.attachments.page import evidence_key
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
-from procure.errors import GuardFailed, InvalidInput, Refusal
 from procure.delivery import operations as delivery
 from procure.evaluation import operations as evaluation
-from procure.evaluation.models import ConflictDeclaration, IndicatorScore, Payment
+from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.acceptance import page as acceptance_page
+from procure.evaluators import page as evaluators_page
+from procure.performance import page as performance_page
+from procure.survey import page as survey_page
 from procure.extensions import db
 from procure.procurement import operations as procurement
 from procure.procurement import panel
@@ -35,64 +36,23 @@ from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, Paym
 from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, DeclarationForm,
                                      DeclarationRequestForm, MilestoneReportForm, ObjectionForm, PaymentForm)
 from procure.projects.permissions import ACTIONS, relations
-from procure.projects.proposal_form import class_cap, refused_form
+from procure.projects.page_forms import Failed, PageForm, page_form  # noqa: F401  (Failed: for the views)
+from procure.projects.proposal_form import class_cap
 from procure.projects.states import TRIGGER_LABELS
 
 DANGER = {"withdraw", "cancel", "reject", "terminate"}
+# The packages that add their own forms and data to the project page (each: page_part, SECTION).
+PAGE_PARTS = (evaluators_page, acceptance_page, performance_page, survey_page)
 # Where the forms for a project's parts sit on its page: (anchor, label, form keys).
 TASK_SECTIONS = [
     ("objections", _l("居民异议"), ("objection", "answers")),
     ("procurement", _l("采购"), ("bid", "challenge", "challenge_answers")),
     ("tender", _l("采购评审"), ("appoint_panel", "panel_conflict", "scores", "award_notice")),
     ("contract", _l("合同与节点"), ("milestone_report", "publish_contract", "amend_contract")),
-    ("acceptance", _l("验收与评价"), ("request_declaration", "declare")),
+    evaluators_page.SECTION, acceptance_page.SECTION, performance_page.SECTION, survey_page.SECTION,
     ("payments", _l("付款"), ("payment",)),
     ("delivery", _l("服务与进度"), ("service_record", "confirmations", "payment_request", "payment_decisions")),
 ]
-
-
-@dataclass
-class Failed:
-    """A refused submission: which form on the page, what the user sent, and why it was refused."""
-
-    key: str
-    formdata: MultiDict
-    error: Refusal
-
-    @property
-    def reasons(self) -> list[str]:
-        return [r.message for r in self.error.reasons] if isinstance(self.error, GuardFailed) else []
-
-    @property
-    def other_errors(self) -> list[str]:
-        """Input errors that belong to no field shown (for instance a missing version)."""
-        if not isinstance(self.error, InvalidInput):
-            return []
-        return [f"{key}: {message}" for key, messages in self.error.fields.items() if key in ("version", "_body")
-                for message in (messages if isinstance(messages, list) else [messages])]
-
-
-@dataclass
-class PageForm:
-    key: str
-    form: object
-    url: str
-    choices: dict = field(default_factory=dict)
-    failed: Failed | None = None
-    title: str = ""
-    extra: dict = field(default_factory=dict)
-
-
-def _page_form(key, form_class, url, failed, data=None, **extra) -> PageForm:
-    """A form on the project page: blank or with defaults, or as the user sent it when it was refused."""
-    mine = failed if failed is not None and failed.key == key else None
-    if form_class is None:
-        form = None
-    elif mine:
-        form = refused_form(form_class, mine.formdata, mine.error)
-    else:
-        form = form_class(data=data or {})
-    return PageForm(key, form, url, failed=mine, **extra)
 
 
 def _bid_choice(bid) -> str:
@@ -126,11 +86,11 @@ def _trigger_form(user, project, trigger, failed, contract, bids, declarations) 
         data = {"amount": project.approved_amount, "start": today + timedelta(days=1)}
     elif trigger == "start_acceptance":
         choices["evaluator_org_id"] = [(d.evaluator_org_id, d.evaluator_org.name) for d in declarations if d.cleared]
-    page_form = _page_form(f"fire:{trigger}", TRIGGER_FORMS[trigger], url, failed, data, choices=choices,
+    trigger_form = page_form(f"fire:{trigger}", TRIGGER_FORMS[trigger], url, failed, data, choices=choices,
                            title=str(TRIGGER_LABELS[trigger]))
-    if trigger == "sign_contract" and not page_form.form.milestones.entries:
-        page_form.form.milestones.append_entry()
-    return page_form
+    if trigger == "sign_contract" and not trigger_form.form.milestones.entries:
+        trigger_form.form.milestones.append_entry()
+    return trigger_form
 
 
 def _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges) -> dict:
@@ -143,53 +103,53 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
         return project.state in states and bool(who & parts)
 
     if allowed("add_objection"):
-        forms["objection"] = _page_form("objection", ObjectionForm, url_for("projects.add_objection", project_id=pid),
+        forms["objection"] = page_form("objection", ObjectionForm, url_for("projects.add_objection", project_id=pid),
                                         failed, title=_("登记居民异议"))
-        forms["answers"] = {o.id: _page_form(f"answer_objection:{o.id}", AnswerForm,
+        forms["answers"] = {o.id: page_form(f"answer_objection:{o.id}", AnswerForm,
                                              url_for("projects.answer_objection", project_id=pid, objection_id=o.id),
                                              failed)
                             for o in project.objections if o.answer is None}
     if allowed("submit_bid") and project.bid_deadline and clock.now() < project.bid_deadline:
         own = next((b for b in bids if b.provider_id == user.organisation_id), None)
         data = {"price": own.price, "plan": own.plan, "team": own.team} if own else {}
-        forms["bid"] = _page_form("bid", BidForm, url_for("projects.submit_bid", project_id=pid), failed, data,
+        forms["bid"] = page_form("bid", BidForm, url_for("projects.submit_bid", project_id=pid), failed, data,
                                   title=_("修改响应文件") if own and own.status == "submitted" else _("提交响应文件"))
         if own and own.status == "submitted":
-            forms["withdraw_bid"] = _page_form("withdraw_bid", None, url_for("projects.withdraw_bid", project_id=pid),
+            forms["withdraw_bid"] = page_form("withdraw_bid", None, url_for("projects.withdraw_bid", project_id=pid),
                                                failed)
     if allowed("file_challenge") and procurement.challenge_window_open(project):
-        forms["challenge"] = _page_form("challenge", ChallengeForm, url_for("projects.file_challenge", project_id=pid),
+        forms["challenge"] = page_form("challenge", ChallengeForm, url_for("projects.file_challenge", project_id=pid),
                                         failed, title=_("提出质疑"))
     if allowed("answer_challenge"):
         forms["challenge_answers"] = {
-            c.id: _page_form(f"answer_challenge:{c.id}", AnswerForm,
+            c.id: page_form(f"answer_challenge:{c.id}", AnswerForm,
                              url_for("projects.answer_challenge", project_id=pid, challenge_id=c.id), failed)
             for c in challenges if c.answer is None}
     if allowed("report_milestone") and contract and contract.milestones:
         first_open = next((m for m in contract.milestones if not m.reports), contract.milestones[0])
         choices = {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）" + (_("，已报告") if m.reports else ""))
                                     for m in contract.milestones]}
-        forms["milestone_report"] = _page_form(
+        forms["milestone_report"] = page_form(
             "milestone_report", MilestoneReportForm, url_for("projects.report_milestone", project_id=pid), failed,
             {"milestone_id": first_open.id}, choices=choices, title=_("报告节点完成情况"))
     if allowed("request_declaration"):
         asked = {d.evaluator_org_id for d in declarations}
         firms = [(org_id, name) for org_id, name in _org_choices("evaluator") if org_id not in asked]
         if firms or (failed and failed.key == "request_declaration"):
-            forms["request_declaration"] = _page_form(
+            forms["request_declaration"] = page_form(
                 "request_declaration", DeclarationRequestForm,
                 url_for("projects.request_declaration", project_id=pid), failed,
                 choices={"evaluator_org_id": firms}, title=_("邀请评估机构声明利益冲突"))
     if allowed("declare_conflict"):
         mine = next((d for d in declarations if d.evaluator_org_id == user.organisation_id), None)
         if mine is not None and mine.declared_at is None:
-            forms["declare"] = _page_form("declare", DeclarationForm, url_for("projects.declare", project_id=pid),
+            forms["declare"] = page_form("declare", DeclarationForm, url_for("projects.declare", project_id=pid),
                                           failed, title=_("声明利益冲突情况"))
     if allowed("record_payment"):
         remaining = evaluation.payable_total(project) - evaluation.paid_total(project)
         choices = {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）") for m in (contract.milestones if contract
                                                                                 else [])]}
-        forms["payment"] = _page_form(
+        forms["payment"] = page_form(
             "payment", PaymentForm, url_for("projects.record_payment", project_id=pid), failed,
             {"amount": remaining if remaining and remaining > 0 else None, "paid_on": clock.today(),
              "kind": "final" if project.state in ("accepted", "evaluated") else "instalment"},
@@ -210,10 +170,10 @@ def _contract_forms(project, parts, failed, contract) -> dict:
         return project.state in states and bool(who & parts)
 
     if allowed("publish_contract") and contract.published_at is None:
-        forms["publish_contract"] = _page_form("publish_contract", None,
+        forms["publish_contract"] = page_form("publish_contract", None,
                                                url_for("projects.publish_contract", project_id=pid), failed)
     if allowed("amend_contract"):
-        forms["amend_contract"] = _page_form("amend_contract", AmendmentForm,
+        forms["amend_contract"] = page_form("amend_contract", AmendmentForm,
                                              url_for("projects.amend_contract", project_id=pid), failed,
                                              title=_("合同变更"))
     return forms
@@ -233,33 +193,33 @@ def _delivery_forms(project, parts, failed, contract) -> dict:
         return {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）") for m in rows]}
 
     if allowed("log_service"):
-        forms["service_record"] = _page_form(
+        forms["service_record"] = page_form(
             "service_record", ServiceRecordForm, url_for("projects.log_service", project_id=pid), failed,
             {"served_on": clock.today()}, choices={"milestone_id": [("", _("（不对应节点）"))]
                                                    + milestone_choices(milestones)["milestone_id"]},
             title=_("登记服务记录"))
     if allowed("confirm_milestone"):
         forms["confirmations"] = {
-            m.id: _page_form(f"confirm_milestone:{m.id}", ConfirmationForm,
+            m.id: page_form(f"confirm_milestone:{m.id}", ConfirmationForm,
                              url_for("projects.confirm_milestone", project_id=pid, milestone_id=m.id), failed)
             for m in milestones if m.reports and m.id not in confirmed}
     reported = [m for m in milestones if m.reports]
     if allowed("request_payment") and reported:
-        forms["payment_request"] = _page_form(
+        forms["payment_request"] = page_form(
             "payment_request", PaymentRequestForm, url_for("projects.request_payment", project_id=pid), failed,
             {"milestone_id": reported[0].id}, choices=milestone_choices(reported), title=_("申请节点付款"))
     if allowed("decide_payment_request"):
         forms["payment_decisions"] = {
-            r.id: {"approve": _page_form(f"approve_payment_request:{r.id}", PaymentApprovalForm,
+            r.id: {"approve": page_form(f"approve_payment_request:{r.id}", PaymentApprovalForm,
                                          url_for("projects.approve_payment_request", project_id=pid, request_id=r.id),
                                          failed, {"paid_on": clock.today()}),
-                   "refuse": _page_form(f"refuse_payment_request:{r.id}", ReasonForm,
+                   "refuse": page_form(f"refuse_payment_request:{r.id}", ReasonForm,
                                         url_for("projects.refuse_payment_request", project_id=pid, request_id=r.id),
                                         failed)}
             for r in delivery.payment_requests(project) if r.state == "requested"}
     evidence_states, evidence_by = UPLOAD_RULES["service_record"]
     if project.state in evidence_states and evidence_by & parts:
-        forms["evidence"] = {r.id: _page_form(evidence_key(r.id), None, url_for("attachments.upload", project_id=pid),
+        forms["evidence"] = {r.id: page_form(evidence_key(r.id), None, url_for("attachments.upload", project_id=pid),
                                               failed)
                              for r in delivery.service_records(project)}
     return forms
@@ -283,7 +243,7 @@ def detail_context(user, project, failed=None) -> dict:
     if user.role == Role.evaluator:
         declarations_query = declarations_query.filter_by(evaluator_org_id=user.organisation_id)
     declarations = db.session.scalars(declarations_query.order_by(ConflictDeclaration.id)).all()
-    scores = {s.indicator: s for s in db.session.scalars(select(IndicatorScore).filter_by(project_id=project.id))}
+    scores = {}  # performance.page replaces this
     payments = db.session.scalars(select(Payment).filter_by(project_id=project.id).order_by(Payment.paid_on,
                                                                                            Payment.id)).all()
     entries = db.session.scalars(select(AuditEntry).filter_by(project_id=project.id)
@@ -297,6 +257,11 @@ def detail_context(user, project, failed=None) -> dict:
     forms = _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges)
     bid_evaluation = panel.evaluation_of(project)
     forms.update(tender_forms(user, project, parts, failed, bid_evaluation))
+    part_context = {}
+    for module in PAGE_PARTS:
+        part_forms, context = module.page_part(user, project, parts, failed)
+        forms.update(part_forms)
+        part_context.update(context)
     placed = [a["page_form"] for a in actions if a["page_form"]]
     for value in forms.values():
         for item in (value.values() if isinstance(value, dict) else [value]):
@@ -323,4 +288,5 @@ def detail_context(user, project, failed=None) -> dict:
         **tender_context(user, project, parts, bid_evaluation, challenges),
         "contract_warnings": contract_warnings(contract, project) if contract else [],
         "CONTRACT_TERM_LABELS": TERM_LABELS,
+        **part_context,
     }

@@ -159,7 +159,7 @@ def detail(project_id):
     return render_template("projects/detail.html", **detail_context(current_user, project))
 
 
-def _act(project_id, key, action, success, formdata=None):
+def act(project_id, key, action, success, formdata=None):
     """Load the project locked, run `action(project)`, commit and go back to the page; on a refusal
     show the page again with the form as the user filled it and the reason, with the refusal's status."""
     project = get_visible(current_user, project_id, for_update=True)
@@ -186,7 +186,7 @@ def fire(project_id, trigger):
         formdata = without_blank_rows(request.form, "milestones", ("name", "percent", "due"))
     if trigger == "open_tender":
         formdata = without_blank_rows(request.form, "criteria", ("name", "description", "max_points"))
-    return _act(project_id, f"fire:{trigger}",
+    return act(project_id, f"fire:{trigger}",
                 lambda p: operations.fire(p, trigger, current_user, formdata, request.form.get("version")),
                 _("已完成：%(action)s", action=TRIGGER_LABELS[trigger]), formdata)
 
@@ -194,14 +194,14 @@ def fire(project_id, trigger):
 @bp.post("/projects/<int:project_id>/objections")
 @login_required
 def add_objection(project_id):
-    return _act(project_id, "objection", lambda p: operations.add_objection(p, current_user, request.form),
+    return act(project_id, "objection", lambda p: operations.add_objection(p, current_user, request.form),
                 _("居民异议已登记"))
 
 
 @bp.post("/projects/<int:project_id>/objections/<int:objection_id>/answer")
 @login_required
 def answer_objection(project_id, objection_id):
-    return _act(project_id, f"answer_objection:{objection_id}",
+    return act(project_id, f"answer_objection:{objection_id}",
                 lambda p: operations.answer_objection(p, current_user, objection_id, request.form),
                 _("异议答复已记录"))
 
@@ -209,28 +209,28 @@ def answer_objection(project_id, objection_id):
 @bp.post("/projects/<int:project_id>/bids")
 @login_required
 def submit_bid(project_id):
-    return _act(project_id, "bid", lambda p: procurement.submit_bid(p, current_user, request.form),
+    return act(project_id, "bid", lambda p: procurement.submit_bid(p, current_user, request.form),
                 _("响应文件已提交，截止前可以修改或撤回"))
 
 
 @bp.post("/projects/<int:project_id>/bids/withdraw")
 @login_required
 def withdraw_bid(project_id):
-    return _act(project_id, "withdraw_bid", lambda p: procurement.withdraw_bid(p, current_user),
+    return act(project_id, "withdraw_bid", lambda p: procurement.withdraw_bid(p, current_user),
                 _("响应文件已撤回"))
 
 
 @bp.post("/projects/<int:project_id>/challenges")
 @login_required
 def file_challenge(project_id):
-    return _act(project_id, "challenge", lambda p: procurement.file_challenge(p, current_user, request.form),
+    return act(project_id, "challenge", lambda p: procurement.file_challenge(p, current_user, request.form),
                 _("质疑已提交"))
 
 
 @bp.post("/projects/<int:project_id>/challenges/<int:challenge_id>/answer")
 @login_required
 def answer_challenge(project_id, challenge_id):
-    return _act(project_id, f"answer_challenge:{challenge_id}",
+    return act(project_id, f"answer_challenge:{challenge_id}",
                 lambda p: procurement.answer_challenge(p, current_user, challenge_id, request.form),
                 _("质疑答复已记录"))
 
@@ -238,27 +238,27 @@ def answer_challenge(project_id, challenge_id):
 @bp.post("/projects/<int:project_id>/contract/publication")
 @login_required
 def publish_contract(project_id):
-    return _act(project_id, "publish_contract", lambda p: contracts.publish(p, current_user), _("合同已公开"))
+    return act(project_id, "publish_contract", lambda p: contracts.publish(p, current_user), _("合同已公开"))
 
 
 @bp.post("/projects/<int:project_id>/contract/amendments")
 @login_required
 def amend_contract(project_id):
-    return _act(project_id, "amend_contract", lambda p: contracts.amend(p, current_user, request.form),
+    return act(project_id, "amend_contract", lambda p: contracts.amend(p, current_user, request.form),
                 _("合同变更已记录"))
 
 
 @bp.post("/projects/<int:project_id>/panel")
 @login_required
 def appoint_panel_member(project_id):
-    return _act(project_id, "appoint_panel", lambda p: panel.appoint_panel_member(p, current_user, request.form),
+    return act(project_id, "appoint_panel", lambda p: panel.appoint_panel_member(p, current_user, request.form),
                 _("评审小组成员已指定"))
 
 
 @bp.post("/projects/<int:project_id>/panel/conflict")
 @login_required
 def declare_panel_conflict(project_id):
-    return _act(project_id, "panel_conflict", lambda p: panel.declare_panel_conflict(p, current_user, request.form),
+    return act(project_id, "panel_conflict", lambda p: panel.declare_panel_conflict(p, current_user, request.form),
                 _("已声明回避，您将不参与本项目评审"))
 
 
@@ -267,28 +267,28 @@ def declare_panel_conflict(project_id):
 def score_bid(project_id, bid_id):
     formdata = MultiDict(request.form)
     formdata.setlist("bid_id", [str(bid_id)])
-    return _act(project_id, f"score:{bid_id}", lambda p: panel.score_bid(p, current_user, formdata),
+    return act(project_id, f"score:{bid_id}", lambda p: panel.score_bid(p, current_user, formdata),
                 _("评分已保存，确定承接方前可以修改"))
 
 
 @bp.post("/projects/<int:project_id>/award-notice")
 @login_required
 def publish_award_notice(project_id):
-    return _act(project_id, "award_notice", lambda p: panel.publish_award_notice(p, current_user),
+    return act(project_id, "award_notice", lambda p: panel.publish_award_notice(p, current_user),
                 _("中标（成交）公告已发布，质疑期自今日起算"))
 
 
 @bp.post("/projects/<int:project_id>/milestone-reports")
 @login_required
 def report_milestone(project_id):
-    return _act(project_id, "milestone_report",
+    return act(project_id, "milestone_report",
                 lambda p: procurement.report_milestone(p, current_user, request.form), _("节点完成情况已报告"))
 
 
 @bp.post("/projects/<int:project_id>/declarations")
 @login_required
 def request_declaration(project_id):
-    return _act(project_id, "request_declaration",
+    return act(project_id, "request_declaration",
                 lambda p: evaluation.request_declaration(p, current_user, request.form),
                 _("已邀请评估机构声明利益冲突"))
 
@@ -296,14 +296,14 @@ def request_declaration(project_id):
 @bp.post("/projects/<int:project_id>/declarations/mine")
 @login_required
 def declare(project_id):
-    return _act(project_id, "declare", lambda p: evaluation.declare(p, current_user, request.form),
+    return act(project_id, "declare", lambda p: evaluation.declare(p, current_user, request.form),
                 _("利益冲突声明已提交"))
 
 
 @bp.post("/projects/<int:project_id>/payments")
 @login_required
 def record_payment(project_id):
-    return _act(project_id, "payment", lambda p: evaluation.record_payment(p, current_user, request.form),
+    return act(project_id, "payment", lambda p: evaluation.record_payment(p, current_user, request.form),
                 _("付款已登记"))
 
 
@@ -312,14 +312,14 @@ def record_payment(project_id):
 @bp.post("/projects/<int:project_id>/service-records")
 @login_required
 def log_service(project_id):
-    return _act(project_id, "service_record", lambda p: delivery.log_service(p, current_user, request.form),
+    return act(project_id, "service_record", lambda p: delivery.log_service(p, current_user, request.form),
                 _("服务记录已登记"))
 
 
 @bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/confirmation")
 @login_required
 def confirm_milestone(project_id, milestone_id):
-    return _act(project_id, f"confirm_milestone:{milestone_id}",
+    return act(project_id, f"confirm_milestone:{milestone_id}",
                 lambda p: delivery.confirm_milestone(p, current_user, milestone_id, request.form),
                 _("节点完成情况已确认"))
 
@@ -327,14 +327,14 @@ def confirm_milestone(project_id, milestone_id):
 @bp.post("/projects/<int:project_id>/payment-requests")
 @login_required
 def request_payment(project_id):
-    return _act(project_id, "payment_request", lambda p: delivery.request_payment(p, current_user, request.form),
+    return act(project_id, "payment_request", lambda p: delivery.request_payment(p, current_user, request.form),
                 _("付款申请已提交"))
 
 
 @bp.post("/projects/<int:project_id>/payment-requests/<int:request_id>/approve")
 @login_required
 def approve_payment_request(project_id, request_id):
-    return _act(project_id, f"approve_payment_request:{request_id}",
+    return act(project_id, f"approve_payment_request:{request_id}",
                 lambda p: delivery.approve_payment_request(p, current_user, request_id, request.form),
                 _("付款申请已批准，付款已登记"))
 
@@ -342,6 +342,6 @@ def approve_payment_request(project_id, request_id):
 @bp.post("/projects/<int:project_id>/payment-requests/<int:request_id>/refuse")
 @login_required
 def refuse_payment_request(project_id, request_id):
-    return _act(project_id, f"refuse_payment_request:{request_id}",
+    return act(project_id, f"refuse_payment_request:{request_id}",
                 lambda p: delivery.refuse_payment_request(p, current_user, request_id, request.form),
                 _("付款申请已退回"))

@@ -10,7 +10,7 @@ from procure.accounts.models import Organisation, Role
 from procure.errors import NotFound, Refusal
 from procure.extensions import db
 from procure.procurement.models import Debarment
-from procure.projects.page import Failed, PageForm
+from procure.projects.page_forms import Failed, PageForm
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons

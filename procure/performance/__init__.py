@@ -1,0 +1,2 @@
+"""Performance evaluation (绩效评价): indicator templates, independent scorers, divergence, grade and its
+consequences (final payment, rectification plan, debarment), and providers' track records."""

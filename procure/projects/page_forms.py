@@ -1,0 +1,51 @@
+"""A form on a project's page: blank, with defaults, or as a refused submission left it, with the reason."""
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+
+from procure.errors import GuardFailed, InvalidInput, Refusal
+from procure.projects.proposal_form import refused_form
+
+
+@dataclass
+class Failed:
+    """A refused submission: which form on the page, what the user sent, and why it was refused."""
+
+    key: str
+    formdata: MultiDict
+    error: Refusal
+
+    @property
+    def reasons(self) -> list[str]:
+        return [r.message for r in self.error.reasons] if isinstance(self.error, GuardFailed) else []
+
+    @property
+    def other_errors(self) -> list[str]:
+        """Input errors that belong to no field shown (for instance a missing version)."""
+        if not isinstance(self.error, InvalidInput):
+            return []
+        return [f"{key}: {message}" for key, messages in self.error.fields.items() if key in ("version", "_body")
+                for message in (messages if isinstance(messages, list) else [messages])]
+
+
+@dataclass
+class PageForm:
+    key: str
+    form: object
+    url: str
+    choices: dict = field(default_factory=dict)
+    failed: Failed | None = None
+    title: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def page_form(key, form_class, url, failed, data=None, **extra) -> PageForm:
+    """A form on the project page: blank or with defaults, or as the user sent it when it was refused."""
+    mine = failed if failed is not None and failed.key == key else None
+    if form_class is None:
+        form = None
+    elif mine:
+        form = refused_form(form_class, mine.formdata, mine.error)
+    else:
+        form = form_class(data=data or {})
+    return PageForm(key, form, url, failed=mine, **extra)
