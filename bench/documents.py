@@ -39,10 +39,10 @@ def main():
             print(f"demo loaded in {time.perf_counter() - started:.1f} s")
             with app.test_request_context("/"):
                 rows = [bench(kind, subject, args.n, args.keep) for kind, subject in subjects()]
-    print(f"\n{'kind':<14}{'subject':<22}{'pages':>6}{'ms/doc':>10}{'ms/page':>10}{'min ms':>9}{'KiB':>7}")
+    print(f"\n{'kind':<24}{'subject':<22}{'pages':>6}{'ms/doc':>10}{'ms/page':>10}{'min ms':>9}{'KiB':>7}")
     for kind, subject, pages, times, size in rows:
         mean = statistics.mean(times)
-        print(f"{kind:<14}{subject:<22}{pages:>6}{mean:>10.0f}{mean / pages:>10.0f}{min(times):>9.0f}"
+        print(f"{kind:<24}{subject:<22}{pages:>6}{mean:>10.0f}{mean / pages:>10.0f}{min(times):>9.0f}"
               f"{size / 1024:>7.0f}")
 
 
@@ -58,6 +58,8 @@ def subjects():
         having = [p for p in projects if sources.available(p, kind)]
         if having:
             yield kind, max(having, key=lambda p: len(p.budget_lines) + len(p.needs_analysis or ""))
+        else:
+            print(f"skipped {kind} ({sources.TITLES[kind]}): no demo project has reached its stage yet")
     catalogue = db.session.scalar(db.select(Catalogue).where(Catalogue.state != "draft")
                                   .order_by(Catalogue.year.desc()))
     if catalogue is not None:

@@ -57,13 +57,16 @@ def register_blueprints(app):
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     from procure.accounts.views import bp as accounts_bp
+    from procure.acceptance.views import bp as acceptance_bp
     from procure.api import bp as api_bp
     from procure.attachments.views import bp as attachments_bp
     from procure.catalogue.views import bp as catalogue_bp
     from procure.documents.views import bp as documents_bp
     from procure.notifications.views import bp as notifications_bp
+    from procure.performance.views import bp as performance_bp
     from procure.projects.views import bp as projects_bp
     from procure.providers.views import bp as providers_bp
+    from procure.survey.views import bp as survey_bp
     from procure.workdays.views import bp as workdays_bp
 
     app.register_blueprint(accounts_bp)
@@ -74,6 +77,11 @@ def register_blueprints(app):
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(acceptance_bp)
+    app.register_blueprint(performance_bp)
+    from procure.evaluators.views import bp as evaluators_bp
+    app.register_blueprint(evaluators_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

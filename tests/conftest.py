@@ -11,6 +11,7 @@ from procure import create_app
 from procure.accounts.models import ApiToken, Organisation, User
 from procure.accounts.passwords import hash_password
 from procure.clock import ManualClock
+from procure.evaluators.models import EvaluatorProfile
 from procure.codes import make_uscc
 from procure.extensions import db
 from procure.projects.journey import Cast, Journey
@@ -106,6 +107,8 @@ class World:
             db.session.add(user)
             self.users[username] = user
         db.session.flush()
+        for org in self.evaluators:  # in the register, so each may be drawn
+            db.session.add(EvaluatorProfile(organisation_id=org.id, accreditation="社会组织评估资质", active=True))
         for org in self.providers:  # verified by the bureau, so each may bid
             db.session.add(ProviderProfile(organisation_id=org.id, registration_type="social_service_agency",
                                            annual_inspection="qualified", verified_at=START,

@@ -96,15 +96,15 @@ def valid_input(trigger, project, world) -> dict:
     if trigger in ("report_completion", "claim_completion"):
         return {"summary": "已完成"}
     if trigger == "start_acceptance":
-        return {"evaluator_org_id": world.evaluators[0].id}
+        return {"comment": "评估机构已抽取并声明无利益冲突"}
     if trigger == "request_rectification":
-        return {"findings": "缺少台账"}
+        return {"findings": "缺少台账", "deadline": (today + timedelta(days=10)).isoformat()}
     if trigger == "resubmit_for_acceptance":
         return {"response": "已补齐"}
     if trigger == "accept":
         return {"report": "验收合格"}
     if trigger == "evaluate":
-        return {"scores": {"decision": "90", "implementation": "90", "output": "90", "effect": "90"}}
+        return {"findings": "服务规范，目标完成"}
     return {"comment": "说明"}
 
 

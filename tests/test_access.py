@@ -109,8 +109,9 @@ def test_providers_see_open_tenders_their_bids_and_what_they_implement(tokens, j
 def test_evaluators_see_projects_they_are_invited_to_or_assigned(tokens, journey, world, api):
     project = journey.drive(journey.create(), "delivered")
     assert_hidden(tokens, "evaluator", project.id)
-    response = api.as_("bureau").post(f"/projects/{project.id}/conflict-declarations",
-                                      json={"evaluator_org_id": world["evaluator"].organisation_id})
+    response = api.as_("bureau").post(f"/projects/{project.id}/evaluator-assignments",
+                                      json={"evaluator_org_id": world["evaluator"].organisation_id,
+                                            "reason": "测试：不经抽取指定本机构，理由已记录。"})
     assert response.status_code == 201
     assert_shown(tokens, "evaluator", project.id)
     assert listed_ids(tokens, "evaluator") == {project.id}
@@ -128,8 +129,10 @@ def test_evaluators_see_projects_they_are_invited_to_or_assigned(tokens, journey
 
 def test_evaluators_see_only_their_own_firms_declaration(tokens, journey, world, api):
     project = journey.drive(journey.create(), "delivered")
-    for firm in world.evaluators:
-        api.as_("bureau").post(f"/projects/{project.id}/conflict-declarations", json={"evaluator_org_id": firm.id})
+    for firm in world.evaluators:  # picked one after the other: each is asked to declare
+        response = api.as_("bureau").post(f"/projects/{project.id}/evaluator-assignments",
+                                          json={"evaluator_org_id": firm.id, "reason": "测试：依次指定两家机构。"})
+        assert response.status_code == 201, response.get_json()
     mine = tokens.get("evaluator", f"/projects/{project.id}/conflict-declarations").get_json()
     assert [d["evaluator_org"]["id"] for d in mine] == [world["evaluator"].organisation_id]
     everyone = tokens.get("bureau", f"/projects/{project.id}/conflict-declarations").get_json()

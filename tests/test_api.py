@@ -517,26 +517,32 @@ def test_subsidy_agreement_is_the_contract(api, journey, world):
 def test_conflict_declarations_happy_path_and_refusals(api, journey, world, unchanged):
     project = journey.drive(journey.create(), "delivered")
     path = f"/projects/{project.id}/conflict-declarations"
-    firm = world["evaluator"].organisation_id
-    unchanged(lambda: api.as_("reviewer").post(path, json={"evaluator_org_id": firm}), 403, "forbidden")
-    unchanged(lambda: api.as_("bureau").post(path, json={}), 400, "invalid_input")
+    draws = f"/projects/{project.id}/evaluator-draws"
+    unchanged(lambda: api.as_("reviewer").post(draws, json={}), 403, "forbidden")
     unchanged(lambda: api.as_("evaluator").post(f"{path}/mine", json={"statement": "x"}), 404, "not_found")
-    asked = api.as_("bureau").post(path, json={"evaluator_org_id": firm})
-    assert asked.status_code == 201 and asked.get_json()["declared_at"] is None
-    # Asking twice returns the same request.
-    assert api.as_("bureau").post(path, json={"evaluator_org_id": firm}).get_json()["id"] == asked.get_json()["id"]
-    unchanged(lambda: api.as_("evaluator").post(f"{path}/mine", json={"has_conflict": False}), 400, "invalid_input")
-    declared = api.as_("evaluator").post(f"{path}/mine", json={"has_conflict": False, "statement": "无关联"})
+    drawn = api.as_("bureau").post(draws, json={})
+    assert drawn.status_code == 201, drawn.get_json()
+    firm = drawn.get_json()["result_org"]["id"]
+    member, other = ("evaluator", "evaluator2") if firm == world["evaluator"].organisation_id \
+        else ("evaluator2", "evaluator")
+    [asked] = api.as_("bureau").get(path).get_json()
+    assert asked["evaluator_org"]["id"] == firm and asked["declared_at"] is None
+    unchanged(lambda: api.as_(member).post(f"{path}/mine", json={"has_conflict": False}), 400, "invalid_input")
+    unchanged(lambda: api.as_(member).post(f"{path}/mine", json={"has_conflict": True, "statement": "有"}),
+              400, "invalid_input")  # a conflict needs its type
+    declared = api.as_(member).post(f"{path}/mine", json={"has_conflict": False, "statement": "无关联"})
     assert declared.status_code == 200
-    assert declared.get_json()["has_conflict"] is False and declared.get_json()["declared_at"]
-    unchanged(lambda: api.as_("evaluator2").post(f"{path}/mine", json={"statement": "x"}), 404, "not_found")
+    body = declared.get_json()
+    assert body["has_conflict"] is False and body["declared_at"] and body["late"] is False
+    unchanged(lambda: api.as_(member).post(f"{path}/mine", json={"has_conflict": False, "statement": "再次"}),
+              422, "guard_failed")  # declared once
+    unchanged(lambda: api.as_(other).post(f"{path}/mine", json={"statement": "x"}), 404, "not_found")
     assert [d["statement"] for d in api.as_("bureau").get(path).get_json()] == ["无关联"]
 
 
-def test_declarations_only_while_delivered(api, journey, world, unchanged):
+def test_no_draw_before_delivery(api, journey, unchanged):
     project = journey.drive(journey.create(), "in_delivery")
-    unchanged(lambda: api.as_("bureau").post(f"/projects/{project.id}/conflict-declarations",
-                                             json={"evaluator_org_id": world["evaluator"].organisation_id}),
+    unchanged(lambda: api.as_("bureau").post(f"/projects/{project.id}/evaluator-draws", json={}),
               409, "invalid_transition")
 
 
@@ -586,16 +592,41 @@ def test_the_purchase_road_through_the_api_alone(api, journey, world, clock):
     api.as_("provider2").post(f"/projects/{pid}/milestone-reports", json={"milestone_id": milestone, "content": "完成"})
     assert fire("provider2", "report_completion", summary="完成") == "delivered"
     firm = world["evaluator"].organisation_id
-    api.as_("bureau").post(f"/projects/{pid}/conflict-declarations", json={"evaluator_org_id": firm})
+    assert api.as_("bureau").post(f"/projects/{pid}/evaluator-assignments", json={
+        "evaluator_org_id": firm, "reason": "测试：指定本机构，理由已记录。"}).status_code == 201
     api.as_("evaluator").post(f"/projects/{pid}/conflict-declarations/mine", json={"statement": "无"})
-    assert fire("bureau", "start_acceptance", evaluator_org_id=firm) == "under_acceptance"
+    api.as_("evaluator").post(f"/projects/{pid}/personal-declarations", json={"statement": "无"})
+    assert fire("bureau", "start_acceptance") == "under_acceptance"
     assert fire("evaluator", "request_rectification", findings="补台账") == "rectification"
     assert fire("provider2", "resubmit_for_acceptance", response="已补") == "under_acceptance"
+    # Acceptance: a site visit, every checklist item judged met, the community's confirmation.
+    assert api.as_("evaluator").post(f"/projects/{pid}/acceptance/site-visits", json={
+        "visited_on": app_clock.today().isoformat(), "place": "社区", "observations": "台账齐全"}).status_code == 201
+    for item in api.as_("evaluator").get(f"/projects/{pid}/acceptance").get_json()["items"]:
+        assert api.as_("evaluator").post(f"/projects/{pid}/acceptance/items/{item['id']}/judgement",
+                                         json={"result": "met"}).status_code == 200
+    assert api.as_("community").post(f"/projects/{pid}/acceptance/confirmation", json={
+        "agreed": True, "opinion": "同意", "residents_present": 3}).status_code == 200
     assert fire("evaluator", "accept", report="合格") == "accepted"
-    assert fire("evaluator", "evaluate", scores={"decision": 80, "implementation": "85.5", "output": "90",
-                                                 "effect": "70"}) == "evaluated"
+    # Residents answer the satisfaction survey (9 of 10 satisfied: 90 %), the three parties score.
+    assert api.as_("community").post(f"/projects/{pid}/survey", json={}).status_code == 201
+    issued = api.as_("community").post(f"/projects/{pid}/survey/tokens", json={"count": 10}).get_json()
+    slug = issued["url"].rstrip("/").rsplit("/", 1)[1]
+    for index, code in enumerate(issued["codes"]):
+        answer = {"token": code, "overall": "satisfied" if index < 9 else "dissatisfied"}
+        assert api.client.post(f"/api/v1/surveys/{slug}/responses", json=answer).status_code == 201
+    leaves = api.as_("evaluator").get(f"/projects/{pid}/evaluation").get_json()["leaves"]
+    inputs = {"ratio": {"planned": "100", "actual": "100"}, "scale": {"value": "3"}, "yes_no": {"value": "1"}}
+    scores = [{"indicator_id": leaf["indicator_id"], **inputs[leaf["kind"]]} for leaf in leaves
+              if leaf["kind"] != "satisfaction"]
+    for username in ("evaluator", "bureau", "community"):
+        assert api.as_(username).post(f"/projects/{pid}/evaluation/sheets",
+                                      json={"submit": True, "scores": scores}).status_code == 200
+    assert fire("evaluator", "evaluate", findings="服务规范") == "evaluated"
     detail = api.as_("bureau").get(f"/projects/{pid}").get_json()
-    assert detail["score"] == "83.10" and detail["grade"] == "good"  # 16 + 17.1 + 36 + 14
+    # Scales at 3 of 5 (60): 决策 60 → 12; 过程 100 × 40 % + 60 × 30 % + 100 × 30 % = 88 → 17.6; 产出 100 → 40;
+    # 效益 60 × 30 % + 60 × 20 % + 90 × 50 % = 75 → 15. Total 84.60.
+    assert detail["score"] == "84.60" and detail["grade"] == "good"
     api.as_("bureau").post(f"/projects/{pid}/payments", json={"kind": "final", "amount": "36000.00",
                                                               "paid_on": app_clock.today().isoformat()})
     assert fire("bureau", "close") == "closed"

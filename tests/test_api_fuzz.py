@@ -82,8 +82,8 @@ def arena(journey, world, client, api):
     api.as_("community").post(f"/projects/{projects['notice'].id}/objections", json={"content": "异议"})
     api.as_("provider").post(f"/projects/{projects['tendering'].id}/bids", json={"price": "100.00", "plan": "方案"})
     api.as_("provider").post(f"/projects/{projects['awarded'].id}/challenges", json={"content": "质疑"})
-    api.as_("bureau").post(f"/projects/{projects['delivered'].id}/conflict-declarations",
-                           json={"evaluator_org_id": world["evaluator"].organisation_id})
+    api.as_("bureau").post(f"/projects/{projects['delivered'].id}/evaluator-assignments",
+                           json={"evaluator_org_id": world["evaluator"].organisation_id, "reason": "模糊测试：指定理由。"})
     db.session.commit()
     return {"projects": list(projects.values()), "tokens": Tokens(client, world), "client": client, "world": world}
 
@@ -133,9 +133,10 @@ def project_path(arena, index, project_id):
 users = st.sampled_from(USERNAMES)
 triggers = st.one_of(st.sampled_from(sorted(TRANSITIONS)), st.sampled_from(["x", "__init__", "trigger", "%00", "état"]))
 SUB_POSTS = ["/objections", "/objections/{child}/answer", "/bids", "/bids/withdraw", "/challenges",
-             "/challenges/{child}/answer", "/milestone-reports", "/conflict-declarations",
-             "/conflict-declarations/mine", "/payments"]
-GETS = ["", "/history", "/objections", "/bids", "/challenges", "/contract", "/payments", "/conflict-declarations"]
+             "/challenges/{child}/answer", "/milestone-reports", "/evaluator-draws", "/evaluator-assignments",
+             "/conflict-declarations/mine", "/personal-declarations", "/payments"]
+GETS = ["", "/history", "/objections", "/bids", "/challenges", "/contract", "/payments", "/conflict-declarations",
+        "/evaluator-draws", "/personal-declarations"]
 
 
 def live(arena):
@@ -172,7 +173,9 @@ SUB_BASES = {
     "/objections": {"content": "异议", "resident_name": "王", "resident_contact": "1"},
     "/objections/{child}/answer": {"answer": "答复"}, "/bids": {"price": "100.00", "plan": "方案"},
     "/bids/withdraw": {}, "/challenges": {"content": "质疑"}, "/challenges/{child}/answer": {"answer": "答复"},
-    "/milestone-reports": {"milestone_id": 1, "content": "完成"}, "/conflict-declarations": {"evaluator_org_id": 1},
+    "/milestone-reports": {"milestone_id": 1, "content": "完成"}, "/evaluator-draws": {},
+    "/evaluator-assignments": {"evaluator_org_id": 1, "reason": "模糊测试：指定理由。"},
+    "/personal-declarations": {"has_conflict": False, "statement": "无"},
     "/conflict-declarations/mine": {"has_conflict": False, "statement": "无"},
     "/payments": {"kind": "instalment", "amount": "1.00", "paid_on": "2026-06-01", "milestone_id": 1},
 }
@@ -359,7 +362,8 @@ def test_known_hostile_inputs_are_refused_not_crashed(arena, api, journey, world
                                    amount="100.00", start="9999-06-01", end="9999-12-30")
     judge(response, "year 9999")
     assert response.status_code == 200, response.get_json()
-    for path, body in ((f"/projects/{delivered.id}/conflict-declarations", {"evaluator_org_id": 10 ** 30}),
+    for path, body in ((f"/projects/{delivered.id}/evaluator-assignments",
+                        {"evaluator_org_id": 10 ** 30, "reason": "模糊测试：指定理由。"}),
                        (f"/projects/{in_delivery.id}/payments", {"kind": "instalment", "amount": "1.00",
                                                                  "paid_on": "2026-06-01", "milestone_id": 10 ** 30})):
         expect(call("bureau").post(path, json=body), 400)

@@ -2,7 +2,7 @@
 other firms' declarations, and redirects that would leave the site."""
 import pytest
 
-from procure.evaluation import operations as evaluation
+from procure.evaluators import operations as evaluators
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.procurement import operations as procurement
@@ -31,14 +31,21 @@ def test_history_hides_other_bidders_until_the_deadline(api, world, journey, clo
 
 def test_history_shows_a_firm_only_its_own_declarations(api, world, journey):
     project = journey.drive(journey.create(), "delivered")
-    for firm in world.evaluators:
-        evaluation.request_declaration(project, world["bureau"], json_to_formdata({"evaluator_org_id": firm.id}))
+    # The first firm picked declares a conflict and is recused; the second is picked and declares none.
+    for firm, member, conflict in zip(world.evaluators, ("evaluator", "evaluator2"), (True, False)):
+        evaluators.assign_evaluator(project, world["bureau"], json_to_formdata(
+            {"evaluator_org_id": firm.id, "reason": "测试：依次指定两家机构。"}))
+        evaluators.declare(project, world[member], json_to_formdata(
+            {"has_conflict": conflict, "conflict_type": "financial" if conflict else "", "statement": "无"}))
     db.session.commit()
     history = api.as_("evaluator2").get(f"/projects/{project.id}/history").json
-    requested = [e["data"]["evaluator_org_id"] for e in history if e["action"] == "request_declaration"]
-    assert requested == [world.evaluators[1].id]
-    assert len([e for e in api.as_("bureau").get(f"/projects/{project.id}/history").json
-                if e["action"] == "request_declaration"]) == 2
+    declared = [e["organisation"] for e in history if e["action"] == "declare_conflict"]
+    assert declared == [world.evaluators[1].name]
+    # Draws and hand picks are the bureau's until the acceptance is over.
+    assert not [e for e in history if e["action"] == "assign_evaluator"]
+    bureau = api.as_("bureau").get(f"/projects/{project.id}/history").json
+    assert len([e for e in bureau if e["action"] == "declare_conflict"]) == 2
+    assert len([e for e in bureau if e["action"] == "assign_evaluator"]) == 2
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])

@@ -1,6 +1,9 @@
 """The demo city (`flask demo load`): accounts, organisations, projects in every state, honest dates."""
+import shutil
+import subprocess
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import click
 import pytest
@@ -28,10 +31,12 @@ SCORED = ("open_tender", "invited_tender", "competitive_consultation")
 PASSWORD = "demo-pw-for-tests"
 ACCOUNTS = {"admin": "admin", "community1": "community", "community2": "community", "reviewer1": "reviewer",
             "bureau1": "bureau", "provider1": "provider", "provider2": "provider", "evaluator1": "evaluator",
-            "evaluator2": "evaluator"}
+            "evaluator2": "evaluator", "evaluator3": "evaluator"}
 # Dates that are plans, not events: they may lie ahead.
 PLANNED = {("projects", "start_date"), ("projects", "end_date"), ("contracts", "start_date"),
-           ("contracts", "end_date"), ("milestones", "due"), ("projects", "bid_deadline")}
+           ("contracts", "end_date"), ("milestones", "due"), ("projects", "bid_deadline"),
+           ("rectifications", "deadline"), ("catalogues", "notice_ends_on"), ("surveys", "closes_on"),
+           ("evaluator_profiles", "accredited_until"), ("debarments", "starts_on"), ("debarments", "ends_on")}
 
 
 def user(username) -> User:
@@ -111,11 +116,23 @@ class TestLoadedDemo:
         assert all(representatives) and len(set(representatives)) == len(representatives)
         assert user("provider1").organisation_id != user("provider2").organisation_id
 
-    def test_two_evaluation_firms(self):
+    def test_evaluation_firms_are_in_the_register(self):
+        from procure.evaluators.models import EvaluatorProfile
+
         firms = db.session.scalars(db.select(Organisation).filter_by(kind="evaluator")).all()
-        assert len(firms) == 2
+        assert len(firms) >= 3
         assert all(is_valid_uscc(f.credit_code) and f.credit_code.startswith("9") for f in firms)
-        assert {user("evaluator1").organisation_id, user("evaluator2").organisation_id} == {f.id for f in firms}
+        accounts = {user(f"evaluator{n}").organisation_id for n in (1, 2, 3)}
+        assert len(accounts) == 3 and accounts <= {f.id for f in firms}
+        profiles = {p.organisation_id: p for p in db.session.scalars(db.select(EvaluatorProfile))}
+        assert set(profiles) == {f.id for f in firms}
+        for profile in profiles.values():
+            assert profile.accreditation and profile.specialties and profile.accredited_until
+            assert len(profile.staff) >= 2 and profile.staff_count >= len(profile.staff)
+        linked = {s.user_id for p in profiles.values() for s in p.staff if s.user_id}
+        assert accounts == {db.session.get(User, i).organisation_id for i in linked}
+        lapsed = [p for p in profiles.values() if p.accredited_until < real_today()]
+        assert len(lapsed) == 1 and not lapsed[0].organisation.users
 
     def test_every_state_and_funding_form_is_present(self):
         all_projects = projects()
@@ -202,7 +219,7 @@ class TestLoadedDemo:
         evaluators = {p.evaluator_org_id for p in projects() if p.evaluator_org_id}
         assert user("provider1").organisation_id in bidders & implementers
         assert user("provider2").organisation_id in bidders | implementers
-        assert len(bidders) >= 5 and len(implementers) >= 4 and len(evaluators) == 2
+        assert len(bidders) >= 5 and len(implementers) >= 4 and len(evaluators) == 3
 
     def test_a_second_load_changes_nothing(self, app, loaded):
         before = snapshot()
@@ -447,3 +464,202 @@ class TestDemoProcurement:
                 last_listing = db.session.scalar(db.select(db.func.max(AuditEntry.at)).where(
                     AuditEntry.project_id.in_(ids), AuditEntry.action == "list_in_catalogue"))
                 assert last_listing < catalogue.published_at
+
+
+def titled(title) -> Project:
+    return db.session.scalar(db.select(Project).filter_by(title=title))
+
+
+def firm_user(org_id) -> User:
+    return db.session.scalar(db.select(User).filter_by(organisation_id=org_id, role="evaluator"))
+
+
+class TestDemoEvaluation:
+    """Issue 4 in the demo (one more load): the firm register and its draws, acceptance with rectification
+    rounds, the residents' survey, blind scoring, divergences, grades, final payments, the debarment after a
+    差 and the acceptance and evaluation documents."""
+
+    @pytest.fixture(autouse=True)
+    def ctx(self, app, loaded):
+        with app.test_request_context():
+            yield loaded
+            db.session.rollback()
+
+    @staticmethod
+    def draws(project=None):
+        from procure.evaluators.models import EvaluatorDraw
+
+        query = db.select(EvaluatorDraw).order_by(EvaluatorDraw.project_id, EvaluatorDraw.number)
+        return db.session.scalars(query.filter_by(project_id=project.id) if project else query).all()
+
+    def test_draws_are_reproducible_and_record_exclusions_with_reasons(self):
+        from procure.evaluators.conflicts import pick
+        from procure.evaluators.models import EvaluatorProfile, FirmEngagement
+
+        draws = self.draws()
+        assert len(draws) >= 12
+        lapsed = db.session.scalar(db.select(EvaluatorProfile.organisation_id).where(
+            EvaluatorProfile.accredited_until < real_today()))
+        engaged = set()
+        for draw in draws:
+            assert draw.result_org_id in draw.candidates and lapsed not in draw.candidates
+            assert {"org_id": lapsed, "reasons": ["accreditation_expired"]} in draw.excluded
+            if draw.method == "random":
+                assert pick(draw.seed, draw.candidates) == draw.result_org_id
+            engaged |= {e["org_id"] for e in draw.excluded if "recent_engagement" in e["reasons"]}
+        recorded = set(db.session.scalars(db.select(FirmEngagement.firm_id)))
+        assert len(engaged) >= 2 and engaged <= recorded
+
+    def test_a_firm_picked_by_hand_with_a_written_reason(self):
+        manual = [d for d in self.draws() if d.method == "manual"]
+        assert len(manual) == 1 and manual[0].seed is None and len(manual[0].reason) >= 30
+        entry = db.session.scalar(db.select(AuditEntry).filter_by(project_id=manual[0].project_id,
+                                                                  action="assign_evaluator"))
+        assert entry.comment == manual[0].reason and entry.data["result_org_id"] == manual[0].result_org_id
+
+    def test_a_late_conflict_recused_the_firm_and_a_second_draw_followed(self):
+        from procure.evaluation.models import ConflictDeclaration
+
+        late = db.session.scalars(db.select(ConflictDeclaration).filter_by(has_conflict=True)).all()
+        assert len(late) == 1 and late[0].late and late[0].conflict_type == "financial" and late[0].statement
+        project = db.session.get(Project, late[0].project_id)
+        first, second = self.draws(project)
+        assert first.result_org_id == late[0].evaluator_org_id != second.result_org_id
+        assert {"org_id": first.result_org_id, "reasons": ["declared_conflict"]} in second.excluded
+        assert project.evaluator_org_id == second.result_org_id and project.state in ("evaluated", "closed")
+        actions = [e.action for e in db.session.scalars(db.select(AuditEntry).filter_by(project_id=project.id)
+                                                        .order_by(AuditEntry.id))]
+        assert actions.index("start_acceptance") < actions.index("recuse_evaluator") < actions.index("accept")
+        assert project.community_id == user("community1").organisation_id
+
+    def test_a_delivered_project_waits_for_the_drawn_firms_declaration(self):
+        from procure.evaluators.conflicts import firm_declaration
+        from procure.projects.waiting import waiting_for
+
+        drawn = [p for p in projects(state="delivered") if p.evaluator_org_id]
+        assert len(drawn) == 1 and len(projects(state="delivered")) >= 2  # another still waits for its draw
+        project = drawn[0]
+        assert firm_declaration(project, project.evaluator_org_id).declared_at is None
+        pending = {w.project.id: w.notes for w in waiting_for(firm_user(project.evaluator_org_id))[0]}
+        assert "待声明利益冲突情况" in pending.get(project.id, [])
+
+    def test_acceptance_in_progress_with_a_site_visit_and_a_partly_judged_checklist(self):
+        from procure.acceptance.operations import accept_reasons, items_of, visits_of
+
+        project = next(p for p in projects(state="under_acceptance"))
+        items = items_of(project)
+        results = [i.result for i in items]
+        assert visits_of(project) and "met" in results and "partly_met" in results and None in results
+        assert {r.code for r in accept_reasons(project, None)} >= {"items_unjudged", "items_not_met"}
+
+    def test_rectification_overdue_and_a_failed_round_before_re_acceptance(self):
+        from procure.acceptance.operations import rounds_of, response_overdue
+        from procure.notifications.reminders import due_reminders
+
+        waiting = projects(state="rectification")
+        assert waiting and all(response_overdue(rounds_of(p)[-1]) for p in waiting)
+        overdue = [r for r in due_reminders() if r.kind == "rectification_overdue"]
+        assert {r.project_id for r in overdue} == {p.id for p in waiting}
+        rounds = {p.title: [r.outcome for r in rounds_of(p)] for p in projects() if len(rounds_of(p)) > 1}
+        assert list(rounds.values()) == [["failed", "passed"]]
+
+    def test_blind_scoring_with_the_survey_still_open(self):
+        from procure.performance.operations import evaluate_reasons, state_of
+        from procure.survey.operations import is_open, response_count, survey_of
+
+        project = next(p for p in projects(state="accepted") if survey_of(p) and is_open(survey_of(p), p))
+        assert 0 < response_count(project) < current_app.config["SURVEY_MIN_RESPONSES"]
+        assert project.community_id == user("community2").organisation_id
+        community = state_of(project, user("community2"))
+        assert not community.revealed and community.submitted == {"third_party"}
+        assert set(community.sheets) == {"community"} and community.sheets["community"].submitted_at is None
+        assert state_of(project, user("bureau1")).sheets == {}  # the bureau has not scored: sees no sheet
+        codes = {r.code for r in evaluate_reasons(project, {})}
+        assert {"scores_missing", "survey_too_few"} <= codes
+
+    def test_a_divergence_awaits_its_explanation(self):
+        from procure.performance.operations import evaluate_reasons, state_of
+
+        waiting = [p for p in projects(state="accepted") if state_of(p).revealed]
+        assert len(waiting) == 1
+        state = state_of(waiting[0])
+        assert len(state.unexplained) == 1 and state.unexplained[0].indicator.kind == "ratio"
+        assert [r.code for r in evaluate_reasons(waiting[0], {})] == ["divergence_unexplained"]
+
+    def test_grades_surveys_and_final_payments(self):
+        from procure.performance.operations import final_payment, state_of
+        from procure.performance.scoring import final_instalment, grade_for
+        from procure.survey.operations import response_count
+
+        done = [p for p in projects() if p.state in ("evaluated", "closed")]
+        grades = Counter(p.grade for p in done)
+        assert grades["fair"] == 1 and grades["poor"] == 1 and grades["excellent"] + grades["good"] >= 7
+        assert grades["excellent"] >= 2 and grades["good"] >= 2
+        assert len({p.score for p in done}) >= 6  # the parties' own views make each total its own
+        percent = current_app.config["FINAL_PAYMENT_PERCENT"]
+        for p in done:
+            assert response_count(p) >= current_app.config["SURVEY_MIN_RESPONSES"], p.title
+            state = state_of(p)
+            assert state.evaluation.grade == p.grade == grade_for(p.score) and state.revealed, p.title
+            assert (state.evaluation.rectification_plan != "") == (p.grade == "fair"), p.title
+            due = final_payment(p)
+            assert due.percent == percent[p.grade] and due.due == final_instalment(due.base, p.grade)
+            finals = db.session.scalars(db.select(Payment.amount).filter_by(project_id=p.id, kind="final")).all()
+            if p.state == "evaluated":
+                assert finals == [] and due.paid < due.due, p.title
+            else:
+                assert len(finals) == 1 and due.paid == due.due, p.title
+                if p.funding_form == "purchase":  # the last milestone's share, by the grade
+                    assert finals[0] == due.due < due.base or p.grade in ("excellent", "good"), p.title
+        fair = next(p for p in done if p.grade == "fair")
+        assert fair.state == "closed" and final_payment(fair).due == (final_payment(fair).base * Decimal("0.9")
+                                                                      ).quantize(Decimal("0.01"))
+
+    def test_a_poor_grade_debars_the_provider_from_next_year_without_breaking_later_stories(self):
+        from procure.procurement.models import Debarment
+
+        poor = next(p for p in projects() if p.grade == "poor")
+        debarment = db.session.scalar(db.select(Debarment).filter_by(organisation_id=poor.implementer_id))
+        evaluated = db.session.scalar(db.select(AuditEntry.at).filter_by(project_id=poor.id, action="evaluate"))
+        assert debarment.source == "evaluation_poor" and poor.code in debarment.reason
+        assert debarment.starts_on == date(clock.local(evaluated).year + 1, 1, 1)
+        assert db.session.scalar(db.select(AuditEntry).filter_by(action="set_debarment")).data["project_id"] == poor.id
+        later = db.session.scalars(db.select(Bid).where(Bid.provider_id == poor.implementer_id,
+                                                        Bid.submitted_at > evaluated)).all()
+        assert later == []
+        assert db.session.scalar(db.select(Organisation).filter_by(id=poor.implementer_id)).users
+
+    def test_the_elderly_care_template_scores_its_projects(self):
+        from procure.performance.models import IndicatorTemplate
+        from procure.performance.operations import state_of
+        from procure.performance.templates import rows_of, tree_problems
+
+        template = db.session.scalar(db.select(IndicatorTemplate).filter_by(category_code="A0101"))
+        assert template and not tree_problems(rows_of(template)) and max(i.level for i in template.indicators) == 3
+        evaluated = [p for p in projects() if state_of(p)]
+        using = {p.title for p in evaluated if state_of(p).evaluation.template_id == template.id}
+        assert len(using) >= 2 and all(p.category_code.startswith("A0101") for p in evaluated if p.title in using)
+        assert any(state_of(p).evaluation.template.is_default for p in evaluated)
+
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+    def test_the_acceptance_certificate_and_the_evaluation_report_render(self):
+        from procure.documents.issuance import issue
+
+        project = titled("幸福里社区长者助餐服务")
+        firm = db.session.get(Organisation, project.evaluator_org_id).name
+        code, title, grade, score = project.code, project.title, project.grade, project.score
+        _record, pdf = issue("acceptance_certificate", user("bureau1"), project=project)
+        text = pdf_text(pdf)
+        for expected in ("验收证书", code, title, firm, "随机抽取", "合格"):
+            assert expected in text, expected
+        _record, pdf = issue("evaluation_report", user("bureau1"), project=titled(title))
+        text = pdf_text(pdf)
+        assert grade == "excellent"
+        for expected in ("绩效评价报告", code, title, "养老服务绩效评价指标", f"{score}", "优"):
+            assert expected in text, expected
+
+
+def pdf_text(pdf: bytes) -> str:
+    """pdftotext's output without white space (it comes and goes between CJK characters)."""
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return "".join(out.split())

@@ -5,12 +5,13 @@ changes no project (documents are issued after the commit, never inside a transi
 import hashlib
 import shutil
 import subprocess
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, START
 from procure.catalogue import operations as catalogue_ops
 from procure.catalogue.models import Catalogue
 from procure.documents.models import IssuedDocument
@@ -249,3 +250,198 @@ def test_api_download(contracted, api):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "成交（中标）通知书" in text_of(response.data)
     assert api.as_("provider2").get(f"/projects/{contracted.id}/documents/bogus.pdf").status_code == 404
+
+
+# ---- acceptance certificate and evaluation report ------------------------------------------------
+# The rows are built directly with the models (not through the acceptance and performance operations),
+# with the figures of a hand-worked evaluation: groups 20 / 20 / 40 / 20, leaves scored by three parties.
+
+def _accept(project, world):
+    from procure.acceptance.models import ChecklistItem, CommunityConfirmation, Rectification, SiteVisit
+    from procure.audit.log import record
+    from procure.evaluators.models import EvaluatorDraw
+
+    firm, other = world.evaluators
+    db.session.add(EvaluatorDraw(project_id=project.id, number=1, method="random", seed="7f3a9c2e",
+                                 candidates=sorted([firm.id, other.id]), excluded=[], result_org_id=firm.id,
+                                 drawn_by_id=world["bureau"].id))
+    for i, (source, text, result) in enumerate([("service_content", "为独居高龄老人提供助餐配送", "met"),
+                                                ("quantity", "全年配送餐食不少于 6000 份", "met"),
+                                                ("quality", "餐食留样及配送记录完整", "partly_met")]):
+        db.session.add(ChecklistItem(project_id=project.id, position=i, source=source, text=text, result=result,
+                                     finding="签到表已补齐" if result == "partly_met" else ""))
+    db.session.add(SiteVisit(project_id=project.id, visited_on=START.date(), place="幸福社区长者食堂",
+                             participants="评估员两名、社区书记", observations="现场查看配餐流程及台账。"))
+    db.session.add(Rectification(project_id=project.id, round=1, findings="部分活动缺少签到表，请补齐服务台账。",
+                                 deadline=date(2026, 3, 16), response="已补齐签到表及照片资料。",
+                                 responded_at=START + timedelta(days=3), outcome="passed",
+                                 judged_at=START + timedelta(days=5)))
+    db.session.add(CommunityConfirmation(project_id=project.id, agreed=True, opinion="居民普遍反映送餐及时、口味适宜。",
+                                         residents_present=7, confirmed_by_id=world["community"].id))
+    project.evaluator_org_id, project.state = firm.id, "accepted"
+    project.acceptance_report = "服务数量、质量均达到合同要求，验收合格。"
+    record(project, world["evaluator"], "accept", from_state="under_acceptance", to_state="accepted")
+    db.session.commit()
+    return project
+
+
+# code, name, weight, children, or (third party, bureau, community) scores for a leaf
+TREE = [("decision", "决策", 20, [("decision.goals", "目标设定", 50, (90, 96, 96)),
+                                  ("decision.budget", "预算编制", 50, (90, 90, 90))]),
+        ("implementation", "过程", 20, [("implementation.management", "项目管理", 60, (85, 85, 85)),
+                                        ("implementation.records", "服务台账", 40, (100, 100, 100))]),
+        ("output", "产出", 40, [("output.quantity", "产出数量", 50, [
+                                    ("output.quantity.meals", "助餐份数", 70, (100, 100, 100)),
+                                    ("output.quantity.visits", "上门探访次数", 30, (100, 60, 80))]),
+                                ("output.quality", "产出质量", 50, (90, 90, 90))]),
+        ("effect", "效益", 20, [("effect.satisfaction", "居民满意度", 60, (95, 95, 95)),
+                                ("effect.sustain", "可持续影响", 40, (80, 80, 80))])]
+# Worked by hand: decision 9.40 + 9.00; implementation 10.20 + 8.00; output 14.00 + 4.80 + 18.00;
+# effect 11.40 + 6.40.
+GROUP_SCORES = {"decision": "18.40", "implementation": "18.20", "output": "36.80", "effect": "17.80"}
+
+
+def _evaluate(project, world, grade="excellent", score="91.20", plan=""):
+    from procure.performance.models import (DivergenceNote, Indicator, IndicatorTemplate, LeafScore,
+                                            PerformanceEvaluation, ScoreSheet)
+    from procure.survey.models import Survey, SurveyResponse, SurveyToken
+
+    template = IndicatorTemplate(name="社区服务绩效评价指标（默认）", is_default=True)
+    db.session.add(template)
+    db.session.flush()
+    leaves = {}
+
+    def add(nodes, parent, level):
+        for position, (code, name, weight, rest) in enumerate(nodes):
+            node = Indicator(template_id=template.id, parent_id=parent, level=level, position=position, code=code,
+                             name=name, weight=Decimal(weight), kind=None if isinstance(rest, list) else "scale",
+                             scale_max=None if isinstance(rest, list) else 100)
+            db.session.add(node)
+            db.session.flush()
+            if isinstance(rest, list):
+                add(rest, node.id, level + 1)
+            else:
+                leaves[code] = (node, rest)
+
+    add(TREE, None, 1)
+    evaluation = PerformanceEvaluation(project_id=project.id, template_id=template.id, score=Decimal(score),
+                                       grade=grade, group_scores=GROUP_SCORES, rectification_plan=plan,
+                                       findings="项目管理规范，配送及时；探访记录需进一步完善。",
+                                       finalised_at=START + timedelta(days=20), finalised_by_id=world["bureau"].id)
+    db.session.add(evaluation)
+    db.session.flush()
+    for i, party in enumerate(("third_party", "bureau", "community")):
+        sheet = ScoreSheet(evaluation_id=evaluation.id, party=party, submitted_at=START + timedelta(days=15))
+        sheet.scores = [LeafScore(indicator_id=node.id, score=Decimal(marks[i])) for node, marks in leaves.values()]
+        db.session.add(sheet)
+    db.session.add(DivergenceNote(evaluation_id=evaluation.id, indicator_id=leaves["output.quantity.visits"][0].id,
+                                  explanation="采购单位抽查时部分探访记录缺少老人签字，各方据此评分不同。"))
+    survey = Survey(project_id=project.id, slug="xingfu-meals", closes_on=date(2026, 3, 20))
+    db.session.add(survey)
+    db.session.flush()
+    for i in range(12):
+        token = SurveyToken(survey_id=survey.id, token_hash=f"{i:064d}")
+        db.session.add(token)
+        db.session.flush()
+        if i < 10:
+            db.session.add(SurveyResponse(survey_id=survey.id, token_id=token.id, satisfied=i < 9,
+                                          answers={"overall": "私密答案-不得公开"}))
+    project.state, project.grade, project.score = "evaluated", grade, Decimal(score)
+    db.session.commit()
+    return evaluation
+
+
+@pytest.fixture
+def accepted(contracted, world):
+    return _accept(contracted, world)
+
+
+def test_acceptance_certificate(accepted, as_user, world):
+    contract = db.session.scalar(db.select(Contract).filter_by(project_id=accepted.id))
+    text = text_of(download(as_user("community"), f"/projects/{accepted.id}/documents/acceptance_certificate.pdf"))
+    for expected in ("验收证书", accepted.code, accepted.title, "幸福社区", "明镜评估事务所", contract.implementer.name,
+                     f"{contract.amount:,.2f} 元", "合格", "随机抽取", "随机种子 7f3a9c2e", "候选机构 2 家",
+                     "全年配送餐食不少于 6000 份", "部分达到", "幸福社区长者食堂", "2026-03-02",
+                     "第 1 轮", "部分活动缺少签到表", "2026-03-16", "已补齐签到表", "2026-03-05", "通过",
+                     "同意验收", "居民普遍反映送餐及时", "7", "服务数量、质量均达到合同要求",
+                     "评估机构（盖章）", "社区（盖章）", "采购单位（盖章）", "××市民政局", f"{accepted.code}-YS-01",
+                     "第 1 页 / 共"):
+        assert expected in text, expected
+    record = records()[0]
+    assert (record.kind, record.number) == ("acceptance_certificate", f"{accepted.code}-YS-01")
+    page = as_user("bureau").get(f"/verify/{record.verification_code}").get_data(as_text=True)
+    assert "验收证书" in page and "××市民政局" in page
+
+
+def last_instalment(project) -> Decimal:
+    """The contract's last milestone (60 % in the journey's contracts)."""
+    contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+    assert contract.milestones[-1].percent == 60
+    return (contract.amount * Decimal("0.6")).quantize(Decimal("0.01"))
+
+
+def test_evaluation_report(accepted, as_user, world):
+    _evaluate(accepted, world)
+    last = last_instalment(accepted)
+    client = as_user("provider")
+    pdf = download(client, f"/projects/{accepted.id}/documents/evaluation_report.pdf")
+    assert download(client, f"/projects/{accepted.id}/documents/evaluation_report.pdf") == pdf  # same record
+    text = text_of(pdf)
+    for expected in ("绩效评价报告", accepted.code, accepted.title, "明镜评估事务所", "随机抽取",
+                     "社区服务绩效评价指标（默认）", "决策", "过程", "产出", "效益", "目标设定", "上门探访次数",
+                     "第三方", "采购单位", "94.00", "9.40", "18.40", "36.80", "91.20", "优",
+                     "采购单位抽查时部分探访记录缺少老人签字", "有效答卷", "83.3%", "90.0%",
+                     "项目管理规范，配送及时", f"{last:,.2f} 元", "100%", f"{accepted.code}-PG-01"):
+        assert expected in text, expected
+    assert "私密答案" not in text and "整改计划" not in text
+    # The chart (inline SVG) drew each group's label and its points against the group's weight.
+    for expected in ("18.40 / 20.00 分（92.0%）", "18.20 / 20.00 分", "36.80 / 40.00 分（92.0%）", "17.80 / 20.00 分"):
+        assert expected in text, expected
+    assert len(records()) == 1
+    record = records()[0]
+    assert record.kind == "evaluation_report"
+    page = as_user("bureau").get(f"/verify/{record.verification_code}").get_data(as_text=True)
+    assert "绩效评价报告" in page and "明镜评估事务所" in page  # issued by the evaluation firm
+
+
+def test_evaluation_report_of_a_fair_grade(accepted, as_user, world):
+    _evaluate(accepted, world, grade="fair", score="72.50", plan="三个月内补齐探访记录并加强配送人员培训。")
+    due = (last_instalment(accepted) * Decimal("0.9")).quantize(Decimal("0.01"))
+    text = text_of(download(as_user("bureau"), f"/projects/{accepted.id}/documents/evaluation_report.pdf"))
+    for expected in ("72.50", "中", "整改计划", "三个月内补齐探访记录", "90%", f"{due:,.2f} 元"):
+        assert expected in text, expected
+
+
+def test_later_documents_wait_for_their_stage(contracted, world, api, as_user):
+    from procure.performance.models import IndicatorTemplate, PerformanceEvaluation
+
+    client = api.as_("community")
+    for kind in ("acceptance_certificate", "evaluation_report"):
+        assert client.get(f"/projects/{contracted.id}/documents/{kind}.pdf").status_code == 404
+    _accept(contracted, world)
+    template = IndicatorTemplate(name="默认", is_default=True)
+    db.session.add(template)
+    db.session.flush()
+    evaluation = PerformanceEvaluation(project_id=contracted.id, template_id=template.id)  # still being scored
+    db.session.add(evaluation)
+    db.session.commit()
+    page = as_user("community").get(f"/projects/{contracted.id}").get_data(as_text=True)
+    assert "acceptance_certificate.pdf" in page and "evaluation_report.pdf" not in page
+    response = client.get(f"/projects/{contracted.id}/documents/acceptance_certificate.pdf")
+    assert response.status_code == 200 and "验收证书" in text_of(response.data)
+    assert client.get(f"/projects/{contracted.id}/documents/evaluation_report.pdf").status_code == 404
+    evaluation.finalised_at, evaluation.score, evaluation.grade = START, Decimal("91.20"), "excellent"
+    evaluation.group_scores = GROUP_SCORES
+    db.session.commit()
+    assert client.get(f"/projects/{contracted.id}/documents/evaluation_report.pdf").status_code == 200
+
+
+def test_openapi_lists_every_project_kind(doc, app):  # noqa: F811  (the fixture)
+    from procure.documents.sources import PROJECT_KINDS, TITLES
+
+    path = doc["paths"]["/projects/{project_id}/documents/{kind}.pdf"]["get"]
+    kind = next(p for p in path["parameters"] if p.get("name") == "kind")
+    assert kind["schema"]["enum"] == list(PROJECT_KINDS)
+    assert {"acceptance_certificate", "evaluation_report"} <= set(PROJECT_KINDS)
+    with app.test_request_context("/"):
+        assert str(TITLES["evaluation_report"]) == "绩效评价报告"

@@ -23,7 +23,7 @@ TRIGGER_GUARD_CODES = {
     "not_purchase", "bid_deadline_not_passed", "too_few_bids", "no_justification", "bid_not_found",
     "bidder_debarred", "challenge_period_running", "open_challenges", "amount_exceeds_bid", "term_too_long",
     "milestones_not_100", "not_subsidy", "implementer_invalid", "milestones_unreported", "not_reward",
-    "evaluator_invalid", "conflict_not_cleared", "indicators_unscored", "final_payment_missing", "over_budget",
+    "final_payment_missing", "over_budget",
     "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
     "amendment_reason_required",
     # Tendering and bid evaluation.
@@ -31,6 +31,14 @@ TRIGGER_GUARD_CODES = {
     # Contract terms at signing and termination (tested in test_contracts.py).
     "deposit_too_high", "subcontracting_not_declared", "signed_on_in_future", "signed_before_award",
     "milestone_outside_term", "no_contract",
+    # Starting the acceptance: the drawn firm and its evaluators declared (procure.evaluators.conflicts).
+    "evaluator_not_assigned", "firm_not_declared", "no_evaluator_declared",
+    # Acceptance: rectification and accept (procure.acceptance.operations; tested in test_acceptance.py).
+    "rectification_limit", "rectification_deadline_past", "checklist_empty", "items_unjudged", "items_not_met",
+    "no_site_visit", "community_not_confirmed", "rectification_open",
+    # Performance evaluation: evaluate and close (procure.performance.operations; test_performance.py).
+    "evaluation_not_opened", "scores_missing", "divergence_unexplained", "survey_too_few",
+    "rectification_plan_missing",
 }
 
 
@@ -41,12 +49,22 @@ def test_every_guard_code_in_the_source_is_listed_here():
     from procure.projects import guards
     from procure.providers import eligibility
 
+    from procure.acceptance import operations as acceptance
+
     source = inspect.getsource(guards) + inspect.getsource(eligibility.eligibility_reasons)
+    source += inspect.getsource(acceptance.rectification_reasons) + inspect.getsource(acceptance.accept_reasons)
+    from procure.evaluators import conflicts
+
+    source += inspect.getsource(conflicts.start_acceptance_reasons)
+    from procure.performance import operations as performance
+
+    source += inspect.getsource(performance.evaluate_reasons) + inspect.getsource(performance.close_reasons)
     assert set(re.findall(r'Reason\("([a-z_0-9]+)"', source)) | {"not_purchase", "not_subsidy", "not_reward"} \
         == TRIGGER_GUARD_CODES
     assert set(GUARDS) <= {"publish_notice", "submit", "resubmit", "approve", "open_tender", "award",
                            "sign_contract", "sign_agreement", "report_completion", "claim_completion",
-                           "start_acceptance", "evaluate", "close", "list_in_catalogue", "terminate"}
+                           "start_acceptance", "evaluate", "close", "list_in_catalogue", "terminate",
+                           "request_rectification", "accept"}
 
 
 def fire(api, username, project, trigger, **overrides):
@@ -401,46 +419,47 @@ def delivered(journey):
     return journey.drive(journey.create(), "delivered")
 
 
-def test_acceptance_needs_an_evaluation_firm(delivered, api, world, refused):
-    for org_id in (world["provider"].organisation_id, world["community"].organisation_id, 999999):
-        refused(fire(api, "bureau", delivered, "start_acceptance", evaluator_org_id=org_id), "evaluator_invalid")
+def test_acceptance_needs_a_firm_drawn_that_declared_and_an_evaluator_who_declared(delivered, api, world, refused):
+    path = f"/projects/{delivered.id}"
+    refused(fire(api, "bureau", delivered, "start_acceptance"), "evaluator_not_assigned")
+    drawn = api.as_("bureau").post(path + "/evaluator-draws", json={})
+    assert drawn.status_code == 201, drawn.get_json()
+    firm = drawn.get_json()["result_org"]["id"]
+    member = "evaluator" if firm == world["evaluator"].organisation_id else "evaluator2"
+    refused(fire(api, "bureau", delivered, "start_acceptance"), "firm_not_declared", "no_evaluator_declared")
+    none = {"has_conflict": False, "statement": "无利益冲突"}
+    assert api.as_(member).post(path + "/conflict-declarations/mine", json=none).status_code == 200
+    refused(fire(api, "bureau", delivered, "start_acceptance"), "no_evaluator_declared")
+    # The other firm's evaluator cannot declare for this project.
+    other = "evaluator2" if member == "evaluator" else "evaluator"
+    assert api.as_(other).post(path + "/personal-declarations", json=none).status_code in (403, 404)
+    assert api.as_(member).post(path + "/personal-declarations", json=none).status_code == 201
+    ok(api.as_("bureau").fire(delivered, "start_acceptance", comment="开始验收"), "under_acceptance")
 
 
-def test_acceptance_needs_a_cleared_conflict_declaration(delivered, api, world, refused):
-    firm = world["evaluator"].organisation_id
-    refused(fire(api, "bureau", delivered, "start_acceptance", evaluator_org_id=firm), "conflict_not_cleared")
-    api.as_("bureau").post(f"/projects/{delivered.id}/conflict-declarations", json={"evaluator_org_id": firm})
-    refused(fire(api, "bureau", delivered, "start_acceptance", evaluator_org_id=firm), "conflict_not_cleared")
-    response = api.as_("evaluator").post(f"/projects/{delivered.id}/conflict-declarations/mine",
-                                         json={"has_conflict": True, "statement": "本所曾为承接方提供审计服务"})
-    assert response.status_code == 200 and response.get_json()["has_conflict"] is True
-    refused(fire(api, "bureau", delivered, "start_acceptance", evaluator_org_id=firm), "conflict_not_cleared")
-    # Another firm's clearance does not clear this one.
-    other = world["evaluator2"].organisation_id
-    api.as_("bureau").post(f"/projects/{delivered.id}/conflict-declarations", json={"evaluator_org_id": other})
-    api.as_("evaluator2").post(f"/projects/{delivered.id}/conflict-declarations/mine",
-                               json={"has_conflict": False, "statement": "无利益冲突"})
-    refused(fire(api, "bureau", delivered, "start_acceptance", evaluator_org_id=firm), "conflict_not_cleared")
-    ok(api.as_("bureau").fire(delivered, "start_acceptance", evaluator_org_id=other), "under_acceptance")
-
-
-def test_evaluation_needs_every_indicator(journey, api, refused):
+def test_evaluation_needs_every_partys_sheet_and_the_survey(journey, api, refused):
     project = journey.drive(journey.create(), "accepted")
-    [reason] = refused(fire(api, "evaluator", project, "evaluate",
-                            scores={"decision": "90", "implementation": "90", "output": "90"}), "indicators_unscored")
-    assert "效益" in reason["message"] and "决策" not in reason["message"]
+    [missing, survey] = refused(fire(api, "evaluator", project, "evaluate", findings="服务规范"),
+                                "scores_missing", "survey_too_few")
+    assert all(party in missing["message"] for party in ("第三方评估机构", "采购管理部门", "社区"))
+    assert "0 份" in survey["message"]
 
 
-def test_closing_needs_the_final_payment(journey, api, refused):
+def test_closing_needs_the_final_payment_by_grade(journey, api, refused):
     project = journey.drive(journey.create(), "evaluated")
+    due = Decimal(api.as_("bureau").get(f"/projects/{project.id}/evaluation").get_json()["final_payment"]["due"])
     refused(fire(api, "bureau", project, "close"), "final_payment_missing")
     instalment = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
         "kind": "instalment", "amount": "100.00", "paid_on": "2026-12-01"})
     assert instalment.status_code == 201
-    refused(fire(api, "bureau", project, "close"), "final_payment_missing")
     final = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
         "kind": "final", "amount": "100.00", "paid_on": "2026-12-01"})
     assert final.status_code == 201, final.get_json()
+    [reason] = refused(fire(api, "bureau", project, "close"), "final_payment_missing")
+    assert f"{due}" in reason["message"] and "100.00" in reason["message"]
+    rest = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
+        "kind": "final", "amount": str(due - 100), "paid_on": "2026-12-01"})
+    assert rest.status_code == 201, rest.get_json()
     ok(api.as_("bureau").fire(project, "close"), "closed")
 
 
@@ -539,15 +558,16 @@ def test_payments_never_exceed_the_contract(journey, api, refused):
     assert paid == amount
 
 
-def test_no_final_payment_before_acceptance(journey, api, refused):
-    project = journey.drive(journey.create(), "under_acceptance")
+def test_no_final_payment_before_the_evaluation(journey, api, refused):
+    project = journey.drive(journey.create(), "accepted")
     refused(lambda: api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "final", "amount": "10.00", "paid_on": "2026-06-01"}), "final_before_acceptance")
+        "kind": "final", "amount": "10.00", "paid_on": "2026-06-01"}), "final_before_evaluation")
 
 
-def test_declarations_are_asked_of_evaluation_firms_only(delivered, api, world, refused):
-    refused(lambda: api.as_("bureau").post(f"/projects/{delivered.id}/conflict-declarations",
-                                           json={"evaluator_org_id": world["provider"].organisation_id}),
+def test_only_evaluation_firms_are_picked_by_hand(delivered, api, world, refused):
+    refused(lambda: api.as_("bureau").post(f"/projects/{delivered.id}/evaluator-assignments",
+                                           json={"evaluator_org_id": world["provider"].organisation_id,
+                                                 "reason": "该机构熟悉本社区情况，理由充分。"}),
             "evaluator_invalid")
 
 

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.projects.journey import GRADE_INPUTS
 from procure.formfields import MAX_AMOUNT
 from procure.projects.inputs import BidForm
 from procure.projects.models import BudgetLine, Project
@@ -138,12 +139,15 @@ def test_payments_add_up_to_the_fen(api, journey, world):
 
 def test_scores_are_decimal_too(journey):
     project = journey.drive(journey.create(), "accepted")
-    journey.evaluate(project, scores={"decision": "90.05", "implementation": "79.95", "output": "88.88",
-                                      "effect": "60.01"})
-    # 0.2 × 90.05 + 0.2 × 79.95 + 0.4 × 88.88 + 0.2 × 60.01 = 81.554 → 81.55
-    assert project.score == Decimal("81.55") and project.grade == "good"
+    scores, satisfied = GRADE_INPUTS["good"]
+    journey.evaluate(project, scores=scores, satisfied=satisfied)
+    # 决策 80 → 16; 过程 40 + 24 + 30 = 94 → 18.8; 产出 40 + 66.67 × 30 % + 30 = 90.001 → 36.0004;
+    # 效益 24 + 16 + 80 × 50 % = 80 → 16: 86.8004 → 86.80
+    assert project.score == Decimal("86.80") and project.grade == "good"
     raw = db.session.execute(text("SELECT score FROM projects WHERE id = :id"), {"id": project.id}).scalar()
-    assert raw == 8155
+    assert raw == 8680
+    raw = db.session.execute(text("SELECT score FROM leaf_scores WHERE score < 10000 ORDER BY score")).scalars()
+    assert set(raw) == {6667, 8000}  # 66.67 (85 % of the planned quality) and 80.00 (4 of 5), in hundredths
 
 
 def test_payment_amount_is_stored_in_fen(api, journey):

@@ -232,7 +232,7 @@ def test_projects_list_detail_and_history(api, journey, doc):
     refused = check(doc, payments, "post", api.as_("bureau").post(
         f"/projects/{project.id}/payments", json={"kind": "final", "amount": "99999999", "paid_on": "2026-06-01"}), 422)
     listed = doc["paths"][payments]["post"]["responses"]["422"]["x-reason-codes"]
-    assert {r["code"] for r in refused["reasons"]} == {"final_before_acceptance", "over_contract_amount"} <= set(listed)
+    assert {r["code"] for r in refused["reasons"]} == {"final_before_evaluation", "over_contract_amount"} <= set(listed)
 
 
 def test_create_edit_and_refusals(api, journey, doc):

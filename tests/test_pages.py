@@ -519,24 +519,33 @@ def test_contract_milestones_reports_declarations_payments(as_user, journey, wor
 
     bureau = as_user("bureau")  # one test client: logging in as someone else logs the previous user out
     html = page(bureau.get(f"/projects/{project.id}"))
-    assert "明镜评估事务所" in html and 'data-testid="request-declaration-form"' in html
+    assert 'data-testid="draw-evaluator-form"' in html and 'data-testid="assign-evaluator-form"' in html
+    assert "明镜评估事务所" in html.split('data-testid="assign-evaluator-form"')[1].split("</form>")[0]
     evaluator_org = world["evaluator"].organisation_id
-    assert bureau.post(f"/projects/{project.id}/declarations",
-                       data={"evaluator_org_id": evaluator_org}).status_code == 302
+    refused = bureau.post(f"/projects/{project.id}/evaluator-assignments",
+                          data={"evaluator_org_id": evaluator_org, "reason": "就近"})
+    assert refused.status_code == 400 and 'data-testid="assign-evaluator-form"' in page(refused)
+    assert bureau.post(f"/projects/{project.id}/evaluator-assignments",
+                       data={"evaluator_org_id": evaluator_org,
+                             "reason": "该机构熟悉本街道养老服务项目，另一家正承担年度评估。"}).status_code == 302
     assert page(as_user("evaluator2").get("/")).count("待声明利益冲突情况") == 0
     evaluator = as_user("evaluator")
     assert "待声明利益冲突情况" in page(evaluator.get("/"))
     assert evaluator.post(f"/projects/{project.id}/declarations/mine",
                           data={"statement": "无关联"}).status_code == 302
+    assert 'data-testid="declare-first"' in page(evaluator.get(f"/projects/{project.id}"))
+    assert evaluator.post(f"/projects/{project.id}/declarations/personal",
+                          data={"statement": "本人无关联"}).status_code == 302
     assert db.session.scalar(db.select(ConflictDeclaration.has_conflict)) is False
     bureau = as_user("bureau")
     html = page(bureau.get(f"/projects/{project.id}"))
     acceptance = html.split('data-testid="action-start_acceptance"')[1].split("</details>")[0]
-    assert f'value="{evaluator_org}"' in acceptance and "明镜评估事务所" in acceptance
+    assert 'name="comment"' in acceptance and "evaluator_org_id" not in acceptance
+    assert "明镜评估事务所" in html.split('data-testid="evaluator-draws"')[1].split("</table>")[0]
 
     response = bureau.post(f"/projects/{project.id}/payments",
                            data={"kind": "final", "amount": "100", "paid_on": app_clock.today().isoformat()})
-    assert response.status_code == 422 and "验收通过后方可支付尾款" in page(response)
+    assert response.status_code == 422 and "绩效评价完成后方可支付尾款" in page(response)
     assert bureau.post(f"/projects/{project.id}/payments",
                        data={"kind": "instalment", "amount": "1000.00", "paid_on": app_clock.today().isoformat(),
                              "milestone_id": contract_milestones[0].id}).status_code == 302
@@ -560,10 +569,12 @@ def test_timeline_hides_sealed_bids_and_other_firms_declarations(as_user, journe
 
     bureau = as_user("bureau")
     for firm in ("evaluator", "evaluator2"):
-        assert bureau.post(f"/projects/{other.id}/declarations",
-                           data={"evaluator_org_id": world[firm].organisation_id}).status_code == 302
-    as_user("evaluator2").post(f"/projects/{other.id}/declarations/mine",
-                               data={"statement": "我方曾为该承接方提供咨询", "has_conflict": "y"})
+        assert bureau.post(f"/projects/{other.id}/evaluator-assignments",
+                           data={"evaluator_org_id": world[firm].organisation_id,
+                                 "reason": "测试：依次指定两家评估机构。"}).status_code == 302
+    assert as_user("evaluator2").post(f"/projects/{other.id}/declarations/mine", data={
+        "statement": "我方曾为该承接方提供咨询", "has_conflict": "y", "conflict_type": "previous_engagement"}
+    ).status_code == 302
     html = page(as_user("evaluator").get(f"/projects/{other.id}"))
     assert "我方曾为该承接方提供咨询" not in html and "公信第三方评估中心" not in html
     assert "声明利益冲突情况" in html  # its own pending declaration form

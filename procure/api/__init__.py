@@ -6,7 +6,8 @@ from procure.formfields import json_to_formdata
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC_ENDPOINTS = {"api.create_token", "api.categories", "api.openapi", "api.verify_document"}
+PUBLIC_ENDPOINTS = {"api.create_token", "api.categories", "api.openapi", "api.verify_document",
+                    "api.get_public_survey", "api.respond_to_survey"}
 
 
 class Unauthorized(Refusal):
@@ -47,3 +48,7 @@ from procure.api import (attachments, catalogues, categories, delivery, organisa
 from procure.api import notifications  # noqa: E402,F401
 from procure.api import tenders  # noqa: E402,F401
 from procure.api import documents  # noqa: E402,F401
+from procure.api import survey  # noqa: E402,F401
+from procure.api import acceptance  # noqa: E402,F401
+from procure.api import evaluators  # noqa: E402,F401
+from procure.api import performance  # noqa: E402,F401

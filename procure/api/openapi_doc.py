@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document for /api/v1, built from the input forms, the lifecycle table and the JSON shapes."""
 import ast
+import importlib
 import inspect
 import textwrap
 from decimal import Decimal
@@ -11,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from procure.errors import Reason
 from procure.evaluation import operations as evaluation
-from procure.evaluation.scoring import GRADE_LABELS
+from procure.performance.scoring import GRADE_LABELS
 from procure.formfields import MAX_AMOUNT, LocalDateTimeField, MoneyField
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
@@ -51,6 +52,7 @@ TAGS = [
     ("challenges", "供应商质疑 / Bidders' challenges to the award"),
     ("contracts", "合同或补贴协议、付款节点 / Contract or subsidy agreement, milestones"),
     ("declarations", "第三方评估机构利益冲突声明 / Evaluation firms' conflict-of-interest declarations"),
+    ("evaluators", "第三方评估机构名录、随机抽取与指定 / Evaluation firms: register, random draws, hand picks"),
     ("payments", "付款登记 / Payments"),
     ("providers", "承接主体名录、核验、资格与禁入 / Provider register, verification, eligibility and debarment"),
     ("catalogues", "年度政府购买服务目录：分类汇总、发布公示、生效与调整 / The annual purchase catalogue: totals, "
@@ -62,8 +64,16 @@ TAGS = [
     ("notifications", "提醒：每日检查逾期事项后发给相关用户 / Notifications of overdue deadlines, sent daily"),
     ("tenders", "采购公告、评审小组、评分与排名、中标（成交）公告 / The tender notice, the bid evaluation panel, "
                 "scores and ranking, the award notice"),
-    ("documents", "正式文书 PDF（申报书、成交通知书、合同）与公开核验 / Official PDF documents (proposal, award "
-                  "notice, contract) and their public verification"),
+    ("documents", "正式文书 PDF（申报书、成交通知书、合同、验收证书、绩效评价报告）与公开核验 / Official PDF documents "
+                  "(proposal, award notice, contract, acceptance certificate, evaluation report) and their public "
+                  "verification"),
+    ("acceptance", "验收：验收清单与评定、现场走访、整改轮次、社区及居民代表确认 / Acceptance: the checklist and its "
+                   "judgements, site visits, rectification rounds, the community's confirmation"),
+    ("survey", "居民满意度调查：公开问卷与答卷（凭调查码），项目相关方查看汇总 / The resident satisfaction survey: "
+               "the public questions and responses (with a slip's code); counts and aggregates for the parties"),
+    ("performance", "绩效评价：指标模板、各方独立评分（全部提交前互不可见）、差异说明、结果 / Performance evaluation: "
+                    "indicator templates, independent score sheets (blind until all have submitted), divergences, "
+                    "the result"),
     ("meta", "接口说明 / This document"),
 ]
 
@@ -123,10 +133,10 @@ NOTES = {
     (inputs.TerminateForm, "breach"): "为 true 时承接方被列入禁止参与名单 3 年（设置项）/ when true the implementer is "
                                       "debarred for 3 years (a setting)",
     (inputs.AgreementForm, "implementer_org_id"): "已登记社会组织的机构 id / id of a provider organisation",
-    (inputs.AssignEvaluatorForm, "evaluator_org_id"): "已声明无利益冲突的评估机构 id / id of an evaluation firm "
-                                                      "that declared no conflict",
-    (inputs.EvaluateForm, "scores"): "四项指标均须评分，否则 422 indicators_unscored / all four indicators are "
-                                     "needed (422 otherwise)",
+    (inputs.FindingsForm, "deadline"): "空则为今天加 15 天（设置项 RECTIFICATION_DAYS），须晚于今天 / blank: today plus "
+                                       "15 days (setting RECTIFICATION_DAYS); must be after today",
+    (inputs.EvaluateForm, "rectification_plan"): "评价等级为“中”时必填，否则 422 rectification_plan_missing / "
+                                                 "required when the grade works out to 中 (fair)",
     (inputs.MilestoneReportForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
     (inputs.PaymentForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
     (provider_inputs.ProfileForm, "team"): "整体替换 / replaced whole",
@@ -304,10 +314,15 @@ def reason_codes(*functions) -> list[str]:
         free = dict(zip(func.__code__.co_freevars, (c.cell_contents for c in func.__closure__ or ())))
         if isinstance(free.get("code"), str):  # a guard a factory made
             codes.append(free["code"])
-        for call in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(func)))):
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+        # A guard that imports its worker inside the function (to avoid an import cycle) is followed into it.
+        local = {alias.asname or alias.name: getattr(importlib.import_module(node.module), alias.name, None)
+                 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+                 for alias in node.names}
+        for call in ast.walk(tree):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
                 continue
-            target = func.__globals__.get(call.func.id)
+            target = local.get(call.func.id) or func.__globals__.get(call.func.id)
             if target is Reason:
                 codes.extend(a.value for a in call.args[:1] if isinstance(a, ast.Constant))
             elif inspect.isfunction(target):
@@ -315,7 +330,7 @@ def reason_codes(*functions) -> list[str]:
                          **{k.arg: k.value for k in call.keywords}}
                 if isinstance(given.get("code"), ast.Constant):
                     codes.append(given["code"].value)
-                if target.__module__ == func.__module__:
+                if target.__module__ == func.__module__ or call.func.id in local:
                     visit(target)
 
     for function in functions:
@@ -349,10 +364,10 @@ def data_schemas() -> dict:
         "single_source_justification": nullable(string()),
         "bid_deadline": nullable(moment), "awarded_at": nullable(moment), "implementer": nullable(org),
         "evaluator_org": nullable(org), "completion_summary": nullable(string()),
-        "rectification_findings": nullable(string()), "rectification_response": nullable(string()),
         "acceptance_report": nullable(string()),
         "scores": {"type": "object", "additionalProperties": ref("Score"),
-                   "description": "各一级指标得分 / score per first-level indicator"},
+                   "description": "评价完成后各一级指标（decision、implementation、output、effect）对总分的贡献 / each "
+                                  "first-level group's part of the total once the evaluation is finalised"},
         "score": nullable(ref("Score")), "grade": nullable(enum(GRADE_LABELS, texts(GRADE_LABELS))),
         "available_transitions": array(ref("Trigger"), description="当前用户现在即可执行的动作（条件均已满足）/ triggers "
                                        "this user may fire now, their conditions met"),
@@ -440,9 +455,6 @@ def data_schemas() -> dict:
                          "termination": nullable(obj({"terminated_at": moment, "reason": string()})),
                          "milestones": array(ref("Milestone"))},
                         description="kind=agreement（补贴协议）无付款节点 / a subsidy agreement has no milestones"),
-        "ConflictDeclaration": obj({"id": integer(), "evaluator_org": org, "requested_at": moment,
-                                    "declared_at": nullable(moment), "has_conflict": nullable({"type": "boolean"}),
-                                    "statement": nullable(string())}),
         "Payment": obj({"id": integer(), "kind": enum(["instalment", "final"]), "amount": ref("Money"),
                         "paid_on": day, "milestone_id": nullable(integer()), "note": string()}),
         **provider_schemas(),
@@ -452,6 +464,10 @@ def data_schemas() -> dict:
         **notification_schemas(),
         **tender_schemas(),
         **document_schemas(),
+        **acceptance_schemas(),
+        **survey_schemas(),
+        **evaluator_schemas(),
+        **performance_schemas(),
     }
 
 
@@ -489,7 +505,7 @@ def provider_schemas() -> dict:
                                  "could not bid or be awarded today; empty when eligible. 原因代码 / codes: "
                                  + ", ".join(f"`{c}`" for c in reason_codes(eligibility.eligibility_reasons))),
             "violations": array(ref("Violation")), "debarments": array(ref("Debarment")),
-            "relations": array(ref("ControlRelation"))}),
+            "relations": array(ref("ControlRelation")), "track_record": ref("TrackRecord")}),
     }
 
 
@@ -503,12 +519,20 @@ def request_schemas() -> dict:
         "除外，无法删除）/ Send only what changes; the rest comes from the stored proposal. budget_lines and "
         "deliberation are replaced whole; null clears an optional field (not deliberation, which cannot be removed).")
     for form_class in (inputs.ObjectionForm, inputs.AnswerForm, inputs.BidForm, inputs.ChallengeForm,
-                       inputs.MilestoneReportForm, inputs.DeclarationRequestForm, inputs.DeclarationForm,
-                       inputs.PaymentForm, provider_inputs.ProfileForm, provider_inputs.DebarmentForm,
+                       inputs.MilestoneReportForm, inputs.PaymentForm, provider_inputs.ProfileForm,
+                       provider_inputs.DebarmentForm,
                        provider_inputs.ViolationForm, provider_inputs.RelationForm):
         form_ref(form_class, schemas)
     for form_class in (inputs.ServiceRecordForm, inputs.ConfirmationForm, inputs.PaymentRequestForm,
                        inputs.PaymentApprovalForm, inputs.ReasonForm, inputs.AmendmentForm):
+        form_ref(form_class, schemas)
+    for form_class in survey_forms():
+        form_ref(form_class, schemas)
+    for form_class in acceptance_forms():
+        form_ref(form_class, schemas)
+    for form_class in evaluator_forms():
+        form_ref(form_class, schemas)
+    for form_class in performance_forms():
         form_ref(form_class, schemas)
     for form_class in (inputs.PanelMemberForm, inputs.PanelConflictForm, inputs.CriterionScoreForm):
         form_ref(form_class, schemas)
@@ -539,6 +563,7 @@ def components() -> dict:
             "MilestoneId": path_id("milestone_id", "付款节点 id / milestone id"),
             "PaymentRequestId": path_id("request_id", "付款申请 id / payment request id"),
             "MemberId": path_id("member_id", "评审小组成员 id / panel member id"),
+            "ItemId": path_id("item_id", "验收清单项 id / checklist item id"),
             "BidId": path_id("bid_id", "响应 id / bid id"),
             "Year": path_id("year", "目录年度 / the catalogue's year"),
         },
@@ -706,20 +731,6 @@ def paths() -> dict:
             "reportMilestone", "报告节点完成情况 / Report on a milestone", "contracts", created("MilestoneReport"),
             body="MilestoneReportInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
             reasons=reason_codes(procurement.report_milestone))},
-        PROJECT + "/conflict-declarations": {
-            "get": op("listConflictDeclarations", "利益冲突声明列表 / List conflict declarations", "declarations",
-                      listing("ConflictDeclaration"), params=["ProjectId"], fails=(404,),
-                      description="评估机构只看到本机构的 / an evaluation firm sees its own."),
-            "post": op("requestConflictDeclaration", "邀请评估机构声明利益冲突 / Ask a firm to declare conflicts",
-                       "declarations", created("ConflictDeclaration"), body="DeclarationRequestInput",
-                       params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
-                       reasons=reason_codes(evaluation.request_declaration),
-                       description="重复邀请返回已有的声明 / asking again returns the existing declaration."),
-        },
-        PROJECT + "/conflict-declarations/mine": {"post": op(
-            "declareConflict", "本机构作出利益冲突声明 / Declare for your firm", "declarations",
-            ok(ref("ConflictDeclaration")), body="DeclarationInput", params=["ProjectId"], fails=(400, 403, 404),
-            conflicts=state_only)},
         PROJECT + "/payments": {
             "get": op("listPayments", "付款列表 / List payments", "payments", listing("Payment"), params=["ProjectId"],
                       fails=(404,)),
@@ -734,6 +745,10 @@ def paths() -> dict:
         **notification_paths(),
         **tender_paths(),
         **document_paths(),
+        **acceptance_paths(),
+        **survey_paths(),
+        **evaluator_paths(),
+        **performance_paths(),
     }
     result["/organisations"]["get"]["parameters"] = [
         {"name": "kind", "in": "query", "required": False,
@@ -985,10 +1000,12 @@ def delivery_paths() -> dict:
             "post": op("requestPayment", "申请节点付款 / Request a milestone payment", "delivery",
                        ok(ref("PaymentRequest"), "已创建 / created", 201), body="PaymentRequestInput",
                        params=["ProjectId"], fails=(400, 403, 404), conflicts=states,
-                       reasons=reason_codes(delivery.request_payment, delivery.milestone_reasons),
-                       description="承接方对已报告的节点申请，金额不超过该节点应付金额（合同金额×比例）减去已付 / by the "
-                                   "implementer for a reported milestone, at most its share of the contract amount "
-                                   "less what was paid for it."),
+                       reasons=reason_codes(delivery.request_payment, delivery.milestone_reasons,
+                                            evaluation.final_reasons),
+                       description="承接方对已报告的节点申请，金额不超过该节点应付金额（合同金额×比例）减去已付；最后一个节点"
+                                   "须待绩效评价完成，且不超过按评价等级应付的尾款 / by the implementer for a reported "
+                                   "milestone, at most its share of the contract amount less what was paid for it; "
+                                   "the last milestone waits for the performance evaluation and its grade's share."),
         },
         PROJECT + "/payment-requests/{request_id}/approve": {"post": op(
             "approvePaymentRequest", "批准付款申请并登记付款 / Approve a payment request", "delivery",
@@ -1160,10 +1177,12 @@ def document_paths() -> dict:
     download = op(
         "downloadProjectDocument", "下载项目正式文书 PDF / Download a project's official PDF document", "documents",
         ok({}), params=["ProjectId"], fails=(404,),
-        description="proposal：公示后；award_notice：中标（成交）公告发布后；contract：签订后。每次下载登记出具记录（编号、"
-                    "核验码、指纹），数据未变时沿用原记录 / proposal once published for notice, award_notice once the "
-                    "award notice is out, contract once signed. Each download records the issuance (number, "
-                    "verification code, fingerprint); unchanged data reuses the earlier record.")
+        description="proposal：公示后；award_notice：中标（成交）公告发布后；contract：签订后；acceptance_certificate：验收通过"
+                    "后；evaluation_report：绩效评价定稿后。每次下载登记出具记录（编号、核验码、指纹），数据未变时沿用原记录"
+                    " / proposal once published for notice, award_notice once the award notice is out, contract "
+                    "once signed, acceptance_certificate once accepted, evaluation_report once the performance "
+                    "evaluation is finalised. Each download records the issuance (number, verification code, "
+                    "fingerprint); unchanged data reuses the earlier record.")
     download["parameters"].append({"name": "kind", "in": "path", "required": True, "schema": enum(PROJECT_KINDS),
                                    "description": "文书类型 / the document kind"})
     download["responses"]["200"] = {
@@ -1189,4 +1208,408 @@ def document() -> dict:
         "tags": [{"name": name, "description": description} for name, description in TAGS],
         "paths": paths(),
         "components": components(),
+    }
+
+
+# ---- acceptance (procure.api.acceptance) ---------------------------------------------------------
+
+def acceptance_forms() -> tuple:
+    from procure.acceptance import inputs as acceptance_inputs
+
+    return (acceptance_inputs.JudgementForm, acceptance_inputs.ChecklistItemForm, acceptance_inputs.SiteVisitForm,
+            acceptance_inputs.AcceptanceConfirmationForm)
+
+
+def acceptance_schemas() -> dict:
+    from procure.acceptance.inputs import OUTCOME_LABELS, RESULT_LABELS, SOURCE_LABELS
+    from procure.acceptance.models import ITEM_RESULTS, ITEM_SOURCES, ROUND_OUTCOMES
+
+    moment, day = string("date-time"), string("date")
+    return {
+        "ChecklistItem": obj({
+            "id": integer(), "position": integer(), "source": enum(ITEM_SOURCES, texts(SOURCE_LABELS)),
+            "text": string(), "result": nullable(enum(ITEM_RESULTS, texts(RESULT_LABELS))),
+            "finding": string(), "checked_at": nullable(moment)},
+            description="result 为 null 表示待评定（整改答复后未达到的项目重新待评定）/ result null: not judged yet "
+                        "(items not met are reset when the implementer responds to a rectification)"),
+        "SiteVisit": obj({"id": integer(), "visited_on": day, "place": string(), "participants": string(),
+                          "observations": string(), "recorded_at": moment}),
+        "Rectification": obj({
+            "id": integer(), "round": integer(minimum=1), "findings": string(), "deadline": day,
+            "requested_at": moment, "response": nullable(string()), "responded_at": nullable(moment),
+            "late": {"type": "boolean", "description": "逾期答复 / responded after the deadline"},
+            "overdue": {"type": "boolean", "description": "逾期未答复 / no response and the deadline has passed"},
+            "outcome": nullable(enum(ROUND_OUTCOMES, texts(OUTCOME_LABELS))), "judged_at": nullable(moment)}),
+        "AcceptanceConfirmation": obj({
+            "agreed": {"type": "boolean"}, "opinion": string(), "residents_present": integer(minimum=0),
+            "confirmed_at": moment,
+            "current": {"type": "boolean", "description": "在最近一次整改答复之后作出（本轮有效）/ made after the latest "
+                                                          "rectification response (counts for this round)"}}),
+        "Acceptance": obj({
+            "items": array(ref("ChecklistItem")), "site_visits": array(ref("SiteVisit")),
+            "rectifications": array(ref("Rectification")),
+            "max_rounds": integer(description="整改轮次上限（设置项 RECTIFICATION_MAX_ROUNDS）/ the most rectification "
+                                              "rounds (setting RECTIFICATION_MAX_ROUNDS)"),
+            "confirmation": nullable(ref("AcceptanceConfirmation")), "report": nullable(string()),
+            "accepted_on": nullable(day)}),
+    }
+
+
+def acceptance_paths() -> dict:
+    from procure.acceptance import operations as acceptance
+
+    states = ("invalid_transition",)
+    base = PROJECT + "/acceptance"
+    evaluator = "被指派的评估机构，验收中 / by the assigned evaluation firm, in `under_acceptance`"
+    return {
+        base: {"get": op(
+            "getAcceptance", "验收情况 / Get the acceptance record", "acceptance", ok(ref("Acceptance")),
+            params=["ProjectId"], fails=(404,),
+            description="验收清单（启动验收时由合同的服务内容、数量、质量指标与付款节点生成；补贴协议或项目奖励取项目目标）、"
+                        "现场走访、整改轮次、社区确认与验收报告 / the checklist (made when acceptance starts from the "
+                        "contract's service content, quantity and quality targets and milestones; the proposal's "
+                        "goals for an agreement or a reward), site visits, rectification rounds, the community's "
+                        "confirmation and the report.")},
+        base + "/items/{item_id}/judgement": {"post": op(
+            "judgeChecklistItem", "评定验收内容 / Judge a checklist item", "acceptance", ok(ref("ChecklistItem")),
+            body="JudgementInput", params=["ProjectId", "ItemId"], fails=(400, 403, 404), conflicts=states,
+            description=evaluator + "。未达到或部分达到须写明 finding；可改判 / finding required unless met; may "
+                                    "be judged again.")},
+        base + "/items": {"post": op(
+            "addChecklistItem", "补充验收内容 / Add a checklist item", "acceptance",
+            ok(ref("ChecklistItem"), "已创建 / created", 201), body="ChecklistItemInput", params=["ProjectId"],
+            fails=(400, 403, 404), conflicts=states, description=evaluator + "；source 为 custom。")},
+        base + "/site-visits": {"post": op(
+            "recordSiteVisit", "登记现场走访 / Record a site visit", "acceptance",
+            ok(ref("SiteVisit"), "已创建 / created", 201), body="SiteVisitInput", params=["ProjectId"],
+            fails=(400, 403, 404), conflicts=states, reasons=reason_codes(acceptance.record_site_visit),
+            description="被指派的评估机构，验收中或整改中；走访日期不晚于今天 / by the assigned evaluation firm, in "
+                        "`under_acceptance` or `rectification`; the date not in the future.")},
+        base + "/confirmation": {"post": op(
+            "confirmAcceptance", "社区确认验收 / The community confirms acceptance", "acceptance",
+            ok(ref("AcceptanceConfirmation")), body="AcceptanceConfirmationInput", params=["ProjectId"],
+            fails=(400, 403, 404), conflicts=states,
+            description="申报社区，验收中；每项目一份，再次提交替换之前的确认（操作记录保留原值）；整改答复后须重新确认；"
+                        "agreed 缺省为 false / by the community, in `under_acceptance`; one per project, a later "
+                        "one replaces it (the audit trail keeps the old values); after a rectification response "
+                        "it must be given again; agreed defaults to false.")},
+    }
+
+
+# ---- the resident satisfaction survey (procure.api.survey) and providers' track records ----------------
+
+def survey_forms() -> tuple:
+    from procure.survey import inputs as survey_inputs
+
+    return (survey_inputs.IssueTokensForm, survey_inputs.ResponseForm)
+
+
+def survey_schemas() -> dict:
+    from procure.performance.track_record import GRADES
+
+    percent = nullable(ref("Money"))
+    return {
+        "SurveyQuestion": obj({
+            "key": string(description="答卷中的字段名 / the field of the response"), "question": string(),
+            "kind": enum(["choice", "text"]), "required": {"type": "boolean"},
+            "options": array(obj({"value": string(), "label": string()}))}),
+        "PublicSurvey": obj({
+            "title": string(description="项目名称 / the project's title"), "community": string(),
+            "closes_on": string("date"), "open": {"type": "boolean", "description": "仍可填写 / still taking "
+                                                                                    "responses"},
+            "questions": array(ref("SurveyQuestion"))}),
+        "SurveyReceipt": obj({"received": {"type": "boolean"}, "submitted_at": string("date-time")}),
+        "SurveyAggregate": obj({
+            "key": string(), "question": string(), "answered": integer(minimum=0),
+            "options": array(obj({"value": string(), "label": string(), "count": integer(minimum=0),
+                                  "percent": {**percent, "description": "占作答的百分比 / share of those who "
+                                                                        "answered, percent"}}))}),
+        "ProjectSurvey": obj({
+            "url": string(description="公开问卷地址 / the public page"), "opened_at": string("date-time"),
+            "closes_on": string("date"), "closed_at": nullable(string("date-time")), "open": {"type": "boolean"},
+            "tokens_issued": integer(minimum=0), "tokens_used": integer(minimum=0), "responses": integer(minimum=0),
+            "min_responses": integer(description="设置项 SURVEY_MIN_RESPONSES / the setting SURVEY_MIN_RESPONSES"),
+            "satisfaction_rate": {**percent, "description": "总体满意度为满意或非常满意的答卷百分比，无答卷时为 null / "
+                                                            "percent of responses whose overall answer is satisfied "
+                                                            "or very satisfied; null with none"},
+            "aggregates": array(ref("SurveyAggregate"))},
+            description="只有汇总，不含任何原始答卷或意见 / aggregates only: never a response or a comment"),
+        "SurveyTokens": obj({
+            "count": integer(minimum=1), "codes": array(string(), description="明文调查码，只返回这一次 / the "
+                                                                                "plain codes, returned this once"),
+            "url": string(), "links": array(string(), description="带调查码的问卷地址（用于二维码）/ the page "
+                                                                   "with each code, for QR codes")}),
+        "TrackRecord": obj({
+            "projects": array(obj({"id": integer(), "code": string(), "title": string(),
+                                   "state": enum(["evaluated", "closed"]),
+                                   "grade": enum(list(GRADES), texts(GRADE_LABELS)), "score": nullable(ref("Money"))})),
+            "grades": obj({grade: integer(minimum=0) for grade in GRADES}),
+            "evaluated": integer(minimum=0), "average_score": nullable(ref("Money")),
+            "milestones_counted": integer(minimum=0, description="已到期或已报告的节点 / milestones due or reported"),
+            "milestones_on_time": integer(minimum=0, description="首次报告不晚于到期日 / first report on or before "
+                                                                 "the due day"),
+            "on_time_rate": nullable(ref("Money"))},
+            description="已评价或已结项的项目的等级与得分，节点按时完成率（百分比）/ grades and scores of its evaluated "
+                        "or closed projects; the on-time rate of its milestones, percent"),
+    }
+
+
+def survey_paths() -> dict:
+    from procure.survey import operations as survey
+
+    slug = [{"name": "slug", "in": "path", "required": True, "schema": string(),
+             "description": "问卷地址中的随机标识 / the random part of the survey's address"}]
+    public = op("getPublicSurvey", "公开问卷 / Get a survey's questions", "survey", ok(ref("PublicSurvey")),
+                fails=(404,), public=True, description="无需令牌；不含任何答卷或结果 / no token needed; no answers "
+                                                        "or results.")
+    respond = op("respondToSurvey", "提交答卷 / Answer a survey", "survey", ok(ref("SurveyReceipt"), "已收到 / "
+                 "received", 201), body="ResponseInput", fails=(400, 404), public=True,
+                 conflicts=("survey_closed", "token_used"), reasons=reason_codes(survey.respond),
+                 description="无需令牌；凭调查码（大小写与分隔符不限）每码一次 / no token needed; once per code (case "
+                             "and separators do not matter).")
+    public["parameters"], respond["parameters"] = slug, slug
+    base = PROJECT + "/survey"
+    community = "申报社区，验收中、整改中或已验收 / by the community, in `under_acceptance`, `rectification` or `accepted`"
+    return {
+        "/surveys/{slug}": {"get": public},
+        "/surveys/{slug}/responses": {"post": respond},
+        base: {
+            "get": op("getProjectSurvey", "满意度调查汇总 / Get the survey's counts and aggregates", "survey",
+                      ok(nullable(ref("ProjectSurvey")), "汇总；尚未开启时为 null / the aggregates, or null before "
+                                                        "it is opened"),
+                      params=["ProjectId"], fails=(403, 404), conflicts=("invalid_transition",),
+                      description="申报社区、采购管理人员与被指派的评估机构 / the community, the bureau and the "
+                                  "assigned evaluation firm."),
+            "post": op("openProjectSurvey", "开启满意度调查 / Open the survey", "survey",
+                       ok(ref("ProjectSurvey"), "已开启 / opened", 201), params=["ProjectId"], fails=(400, 403, 404),
+                       conflicts=("invalid_transition", "conflict"),
+                       description=community + "；每项目一次，请求体可省略 / once per project; the body may be "
+                                               "left out."),
+        },
+        base + "/tokens": {"post": op(
+            "issueSurveyTokens", "发放调查码 / Issue survey codes", "survey",
+            ok(ref("SurveyTokens"), "已发放 / issued", 201), body="IssueTokensInput", params=["ProjectId"],
+            fails=(400, 403, 404), conflicts=("invalid_transition", "survey_closed"),
+            reasons=reason_codes(survey.issue_tokens),
+            description=community + "；调查进行中；明文调查码只返回这一次，系统只保存其散列值 / while the survey is "
+                                    "open; the plain codes are returned this once, only their hashes are kept.")},
+        base + "/close": {"post": op(
+            "closeProjectSurvey", "结束满意度调查 / Close the survey", "survey", ok(ref("ProjectSurvey")),
+            params=["ProjectId"], fails=(400, 403, 404), conflicts=("invalid_transition", "survey_closed"),
+            reasons=reason_codes(survey.close_survey), description=community + "。")},
+    }
+
+
+# ---- evaluation firms: register, draws, declarations (procure.evaluators) -----------------------------
+
+def evaluator_forms() -> tuple:
+    from procure.evaluators import inputs as evaluator_inputs
+
+    return (evaluator_inputs.DrawForm, evaluator_inputs.AssignForm, evaluator_inputs.DeclarationForm)
+
+
+def evaluator_schemas() -> dict:
+    from procure.evaluators.conflicts import EXCLUSION_LABELS
+    from procure.evaluators.models import CONFLICT_TYPES, DRAW_METHODS
+
+    org, moment, day = ref("OrganisationRef"), string("date-time"), string("date")
+    conflict_type = nullable(enum(CONFLICT_TYPES))
+    return {
+        "EvaluatorSummary": obj({
+            "id": integer(), "name": string(), "credit_code": nullable(string()),
+            "legal_representative": nullable(string()),
+            "registered": {"type": "boolean", "description": "已登记评估机构信息 / has a register entry"},
+            "accreditation": string(), "accredited_until": nullable(day),
+            "specialties": array(obj({"code": string(), "name": string()}),
+                                 description="一级服务类别；空为不限 / first-level categories; empty: any"),
+            "staff_count": integer(minimum=0), "active": {"type": "boolean"}}),
+        "Evaluator": {"allOf": [ref("EvaluatorSummary"), obj({
+            "staff": array(obj({"id": integer(), "name": string(), "qualification": string(), "title": string(),
+                                "user_id": nullable(integer())})),
+            "engagements": array(obj({"id": integer(), "counterpart": org, "description": string(),
+                                      "started_on": day, "ended_on": nullable(day)}),
+                                 description="为承接主体或社区提供的服务、签订的合同 / work for or contracts with "
+                                             "providers and communities")})]},
+        "EvaluatorDraw": obj({
+            "id": integer(), "number": integer(minimum=1), "method": enum(DRAW_METHODS),
+            "seed": nullable(string(description="随机抽取的种子 / the draw's seed")),
+            "candidates": array(integer(), description="候选机构 id，升序 / candidate firm ids, ascending"),
+            "excluded": array(obj({"org_id": integer(), "reasons": array(enum(list(EXCLUSION_LABELS))),
+                                   "messages": array(string())})),
+            "result_org": org, "reason": string(description="指定的书面理由 / the written reason of a hand pick"),
+            "drawn_at": moment,
+            "reproduced_result": nullable(integer(description="按种子与候选重算的结果 / the result recomputed from "
+                                                              "seed and candidates"))}),
+        "ConflictDeclaration": obj({"id": integer(), "evaluator_org": org, "requested_at": moment,
+                                    "declared_at": nullable(moment), "has_conflict": nullable({"type": "boolean"}),
+                                    "conflict_type": conflict_type, "late": {"type": "boolean"},
+                                    "statement": nullable(string())}),
+        "PersonalDeclaration": obj({"id": integer(), "user_id": integer(), "evaluator_org_id": integer(),
+                                    "has_conflict": {"type": "boolean"}, "conflict_type": conflict_type,
+                                    "late": {"type": "boolean"}, "statement": string(), "declared_at": moment}),
+    }
+
+
+def evaluator_paths() -> dict:
+    from procure.evaluators import operations as evaluators
+
+    firm = "/evaluators/{org_id}"
+    state_only = ("invalid_transition",)
+    listing = lambda name: ok(array(ref(name)))  # noqa: E731
+    created = lambda name: ok(ref(name), "已创建 / created", 201)  # noqa: E731
+    draw_note = ("采购管理人员；待验收时，或验收开始后原评估机构回避时 / by the bureau, when delivered, or after the "
+                 "assigned firm was recused.")
+    get_firm = op("getEvaluator", "评估机构详情 / Get an evaluation firm", "evaluators", ok(ref("Evaluator")),
+                  fails=(404,), description="采购管理人员与管理员；评估机构只能查看本机构 / bureau and admins; a firm "
+                                            "sees its own.")
+    get_firm["parameters"] = [{"name": "org_id", "in": "path", "required": True, "schema": integer(),
+                               "description": "评估机构的机构 id / the firm's organisation id"}]
+    return {
+        "/evaluators": {"get": op(
+            "listEvaluators", "评估机构名录 / List evaluation firms", "evaluators",
+            ok(array(ref("EvaluatorSummary"))), fails=(403,),
+            description="采购管理人员与管理员看到全部；评估机构只看到本机构 / bureau and admins see all; a firm sees "
+                        "its own.")},
+        firm: {"get": get_firm},
+        PROJECT + "/evaluator-draws": {
+            "get": op("listEvaluatorDraws", "评估机构抽取记录 / List evaluator draws", "evaluators",
+                      listing("EvaluatorDraw"), params=["ProjectId"], fails=(403, 404),
+                      description="采购管理人员与管理员随时可看；验收通过后，能看到项目的人都可看 / the bureau and "
+                                  "admins always; anyone who sees the project once it is accepted."),
+            "post": op("drawEvaluator", "随机抽取评估机构 / Draw an evaluation firm at random", "evaluators",
+                       created("EvaluatorDraw"), body="DrawInput", params=["ProjectId"], fails=(400, 403, 404),
+                       conflicts=state_only, reasons=reason_codes(evaluators.draw_evaluator), description=draw_note),
+        },
+        PROJECT + "/evaluator-assignments": {"post": op(
+            "assignEvaluator", "不经抽取指定评估机构 / Pick an evaluation firm by hand", "evaluators",
+            created("EvaluatorDraw"), body="AssignInput", params=["ProjectId"], fails=(400, 403, 404),
+            conflicts=state_only, reasons=reason_codes(evaluators.assign_evaluator),
+            description=draw_note + " 须有书面理由；被排除的机构不能指定 / needs a written reason; an excluded firm "
+                                    "cannot be picked.")},
+        PROJECT + "/conflict-declarations": {"get": op(
+            "listConflictDeclarations", "利益冲突声明列表 / List conflict declarations", "declarations",
+            listing("ConflictDeclaration"), params=["ProjectId"], fails=(404,),
+            description="评估机构只看到本机构的 / an evaluation firm sees its own.")},
+        PROJECT + "/conflict-declarations/mine": {"post": op(
+            "declareConflict", "本机构作出利益冲突声明 / Declare for your firm", "declarations",
+            ok(ref("ConflictDeclaration")), body="DeclarationInput", params=["ProjectId"], fails=(400, 403, 404),
+            conflicts=state_only, reasons=reason_codes(evaluators.declare),
+            description="被抽取（或指定）的机构；声明存在冲突即回避，验收开始后声明的为逾期声明 / by the drawn firm; a "
+                        "conflict recuses it, and one declared after delivery is late.")},
+        PROJECT + "/personal-declarations": {
+            "get": op("listPersonalDeclarations", "评估人员本人声明列表 / List evaluators' own declarations",
+                      "declarations", listing("PersonalDeclaration"), params=["ProjectId"], fails=(404,),
+                      description="评估机构只看到本机构的 / an evaluation firm sees its own."),
+            "post": op("declarePersonal", "评估人员本人声明利益冲突 / Declare for yourself", "declarations",
+                       created("PersonalDeclaration"), body="DeclarationInput", params=["ProjectId"],
+                       fails=(400, 403, 404), conflicts=state_only, reasons=reason_codes(evaluators.declare_personal),
+                       description="被指派机构的评估人员，每人每项目一次（之后只能补充声明存在冲突）；声明无冲突后方可"
+                                   "验收、评价 / by a user of the assigned firm, once (later only a conflict); needed "
+                                   "before they may accept or evaluate."),
+        },
+    }
+
+
+# ---- performance evaluation (procure.api.performance) -------------------------------------------------
+
+def performance_forms() -> tuple:
+    from procure.performance import inputs as performance_inputs
+
+    return (performance_inputs.SheetForm, performance_inputs.DivergenceForm, performance_inputs.TemplateForm)
+
+
+def performance_schemas() -> dict:
+    from procure.performance.models import INDICATOR_KINDS, PARTIES
+
+    score, moment = ref("Score"), string("date-time")
+    node = obj({"id": integer(), "code": string(), "name": string(), "level": integer(minimum=1, maximum=3),
+                "weight": string(description="同级合计 100 / sums to 100 among siblings"),
+                "kind": nullable(enum(INDICATOR_KINDS)), "scale_max": nullable(integer()), "anchors": string(),
+                "guidance": string(), "children": array({"$ref": "#/components/schemas/IndicatorNode"})})
+    grade = enum(GRADE_LABELS, texts(GRADE_LABELS))
+    template = {"id": integer(), "name": string(), "category_code": nullable(string()),
+                "community_class": nullable(string()), "is_default": {"type": "boolean"},
+                "active": {"type": "boolean"}, "created_at": moment}
+    sheet = obj({"party": enum(PARTIES), "submitted_at": nullable(moment),
+                 "scores": array(obj({"indicator_id": integer(), "planned": nullable(string()),
+                                      "actual": nullable(string()), "value": nullable(string()), "score": score,
+                                      "note": string()}))})
+    return {
+        "IndicatorNode": node,
+        "IndicatorTemplateSummary": obj(template),
+        "IndicatorTemplate": obj({**template, "indicators": array(ref("IndicatorNode"))}),
+        "ScoreSheet": sheet,
+        "DivergenceNote": obj({"indicator_id": integer(), "explanation": string(), "explained_at": moment}),
+        "PerformanceEvaluation": obj({
+            "template": ref("IndicatorTemplate"), "started_at": moment,
+            "party": nullable(enum(PARTIES, {"third_party": "第三方评估机构", "bureau": "采购管理部门",
+                                             "community": "社区"})),
+            "submitted": array(enum(PARTIES), description="已提交的评分方 / parties that have submitted"),
+            "revealed": {"type": "boolean", "description": "三方均已提交 / all three have submitted"},
+            "sheets": array(ref("ScoreSheet"), description="全部提交前只有本方的 / only your own until all have "
+                                                           "submitted"),
+            "leaves": array(obj({"indicator_id": integer(), "code": string(), "name": string(),
+                                 "kind": enum(INDICATOR_KINDS), "group": string(),
+                                 "scores": nullable({"type": "object", "additionalProperties": nullable(score)}),
+                                 "combined": nullable(score), "divergent": {"type": "boolean"},
+                                 "explanation": nullable(string())})),
+            "satisfaction_rate": nullable(score),
+            "preview": nullable(obj({"score": score, "grade": grade,
+                                     "group_scores": {"type": "object", "additionalProperties": score}})),
+            "result": nullable(obj({"score": score, "grade": grade,
+                                    "group_scores": {"type": "object", "additionalProperties": score},
+                                    "findings": string(), "rectification_plan": string(),
+                                    "finalised_at": moment})),
+            "final_payment": nullable(obj({"grade": grade, "percent": integer(), "base": string(),
+                                           "due": string(), "paid": string()},
+                                          description="尾款按评价等级：最后一期（或无节点时全额）× 比例 / the final "
+                                                      "instalment by grade")),
+        }),
+    }
+
+
+def performance_paths() -> dict:
+    from procure.performance import operations as performance
+
+    base = PROJECT + "/evaluation"
+    template_id = [{"name": "template_id", "in": "path", "required": True, "schema": integer(),
+                    "description": "指标模板 id / template id"}]
+    get_template = op("getIndicatorTemplate", "指标模板详情 / Get an indicator template", "performance",
+                      ok(ref("IndicatorTemplate")), fails=(404,))
+    get_template["parameters"] = template_id
+    return {
+        "/indicator-templates": {
+            "get": op("listIndicatorTemplates", "指标模板列表 / List indicator templates", "performance",
+                      ok(array(ref("IndicatorTemplateSummary")))),
+            "post": op("createIndicatorTemplate", "新建指标模板 / Create an indicator template", "performance",
+                       ok(ref("IndicatorTemplate"), "已创建 / created", 201), body="TemplateInput",
+                       fails=(400, 403), reasons=["template_invalid"],
+                       description="采购管理人员与管理员。indicators 为节点列表，parent 为上级节点的 code（一级为 null）；"
+                                   "一级须恰为 decision、implementation、output、effect；同级权重合计 100；最多三级；"
+                                   "末级须有 kind，scale 须有 scale_max ≥ 1。不符合时 422，每个问题一条 template_invalid "
+                                   "/ bureau and admins. indicators is a flat list of nodes naming their parent's "
+                                   "code; every problem is one template_invalid reason."),
+        },
+        "/indicator-templates/{template_id}": {"get": get_template},
+        base: {"get": op(
+            "getEvaluation", "项目绩效评价 / Get a project's performance evaluation", "performance",
+            ok(ref("PerformanceEvaluation")), params=["ProjectId"], fails=(404,),
+            description="验收通过后开始；三方全部提交前，每一方只能看到本方评分（采购管理部门也不例外）/ opens at "
+                        "acceptance; until all three parties have submitted each sees only its own sheet.")},
+        base + "/sheets": {"post": op(
+            "saveScoreSheet", "保存或提交本方评分 / Save or submit your party's score sheet", "performance",
+            ok(ref("ScoreSheet")), body="SheetInput", params=["ProjectId"], fails=(400, 403, 404),
+            conflicts=("invalid_transition", "conflict"), reasons=reason_codes(performance.save_scores),
+            description="被指派的评估机构、采购管理部门、社区，已验收状态。ratio 填 planned（> 0）与 actual，scale 填 "
+                        "value 0..scale_max，yes_no 填 value 1 或 0；submit 为 true 时须覆盖满意度以外的全部末级指标，"
+                        "提交后不能修改（409 conflict）/ by the assigned evaluation firm, the bureau or the community "
+                        "while accepted; submitting needs every leaf but satisfaction, and freezes the sheet.")},
+        base + "/divergences": {"post": op(
+            "explainDivergence", "说明评分差异 / Explain a divergence", "performance",
+            ok(ref("DivergenceNote"), "已保存 / saved", 201), body="DivergenceInput", params=["ProjectId"],
+            fails=(400, 403, 404), conflicts=("invalid_transition",),
+            reasons=reason_codes(performance.explain_divergence),
+            description="被指派的评估机构；各方最高与最低分之差超过 DIVERGENCE_THRESHOLD 的指标须说明后方可评价 / "
+                        "by the assigned evaluation firm; a leaf whose scores differ by more than the threshold "
+                        "needs this before the evaluation is finalised.")},
     }

@@ -1,12 +1,12 @@
-"""Sub-resources that drive the lifecycle: objections, bids, challenges, milestone reports,
-conflict declarations and payments."""
+"""Sub-resources that drive the lifecycle: objections, bids, challenges, milestone reports and payments
+(conflict declarations: procure.api.evaluators)."""
 from flask import g, jsonify
 
 from procure import clock
 from procure.api import bp, formdata
 from procure.api.jsonutil import plain
 from procure.evaluation import operations as evaluation
-from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.evaluation.models import Payment
 from procure.extensions import db
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
@@ -156,35 +156,6 @@ def report_milestone(project_id):
     report = procurement.report_milestone(project, g.api_user, formdata())
     return _created({"id": report.id, "milestone_id": report.milestone_id, "content": report.content,
                      "submitted_at": plain(report.submitted_at)})
-
-
-# ---- conflict-of-interest declarations --------------------------------------------------------------
-
-def declaration_json(d) -> dict:
-    return {"id": d.id, "evaluator_org": {"id": d.evaluator_org_id, "name": d.evaluator_org.name},
-            "requested_at": plain(d.requested_at), "declared_at": plain(d.declared_at),
-            "has_conflict": d.has_conflict, "statement": d.statement}
-
-
-@bp.get("/projects/<int:project_id>/conflict-declarations")
-def list_declarations(project_id):
-    project = get_visible(g.api_user, project_id)
-    query = db.select(ConflictDeclaration).filter_by(project_id=project.id)
-    if g.api_user.role == "evaluator":
-        query = query.filter_by(evaluator_org_id=g.api_user.organisation_id)
-    return jsonify([declaration_json(d) for d in db.session.scalars(query.order_by(ConflictDeclaration.id))])
-
-
-@bp.post("/projects/<int:project_id>/conflict-declarations")
-def request_declaration(project_id):
-    project = get_visible(g.api_user, project_id, for_update=True)
-    return _created(declaration_json(evaluation.request_declaration(project, g.api_user, formdata())))
-
-
-@bp.post("/projects/<int:project_id>/conflict-declarations/mine")
-def declare(project_id):
-    project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(declaration_json(evaluation.declare(project, g.api_user, formdata())))
 
 
 # ---- payments ---------------------------------------------------------------------------------------

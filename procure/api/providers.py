@@ -6,6 +6,7 @@ from procure.api import bp, formdata
 from procure.api.jsonutil import plain
 from procure.extensions import db
 from procure.procurement.models import Debarment
+from procure.performance.track_record import track_record
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons
 
@@ -47,8 +48,14 @@ def provider_json(org) -> dict:
                         "major": v.major} for v in operations.violations_of(org)],
         "debarments": [debarment_json(d) for d in operations.debarments_of(org)],
         "relations": [relation_json(r, org) for r in operations.relations_of(org)],
+        "track_record": track_record_json(track_record(org)),
     })
     return data
+
+
+def track_record_json(record) -> dict:
+    return {**record, "average_score": plain(record["average_score"]), "on_time_rate": plain(record["on_time_rate"]),
+            "projects": [{**p, "score": plain(p["score"])} for p in record["projects"]]}
 
 
 def relation_json(r, org) -> dict:

@@ -28,10 +28,8 @@ def project_json(project, user, detail=True) -> dict:
         "single_source_justification": project.single_source_justification,
         "awarded_at": plain(project.awarded_at), "implementer": _org(project.implementer),
         "evaluator_org": _org(project.evaluator_org), "completion_summary": project.completion_summary,
-        "rectification_findings": project.rectification_findings,
-        "rectification_response": project.rectification_response,
         "acceptance_report": project.acceptance_report,
-        "scores": {s.indicator: plain(s.score) for s in _scores(project)},
+        "scores": _group_scores(project),
         "score": plain(project.score), "grade": project.grade,
         "available_transitions": available_triggers(user, project),
     })
@@ -42,12 +40,12 @@ def _org(org):
     return None if org is None else {"id": org.id, "name": org.name}
 
 
-def _scores(project):
-    from procure.evaluation.models import IndicatorScore
-    from procure.extensions import db
+def _group_scores(project) -> dict:
+    """The finalised evaluation's score per first-level group (its part of the total); {} before."""
+    from procure.performance.operations import evaluation_of
 
-    return db.session.scalars(db.select(IndicatorScore).filter_by(project_id=project.id)
-                              .order_by(IndicatorScore.id))
+    evaluation = evaluation_of(project) if project.grade else None
+    return dict(evaluation.group_scores) if evaluation and evaluation.finalised_at else {}
 
 
 def audit_json(entry) -> dict:

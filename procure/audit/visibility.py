@@ -5,9 +5,13 @@ from procure.accounts.models import Role
 
 # Bids are sealed until the deadline: entries about them follow the bids' own rule.
 SEALED_ACTIONS = {"submit_bid", "revise_bid", "withdraw_bid"}
-DECLARATION_ACTIONS = {"request_declaration", "declare_conflict"}
+DECLARATION_ACTIONS = {"declare_conflict", "declare_personal", "recuse_evaluator"}
+# Draws are public with the acceptance (procure.evaluators.operations.PUBLIC_DRAW_STATES).
+DRAW_ACTIONS = {"draw_evaluator", "assign_evaluator"}
 # The bid evaluation panel's names stay with the bureau and each member (procure.procurement.panel).
 PANEL_ACTIONS = {"appoint_panel_member", "declare_panel_conflict", "score_bid"}
+# A performance score sheet stays with its party until every party has submitted (procure.performance).
+SCORE_SHEET_ACTIONS = {"save_scores", "submit_scores"}
 
 
 def entry_visible(user, entry, project) -> bool:
@@ -18,10 +22,16 @@ def entry_visible(user, entry, project) -> bool:
             return True
         deadline_passed = project.bid_deadline is not None and clock.now() > project.bid_deadline
         return deadline_passed and user.role in (Role.bureau, Role.admin)
+    if entry.action in SCORE_SHEET_ACTIONS:
+        from procure.performance.operations import party_of, scores_revealed
+
+        return (entry.data or {}).get("party") == party_of(user, project) or scores_revealed(project)
     if entry.action in PANEL_ACTIONS:
         return user.role in (Role.bureau, Role.admin) or entry.user_id == user.id
+    if entry.action in DRAW_ACTIONS:
+        from procure.evaluators.operations import draws_visible
+
+        return draws_visible(user, project, None)
     if user.role == Role.evaluator and entry.action in DECLARATION_ACTIONS:
-        firm = (entry.data or {}).get("evaluator_org_id") if entry.action == "request_declaration" \
-            else entry.organisation_id
-        return firm == user.organisation_id
+        return entry.organisation_id == user.organisation_id
     return True

@@ -135,6 +135,7 @@ def request_payment(project, user, formdata) -> PaymentRequest:
     reasons = [] if _is_reported(milestone) else [
         Reason("milestone_unreported", _l("该节点尚未报告完成情况，暂不能申请付款"))]
     reasons += milestone_reasons(milestone, data["amount"])
+    reasons += evaluation.final_reasons(project, "instalment", data["amount"], milestone.id)  # the last one
     if reasons:
         raise GuardFailed(reasons)
     row = PaymentRequest(project_id=project.id, milestone_id=milestone.id, amount=data["amount"],

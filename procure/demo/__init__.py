@@ -29,7 +29,7 @@ def load(password: str) -> bool:
     """
     from procure.accounts.passwords import hash_password
     from procure.clock import ManualClock
-    from procure.demo import catalogues, organisations, people, providers, stories, timeline
+    from procure.demo import catalogues, evaluators, organisations, people, providers, stories, timeline
     from procure.demo.projects import PROJECTS
 
     if demo_present():
@@ -47,14 +47,27 @@ def load(password: str) -> bool:
         city = organisations.build()
         cast = people.build(city, hash_password(password))
         providers.build(city, cast["bureau1"])
+        evaluators.build(city, cast)
         # In order of creation, so project codes (WXM2026-0001 …) follow the dates.
         for index, plan in sorted(enumerate(plans), key=lambda pair: pair[1].start):
             community = city.communities[plan.spec.community]
-            stories.tell(plan, cast.cast(plan.spec, index), manual, calendar,
-                         stories.proposal_fields(plan, community, index))
+            stories.tell(plan, cast.cast(plan.spec, index, barred(plan, plans)), manual, calendar,
+                         stories.proposal_fields(plan, community, index), cast.firm_user)
         catalogues.publish(plans, cast["bureau1"], manual, calendar, now)
     db.session.flush()
     return True
+
+
+def barred(plan, plans) -> set:
+    """The providers graded 差 before this project's tender could close: a debarment follows the grade (from
+    the next year), so the stories keep them away from later tenders and agreements whatever the load date."""
+    from procure.demo.projects import POOR
+
+    opened = plan.marks.get("open_tender") or plan.marks.get("sign_agreement")
+    if opened is None:
+        return set()
+    return {other.spec.provider for other in plans if other.spec.scores == POOR and "evaluate" in other.marks
+            and other.marks["evaluate"] < opened + timedelta(days=30)}
 
 
 def demo_present() -> bool:

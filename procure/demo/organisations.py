@@ -54,6 +54,8 @@ PROVIDERS = {
 EVALUATORS = {
     "mingjian": ("××市明鉴项目评估咨询有限公司", "MA2K7L3N9", "钱文博"),
     "zhengheng": ("××市正衡管理咨询有限公司", "MA5P8Q1R4", "冯雅琴"),
+    "hengxin": ("××市衡信公共事务评估有限公司", "MA9T4W6X2", "许国平"),
+    "jinghua": ("××市景华社会服务评估事务所有限公司", "MA3U5H7Y8", "沈立群"),  # its accreditation has lapsed
 }
 
 

@@ -1,6 +1,6 @@
 """The demo accounts, one password for all, and the cast that plays each project's parts."""
 from procure.accounts.models import User
-from procure.demo.organisations import COMMUNITIES, EVALUATORS, PROVIDERS, City
+from procure.demo.organisations import COMMUNITIES, PROVIDERS, City
 from procure.extensions import db
 from procure.projects.journey import Cast
 
@@ -21,7 +21,10 @@ STAFF = {
     "provider08": ("provider", "providers", "yikang", "彭程"),
     "evaluator1": ("evaluator", "evaluators", "mingjian", "郑凯"),
     "evaluator2": ("evaluator", "evaluators", "zhengheng", "孙倩"),
+    "evaluator3": ("evaluator", "evaluators", "hengxin", "陶然"),
 }
+# The firms whose evaluators have accounts: the ones the stories assign (景华 lets its accreditation lapse).
+ACTIVE_FIRMS = ["mingjian", "zhengheng", "hengxin"]
 
 # community1 and community2 are named in the README; the others are numbered in the order of COMMUNITIES.
 COMMUNITY_USERS = {"xingfuli": ("community1", "张丽"), "heping": ("community2", "刘建国")}
@@ -59,22 +62,28 @@ class People:
     def provider(self, key) -> User:
         return self.by_provider[self.city.providers[key].id]
 
-    def cast(self, spec, index: int) -> Cast:
+    def firm_user(self, org_id) -> User | None:
+        return self.by_evaluator.get(org_id)
+
+    def cast(self, spec, index: int, barred=()) -> Cast:
         """The project's community; the city or street reviewer; evaluators and bidders in rotation.
 
         `spec.provider` leads the list of providers: it wins the tender (综合评分第一) or signs the
-        subsidy agreement; the other bidders follow in a rotation that changes from project to project.
+        subsidy agreement; the other bidders follow in a rotation that changes from project to project, without
+        the providers in `barred` (graded 差 before this project's tender: they stay away from later tenders).
         """
         community = self.by_community[spec.community]
         street = STREET_REVIEWERS[community.organisation.division_code[:9]]
         reviewer = self[street] if index % 3 == 1 else self["reviewer1"]
-        firms = list(EVALUATORS)
+        firms = ACTIVE_FIRMS
         evaluator = self.by_evaluator[self.city.evaluators[firms[index % len(firms)]].id]
         second = self.by_evaluator[self.city.evaluators[firms[(index + 1) % len(firms)]].id]  # the bid panel
         keys = list(PROVIDERS)
         turn = index % len(keys)
         lead = spec.provider or keys[turn]
-        others = [k for k in keys[turn:] + keys[:turn] if k != lead]
+        if lead in barred:
+            raise RuntimeError(f"demo: {spec.title} is led by {lead}, barred after its poor evaluation")
+        others = [k for k in keys[turn:] + keys[:turn] if k != lead and k not in barred]
         providers = [self.provider(k) for k in [lead, *others]]
         return Cast(community=community, reviewer=reviewer, bureau=self["bureau1"], evaluator=evaluator,
                     providers=providers, panel=[evaluator, second])

@@ -10,6 +10,7 @@ from decimal import Decimal
 EXCELLENT = {"decision": "95", "implementation": "93", "output": "94", "effect": "92"}
 GOOD = {"decision": "90", "implementation": "85", "output": "84", "effect": "83"}
 FAIR = {"decision": "82", "implementation": "75", "output": "66", "effect": "70"}
+POOR = {"decision": "70", "implementation": "55", "output": "45", "effect": "40"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class ProjectSpec:
     reason: str | None = None  # why it was rejected, withdrawn or cancelled
     summary: str | None = None  # the completion report
     rectification: tuple | None = None  # (the evaluator"s findings, the implementer"s response)
+    second_round: tuple | None = None  # re-acceptance failed: (the second round"s findings, the response)
+    assignment: str | None = None  # the bureau picked the evaluation firm by hand, for this written reason
+    late_conflict: str | None = None  # the drawn firm declared a conflict after acceptance began (then redrawn)
     scores: dict | None = None  # performance scores by first-level indicator
     objection: tuple | None = None  # (a resident"s objection during the notice, resident, answer or None)
     challenge: tuple | None = None  # (a losing bidder"s challenge to the award, the bureau"s answer)
@@ -43,7 +47,7 @@ class ProjectSpec:
     terms: tuple | None = None
     late: tuple = ()  # what the bureau did late: "award_notice", "contract" (published), "unpublished" (not yet)
     # Extra actions once in its state (timeline.OP_WAITS): "bid", "panel", "score", "midterm", "midterm_request",
-    # "amend".
+    # "amend", "draw", "inspect", "survey", "survey_some", "sheets_partial", "sheets_divergent".
     after: tuple = ()
 
 
@@ -72,6 +76,8 @@ PROJECTS = [
         budget=(("餐食补贴（每餐4元）", 55), ("送餐人员劳务及交通", 25), ("食品安全检测及保险", 8),
                 ("宣传及台账资料", 4), ("项目管理费", 8)),
         provider="leling", scores=EXCELLENT,
+        late_conflict="经本机构利益冲突内部复核，本机构控股股东上月与承接方××市青山区乐龄居家养老服务中心签订了养老服务"
+                      "信息化咨询合同，存在经济利益关系。现补充声明并申请回避，本机构尚未出具任何验收意见。",
         objection=("送餐服务能不能覆盖到5号楼以北的老旧楼栋？那边老人下楼最不方便。", "5号楼住户 李女士",
                    "已将北区老旧楼栋纳入送餐范围，并在实施方案中增加一名送餐员。"),
         summary="全年工作日供餐248天，累计供餐3.2万人次，其中送餐上门1.1万人次；建立老人用餐档案152份，"
@@ -127,13 +133,13 @@ PROJECTS = [
                 ("项目管理及台账", 20)),
         returned="请补充志愿服务时长的记录方式和兑换规则，并细化志愿者保险费用的测算依据。"),
     ProjectSpec(
-        "幸福里社区健康义诊进社区", "xingfuli", "purchase", "18000.00", "A0501", "under_acceptance", 4,
+        "幸福里社区健康义诊进社区", "xingfuli", "purchase", "18000.00", "A0501", "under_acceptance", 2,
         needs="社区慢性病老人多，到医院排队挂号不便，不少老人对高血压、糖尿病的日常管理知识了解不足。",
         beneficiaries="直接受益：社区慢病老人约300人；间接受益：参加健康讲座的居民约600人次。",
         goals="每月开展1次义诊和1次健康讲座，为300名老人建立健康档案，免费检测血压、血糖。",
         location="幸福里社区卫生服务站及党群服务中心",
         budget=(("医护人员劳务", 45), ("检测耗材", 25), ("健康宣传资料", 15), ("项目管理费", 15)),
-        provider="yikang",
+        provider="yikang", after=("inspect",),
         summary="开展义诊12次、健康讲座12场，建立健康档案316份，免费检测血压血糖2,140人次。",
         terms=("组织医护人员每月进社区开展义诊和健康讲座，为慢病老人建立健康档案，免费检测血压、血糖。",
                "义诊12次、健康讲座12场，建立健康档案不少于300份，血压血糖检测不少于2,000人次。",
@@ -155,13 +161,13 @@ PROJECTS = [
                "服务对象建档率100%，技能培训合格率不低于85%，服务对象满意度不低于90%。",
                "新市民驿站政策咨询及技能培训")),
     ProjectSpec(
-        "和平社区出租屋消防安全宣传", "heping", "purchase", "18000.00", "A0401", "accepted", 18,
+        "和平社区出租屋消防安全宣传", "heping", "purchase", "18000.00", "A0401", "accepted", 1,
         needs="社区出租屋1,200余间，群租、电动自行车入户充电等消防隐患突出，租户消防安全意识薄弱。",
         beneficiaries="直接受益：出租屋租户约2,500人、房东约300户；间接受益：社区全体居民。",
         goals="入户宣传覆盖全部出租屋，组织消防演练4场、房东培训2场，发放家用灭火器使用指引。",
         location="和平社区出租屋集中片区",
         budget=(("入户宣传人员劳务", 45), ("宣传资料印制", 20), ("消防演练组织", 20), ("项目管理费", 15)),
-        provider="neighbour",
+        provider="neighbour", after=("sheets_partial", "survey_some"),
         rectification=("入户宣传记录中有28户缺少住户签字确认，消防演练的照片和签到资料不全。",
                        "已补录入户宣传签字确认，补充了4场演练的影像资料和签到表。"),
         summary="入户宣传出租屋1,236间，组织消防演练4场、房东培训2场，排查整改隐患57处。",
@@ -186,7 +192,7 @@ PROJECTS = [
         goals="组建由老党员、楼栋长组成的“和事佬”调解队，全年调解纠纷不少于100件，调解成功率85%以上。",
         location="和平社区人民调解室",
         budget=(("调解员补贴", 50), ("法律顾问咨询", 25), ("培训及宣传", 15), ("台账及办公耗材", 10)),
-        scores=FAIR,
+        scores=dict(GOOD, output="80"),
         summary="“和事佬”调解队调解纠纷86件，成功74件，调解成功率86%，申请项目奖励。"),
 
     # ---- 明德街道的其他社区 ----------------------------------------------------------------------------
@@ -214,6 +220,8 @@ PROJECTS = [
         provider="leling", scores=dict(EXCELLENT, output="96"),
         rectification=("结对探访记录存在代签情况，部分服务对象回访无法核实。",
                        "已逐户回访核实服务记录，作废代签记录12份，补充视频回访资料。"),
+        second_round=("复核发现补充的视频回访资料仅覆盖30户，仍有22户结对服务记录无法核实，整改未完全到位。",
+                      "已对其余22户逐户上门回访并由服务对象签字确认，补充结对服务核查表，建立每月抽查回访制度。"),
         summary="组建结对互助小组52个，上门服务4,360人次，高龄老人回访满意度96%。"),
     ProjectSpec(
         "老街社区无物业小区居民自治", "laojie", "purchase", "26000.00", "A0201", "contracted", 12,
@@ -244,7 +252,7 @@ PROJECTS = [
         goals="为40名居家残疾人每月提供2次上门康复陪伴，组织社区融合活动6场，为照护者提供喘息服务10次。",
         location="金桂苑社区残疾人之家及服务对象家中",
         budget=(("康复师及社工上门服务", 60), ("康复辅具租用", 15), ("融合活动组织", 10), ("项目管理费", 15)),
-        provider="sunshine",
+        provider="sunshine", after=("draw",),
         summary="上门康复陪伴960人次，开展融合活动6场、喘息服务12次，服务对象功能评估改善率72%。",
         terms=("为居家重度残疾人提供上门康复训练和陪伴服务，组织社区融合活动，为家庭照护者提供喘息服务。",
                "服务居家残疾人40名，每人每月上门2次（全年不少于960人次），融合活动6场，喘息服务10次。",
@@ -273,7 +281,7 @@ PROJECTS = [
         budget=(("文艺宣讲活动", 35), ("文明家庭评选及表彰", 25), ("乡贤议事会组织", 20), ("宣传资料", 20)),
         approved="20000.00", approve_comment="核减宣传资料费用2,000元，按20,000元立项。"),
     ProjectSpec(
-        "杨柳湾社区困难家庭“微心愿”帮扶", "yangliu", "purchase", "24000.00", "A0104", "rectification", 3,
+        "杨柳湾社区困难家庭“微心愿”帮扶", "yangliu", "purchase", "24000.00", "A0104", "rectification", 20,
         needs="社区低保、低边及支出型困难家庭46户，部分家庭除物质困难外还面临就业、子女教育等问题。",
         beneficiaries="直接受益：困难家庭46户约120人；间接受益：参与结对的志愿者和爱心单位。",
         goals="对46户困难家庭开展需求评估和个案帮扶，链接爱心资源实现“微心愿”100个。",
@@ -294,6 +302,9 @@ PROJECTS = [
         location="铁路新村社区心理咨询室",
         budget=(("心理咨询师劳务", 55), ("心理测评工具", 15), ("团体辅导活动", 15), ("项目管理费", 15)),
         provider="xinqing", scores=dict(GOOD, effect="88"),
+        assignment="本项目服务对象为有孤独、抑郁情绪的空巢及丧偶老人，个案记录涉及心理健康隐私，验收和绩效评价须由配备"
+                   "心理咨询专业人员的机构承担。经核对评估机构名录，衡信公司评估人员持二级心理咨询师证书，"
+                   "经局长办公会研究，不经抽取直接指定。",
         returned="请补充心理咨询师的资质要求，并说明高风险个案的转介机制。",
         summary="完成心理健康筛查326人次，个案疏导34例，转介医疗机构3例，团体辅导12场。",
         terms=("为社区空巢、丧偶老人开展心理健康筛查、个案心理疏导和团体辅导，建立高风险个案转介机制。",
@@ -386,7 +397,7 @@ PROJECTS = [
         budget=(("维修志愿者补贴", 50), ("工具维护及耗材", 30), ("宣传及管理", 20)),
         summary="共享工具屋借出工具412次，维修志愿者上门服务326次，申请项目奖励。"),
     ProjectSpec(
-        "东岸村社区居民“法律明白人”培养", "dongan", "purchase", "19000.00", "A0204", "evaluated", 15,
+        "东岸村社区居民“法律明白人”培养", "dongan", "purchase", "19000.00", "A0204", "closed", 4,
         needs="村改居后征迁补偿、家庭财产、赡养等纠纷增多，居民法律意识薄弱，习惯“找熟人”解决问题。",
         beneficiaries="直接受益：培养的“法律明白人”40名；间接受益：社区居民约2,800人。",
         goals="培养“法律明白人”40名，开展普法讲座10场，协助调解纠纷50件。",
@@ -399,13 +410,13 @@ PROJECTS = [
                "授课律师执业满5年，学员结业考核合格率不低于90%，调解记录完整。",
                "“法律明白人”培训及普法讲座")),
     ProjectSpec(
-        "东岸村社区慢性病健康管理", "dongan", "subsidy", "26000.00", "A0501", "accepted", 10,
+        "东岸村社区慢性病健康管理", "dongan", "subsidy", "26000.00", "A0501", "accepted", 2,
         needs="社区中老年居民高血压、糖尿病患病率高，村改居后生活方式改变，健康管理意识不足。",
         beneficiaries="直接受益：慢病居民约260人；间接受益：社区居民约2,800人。",
         goals="为260名慢病居民建立健康管理档案，开展健康讲座12场，组建慢病自我管理小组6个。",
         location="东岸村社区卫生服务站",
         budget=(("医护人员劳务", 45), ("检测耗材", 20), ("健康讲座", 20), ("项目管理费", 15)),
-        provider="yikang",
+        provider="yikang", scores=EXCELLENT, after=("survey", "sheets_divergent"),
         summary="建立慢病健康管理档案268份，开展健康讲座12场，组建自我管理小组6个，血压控制率提高11个百分点。"),
     ProjectSpec(
         "翠湖社区高龄老人居家探访及智慧助老", "cuihu", "purchase", "42000.00", "A0101", "tendering", 1,
@@ -440,4 +451,19 @@ PROJECTS = [
                "上门照护指导不少于480人次，照护技能培训12期，照护者减压小组8次，家庭照护档案80份。",
                "护理员持养老护理员证书，每户有照护评估和服务计划，照护者满意度不低于90%。",
                "失能老人家庭上门照护指导")),
+    ProjectSpec(
+        "望湖社区青少年心理健康服务", "wanghu", "purchase", "32000.00", "A0502", "closed", 120,
+        needs="社区中小学生约900名，学校心理老师反映部分学生存在学业焦虑、亲子沟通困难等问题，家长希望社区提供专业心理支持。",
+        beneficiaries="直接受益：有心理服务需求的青少年约150名；间接受益：其家长约150人。",
+        goals="开展心理健康筛查500人次、个案辅导30例、团体辅导12场、家长课堂6场。",
+        location="望湖社区青少年心理服务站",
+        budget=(("心理咨询师劳务", 55), ("测评工具及耗材", 15), ("团体辅导及家长课堂", 15), ("项目管理费", 15)),
+        provider="xinqing", scores=POOR,
+        rectification=("个案辅导仅完成12例，团体辅导记录与签到表不符，部分活动由未持证志愿者替代咨询师开展。",
+                       "已补充个案辅导9例和团体辅导签到资料，调整项目团队，后续服务均由持证咨询师开展。"),
+        summary="完成心理健康筛查318人次、个案辅导21例、团体辅导8场、家长课堂4场。",
+        terms=("为社区青少年开展心理健康筛查、个案心理辅导和团体辅导，开设家长课堂，建立高风险个案转介机制。",
+               "心理健康筛查不少于500人次，个案辅导不少于30例，团体辅导12场，家长课堂6场。",
+               "辅导由持证心理咨询师开展，个案记录规范，高风险个案100%及时转介，服务对象满意度不低于85%。",
+               "青少年团体心理辅导")),
 ]

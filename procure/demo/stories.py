@@ -1,18 +1,29 @@
 """One project's story, played through Journey (the real operations, so the audit trail is true) with
 the demo's waits, its own texts, and extra actions: objections, bids, the panel's scores, challenges,
 service records, milestone confirmations, payment requests, a contract amendment."""
+import hashlib
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import current_app
+
 from procure import clock
+from procure.acceptance import operations as acceptance
 from procure.delivery import operations as delivery
 from procure.demo.organisations import PROVIDERS
+from procure.demo.projects import GOOD
 from procure.demo.providers import PROFILES
-from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, bid_deadline, bidders_needed, day_of,
+from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, EVALUATED, bid_deadline, bidders_needed, day_of,
                                    op_waits, script, service_start, tender_days, waits_for)
 from procure.evaluation import operations as evaluation
-from procure.evaluation.scoring import grade_for, weighted_total
+from procure.evaluators import operations as evaluators
+from procure.evaluators.conflicts import eligible_firms, pick
 from procure.extensions import db
+from procure.performance import operations as performance
+from procure.performance.models import PARTIES
+from procure.performance.operations import final_payment
+from procure.performance.scoring import GRADE_NAMES, grade_for
+from procure.survey import operations as survey
 from procure.formfields import json_to_formdata
 from procure.procurement import contracts, panel
 from procure.procurement import operations as procurement
@@ -61,9 +72,23 @@ SINGLE_SOURCE_REASON = "该服务须由已在社区持续开展同类服务、�
 EVALUATION_COMMENTS = {
     "excellent": "项目决策依据充分，过程管理规范，产出目标全部完成，居民满意度高。",
     "good": "项目执行情况较好，主要目标基本完成，部分服务记录和成效测量有待加强。",
-    "fair": "部分产出指标未达预期，请承接方制定整改方案并在下一年度申报时说明改进措施。",
-    "poor": "项目产出和效益未达到要求。",
+    "fair": "部分产出指标未达预期，服务台账与抽查结果存在出入，承接方须按整改计划落实改进措施。",
+    "poor": "项目产出和效益未达到要求：主要服务数量仅完成计划的七成左右，部分服务由未持证人员开展，服务对象满意度低。"
+            "按合同约定支付尾款的70%，承接方自下一年度起列入禁止参与政府购买服务名单。",
 }
+RECTIFICATION_PLAN = ("一、一个月内补齐调解记录和学员结业考核档案；二、增加律师实务带教课时，未结业学员补训补考；"
+                      "三、社区每月抽查服务台账并向街道报告整改进度，三个月内完成整改。")
+DIVERGENCE_EXPLANATION = ("采购单位按抽查的6次活动签到表核减了服务人次，第三方依据全部服务台账、影像资料和回访记录核定。"
+                          "经三方复核，部分活动签到表缺失但有影像资料佐证，评分差异属统计口径不同，各方评分均予保留。")
+# The share of a scale's points, the actual as a percentage of the planned on ratio indicators (the first
+# ratio indicator of each group is met in full for 良), and yes/no, that give each grade.
+LEVELS = {"excellent": (Decimal(1), 100, 1), "good": (Decimal("0.8"), 86, 1), "fair": (Decimal("0.6"), 86, 1),
+          "poor": (Decimal("0.4"), 71, 0)}
+PLANNED = (48, 60, 120, 300, 36)  # planned quantities on ratio indicators, in turn
+SATISFIED_SHARE = {"excellent": Decimal("0.95"), "good": Decimal("0.82"), "fair": Decimal("0.7"),
+                   "poor": Decimal("0.4")}
+COMMENTS = ("服务人员很耐心，希望明年继续开展。", "活动通知可以早一点贴到楼道公告栏。", "希望增加周末的服务时间。",
+            "整体不错，个别时候人手有点紧张。", "给社区和服务机构点赞！", "希望多照顾行动不便的老人。")
 
 
 class _Still:
@@ -76,10 +101,11 @@ class _Still:
 class DemoJourney(Journey):
     """Journey, in one transaction, moving time by the demo's waits and speaking each project's lines."""
 
-    def __init__(self, cast, app_clock, spec, calendar):
+    def __init__(self, cast, app_clock, spec, calendar, firm_user=None):
         super().__init__(cast, _Still())
         self.app_clock, self.spec, self.calendar = app_clock, spec, calendar
-        self.marks, self._waits = {}, []
+        self.firm_user = firm_user or (lambda org_id: None)  # an evaluation firm's account, by firm id
+        self.marks, self._waits, self._codes = {}, [], []
 
     # -- one transaction for the whole demo: flush where Journey commits, expire as a commit would ---------
     def fire(self, project, trigger, user, **data):
@@ -285,41 +311,183 @@ class DemoJourney(Journey):
         self.fire(p, "claim_completion", self.cast.community, summary=self.spec.summary)
 
     # -- acceptance and evaluation ---------------------------------------------------------------------
+    def _assign(self, p):
+        """The bureau draws an evaluation firm (or, with the spec's written reason, picks one by hand): the
+        cast's firm when it may evaluate the project, else the first eligible firm with an account. The draw
+        is random; the story needs its firm, so it tries seeds until that firm comes out."""
+        candidates, _excluded = eligible_firms(p)
+        wanted = self.cast.evaluator.organisation_id
+        if wanted not in candidates:
+            wanted = next((c for c in candidates if self.firm_user(c) is not None), None)
+            if wanted is None:
+                raise RuntimeError(f"demo: no evaluation firm with an account may evaluate {self.spec.title}")
+            self.cast.evaluator = self.firm_user(wanted)
+        if self.spec.assignment:
+            return self.do(evaluators.assign_evaluator, p, self.cast.bureau, json_to_formdata(
+                {"evaluator_org_id": wanted, "reason": self.spec.assignment}))
+        seeds = (hashlib.sha256(f"{self.spec.title}:{n}".encode()).hexdigest()[:32] for n in range(10_000))
+        seed = next(s for s in seeds if pick(s, candidates) == wanted)
+        return self.do(lambda: evaluators.draw_evaluator(p, self.cast.bureau, json_to_formdata({}), seed=seed))
+
+    def _declare_none(self, p):
+        """The assigned firm and its evaluator declare that they have no conflict of interest."""
+        firm = self.cast.evaluator.organisation.name
+        self.do(evaluators.declare, p, self.cast.evaluator, json_to_formdata({
+            "has_conflict": False, "statement": f"{firm}与承接方、项目所在社区均无隶属、投资、人员任职、"
+                                                f"近{current_app.config['CONFLICT_LOOKBACK_YEARS']}年服务往来或其他利益关系。"}))
+        self.do(evaluators.declare_personal, p, self.cast.evaluator, json_to_formdata({
+            "has_conflict": False, "statement": "本人与承接方、项目所在社区及其负责人均无亲属、经济或其他利益关系。"}))
+
     def start_acceptance(self, p):
-        firm = self.cast.evaluator
-        self.do(evaluation.request_declaration, p, self.cast.bureau,
-                json_to_formdata({"evaluator_org_id": firm.organisation_id}))
+        self._assign(p)
         self.pause()
-        self.do(evaluation.declare, p, firm, json_to_formdata({
-            "has_conflict": False, "statement": "本机构与承接方、项目所在社区均无隶属、投资、人员任职或其他利益关系。"}))
+        self._declare_none(p)
         self.pause()
-        self.fire(p, "start_acceptance", self.cast.bureau, evaluator_org_id=firm.organisation_id)
+        self.fire(p, "start_acceptance", self.cast.bureau)
+
+    def visit_site(self, p):
+        activity = terms_of(self.spec)[3]
+        self.do(acceptance.record_site_visit, p, self.cast.evaluator, json_to_formdata({
+            "visited_on": clock.today().isoformat(), "place": self.spec.location,
+            "participants": f"{self.cast.evaluator.organisation.name}评估人员2名、社区工作人员1名、承接方项目负责人、"
+                            "居民代表5名",
+            "observations": f"查阅“{activity}”服务台账、签到表和影像资料，随机电话及入户回访服务对象8人，"
+                            "服务开展情况与台账记录基本一致。"}))
 
     def request_rectification(self, p):
-        self.fire(p, "request_rectification", self.cast.evaluator, findings=self.spec.rectification[0])
+        super().request_rectification(p, findings=self.spec.rectification[0])
 
     def resubmit_for_acceptance(self, p):
-        self.fire(p, "resubmit_for_acceptance", self._implementer(p), response=self.spec.rectification[1])
+        second = self.spec.second_round and len(acceptance.rounds_of(p)) == 2
+        response = self.spec.second_round[1] if second else self.spec.rectification[1]
+        super().resubmit_for_acceptance(p, response=response)
 
     def accept(self, p):
+        """A project that goes on to its evaluation has the residents' survey first (timeline.ACCEPT_WITH_SURVEY)."""
+        if self.spec.state in EVALUATED:
+            responses, satisfied = survey_size(self.spec, self.grade)
+            self._open_survey(p, responses + 2 + len(self.spec.title) % 5)  # some slips are never returned
+            self.pause()
+            self._answers(p, responses, satisfied)
+            self.pause()
         if self.spec.rectification:
             report = "整改事项已逐项落实，经复核，服务数量和质量达到要求，验收合格。"
         elif p.funding_form == "reward":
             report = "项目已按申报内容实施完毕，经现场核查和居民回访，验收合格。"
         else:
             report = "服务数量、质量均达到合同（协议）要求，服务台账和影像资料齐全，验收合格。"
-        self.fire(p, "accept", self.cast.evaluator, report=report)
+        super().accept(p, report=report)  # a site visit, every item judged met, the community's confirmation
 
-    def evaluate(self, p, scores=None):
-        scores = scores or self.spec.scores
-        grade = grade_for(weighted_total({k: Decimal(v) for k, v in scores.items()}))
-        self.fire(p, "evaluate", self.cast.evaluator, scores=scores, comment=EVALUATION_COMMENTS[grade])
+    # the residents' survey: slips with one-use codes, the answers (timeline: "survey", "survey_some")
+    def _open_survey(self, p, slips):
+        self.do(survey.open_survey, p, self.cast.community, json_to_formdata({}))
+        self._codes = self.do(survey.issue_tokens, p, self.cast.community, json_to_formdata({"count": slips}))
+
+    def _answers(self, p, responses, satisfied):
+        """Residents answer over the afternoon (17 minutes apart); the clock comes back for the next step."""
+        slug, start = survey.survey_of(p).slug, self.app_clock.moment
+        for index, code in enumerate(self._codes[:responses]):
+            self.app_clock.moment = start + timedelta(minutes=17 * index)
+            survey.respond(slug, json_to_formdata(answers(index, index < satisfied, code)))
+        self.app_clock.moment = start
+        self._settle()
+
+    def _survey(self, p):
+        self._open_survey(p, 20)
+        self.pause()
+        self._answers(p, 14, 12)
+
+    def _survey_some(self, p):
+        self._open_survey(p, 30)
+        self.pause()
+        self._answers(p, 6, 5)
+
+    # the three parties' sheets, blind until all have submitted (timeline: "evaluate", "sheets_…")
+    def _submit(self, p, party, sheets, submit=True, rows=None):
+        user = {"third_party": self.cast.evaluator, "bureau": self.cast.bureau, "community": self.cast.community}[party]
+        entries = [{"indicator_id": leaf.indicator.id, **given} for leaf, given in sheets[party]][:rows]
+        self.do(performance.save_scores, p, user, json_to_formdata({"submit": submit, "scores": entries}))
+
+    def evaluate(self, p):
+        """The three sheets on three days (the grade the spec's scores name, with each party's own view), the
+        divergences explained, then the evaluation finalised; its grade must be the one planned."""
+        grade = self.grade
+        state = performance.state_of(p)
+        sheets = demo_sheets(state.leaves, grade, len(self.spec.title), diverge=grade == "fair")
+        for index, party in enumerate(PARTIES):
+            if index:
+                self.pause()
+            self._submit(p, party, sheets)
+        self.pause()
+        for leaf in performance.state_of(p).unexplained:
+            self.do(performance.explain_divergence, p, self.cast.evaluator, json_to_formdata(
+                {"indicator_id": leaf.indicator.id, "explanation": DIVERGENCE_EXPLANATION}))
+        result = performance.state_of(p).result
+        if result is None or result.grade != grade:
+            raise RuntimeError(f"demo evaluation of {self.spec.title}: planned {grade}, scored {result}")
+        self.fire(p, "evaluate", self.cast.evaluator, findings=EVALUATION_COMMENTS[grade],
+                  rectification_plan=RECTIFICATION_PLAN if grade == "fair" else "")
+
+    @property
+    def grade(self) -> str:
+        """The grade the spec's group scores fall in (the sheets are made to give it)."""
+        weights = current_app.config["INDICATOR_WEIGHTS"]
+        return grade_for(sum((Decimal(weights[k]) * Decimal(v) for k, v in (self.spec.scores or GOOD).items()),
+                             Decimal(0)) / 100)
+
+    def _sheets_partial(self, p):
+        sheets = demo_sheets(performance.state_of(p).leaves, self.grade, len(self.spec.title))
+        self._submit(p, "third_party", sheets)
+        self.pause()
+        self._submit(p, "community", sheets, submit=False, rows=4)  # a draft: four indicators scored so far
+
+    def _sheets_divergent(self, p):
+        sheets = demo_sheets(performance.state_of(p).leaves, self.grade, len(self.spec.title), diverge=True)
+        for index, party in enumerate(PARTIES):
+            if index:
+                self.pause()
+            self._submit(p, party, sheets)
 
     def close(self, p):
-        remaining = evaluation.payable_total(p) - evaluation.paid_total(p)
-        self._pay(p, "final", remaining, note="绩效评价完成，支付尾款")
+        due = final_payment(p)
+        earlier = evaluation.payable_total(p) - due.base - (evaluation.paid_total(p) - due.paid)
+        if earlier > 0:
+            self._pay(p, "instalment", earlier, note="支付剩余节点款项")
+        self._pay(p, "final", due.due - due.paid,
+                  note=f"绩效评价等级“{GRADE_NAMES[due.grade]}”，按评价等级支付尾款的 {due.percent}%")
         self.pause()
         self.fire(p, "close", self.cast.bureau, comment="项目资料已归档，准予结项。")
+
+    # -- acceptance extras (timeline.OP_WAITS) ---------------------------------------------------------
+    def _draw(self, p):
+        self._assign(p)
+
+    def _inspect(self, p):
+        """A site visit; the next day the first items judged, one of them only partly met, the rest still open."""
+        self.visit_site(p)
+        self.pause()
+        items = acceptance.items_of(p)
+        for position, item in enumerate(items[:4]):
+            result = "partly_met" if position == 3 else "met"
+            finding = "抽查的服务台账中有部分记录缺少服务对象签字，请补充佐证材料后再行评定。" if position == 3 else ""
+            self.do(acceptance.judge_item, p, self.cast.evaluator, item.id,
+                    json_to_formdata({"result": result, "finding": finding}))
+
+    def _late_conflict(self, p):
+        """The firm declares a conflict after acceptance began (late: recused); the bureau draws again, the
+        recused firm now excluded; the new firm and its evaluator declare."""
+        self.do(evaluators.declare, p, self.cast.evaluator, json_to_formdata(
+            {"has_conflict": True, "conflict_type": "financial", "statement": self.spec.late_conflict}))
+        self.pause()
+        self._assign(p)
+        self.pause()
+        self._declare_none(p)
+
+    def _failed_round(self, p):
+        """Round 1 answered; re-acceptance finds it still short: round 1 failed, round 2 asked for."""
+        self.resubmit_for_acceptance(p)
+        self.pause()
+        Journey.request_rectification(self, p, findings=self.spec.second_round[0])
 
     # -- extra actions (see timeline.OP_WAITS) -----------------------------------------------------------
     def _objection(self, p):
@@ -412,10 +580,10 @@ def points(most: int, bid: int, member: int, criterion: int, salt: int) -> Decim
     return min(Decimal(most), halves / 2)
 
 
-def tell(plan, cast, app_clock, calendar, proposal_fields: dict):
+def tell(plan, cast, app_clock, calendar, proposal_fields: dict, firm_user=None):
     """Create the project at its planned start and play its story; it must end where the plan said."""
     app_clock.moment = plan.start
-    journey = DemoJourney(cast, app_clock, plan.spec, calendar)
+    journey = DemoJourney(cast, app_clock, plan.spec, calendar, firm_user)
     project = journey.create(**proposal_fields)
     journey.marks["create"] = plan.start
     for op in script(plan.spec):
@@ -459,3 +627,62 @@ def proposal_fields(plan, community, index: int) -> dict:
             "goals": spec.goals, "location": spec.location, "start_date": begin.isoformat(),
             "end_date": end.isoformat(), "budget_lines": budget_lines(spec, amount),
             "deliberation": deliberation(spec, plan, community.members_total, index)}
+
+
+# ---- the evaluation's inputs ---------------------------------------------------------------------------
+
+def demo_sheets(leaves, grade, salt: int, diverge=False) -> dict:
+    """{party: [(leaf, its input)]} that give `grade`: each party's own view differs from the others' by a
+    point on two scale indicators (never enough to diverge); with `diverge` the bureau's spot check finds
+    far less on the output group's first ratio indicator than the others do."""
+    share, percent, yes = LEVELS[grade]
+    scored = [leaf for leaf in leaves if leaf.indicator.kind != "satisfaction"]
+    base, groups_seen, first_output = {}, set(), None
+    for position, leaf in enumerate(scored):
+        indicator = leaf.indicator
+        if indicator.kind == "scale":
+            base[indicator.id] = {"value": str((indicator.scale_max * share).quantize(Decimal(1), ROUND_HALF_UP))}
+        elif indicator.kind == "ratio":
+            full = grade == "excellent" or (grade == "good" and leaf.group.id not in groups_seen)
+            groups_seen.add(leaf.group.id)
+            if first_output is None and leaf.group.code == "output":
+                first_output = indicator.id
+            planned = PLANNED[(position + salt) % len(PLANNED)]
+            actual = planned if full else (Decimal(planned * percent) / 100).quantize(Decimal(1), ROUND_HALF_UP)
+            base[indicator.id] = {"planned": str(planned), "actual": str(actual),
+                                  "note": "" if full else "按服务台账和现场抽查核定的实际完成数"}
+        else:
+            base[indicator.id] = {"value": str(yes)}
+    sheets = {party: {i: dict(given) for i, given in base.items()} for party in PARTIES}
+    scales = [leaf.indicator for leaf in scored if leaf.indicator.kind == "scale"]
+    if len(scales) >= 2:
+        first = scales[salt % len(scales)]
+        second = scales[(salt // 3) % len(scales)]
+        second = scales[(scales.index(first) + 1) % len(scales)] if second is first else second
+        for party, indicator, step in ((PARTIES[salt % 3], first, -1 if grade == "excellent" else 1),
+                                       (PARTIES[(salt + 1) % 3], second, -1)):
+            value = Decimal(sheets[party][indicator.id]["value"]) + step
+            sheets[party][indicator.id]["value"] = str(min(max(value, Decimal(0)), indicator.scale_max))
+    if diverge and first_output is not None:
+        row = sheets["bureau"][first_output]
+        row["actual"] = str((Decimal(row["planned"]) * Decimal("0.7")).quantize(Decimal(1), ROUND_HALF_UP))
+        row["note"] = "采购单位抽查6次活动签到表，有2次签到人数明显少于台账记录，按抽查结果核减"
+    by_id = {leaf.indicator.id: leaf for leaf in scored}
+    return {party: [(by_id[i], {"note": "", **given}) for i, given in rows.items()] for party, rows in sheets.items()}
+
+
+def survey_size(spec, grade) -> tuple[int, int]:
+    """(responses, satisfied) of a project's survey: at least SURVEY_MIN_RESPONSES, satisfied as the grade goes."""
+    responses = current_app.config["SURVEY_MIN_RESPONSES"] + len(spec.title) % 9
+    satisfied = int((responses * SATISFIED_SHARE[grade]).quantize(Decimal(1), ROUND_HALF_UP))
+    return responses, satisfied
+
+
+def answers(index: int, satisfied: bool, code: str) -> dict:
+    """One resident's slip: the overall answer and the others close to it, now and then a comment."""
+    scale = ("very_satisfied", "satisfied") if satisfied else ("neutral", "dissatisfied")
+    overall = scale[index % 2]
+    return {"token": code, "overall": overall, "quality": scale[(index + 1) % 2] if index % 3 else overall,
+            "timeliness": overall if index % 4 else scale[(index + 1) % 2],
+            "wants_continue": "yes" if satisfied or index % 2 else "no",
+            "comment": COMMENTS[index % len(COMMENTS)] if index % 3 == 0 else ""}

@@ -126,8 +126,9 @@ WAITS = {
     "start_acceptance": [office(3), office(2), office(1)],  # ask for declaration, declaration, start
     "request_rectification": [office(4)],
     "resubmit_for_acceptance": [office(12)],
-    "accept": [office(5)],
-    "evaluate": [office(8)],
+    # "accept": with the residents' survey first when the project goes on to its evaluation (see waits_for)
+    # the third party, the bureau and the community submit their sheets; divergences explained, then finalised
+    "evaluate": [office(3), office(2), office(1), office(2)],
     "close": [office(7), office(3)],  # final payment, close
 }
 # A milestone's round: services logged and the milestone reported, the community confirms it, the
@@ -148,7 +149,21 @@ OP_WAITS = {
     "midterm": MILESTONE_ROUND,  # the first milestone's round, its instalment paid
     "midterm_request": MILESTONE_ROUND[:3],  # …its payment request still waiting for the bureau
     "amend": [office(6)],  # the contract's term extended
+    "draw": [office(2)],  # the bureau draws an evaluation firm, which has not declared yet
+    "inspect": [office(2), office(1)],  # a site visit; the next day part of the checklist judged
+    # the firm declares a conflict late (recused); the bureau draws again; the new firm and its evaluator declare
+    "late_conflict": [office(4), office(1), office(2)],
+    # the implementer responds to round 1; re-acceptance finds it still short and asks for round 2
+    "failed_round": [office(12), office(4)],
+    "survey": [office(1), office(3)],  # the community opens the survey and hands out slips; residents answer
+    "survey_some": [office(1), office(1)],  # …only some residents have answered yet
+    "sheets_partial": [office(2), office(1)],  # the third party submits its sheet; the community saves a draft
+    "sheets_divergent": [office(2), office(1), office(1)],  # all three submit; one indicator diverges
 }
+# Acceptance of a project that goes on to be evaluated: the survey is opened and slips handed out, residents
+# answer, then the site visit, the checklist, the community's confirmation and the acceptance.
+ACCEPT_WITH_SURVEY = [office(1), office(3), office(2)]
+EVALUATED = ("evaluated", "closed")
 
 
 def bidders_needed(method: str) -> int:
@@ -170,6 +185,8 @@ def waits_for(trigger, spec):
         return waits
     if trigger == "report_completion":
         return REPORTING[spec.funding_form]
+    if trigger == "accept":
+        return ACCEPT_WITH_SURVEY if spec.state in EVALUATED else [office(5)]
     return WAITS[trigger]
 
 
@@ -190,8 +207,10 @@ def script(spec) -> list[tuple]:
         stops.append(("returned", None))
     if spec.challenge:
         stops.append(("awarded", "challenge"))
+    if spec.late_conflict:
+        stops.append(("under_acceptance", "late_conflict"))
     if spec.rectification:
-        stops.append(("rectification", None))
+        stops.append(("rectification", "failed_round" if spec.second_round else None))
     ops = []
     for state, action in stops:
         ops.append(("drive", state))
@@ -253,7 +272,7 @@ class Plan:
 def planned_service(spec, start, calendar) -> tuple[date, date]:
     """The service period a proposal made at `start` would plan: where the whole road would put it."""
     whole = replace(spec, state="closed", objection=None, returned=None, challenge=None, rectification=None,
-                    after=())
+                    second_round=None, late_conflict=None, after=())
     _, marks = simulate(whole, start, calendar)
     if spec.funding_form == "purchase":
         begin = service_start(marks["sign_contract"], calendar)

@@ -9,11 +9,10 @@ from procure.accounts.models import User
 from procure.extensions import db
 from procure.types import UTCDateTime, sql_in
 
-# acceptance_certificate (验收证书) and evaluation_report (评估报告) are allowed now so that adding
-# their templates later needs no migration.
+# acceptance_certificate is the 验收证书, evaluation_report the 绩效评价报告.
 DOCUMENT_KINDS = ("proposal", "catalogue", "award_notice", "contract", "acceptance_certificate",
                   "evaluation_report")
-# The part of a document number that names its kind: 申报 / 目录 / 通知 / 合同 / 验收 / 评估.
+# The part of a document number that names its kind: 申报 / 目录 / 通知 / 合同 / 验收 / 评价 (评估).
 KIND_CODES = {"proposal": "SB", "catalogue": "ML", "award_notice": "TZ", "contract": "HT",
               "acceptance_certificate": "YS", "evaluation_report": "PG"}
 

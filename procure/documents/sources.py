@@ -9,9 +9,10 @@ from procure.extensions import db
 
 TITLES = {"proposal": _l("项目申报书"), "catalogue": _l("年度购买服务目录"), "award_notice": _l("成交（中标）通知书"),
           "contract": _l("政府购买服务合同"), "acceptance_certificate": _l("验收证书"),
-          "evaluation_report": _l("绩效评估报告")}
+          "evaluation_report": _l("绩效评价报告")}
 # The kinds with a template today, in the order a project's page lists them.
-PROJECT_KINDS = ("proposal", "award_notice", "contract")
+PROJECT_KINDS = ("proposal", "award_notice", "contract", "acceptance_certificate", "evaluation_report")
+ACCEPTED_STATES = ("accepted", "evaluated", "closed")
 
 
 def yuan(value) -> str:
@@ -43,6 +44,11 @@ def available(project, kind) -> bool:
         return tender is not None and tender.award_notice_at is not None and project.implementer_id is not None
     if kind == "contract":
         return contract_of(project) is not None
+    if kind == "acceptance_certificate":
+        return project.state in ACCEPTED_STATES
+    if kind == "evaluation_report":
+        evaluation = evaluation_of(project)
+        return evaluation is not None and evaluation.finalised_at is not None
     return False
 
 
@@ -54,7 +60,7 @@ def project_context(project, kind) -> dict:
     """The template and its data for a project document."""
     government = government_of(project.community)
     context = {"project": project, "title": TITLES[kind], "government": government, "yuan": yuan,
-               "issuer": project.community if kind == "proposal" else government}
+               "issuer": issuer_of(project, kind, government)}
     if kind == "proposal":
         context["budget_total"] = sum((line.amount for line in project.budget_lines), Decimal("0.00"))
     elif kind == "award_notice":
@@ -63,7 +69,31 @@ def project_context(project, kind) -> dict:
         contract = contract_of(project)
         context.update(contract=contract, milestone_amounts=[
             (m, (contract.amount * m.percent / 100).quantize(Decimal("0.01"))) for m in contract.milestones])
+    elif kind == "acceptance_certificate":
+        from procure.documents import results
+
+        context.update(results.acceptance(project))
+    elif kind == "evaluation_report":
+        from procure.documents import results
+
+        context.update(results.evaluation(project))
     return context
+
+
+def issuer_of(project, kind, government=None) -> Organisation | None:
+    """Who issues a project document: the community its proposal, the evaluation firm its evaluation
+    report, the government body the rest."""
+    if kind == "proposal":
+        return project.community
+    if kind == "evaluation_report" and project.evaluator_org is not None:
+        return project.evaluator_org
+    return government if government is not None else government_of(project.community)
+
+
+def evaluation_of(project):
+    from procure.performance.models import PerformanceEvaluation
+
+    return db.session.scalar(db.select(PerformanceEvaluation).filter_by(project_id=project.id))
 
 
 def _award(project) -> dict:

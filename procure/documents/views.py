@@ -97,9 +97,8 @@ def subject_of(record) -> dict:
     from procure.projects.models import Project
 
     project = db.session.get(Project, record.project_id) if record.project_id else None
-    issuer = None
     if project is not None:
-        issuer = project.community if record.kind == "proposal" else sources.government_of(project.community)
+        issuer = sources.issuer_of(project, record.kind)
     else:
         issuer = sources.catalogue_issuer(record.catalogue_year)
     return {"project": project, "issuer": issuer, "title": sources.TITLES[record.kind]}

@@ -1,53 +1,17 @@
-"""Conflict declarations and payments."""
+"""Payments (conflict declarations: procure.evaluators.operations)."""
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
-from procure.accounts.models import Organisation
 from procure.audit.log import record
 from procure.errors import GuardFailed, Reason
-from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.evaluation.models import Payment
 from procure.extensions import db
 from procure.procurement.models import Contract, Milestone
-from procure.projects.inputs import DeclarationForm, DeclarationRequestForm, PaymentForm
+from procure.projects.inputs import PaymentForm
 from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action
-
-
-def request_declaration(project, user, formdata) -> ConflictDeclaration:
-    """The bureau asks an evaluation firm to declare any conflict with this project."""
-    authorize_action(user, project, "request_declaration")
-    data = validated(DeclarationRequestForm, formdata)
-    org = db.session.get(Organisation, data["evaluator_org_id"])
-    if org is None or org.kind != "evaluator":
-        raise GuardFailed([Reason("evaluator_invalid", _l("所选机构不是第三方评估机构"))])
-    existing = db.session.scalar(db.select(ConflictDeclaration).filter_by(
-        project_id=project.id, evaluator_org_id=org.id))
-    if existing:
-        return existing
-    declaration = ConflictDeclaration(project_id=project.id, evaluator_org_id=org.id,
-                                      requested_at=clock.now(), requested_by_id=user.id)
-    db.session.add(declaration)
-    flush()
-    record(project, user, "request_declaration", data={"evaluator_org_id": org.id})
-    flush()
-    return declaration
-
-
-def declare(project, user, formdata) -> ConflictDeclaration:
-    """An evaluator of an invited firm declares a conflict, or none."""
-    authorize_action(user, project, "declare_conflict")
-    data = validated(DeclarationForm, formdata)
-    declaration = db.session.scalar(db.select(ConflictDeclaration).filter_by(
-        project_id=project.id, evaluator_org_id=user.organisation_id))
-    declaration.has_conflict = data["has_conflict"]
-    declaration.statement = data["statement"]
-    declaration.declared_at, declaration.declared_by_id = clock.now(), user.id
-    record(project, user, "declare_conflict", comment=data["statement"],
-           data={"has_conflict": data["has_conflict"]})
-    flush()
-    return declaration
 
 
 def payable_total(project) -> Decimal:
@@ -65,9 +29,7 @@ def paid_total(project) -> Decimal:
 def payment_reasons(project, kind, amount, milestone_id) -> list[Reason]:
     """Why a payment may not be recorded: the one ceiling check, for direct payments and approved requests.
     The caller holds the project row locked (loaded FOR UPDATE), so the totals read here cannot race."""
-    reasons = []
-    if kind == "final" and project.state not in ("accepted", "evaluated"):
-        reasons.append(Reason("final_before_acceptance", _l("验收通过后方可支付尾款")))
+    reasons = final_reasons(project, kind, amount, milestone_id)
     ceiling, paid = payable_total(project), paid_total(project)
     if paid + amount > ceiling:
         reasons.append(Reason("over_contract_amount", _l("累计支付 %(total)s 元将超过合同金额 %(ceiling)s 元"),
@@ -77,6 +39,25 @@ def payment_reasons(project, kind, amount, milestone_id) -> list[Reason]:
         if milestone is None or db.session.get(Contract, milestone.contract_id).project_id != project.id:
             reasons.append(Reason("milestone_not_found", _l("所选节点不属于本项目合同")))
     return reasons
+
+
+def final_reasons(project, kind, amount, milestone_id) -> list[Reason]:
+    """The final instalment (kind final, or a payment for the contract's last milestone) waits for the
+    performance evaluation and is at most its share by grade (FINAL_PAYMENT_PERCENT of the last instalment)."""
+    from procure.performance.operations import final_payment, last_milestone_id
+    from procure.performance.scoring import GRADE_LABELS
+
+    if kind != "final" and (milestone_id is None or milestone_id != last_milestone_id(project)):
+        return []
+    due = final_payment(project) if project.state == "evaluated" else None
+    if due is None:
+        return [Reason("final_before_evaluation", _l("绩效评价完成后方可支付尾款（最后一期款项）"))]
+    if due.paid + amount > due.due:
+        return [Reason("final_over_grade", _l("尾款按评价等级%(grade)s支付 %(percent)s%%：应付 %(due)s 元，已付 %(paid)s 元，"
+                                              "本次最多 %(left)s 元"),
+                       grade=GRADE_LABELS[due.grade], percent=due.percent, due=due.due, paid=due.paid,
+                       left=max(due.due - due.paid, Decimal("0.00")))]
+    return []
 
 
 def pay(project, user, kind, amount, paid_on, milestone_id=None, note="", action="record_payment",

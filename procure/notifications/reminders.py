@@ -30,11 +30,12 @@ MESSAGES = {
     "contract_unsigned": _l("项目 %(code)s「%(title)s」已于 %(awarded)s 成交，合同应于 %(due)s 前签订，至今未签订"),
     "award_notice_late": _l("项目 %(code)s「%(title)s」的成交公告应于 %(due)s 前发布，至今未发布"),
     "contract_unpublished": _l("项目 %(code)s「%(title)s」的合同已于 %(signed)s 签订，应于 %(due)s 前公开，至今未公开"),
+    "rectification_overdue": _l("项目 %(code)s「%(title)s」第 %(round)s 轮整改期限 %(deadline)s 已过，承接方尚未提交整改情况说明"),
 }
 KIND_LABELS = {
     "milestone_overdue": _l("付款节点逾期"), "challenge_unanswered": _l("质疑逾期未答复"),
     "contract_unsigned": _l("合同逾期未签订"), "award_notice_late": _l("成交公告逾期未发布"),
-    "contract_unpublished": _l("合同逾期未公开"),
+    "contract_unpublished": _l("合同逾期未公开"), "rectification_overdue": _l("整改逾期未答复"),
 }
 DELIVERY_STATES = ("contracted", "in_delivery")
 KEY_BATCH = 500  # keys per IN (...) when looking up what was already sent
@@ -183,7 +184,26 @@ def contract_unpublished(people: _Run) -> list[Reminder]:
     return found
 
 
-FINDERS = (milestone_overdue, challenge_unanswered, contract_unsigned, award_notice_late, contract_unpublished)
+def rectification_overdue(people: _Run) -> list[Reminder]:
+    """A rectification round past its deadline without the implementer's response: the implementer and the
+    evaluation firm hear of it."""
+    from procure.acceptance.models import Rectification
+
+    rows = db.session.execute(
+        select(Rectification, Project).join(Project, Project.id == Rectification.project_id)
+        .where(Project.state == "rectification", Rectification.responded_at.is_(None),
+               Rectification.deadline < clock.today())
+        .order_by(Rectification.id)).unique().all()
+    people.load_orgs({org for _r, project in rows for org in (project.implementer_id, project.evaluator_org_id)})
+    return [Reminder(people.of_orgs(project.implementer_id, project.evaluator_org_id), "rectification_overdue",
+                     project.id, {**_project_params(project), "round": row.round,
+                                  "deadline": row.deadline.isoformat()},
+                     f"rectification_overdue:{row.id}")
+            for row, project in rows]
+
+
+FINDERS = (milestone_overdue, challenge_unanswered, contract_unsigned, award_notice_late, contract_unpublished,
+           rectification_overdue)
 
 
 def due_reminders() -> list[Reminder]:

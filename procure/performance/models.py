@@ -39,7 +39,8 @@ class Indicator(db.Model):
     __tablename__ = "indicators"
     __table_args__ = (
         CheckConstraint("level BETWEEN 1 AND 3", name="level"),
-        CheckConstraint("weight > 0 AND weight <= 100", name="weight"),
+        # Fixed2 columns hold hundredths: 100.00 is stored as 10000.
+        CheckConstraint("weight > 0 AND weight <= 10000", name="weight"),
         CheckConstraint(f"kind IS NULL OR kind IN ({sql_in(INDICATOR_KINDS)})", name="kind"),
         CheckConstraint("kind <> 'scale' OR scale_max >= 1", name="scale_has_max"),
         UniqueConstraint("template_id", "code", name="uq_indicators_template_code"),
@@ -65,7 +66,8 @@ class PerformanceEvaluation(db.Model):
     """A project's evaluation: its template, the result once finalised, and what the grade led to."""
 
     __tablename__ = "performance_evaluations"
-    __table_args__ = (CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),)
+    __table_args__ = (CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10000)",
+                                      name="score_range"),)  # hundredths (Fixed2)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
@@ -107,7 +109,7 @@ class LeafScore(db.Model):
     __tablename__ = "leaf_scores"
     __table_args__ = (
         UniqueConstraint("sheet_id", "indicator_id", name="uq_leaf_scores_sheet_indicator"),
-        CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        CheckConstraint("score >= 0 AND score <= 10000", name="score_range"),  # hundredths (Fixed2)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,6 @@ METHOD_LABELS = {
     "open_tender": _l("公开招标"), "invited_tender": _l("邀请招标"), "competitive_negotiation": _l("竞争性谈判"),
     "competitive_consultation": _l("竞争性磋商"), "single_source": _l("单一来源"), "inquiry": _l("询价"),
 }
-INDICATORS = {"decision": _l("决策"), "implementation": _l("过程"), "output": _l("产出"), "effect": _l("效益")}
 
 required = DataRequired(message=_l("此项必填"))
 an_id = NumberRange(1, MAX_ID, message=_l("编号无效"))
@@ -234,12 +233,26 @@ class SummaryForm(InputForm):
     summary = TextAreaField(_l("完成情况总结"), [required, Length(max=20000)])
 
 
-class AssignEvaluatorForm(InputForm):
-    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填")), an_id])
+class StartAcceptanceForm(InputForm):
+    """The firm is drawn beforehand (procure.evaluators); starting the acceptance takes only a note."""
+
+    comment = TextAreaField(_l("说明"), [Optional(), Length(max=5000)])
+
+
+def default_rectification_deadline():
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from procure import clock
+    return clock.today() + timedelta(days=current_app.config["RECTIFICATION_DAYS"])
 
 
 class FindingsForm(InputForm):
+    """A rectification request (整改): what was found and by when it is to be put right (blank: the default)."""
+
     findings = TextAreaField(_l("验收发现的问题"), [required, Length(max=20000)])
+    deadline = DateField(_l("整改期限"), [Optional()], default=default_rectification_deadline)
 
 
 class ResponseForm(InputForm):
@@ -250,16 +263,11 @@ class ReportForm(InputForm):
     report = TextAreaField(_l("验收报告"), [required, Length(max=20000)])
 
 
-class ScoresForm(InputForm):
-    decision = MoneyField(INDICATORS["decision"], [Optional(), NumberRange(0, 100)])
-    implementation = MoneyField(INDICATORS["implementation"], [Optional(), NumberRange(0, 100)])
-    output = MoneyField(INDICATORS["output"], [Optional(), NumberRange(0, 100)])
-    effect = MoneyField(INDICATORS["effect"], [Optional(), NumberRange(0, 100)])
-
-
 class EvaluateForm(InputForm):
-    scores = FormField(ScoresForm, label=_l("各项指标得分（0–100）"))
-    comment = TextAreaField(_l("评价意见"), [Optional(), Length(max=20000)])
+    """Finalising the performance evaluation (the scores come from the parties' sheets)."""
+
+    findings = TextAreaField(_l("评价发现与结论"), [required, Length(max=20000)])
+    rectification_plan = TextAreaField(_l("整改计划（评价等级为“中”时必填）"), [Optional(), Length(max=20000)])
 
 
 TRIGGER_FORMS = {
@@ -268,7 +276,7 @@ TRIGGER_FORMS = {
     "reject": ReasonForm, "list_in_catalogue": CatalogueForm, "open_tender": TenderForm,
     "award": AwardForm, "sign_contract": ContractForm, "sign_agreement": AgreementForm,
     "start_delivery": CommentForm, "report_completion": SummaryForm, "claim_completion": SummaryForm,
-    "start_acceptance": AssignEvaluatorForm, "request_rectification": FindingsForm,
+    "start_acceptance": StartAcceptanceForm, "request_rectification": FindingsForm,
     "resubmit_for_acceptance": ResponseForm, "accept": ReportForm, "evaluate": EvaluateForm,
     "close": CommentForm, "withdraw": ReasonForm, "cancel": ReasonForm, "terminate": TerminateForm,
 }
@@ -318,15 +326,6 @@ class ChallengeForm(InputForm):
 class MilestoneReportForm(InputForm):
     milestone_id = IntegerField(_l("节点"), [InputRequired(message=_l("此项必填")), an_id])
     content = TextAreaField(_l("节点完成情况"), [required, Length(max=20000)])
-
-
-class DeclarationRequestForm(InputForm):
-    evaluator_org_id = IntegerField(_l("第三方评估机构"), [InputRequired(message=_l("此项必填")), an_id])
-
-
-class DeclarationForm(InputForm):
-    has_conflict = BooleanField(_l("存在利益冲突"))
-    statement = TextAreaField(_l("声明内容"), [required, Length(max=5000)])
 
 
 class PaymentForm(InputForm):

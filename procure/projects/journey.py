@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import current_app
 
 from procure import clock
+from procure.acceptance import operations as acceptance
 from procure.evaluation import operations as evaluation
 from procure.extensions import db
 from procure.formfields import json_to_formdata
@@ -35,6 +36,25 @@ BRANCHES = {
     "withdrawn": ("draft", "withdraw"),
     "cancelled": ("cataloged", "cancel"),
     "rectification": ("under_acceptance", "request_rectification"),
+}
+
+
+# Sheets (the same for every party) and satisfied residents out of SURVEY_MIN_RESPONSES that give each grade
+# with the default indicator template (see tests/test_performance.py for the arithmetic).
+GRADE_INPUTS = {
+    "excellent": ({}, None),  # full marks everywhere: 100.00
+    "good": ({"decision.basis": {"value": "4"}, "decision.goals": {"value": "4"},
+              "implementation.rules": {"value": "4"}, "output.quality": {"planned": "100", "actual": "85"},
+              "effect.social": {"value": "4"}, "effect.sustainability": {"value": "4"}}, 8),  # 86.80
+    "fair": ({"decision.basis": {"value": "3"}, "decision.goals": {"value": "3"},
+              "implementation.rules": {"value": "3"}, "output.quality": {"planned": "100", "actual": "85"},
+              "effect.social": {"value": "3"}, "effect.sustainability": {"value": "3"}}, 8),  # 79.60
+    "poor": ({"decision.basis": {"value": "2"}, "decision.goals": {"value": "2"},
+              "implementation.funds": {"value": "0"}, "implementation.rules": {"value": "2"},
+              "implementation.schedule": {"planned": "10", "actual": "7"},
+              "output.quantity": {"planned": "100", "actual": "70"},
+              "output.quality": {"planned": "100", "actual": "70"},
+              "effect.social": {"value": "2"}, "effect.sustainability": {"value": "2"}}, 4),  # 41.73
 }
 
 
@@ -271,34 +291,133 @@ class Journey:
         self.fire(p, "claim_completion", self.cast.community, summary="社区自主开展的项目已实施完毕，申请项目奖励。")
 
     def start_acceptance(self, p):
+        from procure.evaluators import operations as evaluators
+        from procure.evaluators.conflicts import eligible_firms, pick
+
         self.clock.advance(days=2)
-        firm = self.cast.evaluator
-        self.do(evaluation.request_declaration, p, self.cast.bureau,
-                json_to_formdata({"evaluator_org_id": firm.organisation_id}))
-        self.do(evaluation.declare, p, firm, json_to_formdata({"has_conflict": False,
-                                                               "statement": "本机构与承接方及社区无任何利益关系。"}))
-        self.fire(p, "start_acceptance", self.cast.bureau, evaluator_org_id=firm.organisation_id)
+        evaluator = self.cast.evaluator
+        # The draw is random; the story needs the cast's firm, so it tries seeds until that firm comes out.
+        if p.evaluator_org_id != evaluator.organisation_id:  # not already picked by hand
+            candidates, _excluded = eligible_firms(p)
+            if evaluator.organisation_id not in candidates:
+                raise ValueError(f"firm {evaluator.organisation_id} is not a candidate for project {p.id}")
+            seed = next(s for s in (f"seed-{n}" for n in range(1, 10_000))
+                        if pick(s, candidates) == evaluator.organisation_id)
+            self.do(lambda: evaluators.draw_evaluator(p, self.cast.bureau, json_to_formdata({}), seed=seed))
+        none = {"has_conflict": False, "statement": "本机构与承接方及社区无任何利益关系。"}
+        self.do(evaluators.declare, p, evaluator, json_to_formdata(none))
+        self.do(evaluators.declare_personal, p, evaluator,
+                json_to_formdata({**none, "statement": "本人与承接方及社区无任何利益关系。"}))
+        self.fire(p, "start_acceptance", self.cast.bureau)
 
-    def request_rectification(self, p):
-        self.fire(p, "request_rectification", self.cast.evaluator, findings="部分活动缺少签到表，请补齐服务台账。")
+    def visit_site(self, p):
+        """The evaluator goes to see the service and records what was seen."""
+        self.do(acceptance.record_site_visit, p, self.cast.evaluator, json_to_formdata(
+            {"visited_on": clock.today().isoformat(), "place": p.location or "社区党群服务中心",
+             "participants": "评估机构2人、社区工作人员1人、承接方项目负责人、居民代表5人",
+             "observations": "查阅服务台账和签到表，走访服务对象，服务开展情况与台账记录基本一致。"}))
 
-    def resubmit_for_acceptance(self, p):
-        self.fire(p, "resubmit_for_acceptance", self._implementer(p), response="已补齐签到表及照片资料。")
+    def request_rectification(self, p, findings="部分活动缺少签到表，请补齐服务台账。"):
+        """The evaluator visits, finds the first checklist item not met, and asks for rectification by the
+        default deadline (RECTIFICATION_DAYS from today)."""
+        self.visit_site(p)
+        items = acceptance.items_of(p)
+        if items:
+            self.do(acceptance.judge_item, p, self.cast.evaluator, items[0].id,
+                    json_to_formdata({"result": "not_met", "finding": findings}))
+        deadline = clock.today() + timedelta(days=current_app.config["RECTIFICATION_DAYS"])
+        self.fire(p, "request_rectification", self.cast.evaluator, findings=findings, deadline=deadline.isoformat())
 
-    def accept(self, p):
+    def resubmit_for_acceptance(self, p, response="已补齐签到表及照片资料。"):
+        self.fire(p, "resubmit_for_acceptance", self._implementer(p), response=response)
+
+    def accept(self, p, report="服务数量、质量均达到合同要求，验收合格。"):
+        """Site visit, every checklist item judged met, the community's confirmation, then acceptance."""
         self.clock.advance(days=5)
-        self.fire(p, "accept", self.cast.evaluator, report="服务数量、质量均达到合同要求，验收合格。")
+        self.visit_site(p)
+        if not acceptance.items_of(p):
+            self.do(acceptance.add_item, p, self.cast.evaluator, json_to_formdata({"text": "项目按申报内容实施完毕"}))
+        for item in acceptance.items_of(p):
+            if item.result != "met":
+                self.do(acceptance.judge_item, p, self.cast.evaluator, item.id, json_to_formdata({"result": "met"}))
+        self.do(acceptance.confirm_acceptance, p, self.cast.community, json_to_formdata(
+            {"agreed": True, "opinion": "服务对象反映良好，同意验收。", "residents_present": 5}))
+        self.fire(p, "accept", self.cast.evaluator, report=report)
 
-    def evaluate(self, p, scores=None):
+    # The parties' inputs that make every leaf score full marks (grade 优); `scores` overrides them by leaf code.
+    @staticmethod
+    def full_marks(indicator) -> dict:
+        if indicator.kind == "ratio":
+            return {"planned": "100", "actual": "100"}
+        if indicator.kind == "scale":
+            return {"value": str(indicator.scale_max)}
+        return {"value": "1"}
+
+    def sheet(self, state, party, scores=None) -> list[dict]:
+        """One party's sheet: full marks unless `scores` gives a leaf's input by code, either the same for
+        every party ({code: {...}}) or per party ({"bureau": {code: {...}}, …})."""
+        scores = scores or {}
+        own = scores.get(party, {}) if any(k in scores for k in ("third_party", "bureau", "community")) else scores
+        return [{"indicator_id": leaf.indicator.id, **(own.get(leaf.indicator.code) or self.full_marks(leaf.indicator)),
+                 "note": ""}
+                for leaf in state.leaves if leaf.indicator.kind != "satisfaction"]
+
+    def survey(self, p, satisfied=None, responses=None):
+        """The community opens the satisfaction survey and residents answer it with their codes: enough
+        responses (SURVEY_MIN_RESPONSES unless given), `satisfied` of them (all unless given) satisfied."""
+        try:
+            from procure.survey import operations as survey
+        except ImportError:  # the survey arrives with its own package
+            return
+        responses = current_app.config["SURVEY_MIN_RESPONSES"] if responses is None else responses
+        satisfied = responses if satisfied is None else satisfied
+        if survey.survey_of(p) is None:
+            self.do(survey.open_survey, p, self.cast.community, json_to_formdata({}))
+        slug = survey.survey_of(p).slug
+        if responses:
+            codes = self.do(survey.issue_tokens, p, self.cast.community, json_to_formdata({"count": responses}))
+            for index, code in enumerate(codes):
+                overall = "very_satisfied" if index < satisfied else "dissatisfied"
+                self.do(survey.respond, slug, json_to_formdata({"token": code, "overall": overall}))
+
+    def score(self, p, scores=None, submit=True):
+        """The three parties score the project's leaves on their own sheets (submitted unless told)."""
+        from procure.performance import operations as performance
+
+        state = performance.state_of(p)
+        for party, user in (("third_party", self.cast.evaluator), ("bureau", self.cast.bureau),
+                            ("community", self.cast.community)):
+            self.do(performance.save_scores, p, user,
+                    json_to_formdata({"submit": submit, "scores": self.sheet(state, party, scores)}))
+
+    def evaluate(self, p, scores=None, satisfied=None, plan=None, findings=None):
+        """The survey, the three sheets, explanations of any divergence, then the evaluation is finalised
+        (with a rectification plan when the grade comes out 中)."""
+        from procure.performance import operations as performance
+
         self.clock.advance(days=7)
-        scores = scores or {"decision": "92", "implementation": "88", "output": "90", "effect": "86"}
-        self.fire(p, "evaluate", self.cast.evaluator, scores=scores, comment="项目管理规范，居民满意度较高。")
+        if performance.survey_responses(p) < current_app.config["SURVEY_MIN_RESPONSES"]:
+            self.survey(p, satisfied)
+        self.score(p, scores)
+        for leaf in performance.state_of(p).unexplained:
+            self.do(performance.explain_divergence, p, self.cast.evaluator, json_to_formdata(
+                {"indicator_id": leaf.indicator.id, "explanation": "各方掌握的服务台账口径不同，经复核以第三方抽查结果为准。"}))
+        result = performance.state_of(p).result
+        if plan is None and result is not None and result.grade == "fair":
+            plan = "针对评价发现的问题，三个月内完善服务台账和回访制度，由社区每月跟踪整改进度。"
+        self.fire(p, "evaluate", self.cast.evaluator, findings=findings or "项目管理规范，服务按计划完成，居民满意度较高。",
+                  rectification_plan=plan or "")
 
     def close(self, p):
-        self.clock.advance(days=10)
-        from procure.evaluation.operations import paid_total, payable_total
+        """The bureau pays what is left of the earlier instalments, then the final instalment by the grade,
+        and closes the project."""
+        from procure.performance.operations import final_payment
 
-        remaining = payable_total(p) - paid_total(p)
-        self.do(evaluation.record_payment, p, self.cast.bureau,
-                json_to_formdata({"kind": "final", "amount": str(remaining), "paid_on": clock.today().isoformat()}))
+        self.clock.advance(days=10)
+        due = final_payment(p)
+        earlier = evaluation.payable_total(p) - due.base - (evaluation.paid_total(p) - due.paid)
+        for kind, amount in (("instalment", earlier), ("final", due.due - due.paid)):
+            if amount > 0:
+                self.do(evaluation.record_payment, p, self.cast.bureau, json_to_formdata(
+                    {"kind": kind, "amount": str(amount), "paid_on": clock.today().isoformat()}))
         self.fire(p, "close", self.cast.bureau)

@@ -21,7 +21,9 @@ from procure.evaluation.models import ConflictDeclaration, Payment
 from procure.acceptance import page as acceptance_page
 from procure.evaluators import page as evaluators_page
 from procure.performance import page as performance_page
+from procure.performance.operations import final_payment
 from procure.survey import page as survey_page
+from procure.performance.track_record import bid_track_records
 from procure.extensions import db
 from procure.procurement import operations as procurement
 from procure.procurement import panel
@@ -33,8 +35,8 @@ from procure.procurement.contracts import warnings as contract_warnings
 from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)
-from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, DeclarationForm,
-                                     DeclarationRequestForm, MilestoneReportForm, ObjectionForm, PaymentForm)
+from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, MilestoneReportForm,
+                                     ObjectionForm, PaymentForm)
 from procure.projects.permissions import ACTIONS, relations
 from procure.projects.page_forms import Failed, PageForm, page_form  # noqa: F401  (Failed: for the views)
 from procure.projects.proposal_form import class_cap
@@ -84,8 +86,6 @@ def _trigger_form(user, project, trigger, failed, contract, bids, declarations) 
     elif trigger == "sign_agreement":
         choices["implementer_org_id"] = _org_choices("provider")
         data = {"amount": project.approved_amount, "start": today + timedelta(days=1)}
-    elif trigger == "start_acceptance":
-        choices["evaluator_org_id"] = [(d.evaluator_org_id, d.evaluator_org.name) for d in declarations if d.cleared]
     trigger_form = page_form(f"fire:{trigger}", TRIGGER_FORMS[trigger], url, failed, data, choices=choices,
                            title=str(TRIGGER_LABELS[trigger]))
     if trigger == "sign_contract" and not trigger_form.form.milestones.entries:
@@ -132,21 +132,11 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
         forms["milestone_report"] = page_form(
             "milestone_report", MilestoneReportForm, url_for("projects.report_milestone", project_id=pid), failed,
             {"milestone_id": first_open.id}, choices=choices, title=_("报告节点完成情况"))
-    if allowed("request_declaration"):
-        asked = {d.evaluator_org_id for d in declarations}
-        firms = [(org_id, name) for org_id, name in _org_choices("evaluator") if org_id not in asked]
-        if firms or (failed and failed.key == "request_declaration"):
-            forms["request_declaration"] = page_form(
-                "request_declaration", DeclarationRequestForm,
-                url_for("projects.request_declaration", project_id=pid), failed,
-                choices={"evaluator_org_id": firms}, title=_("邀请评估机构声明利益冲突"))
-    if allowed("declare_conflict"):
-        mine = next((d for d in declarations if d.evaluator_org_id == user.organisation_id), None)
-        if mine is not None and mine.declared_at is None:
-            forms["declare"] = page_form("declare", DeclarationForm, url_for("projects.declare", project_id=pid),
-                                          failed, title=_("声明利益冲突情况"))
     if allowed("record_payment"):
         remaining = evaluation.payable_total(project) - evaluation.paid_total(project)
+        final = final_payment(project) if project.state == "evaluated" else None
+        if final is not None:  # the form offers the final instalment: at most what the grade leaves due
+            remaining = min(remaining, final.due - final.paid)
         choices = {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）") for m in (contract.milestones if contract
                                                                                 else [])]}
         forms["payment"] = page_form(
@@ -271,6 +261,7 @@ def detail_context(user, project, failed=None) -> dict:
     return {
         "project": project, "parts": parts, "contract": contract, "bids": bids, "challenges": challenges,
         "declarations": declarations, "scores": scores, "payments": payments, "milestone_names": milestone_names,
+        "bid_records": bid_track_records(user, project, bids),
         "timeline": [e for e in entries if entry_visible(user, e, project)],
         "actions": actions, "forms": forms, "failed": failed, "task_links": task_links,
         # A refusal whose form is no longer offered (the state moved on, the deadline passed) shows on top.

@@ -10,6 +10,8 @@ from procure.projects.states import TRANSITIONS
 
 # Where the implementer may ask to be paid for a milestone, and the bureau decide.
 PAYING_STATES = {"in_delivery", "delivered", "under_acceptance", "rectification", "accepted", "evaluated"}
+# Where a firm is drawn and declares: before acceptance, and after a recusal until the evaluation.
+EVALUATOR_STATES = {"delivered", "under_acceptance", "rectification", "accepted"}
 # Actions on a project's parts besides state changes: action → (states, relations).
 ACTIONS = {
     "edit": ({"draft", "returned"}, {"community"}),
@@ -19,8 +21,11 @@ ACTIONS = {
     "file_challenge": ({"awarded"}, {"bidder"}),
     "answer_challenge": ({"awarded"}, {"bureau"}),
     "report_milestone": ({"in_delivery"}, {"implementer"}),
-    "request_declaration": ({"delivered"}, {"bureau"}),
-    "declare_conflict": ({"delivered"}, {"invited_evaluator"}),
+    # Evaluation firms (procure.evaluators.operations): drawn or picked by hand, then declarations.
+    "draw_evaluator": (EVALUATOR_STATES, {"bureau"}),
+    "assign_evaluator": (EVALUATOR_STATES, {"bureau"}),
+    "declare_conflict": (EVALUATOR_STATES, {"invited_evaluator"}),
+    "declare_personal": (EVALUATOR_STATES, {"firm_member"}),
     "record_payment": ({"contracted", "in_delivery", "delivered", "under_acceptance", "rectification",
                         "accepted", "evaluated"}, {"bureau"}),
     # Delivery (procure.delivery.operations).
@@ -37,6 +42,23 @@ ACTIONS = {
     "declare_panel_conflict": ({"tendering"}, {"panel_member"}),
     "score_bid": ({"tendering"}, {"panel_member"}),
     "publish_award_notice": ({"awarded"}, {"bureau"}),
+    # Performance evaluation (procure.performance.operations): each party scores on its own sheet.
+    "save_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community"}),
+    "submit_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community"}),
+    "explain_divergence": ({"accepted"}, {"assigned_evaluator"}),
+    # Resident satisfaction survey (procure.survey.operations); results and comments are never public.
+    "open_survey": ({"under_acceptance", "rectification", "accepted"}, {"community"}),
+    "issue_survey_tokens": ({"under_acceptance", "rectification", "accepted"}, {"community"}),
+    "close_survey": ({"under_acceptance", "rectification", "accepted"}, {"community"}),
+    "view_survey_results": ({"under_acceptance", "rectification", "accepted", "evaluated", "closed", "cancelled"},
+                            {"community", "bureau", "assigned_evaluator"}),
+    "view_survey_comments": ({"under_acceptance", "rectification", "accepted", "evaluated", "closed", "cancelled"},
+                             {"community", "bureau", "assigned_evaluator"}),
+    # Acceptance (procure.acceptance.operations).
+    "judge_item": ({"under_acceptance"}, {"assigned_evaluator"}),
+    "add_checklist_item": ({"under_acceptance"}, {"assigned_evaluator"}),
+    "record_site_visit": ({"under_acceptance", "rectification"}, {"assigned_evaluator"}),
+    "confirm_acceptance": ({"under_acceptance"}, {"community"}),
 }
 # A bid evaluation panel's members see the project while it is evaluated and until the contract.
 PANEL_STATES = ("tendering", "awarded")
@@ -102,7 +124,16 @@ def relations(user, project) -> set[str]:
             found.add("bidder")
     if role == Role.evaluator:
         if project.evaluator_org_id == org.id:
-            found.add("assigned_evaluator")
+            # A user of the assigned firm acts on the project once they declared no conflict themself;
+            # one who declared a conflict is recused.
+            from procure.evaluators.models import PersonalDeclaration
+
+            own = db.session.scalar(select(PersonalDeclaration.has_conflict).filter_by(
+                project_id=project.id, user_id=user.id))
+            if own is not True:
+                found.add("firm_member")
+            if own is False:
+                found.add("assigned_evaluator")
         if db.session.scalar(select(ConflictDeclaration.id).filter_by(
                 project_id=project.id, evaluator_org_id=org.id)):
             found.add("invited_evaluator")

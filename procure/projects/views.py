@@ -285,21 +285,6 @@ def report_milestone(project_id):
                 lambda p: procurement.report_milestone(p, current_user, request.form), _("节点完成情况已报告"))
 
 
-@bp.post("/projects/<int:project_id>/declarations")
-@login_required
-def request_declaration(project_id):
-    return act(project_id, "request_declaration",
-                lambda p: evaluation.request_declaration(p, current_user, request.form),
-                _("已邀请评估机构声明利益冲突"))
-
-
-@bp.post("/projects/<int:project_id>/declarations/mine")
-@login_required
-def declare(project_id):
-    return act(project_id, "declare", lambda p: evaluation.declare(p, current_user, request.form),
-                _("利益冲突声明已提交"))
-
-
 @bp.post("/projects/<int:project_id>/payments")
 @login_required
 def record_payment(project_id):

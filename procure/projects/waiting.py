@@ -97,9 +97,10 @@ def _pending_notes(user) -> dict[int, list[str]]:
             .group_by(Challenge.project_id)),
             lambda n: _("%(count)s 条质疑待答复", count=n))
         add((
-            select(Project.id).where(Project.id.in_(ids), Project.state == "delivered",
-                                     ~exists().where(ConflictDeclaration.project_id == Project.id))),
-            lambda: _("待邀请第三方评估机构声明利益冲突"))
+            select(Project.id).where(Project.id.in_(ids), Project.evaluator_org_id.is_(None),
+                                     Project.state.in_(("delivered", "under_acceptance", "rectification",
+                                                        "accepted")))),
+            lambda: _("待抽取第三方评估机构"))
         add((
             select(Project.id).where(Project.id.in_(ids), Project.state.in_(("accepted", "evaluated")),
                                      ~exists().where(Payment.project_id == Project.id, Payment.kind == "final"))),
@@ -116,8 +117,16 @@ def _pending_notes(user) -> dict[int, list[str]]:
         add((
             select(ConflictDeclaration.project_id).join(Project, Project.id == ConflictDeclaration.project_id)
             .where(ConflictDeclaration.evaluator_org_id == org_id, ConflictDeclaration.declared_at.is_(None),
-                   Project.state == "delivered")),
+                   Project.evaluator_org_id == org_id)),
             lambda: _("待声明利益冲突情况"))
+        from procure.evaluators.models import PersonalDeclaration
+
+        add((  # the assigned firm's evaluators act only after declaring for themselves
+            select(Project.id).where(Project.evaluator_org_id == org_id,
+                                     Project.state.in_(("delivered", "under_acceptance", "rectification", "accepted")),
+                                     ~exists().where(PersonalDeclaration.project_id == Project.id,
+                                                     PersonalDeclaration.user_id == user.id))),
+            lambda: _("待本人声明利益冲突情况"))
         add((  # on a bid evaluation panel, not recused by declaration, the bids open, a valid bid not yet scored
             select(PanelMember.project_id).join(Project, Project.id == PanelMember.project_id)
             .where(PanelMember.user_id == user.id, PanelMember.recused_at.is_(None), Project.state == "tendering",

@@ -10,6 +10,7 @@ from procure.accounts.models import Organisation, Role
 from procure.errors import NotFound, Refusal
 from procure.extensions import db
 from procure.procurement.models import Debarment
+from procure.performance.track_record import track_record
 from procure.projects.page_forms import Failed, PageForm
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.providers import operations
@@ -71,6 +72,7 @@ def _context(org, failed=None) -> dict:
         forms["violation"] = _form("violation", ViolationForm, url("providers.add_violation"), failed)
     return {"org": org, "profile": profile, "own": own, "bureau": bureau, "forms": forms, "failed": failed,
             "reasons": eligibility_reasons(org, clock.today()), "today": clock.today(),
+            "track_record": track_record(org),
             "debarments": operations.debarments_of(org), "violations": operations.violations_of(org),
             "relations": [_relation_row(r, org) for r in operations.relations_of(org)]}
 

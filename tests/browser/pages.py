@@ -2,7 +2,9 @@
 method per gesture a person makes on the pages)."""
 import importlib.util
 import os
+import re
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,156 @@ class Walk:
         self.submit(form, f"action-{trigger}-submit", f"已完成：{label}")
         if state:
             self.expect_state(state)
+
+    # ---- evaluation firm, acceptance, survey, scoring and the final payment (issue 4) ----
+
+    def draw_evaluator(self, firms) -> str:
+        """The bureau draws an evaluation firm at random; the username (a key of `firms`, username → firm name)
+        whose firm was drawn."""
+        self.submit(self.page.get_by_test_id("draw-evaluator-form"), "draw-evaluator-submit", "已随机抽取第三方评估机构")
+        expect(self.page.get_by_test_id("evaluator-draws")).to_be_visible()
+        drawn = self.page.get_by_test_id("assigned-evaluator").inner_text()
+        return next(user for user, name in firms.items() if name in drawn)
+
+    def declare_no_conflict(self):
+        """The drawn firm's evaluator declares no conflict, first for the firm, then for themself."""
+        page = self.page
+        expect(page.get_by_test_id("declare-first")).to_be_visible()
+        declaration = page.get_by_test_id("declare-form")
+        expect(declaration.get_by_label("存在利益冲突")).not_to_be_checked()
+        declaration.get_by_label("声明内容").fill("本机构与承接方及社区无任何隶属、控制或合作关系。")
+        self.submit(declaration, "declare-submit", "利益冲突声明已提交")
+        personal = page.get_by_test_id("declare-personal-form")
+        personal.get_by_label("声明内容").fill("本人与承接方及社区无亲属、经济或其他利益关系。")
+        self.submit(personal, "declare-personal-submit", "本人利益冲突声明已提交")
+        expect(page.get_by_test_id("declarations")).to_contain_text("无利益冲突")
+
+    def record_site_visit(self, place, people, findings):
+        form = self.open_details("site-visit")
+        form.get_by_label("走访地点").fill(place)
+        form.get_by_label("参加人员").fill(people)
+        form.get_by_label("现场情况").fill(findings)
+        self.submit(form, "site-visit-submit", "现场走访已登记")
+        expect(self.page.get_by_test_id("site-visits")).to_contain_text(findings)
+
+    def checklist_items(self) -> list[str]:
+        """The ids of the acceptance checklist's items, in order."""
+        return self.page.get_by_test_id("checklist").locator("tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.testid.replace('item-', ''))")
+
+    def judge(self, item, finding=None):
+        """Judge one checklist item: met, or not met with the finding."""
+        form = self.open_details(f"judge-{item}")
+        form.get_by_label("验收结论").select_option("not_met" if finding else "met")
+        if finding:
+            form.get_by_label("发现的问题").fill(finding)
+        self.submit(form, f"judge-{item}-submit", "验收结论已保存")
+
+    def judge_checklist(self, items=None, findings=None) -> list[str]:
+        """Judge every item (all of the checklist unless `items`): met, unless `findings` (item → finding) has it."""
+        items = self.checklist_items() if items is None else items
+        for item in items:
+            self.judge(item, (findings or {}).get(item))
+        return items
+
+    def confirm_acceptance(self, opinion, residents="5"):
+        """The community (and its residents' representatives) agree that the service passes acceptance."""
+        form = self.open_details("acceptance-confirmation")
+        form.get_by_label("社区及居民代表同意验收通过").check()
+        form.get_by_label("社区意见").fill(opinion)
+        form.get_by_label("到场居民代表人数").fill(residents)
+        self.submit(form, "acceptance-confirmation-submit", "验收确认已提交")
+
+    def accept(self, report):
+        self.fire("accept", "验收通过", lambda form: form.get_by_label("验收报告").fill(report), state="accepted")
+        expect(self.page.get_by_test_id("document-acceptance_certificate")).to_be_visible()
+
+    def open_survey(self) -> str:
+        """The community opens the satisfaction survey; the public page's path."""
+        self.submit(self.page.get_by_test_id("open-survey-form"), "open-survey-submit", "满意度调查已开启")
+        path = re.sub(r"^https?://[^/]+", "", self.page.get_by_test_id("survey-url").inner_text().strip())
+        assert path.startswith("/survey/"), path
+        return path
+
+    def issue_survey_codes(self, count) -> list[str]:
+        """The community issues `count` codes; the slips page shows them (once)."""
+        page = self.page
+        form = self.open_details("issue-survey-tokens")
+        form.get_by_label("发放数量（份）").fill(str(count))
+        with page.expect_navigation():
+            form.get_by_test_id("issue-survey-tokens-submit").click()
+        expect(page.get_by_test_id("slip")).to_have_count(count)
+        codes = [c.strip() for c in page.get_by_test_id("slips").locator(".code").all_inner_texts()]
+        assert all(re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", c) for c in codes), codes
+        return codes
+
+    @contextmanager
+    def resident(self):
+        """A page in a browser context of its own, logged in as nobody: a resident's phone."""
+        context = self.page.context.browser.new_context(locale="zh-CN")
+        context.set_default_timeout(15_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+    def answer_survey(self, visitor, survey_path, code, answer, title=None, wants_continue="yes"):
+        """A resident types the code and answers on the public survey page (no check of the outcome)."""
+        visitor.goto(self.base + survey_path)
+        if title:
+            expect(visitor.get_by_role("heading", name=title)).to_be_visible()
+        visitor.get_by_test_id("survey-token").fill(code)
+        visitor.get_by_test_id(f"q-overall-{answer}").check()
+        if wants_continue:
+            visitor.get_by_test_id(f"q-wants_continue-{wants_continue}").check()
+        with visitor.expect_navigation():
+            visitor.get_by_test_id("survey-submit").click()
+
+    def residents_answer(self, survey_path, codes, answers, title=None):
+        """Each code's resident answers `overall` with its answer, and is thanked."""
+        with self.resident() as visitor:
+            for code, answer in zip(codes, answers, strict=True):
+                self.answer_survey(visitor, survey_path, code, answer, title)
+                expect(visitor.get_by_test_id("survey-thanks")).to_be_visible()
+
+    def submit_sheet(self, sheet):
+        """Fill the party's score sheet and submit it. `sheet`: indicator code → a value (a scale value, or "1"/"0"
+        for a yes/no select) or (planned, actual) for a ratio."""
+        form = self.page.get_by_test_id("score-sheet-form")
+        for code, given in sheet.items():
+            if isinstance(given, tuple):
+                form.get_by_test_id(f"sheet-{code}-planned").fill(given[0])
+                form.get_by_test_id(f"sheet-{code}-actual").fill(given[1])
+                continue
+            field = form.get_by_test_id(f"sheet-{code}-value")
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(given)
+            else:
+                field.fill(given)
+        self.submit(form, "score-sheet-submit", "本方评分已提交")
+        expect(self.page.get_by_test_id("own-sheet-submitted")).to_be_visible()
+
+    def explain_divergence(self, code, explanation):
+        form = self.page.get_by_test_id(f"divergence-{code}-form")
+        form.get_by_test_id(f"divergence-{code}-explanation").fill(explanation)
+        self.submit(form, f"divergence-{code}-submit", "差异说明已保存")
+
+    def evaluate(self, findings, plan=None):
+        """The evaluator finalises the evaluation (a 中 needs a rectification plan)."""
+        def fill(form):
+            form.get_by_label("评价发现与结论").fill(findings)
+            if plan:
+                form.get_by_label(re.compile("^整改计划")).fill(plan)
+        self.fire("evaluate", "绩效评价", fill, state="evaluated")
+
+    def pay_final(self, note, due=None) -> Decimal:
+        """The bureau pays the final instalment the page offers as due (checked against `due` if given)."""
+        form = self.page.get_by_test_id("payment-form")
+        expect(form.get_by_label("付款类型")).to_have_value("final")
+        amount = form.get_by_label("金额（元）")
+        if due is not None:
+            expect(amount).to_have_value(f"{due:.2f}")
+        offered = Decimal(amount.input_value())
+        form.get_by_label("备注").fill(note)
+        self.submit(form, "payment-submit", "付款已登记")
+        return offered

@@ -1,5 +1,6 @@
 """The procurement acceptance test: a catalogued project is tendered, bid for, scored by a panel, ranked,
-awarded, challenged, contracted, delivered, confirmed and paid in full, through the pages only, in
+awarded, challenged, contracted, delivered, confirmed and paid but for the final instalment (which waits for
+the performance evaluation: test_walkthrough.py and test_evaluation.py pay it), through the pages only, in
 headless Chromium, each role logging in in turn; time moves on the app's ManualClock between steps.
 
 The project is driven to `cataloged` in the database beforehand (procure.projects.journey), and the third
@@ -207,26 +208,37 @@ def test_tender_award_contract_delivery_and_payment(live_server, browser_page, c
             walk.submit(form, re.compile(r"^confirm-\d+-submit$"), "节点完成情况已确认")
         expect(page.get_by_test_id("progress")).to_contain_text("100")
 
-        # -- the provider requests payment for each milestone; the bureau approves each
-        for name, percent in MILESTONES:
-            clock.advance(days=1)
-            walk.as_(winner)
-            form = walk.open_details("payment-request")
-            select_by_text(form.get_by_label("对应节点"), name)
-            form.get_by_label("申请金额（元）").fill(f"{amount * percent / 100:.2f}")
-            form.get_by_label("说明").fill(f"{name}已经社区确认达成，申请支付该节点款项。")
-            walk.submit(form, "payment-request-submit", "付款申请已提交")
-            clock.advance(days=1)
-            walk.as_("bureau")
-            request = page.get_by_test_id("payment-requests").locator("li", has_text="待审批")
-            expect(request).to_contain_text(name)
-            request.locator("details[data-testid^='approve-request-'] summary").click()
-            walk.submit(request.locator("form[data-testid^='approve-request-']"),
-                        re.compile(r"^approve-request-\d+-submit$"), "付款申请已批准")
+        # -- the provider requests payment for the first milestone; the bureau approves it
+        (name, percent), last = MILESTONES
+        clock.advance(days=1)
+        walk.as_(winner)
+        form = walk.open_details("payment-request")
+        select_by_text(form.get_by_label("对应节点"), name)
+        form.get_by_label("申请金额（元）").fill(f"{amount * percent / 100:.2f}")
+        form.get_by_label("说明").fill(f"{name}已经社区确认达成，申请支付该节点款项。")
+        walk.submit(form, "payment-request-submit", "付款申请已提交")
+        clock.advance(days=1)
+        walk.as_("bureau")
+        request = page.get_by_test_id("payment-requests").locator("li", has_text="待审批")
+        expect(request).to_contain_text(name)
+        request.locator("details[data-testid^='approve-request-'] summary").click()
+        walk.submit(request.locator("form[data-testid^='approve-request-']"),
+                    re.compile(r"^approve-request-\d+-submit$"), "付款申请已批准")
 
-        # -- everything is paid and delivery is complete
+        # -- the last milestone's payment (the final instalment) is refused before the performance evaluation
+        clock.advance(days=1)
+        walk.as_(winner)
+        form = walk.open_details("payment-request")
+        select_by_text(form.get_by_label("对应节点"), last[0])
+        form.get_by_label("申请金额（元）").fill(f"{amount * last[1] / 100:.2f}")
+        form.get_by_label("说明").fill(f"{last[0]}已经社区确认达成，申请支付该节点款项。")
+        walk.refused(form, "payment-request-submit", "绩效评价完成后方可支付尾款（最后一期款项）")
+
+        # -- all but the final instalment is paid and delivery is complete
+        walk.as_("bureau")
+        paid = (amount * percent / 100).quantize(CENT)
         expect(page.get_by_test_id("paid-total")).to_contain_text(
-            f"已支付 {amount:,.2f} 元 / 应付 {amount:,.2f} 元")
+            f"已支付 {paid:,.2f} 元 / 应付 {amount:,.2f} 元")
         expect(page.get_by_test_id("progress")).to_contain_text("100")
         expect(page.get_by_test_id("payment-requests")).not_to_contain_text("待审批")
 
