@@ -20,7 +20,7 @@ from procure.demo import TIMES, installed_clock, load, timeline
 from procure.demo.projects import PROJECTS
 from procure.evaluation.models import Payment
 from procure.extensions import db
-from procure.procurement.models import Bid, Challenge
+from procure.procurement.models import Bid, Challenge, Contract
 from procure.projects.models import FUNDING_FORMS, Objection, Project
 from procure.projects.permissions import visible_projects
 from procure.projects.states import State
@@ -657,6 +657,27 @@ class TestDemoEvaluation:
         assert grade == "excellent"
         for expected in ("绩效评价报告", code, title, "养老服务绩效评价指标", f"{score}", "优"):
             assert expected in text, expected
+
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+    def test_the_proposal_award_notice_contract_and_catalogue_render(self):
+        from procure.catalogue.models import Catalogue
+        from procure.documents.issuance import issue
+
+        project = titled("幸福里社区长者助餐服务")
+        contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+        code, title, winner = project.code, project.title, db.session.get(Organisation, contract.implementer_id).name
+        amount = f"{contract.amount:,.2f}"
+        expected = {"proposal": ("项目申报书", code, title, f"{project.requested_amount:,.2f}"),
+                    "award_notice": ("通知书", code, title, winner, amount),
+                    "contract": ("合同", code, title, winner, amount)}
+        for kind, fields in expected.items():
+            _record, pdf = issue(kind, user("bureau1"), project=titled(title))
+            text = pdf_text(pdf)
+            for field in fields:
+                assert field in text, (kind, field)
+        catalogue = db.session.scalar(db.select(Catalogue).filter_by(year=project.catalogue_year))
+        _record, pdf = issue("catalogue", user("bureau1"), catalogue=catalogue)
+        assert "年度购买服务目录" in pdf_text(pdf) and title in pdf_text(pdf)
 
 
 def pdf_text(pdf: bytes) -> str:
