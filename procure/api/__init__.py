@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: bearer tokens, JSON bodies, errors as JSON."""
-from flask import Blueprint, g, request
+from flask import Blueprint, g, jsonify, request
 
 from procure.errors import InvalidInput, Refusal
 from procure.formfields import json_to_formdata
@@ -41,6 +41,14 @@ def json_body() -> dict:
 def formdata():
     """The JSON body flattened for the WTForms input forms."""
     return json_to_formdata(json_body())
+
+
+def committed(payload, status=200):
+    """Commit what the operation wrote, then answer with `payload`."""
+    from procure.extensions import db
+
+    db.session.commit()
+    return jsonify(payload), status
 
 
 from procure.api import (attachments, catalogues, categories, delivery, organisations, parts,  # noqa: E402,F401

@@ -2,15 +2,9 @@
 from flask import current_app, g, jsonify
 
 from procure.acceptance import operations
-from procure.api import bp, formdata
+from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
-from procure.extensions import db
 from procure.projects.permissions import get_visible
-
-
-def _done(payload, status=200):
-    db.session.commit()
-    return jsonify(payload), status
 
 
 def item_json(i) -> dict:
@@ -56,22 +50,22 @@ def get_acceptance(project_id):
 @bp.post("/projects/<int:project_id>/acceptance/items/<int:item_id>/judgement")
 def judge_item(project_id, item_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(item_json(operations.judge_item(project, g.api_user, item_id, formdata())))
+    return committed(item_json(operations.judge_item(project, g.api_user, item_id, formdata())))
 
 
 @bp.post("/projects/<int:project_id>/acceptance/items")
 def add_checklist_item(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(item_json(operations.add_item(project, g.api_user, formdata())), 201)
+    return committed(item_json(operations.add_item(project, g.api_user, formdata())), 201)
 
 
 @bp.post("/projects/<int:project_id>/acceptance/site-visits")
 def record_site_visit(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(visit_json(operations.record_site_visit(project, g.api_user, formdata())), 201)
+    return committed(visit_json(operations.record_site_visit(project, g.api_user, formdata())), 201)
 
 
 @bp.post("/projects/<int:project_id>/acceptance/confirmation")
 def confirm_acceptance(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(confirmation_json(operations.confirm_acceptance(project, g.api_user, formdata()), project))
+    return committed(confirmation_json(operations.confirm_acceptance(project, g.api_user, formdata()), project))

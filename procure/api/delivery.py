@@ -1,18 +1,12 @@
 """Delivery: service records, the community's milestone confirmations and payment requests."""
 from flask import g, jsonify
 
-from procure.api import bp, formdata
+from procure.api import bp, committed, formdata
 from procure.api.attachments import attachment_json
 from procure.api.jsonutil import plain
 from procure.attachments.operations import service_record_files
 from procure.delivery import operations
-from procure.extensions import db
 from procure.projects.permissions import get_visible
-
-
-def _done(payload, status=200):
-    db.session.commit()
-    return jsonify(payload), status
 
 
 def service_record_json(r, files=()) -> dict:
@@ -42,14 +36,14 @@ def list_service_records(project_id):
 @bp.post("/projects/<int:project_id>/service-records")
 def log_service(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(service_record_json(operations.log_service(project, g.api_user, formdata())), 201)
+    return committed(service_record_json(operations.log_service(project, g.api_user, formdata())), 201)
 
 
 @bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/confirmation")
 def confirm_milestone(project_id, milestone_id):
     project = get_visible(g.api_user, project_id, for_update=True)
     row = operations.confirm_milestone(project, g.api_user, milestone_id, formdata())
-    return _done({**confirmation_json(row), "progress": plain(operations.progress(project))}, 201)
+    return committed({**confirmation_json(row), "progress": plain(operations.progress(project))}, 201)
 
 
 @bp.get("/projects/<int:project_id>/payment-requests")
@@ -61,18 +55,18 @@ def list_payment_requests(project_id):
 @bp.post("/projects/<int:project_id>/payment-requests")
 def request_payment(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(payment_request_json(operations.request_payment(project, g.api_user, formdata())), 201)
+    return committed(payment_request_json(operations.request_payment(project, g.api_user, formdata())), 201)
 
 
 @bp.post("/projects/<int:project_id>/payment-requests/<int:request_id>/approve")
 def approve_payment_request(project_id, request_id):
     project = get_visible(g.api_user, project_id, for_update=True)
     row = operations.approve_payment_request(project, g.api_user, request_id, formdata())
-    return _done(payment_request_json(row))
+    return committed(payment_request_json(row))
 
 
 @bp.post("/projects/<int:project_id>/payment-requests/<int:request_id>/refuse")
 def refuse_payment_request(project_id, request_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(payment_request_json(operations.refuse_payment_request(project, g.api_user, request_id,
+    return committed(payment_request_json(operations.refuse_payment_request(project, g.api_user, request_id,
                                                                         formdata())))

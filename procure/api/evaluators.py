@@ -2,19 +2,13 @@
 conflict-of-interest declarations."""
 from flask import g, jsonify
 
-from procure.api import bp, formdata
+from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
 from procure.accounts.models import Role
 from procure.errors import Forbidden
 from procure.evaluators import operations
 from procure.evaluators.conflicts import exclusion_text, pick, top_level_codes
-from procure.extensions import db
 from procure.projects.permissions import get_visible, relations
-
-
-def _done(payload, status=200):
-    db.session.commit()
-    return jsonify(payload), status
 
 
 def _org(org) -> dict | None:
@@ -79,13 +73,13 @@ def list_draws(project_id):
 @bp.post("/projects/<int:project_id>/evaluator-draws")
 def draw_evaluator(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(draw_json(operations.draw_evaluator(project, g.api_user, formdata())), 201)
+    return committed(draw_json(operations.draw_evaluator(project, g.api_user, formdata())), 201)
 
 
 @bp.post("/projects/<int:project_id>/evaluator-assignments")
 def assign_evaluator(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(draw_json(operations.assign_evaluator(project, g.api_user, formdata())), 201)
+    return committed(draw_json(operations.assign_evaluator(project, g.api_user, formdata())), 201)
 
 
 # ---- declarations ------------------------------------------------------------------------------------
@@ -117,7 +111,7 @@ def list_declarations(project_id):
 @bp.post("/projects/<int:project_id>/conflict-declarations/mine")
 def declare(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(declaration_json(operations.declare(project, g.api_user, formdata())))
+    return committed(declaration_json(operations.declare(project, g.api_user, formdata())))
 
 
 @bp.get("/projects/<int:project_id>/personal-declarations")
@@ -130,4 +124,4 @@ def list_personal_declarations(project_id):
 @bp.post("/projects/<int:project_id>/personal-declarations")
 def declare_personal(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(personal_json(operations.declare_personal(project, g.api_user, formdata())), 201)
+    return committed(personal_json(operations.declare_personal(project, g.api_user, formdata())), 201)

@@ -3,7 +3,7 @@
 from flask import g, jsonify
 
 from procure import clock
-from procure.api import bp, formdata
+from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
 from procure.evaluation import operations as evaluation
 from procure.evaluation.models import Payment
@@ -19,11 +19,6 @@ from procure.projects.permissions import get_visible, relations
 def _created(payload):
     db.session.commit()
     return jsonify(payload), 201
-
-
-def _done(payload):
-    db.session.commit()
-    return jsonify(payload)
 
 
 # ---- objections ------------------------------------------------------------------------------
@@ -52,7 +47,7 @@ def add_objection(project_id):
 @bp.post("/projects/<int:project_id>/objections/<int:objection_id>/answer")
 def answer_objection(project_id, objection_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(objection_json(operations.answer_objection(project, g.api_user, objection_id, formdata()), True))
+    return committed(objection_json(operations.answer_objection(project, g.api_user, objection_id, formdata()), True))
 
 
 # ---- bids (sealed until the deadline) ----------------------------------------------------------
@@ -77,7 +72,7 @@ def submit_bid(project_id):
 @bp.post("/projects/<int:project_id>/bids/withdraw")
 def withdraw_bid(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(bid_json(procurement.withdraw_bid(project, g.api_user)))
+    return committed(bid_json(procurement.withdraw_bid(project, g.api_user)))
 
 
 # ---- challenges -------------------------------------------------------------------------------
@@ -105,7 +100,7 @@ def file_challenge(project_id):
 @bp.post("/projects/<int:project_id>/challenges/<int:challenge_id>/answer")
 def answer_challenge(project_id, challenge_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(challenge_json(procurement.answer_challenge(project, g.api_user, challenge_id, formdata())))
+    return committed(challenge_json(procurement.answer_challenge(project, g.api_user, challenge_id, formdata())))
 
 
 # ---- contract, milestones and their reports -------------------------------------------------------
@@ -140,7 +135,7 @@ def get_contract(project_id):
 @bp.post("/projects/<int:project_id>/contract/publication")
 def publish_contract(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _done(contract_json(contracts.publish(project, g.api_user), project))
+    return committed(contract_json(contracts.publish(project, g.api_user), project))
 
 
 @bp.post("/projects/<int:project_id>/contract/amendments")

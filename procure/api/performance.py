@@ -2,7 +2,7 @@
 has submitted), saving or submitting a sheet, explaining a divergence."""
 from flask import g, jsonify
 
-from procure.api import bp, formdata, json_body
+from procure.api import bp, committed, formdata, json_body
 from procure.api.jsonutil import plain
 from procure.errors import InvalidInput, NotFound
 from procure.extensions import db
@@ -10,11 +10,6 @@ from procure.formfields import json_to_formdata
 from procure.performance import operations
 from procure.performance.templates import templates, tree_of
 from procure.projects.permissions import get_visible
-
-
-def _done(payload, status=200):
-    db.session.commit()
-    return jsonify(payload), status
 
 
 def node_json(node) -> dict:
@@ -84,7 +79,7 @@ def create_indicator_template():
     if not isinstance(body.get("indicators"), list):
         raise InvalidInput({"indicators": ["a list of nodes is required / 请提供指标列表"]})
     template = operations.create_template(g.api_user, json_to_formdata(body))
-    return _done(template_json(template), 201)
+    return committed(template_json(template), 201)
 
 
 @bp.get("/projects/<int:project_id>/evaluation")
@@ -97,12 +92,12 @@ def get_evaluation(project_id):
 def save_score_sheet(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
     sheet = operations.save_scores(project, g.api_user, formdata())
-    return _done(sheet_json(sheet))
+    return committed(sheet_json(sheet))
 
 
 @bp.post("/projects/<int:project_id>/evaluation/divergences")
 def explain_divergence(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
     note = operations.explain_divergence(project, g.api_user, formdata())
-    return _done({"indicator_id": note.indicator_id, "explanation": note.explanation,
+    return committed({"indicator_id": note.indicator_id, "explanation": note.explanation,
                   "explained_at": plain(note.explained_at)}, 201)

@@ -2,18 +2,13 @@
 from flask import g, jsonify
 
 from procure import clock
-from procure.api import bp, formdata
+from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
 from procure.extensions import db
 from procure.procurement.models import Debarment
 from procure.performance.track_record import track_record
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons
-
-
-def _done(payload, status=200):
-    db.session.commit()
-    return jsonify(payload), status
 
 
 def debarment_json(d) -> dict:
@@ -81,36 +76,36 @@ def get_provider(org_id):
 def update_profile(org_id):
     org = operations.get_provider(g.api_user, org_id)
     operations.update_profile(org, g.api_user, formdata())
-    return _done(provider_json(org))
+    return committed(provider_json(org))
 
 
 @bp.post("/providers/<int:org_id>/verify")
 def verify_profile(org_id):
     org = operations.get_provider(g.api_user, org_id)
     operations.verify_profile(org, g.api_user)
-    return _done(provider_json(org))
+    return committed(provider_json(org))
 
 
 @bp.post("/providers/<int:org_id>/debarments")
 def set_debarment(org_id):
     org = operations.get_provider(g.api_user, org_id)
-    return _done(debarment_json(operations.set_debarment(org, g.api_user, formdata())), 201)
+    return committed(debarment_json(operations.set_debarment(org, g.api_user, formdata())), 201)
 
 
 @bp.post("/debarments/<int:debarment_id>/lift")
 def lift_debarment(debarment_id):
-    return _done(debarment_json(operations.lift_debarment(g.api_user, debarment_id)))
+    return committed(debarment_json(operations.lift_debarment(g.api_user, debarment_id)))
 
 
 @bp.post("/providers/<int:org_id>/violations")
 def add_violation(org_id):
     org = operations.get_provider(g.api_user, org_id)
     v = operations.add_violation(org, g.api_user, formdata())
-    return _done({"id": v.id, "occurred_on": plain(v.occurred_on), "description": v.description, "major": v.major},
+    return committed({"id": v.id, "occurred_on": plain(v.occurred_on), "description": v.description, "major": v.major},
                  201)
 
 
 @bp.post("/providers/<int:org_id>/relations")
 def declare_relation(org_id):
     org = operations.get_provider(g.api_user, org_id)
-    return _done(relation_json(operations.declare_relation(org, g.api_user, formdata()), org), 201)
+    return committed(relation_json(operations.declare_relation(org, g.api_user, formdata()), org), 201)

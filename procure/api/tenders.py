@@ -1,7 +1,7 @@
 """The tender notice and its bid evaluation: panel, blind scores, ranking, award notice."""
 from flask import current_app, g, jsonify
 
-from procure.api import bp, formdata
+from procure.api import bp, committed, formdata
 from procure import clock
 from procure.api.jsonutil import plain
 from procure.errors import NotFound
@@ -9,11 +9,6 @@ from procure.extensions import db
 from procure.procurement import deadlines, panel
 from procure.procurement.models import Bid
 from procure.projects.permissions import get_visible, relations
-
-
-def _done(payload, status=200):
-    db.session.commit()
-    return jsonify(payload), status
 
 
 def member_json(status, *, progress: bool) -> dict:
@@ -86,14 +81,14 @@ def appoint_panel_member(project_id):
     project = _tendered(project_id, for_update=True)
     member = panel.appoint_panel_member(project, g.api_user, formdata())
     status = panel.evaluation_of(project).status_of(member.user)
-    return _done(member_json(status, progress=True), 201)
+    return committed(member_json(status, progress=True), 201)
 
 
 @bp.post("/projects/<int:project_id>/panel/<int:member_id>/recusal")
 def declare_panel_conflict(project_id, member_id):
     project = _tendered(project_id, for_update=True)
     member = panel.declare_panel_conflict(project, g.api_user, formdata(), member_id=member_id)
-    return _done(member_json(panel.evaluation_of(project).status_of(member.user), progress=False))
+    return committed(member_json(panel.evaluation_of(project).status_of(member.user), progress=False))
 
 
 @bp.post("/projects/<int:project_id>/bids/<int:bid_id>/scores")
@@ -105,7 +100,7 @@ def score_bid(project_id, bid_id):
     data = formdata()
     data.setlist("bid_id", [str(bid_id)])
     rows = panel.score_bid(project, g.api_user, data)
-    return _done([{"member_id": r.member_id, "bid_id": r.bid_id, "criterion_id": r.criterion_id,
+    return committed([{"member_id": r.member_id, "bid_id": r.bid_id, "criterion_id": r.criterion_id,
                    "points": plain(r.points)} for r in rows])
 
 
@@ -113,4 +108,4 @@ def score_bid(project_id, bid_id):
 def publish_award_notice(project_id):
     project = _tendered(project_id, for_update=True)
     panel.publish_award_notice(project, g.api_user)
-    return _done(tender_json(g.api_user, project))
+    return committed(tender_json(g.api_user, project))

@@ -1,18 +1,17 @@
 """Evaluation-firm pages: the register and one firm's page (profile, staff, past engagements), and the
 project page's evaluator forms (draw, pick by hand, declarations). Commits here and only here."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
 from procure import clock
 from procure.accounts.models import Organisation, Role, User
-from procure.errors import Forbidden, Refusal
+from procure.errors import Forbidden
 from procure.evaluators import operations
 from procure.evaluators.conflicts import lookback_years, top_level_codes
 from procure.evaluators.inputs import EngagementForm, ProfileForm
 from procure.extensions import db
-from procure.projects.page_forms import Failed, PageForm
+from procure.projects.page_forms import PageForm, act_on_page
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.projects.views import act
 
@@ -76,19 +75,9 @@ def detail(org_id):
 
 
 def _act(org_id, key, action, success, formdata=None):
-    """Run `action(org, formdata)`, commit and go back to the page; on a refusal show the page again with
-    the form as the user filled it and the reason, with the refusal's status."""
-    org = operations.get_firm(current_user, org_id)
-    formdata = formdata if formdata is not None else MultiDict(request.form)
-    try:
-        action(org, formdata)
-        db.session.commit()
-    except Refusal as error:
-        db.session.rollback()
-        org = operations.get_firm(current_user, org_id)
-        return render_template("evaluators/detail.html", **_context(org, Failed(key, formdata, error))), error.status
-    flash(success, "success")
-    return redirect(url_for("evaluators.detail", org_id=org_id))
+    return act_on_page(lambda: operations.get_firm(current_user, org_id), key, action, success,
+                       lambda org, failed: render_template("evaluators/detail.html", **_context(org, failed)),
+                       url_for("evaluators.detail", org_id=org_id), formdata)
 
 
 @bp.post("/evaluators/<int:org_id>/profile")

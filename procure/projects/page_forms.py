@@ -1,9 +1,11 @@
 """A form on a project's page: blank, with defaults, or as a refused submission left it, with the reason."""
 from dataclasses import dataclass, field
 
+from flask import flash, redirect, request
 from werkzeug.datastructures import MultiDict
 
 from procure.errors import GuardFailed, InvalidInput, Refusal
+from procure.extensions import db
 from procure.projects.proposal_form import refused_form
 
 
@@ -49,3 +51,18 @@ def page_form(key, form_class, url, failed, data=None, **extra) -> PageForm:
     else:
         form = form_class(data=data or {})
     return PageForm(key, form, url, failed=mine, **extra)
+
+
+def act_on_page(load, key, action, success, page, back, formdata=None):
+    """Load the subject, run `action(subject, formdata)`, commit and go to `back`; on a refusal roll back and
+    show `page(subject, failed)` again with the form as the user filled it and the reason, with its status."""
+    subject = load()
+    formdata = formdata if formdata is not None else MultiDict(request.form)
+    try:
+        action(subject, formdata)
+        db.session.commit()
+    except Refusal as error:
+        db.session.rollback()
+        return page(load(), Failed(key, formdata, error)), error.status
+    flash(success, "success")
+    return redirect(back)

@@ -1,17 +1,16 @@
 """Provider pages: the register and one provider's page, where the provider keeps its profile and the
 bureau verifies it, records violations and sets or lifts debarments. Commits here and only here."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
 from procure import clock
 from procure.accounts.models import Organisation, Role
-from procure.errors import NotFound, Refusal
+from procure.errors import NotFound
 from procure.extensions import db
 from procure.procurement.models import Debarment
 from procure.performance.track_record import track_record
-from procure.projects.page_forms import Failed, PageForm
+from procure.projects.page_forms import PageForm, act_on_page
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons
@@ -92,19 +91,9 @@ def detail(org_id):
 
 
 def _act(org_id, key, action, success, formdata=None):
-    """Run `action(org, formdata)`, commit and go back to the page; on a refusal show the page again with
-    the form as the user filled it and the reason, with the refusal's status."""
-    org = operations.get_provider(current_user, org_id)
-    formdata = formdata if formdata is not None else MultiDict(request.form)
-    try:
-        action(org, formdata)
-        db.session.commit()
-    except Refusal as error:
-        db.session.rollback()
-        org = operations.get_provider(current_user, org_id)
-        return render_template("providers/detail.html", **_context(org, Failed(key, formdata, error))), error.status
-    flash(success, "success")
-    return redirect(url_for("providers.detail", org_id=org_id))
+    return act_on_page(lambda: operations.get_provider(current_user, org_id), key, action, success,
+                       lambda org, failed: render_template("providers/detail.html", **_context(org, failed)),
+                       url_for("providers.detail", org_id=org_id), formdata)
 
 
 @bp.post("/providers/<int:org_id>/profile")
