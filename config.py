@@ -125,6 +125,21 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # The largest PDF the public verification form accepts for comparison.
     VERIFY_UPLOAD_MAX_BYTES = _env_int("VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    # Public portal: objections residents may file from one address, and where the counts are kept
+    # ("memory://" counts per process; a shared store such as "redis://host:6379" counts across workers).
+    PUBLIC_OBJECTION_LIMIT = os.environ.get("PUBLIC_OBJECTION_LIMIT", "5 per hour")
+    PUBLIC_SURVEY_LIMIT = os.environ.get("PUBLIC_SURVEY_LIMIT", "30 per hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Proxies in front of the app that set X-Forwarded-For (the per-address limits read the client behind them).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    # Open data (OCDS 1.1.5): the registered ocid prefix ("ocds-" and six characters), the publisher and
+    # the licence named in every package, and the releases per page of the feed.
+    OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-pr0cur")
+    OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "")  # empty: "<CITY_NAME>民政局"
+    OCDS_PUBLISHER_UID = os.environ.get("OCDS_PUBLISHER_UID", "")  # the publisher's credit code, if any
+    OCDS_LICENSE = os.environ.get("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+    OCDS_FEED_PAGE_SIZE = _env_int("OCDS_FEED_PAGE_SIZE", 100)
     # Attachments: a cap per file, and where they are kept (outside the web root, never under static/).
     ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE / "attachments"))
@@ -148,6 +163,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 CONFIGS = {

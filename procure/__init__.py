@@ -4,7 +4,7 @@ import os
 from flask import Flask, request, session
 from flask_login import current_user
 
-from procure.extensions import babel, csrf, db, login_manager, migrate
+from procure.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_listeners(app)
     return app
 
 
@@ -39,6 +40,10 @@ def register_extensions(app):
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
     import procure.models  # noqa: F401  (every model registered with the metadata)
 
@@ -82,6 +87,10 @@ def register_blueprints(app):
     app.register_blueprint(performance_bp)
     from procure.evaluators.views import bp as evaluators_bp
     app.register_blueprint(evaluators_bp)
+    from procure.public.views import bp as public_bp
+    app.register_blueprint(public_bp)
+    from procure.opendata.views import bp as opendata_bp
+    app.register_blueprint(opendata_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
@@ -105,3 +114,9 @@ def register_commands(app):
     from procure.cli import register
 
     register(app)
+
+
+def register_listeners(app):
+    from procure.opendata.publishing import register as register_publishing
+
+    register_publishing(app)

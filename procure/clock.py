@@ -24,6 +24,13 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(SHANGHAI)
 
 
+def utc_iso(moment: datetime) -> str:
+    """2026-03-02T02:00:00Z: RFC 3339 in UTC, seconds precision (open data and feeds)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 class ManualClock:
     """A clock that moves only when told: install with `app.config["CLOCK"] = ManualClock(start)`."""
 

@@ -1,5 +1,7 @@
 """Unbound extension instances, bound to the app in create_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Per-address limits on what the public may post (objections, survey answers); nothing else is limited.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,5 +1,5 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
-from procure.accounts.models import ApiToken, Organisation, User  # noqa: F401
+from procure.accounts.models import ApiToken, Division, Organisation, User  # noqa: F401
 from procure.attachments.models import Attachment  # noqa: F401
 from procure.audit.models import AuditEntry  # noqa: F401
 from procure.catalogue.models import (Catalogue, CatalogueAmendment, CatalogueItem, Category,  # noqa: F401
@@ -20,3 +20,4 @@ from procure.acceptance.models import ChecklistItem, CommunityConfirmation, Rect
 from procure.performance.models import (DivergenceNote, Indicator, IndicatorTemplate, LeafScore,  # noqa: F401
                                         PerformanceEvaluation, ScoreSheet)
 from procure.survey.models import Survey, SurveyResponse, SurveyToken  # noqa: F401
+from procure.opendata.models import OcdsRelease  # noqa: F401

@@ -371,7 +371,7 @@ def test_known_hostile_inputs_are_refused_not_crashed(arena, api, journey, world
 
 # ---- page query strings ------------------------------------------------------------------------------------------
 
-PAGE_GETS = ["/", "/projects", "/projects/export.csv", "/admin/calendar"]
+PAGE_GETS = ["/desk", "/projects", "/projects/export.csv", "/admin/calendar"]
 
 
 @pytest.mark.parametrize("path,query", [

@@ -54,7 +54,7 @@ def test_login_never_redirects_off_site(client, world, target):
 
     response = client.post(f"/login?next={target}", data={"username": "bureau", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/desk"
 
 
 def test_language_switch_never_redirects_off_site(client):

@@ -62,7 +62,7 @@ def proposal_form(**overrides) -> dict:
 # ---- login, logout, language -----------------------------------------------------------------
 
 def test_pages_need_login(client, world):
-    for path in ["/", "/projects", "/projects/new", "/projects/1", "/projects/export.csv", "/admin/calendar"]:
+    for path in ["/desk", "/projects", "/projects/new", "/projects/1", "/projects/export.csv", "/admin/calendar"]:
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
 
@@ -79,18 +79,18 @@ def test_login_page_and_wrong_password_message(client, world):
 
 def test_login_logout(client, world):
     response = login(client, "community")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
-    home = page(client.get("/"))
+    assert response.status_code == 302 and response.headers["Location"] == "/desk"
+    home = page(client.get("/desk"))
     assert "幸福社区" in home and "社区工作人员" in home and "新建项目" in home
     assert 'action="/logout"' in home
     response = client.post("/logout")
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/desk").status_code == 302
 
 
 def test_login_follows_only_local_next(client, world):
     response = client.post("/login?next=https://evil.example/", data={"username": "bureau", "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/desk"
     response = client.post("/login?next=/projects", data={"username": "bureau", "password": PASSWORD})
     assert response.headers["Location"] == "/projects"
 
@@ -122,27 +122,27 @@ def test_home_lists_what_waits_for_each_role(as_user, journey, world, clock):
     tendering = journey.create(title="采购中的项目")
     journey.drive(tendering, "tendering")
 
-    home = page(as_user("community").get("/"))
+    home = page(as_user("community").get("/desk"))
     assert "公示中的项目" in home and "1 条居民异议待答复" in home
     assert "待审核的项目" not in home.split("最近动态")[0]  # withdrawing is always possible; it waits for nobody
 
-    home = page(as_user("reviewer").get("/"))
+    home = page(as_user("reviewer").get("/desk"))
     waiting = home.split("最近动态")[0]
     assert "待审核的项目" in waiting and "开始审核" in waiting and "公示中的项目" not in waiting
 
-    waiting = page(as_user("provider3").get("/")).split("最近动态")[0]
+    waiting = page(as_user("provider3").get("/desk")).split("最近动态")[0]
     assert "采购中的项目" in waiting and "可提交响应文件" in waiting
 
-    recent = page(as_user("bureau").get("/")).split("最近动态")[1]
+    recent = page(as_user("bureau").get("/desk")).split("最近动态")[1]
     assert "发布采购公告" in recent and "采购中的项目" in recent
 
-    other = page(as_user("community_b").get("/"))
+    other = page(as_user("community_b").get("/desk"))
     assert "公示中的项目" not in other and "目前没有需要您处理的事项" in other
 
 
 def test_home_for_admin_warns_about_missing_calendar_years(as_user, world, clock):
     clock.advance(days=365 * 30)  # a year the library cannot know
-    html = page(as_user("admin").get("/"))
+    html = page(as_user("admin").get("/desk"))
     assert "节假日日历缺少" in html
 
 
@@ -150,7 +150,7 @@ def test_home_for_admin_warns_about_missing_calendar_years(as_user, world, clock
 def test_home_and_list_render_for_every_role(as_user, journey, username):
     journey.drive(journey.create(), "tendering")
     client = as_user(username)
-    home, listing = client.get("/"), client.get("/projects")
+    home, listing = client.get("/desk"), client.get("/projects")
     assert home.status_code == listing.status_code == 200
     assert "待我处理" in page(home) and "最近动态" in page(home) and "共 " in page(listing)
 
@@ -528,9 +528,9 @@ def test_contract_milestones_reports_declarations_payments(as_user, journey, wor
     assert bureau.post(f"/projects/{project.id}/evaluator-assignments",
                        data={"evaluator_org_id": evaluator_org,
                              "reason": "该机构熟悉本街道养老服务项目，另一家正承担年度评估。"}).status_code == 302
-    assert page(as_user("evaluator2").get("/")).count("待声明利益冲突情况") == 0
+    assert page(as_user("evaluator2").get("/desk")).count("待声明利益冲突情况") == 0
     evaluator = as_user("evaluator")
-    assert "待声明利益冲突情况" in page(evaluator.get("/"))
+    assert "待声明利益冲突情况" in page(evaluator.get("/desk"))
     assert evaluator.post(f"/projects/{project.id}/declarations/mine",
                           data={"statement": "无关联"}).status_code == 302
     assert 'data-testid="declare-first"' in page(evaluator.get(f"/projects/{project.id}"))
@@ -564,7 +564,7 @@ def test_timeline_hides_sealed_bids_and_other_firms_declarations(as_user, journe
         'data-testid="timeline"')[1]
     assert "提交响应文件" in page(as_user("provider").get(f"/projects/{project.id}")).split(
         'data-testid="timeline"')[1]
-    recent = page(as_user("provider2").get("/")).split("最近动态")[1]
+    recent = page(as_user("provider2").get("/desk")).split("最近动态")[1]
     assert "provider · 阳光社会工作服务中心" not in recent
 
     bureau = as_user("bureau")
@@ -602,7 +602,7 @@ def test_admin_calendar_page_edits_a_day(as_user, world):
     client = as_user("admin")
     html = page(client.get("/admin/calendar?year=2026"))
     assert "已覆盖的年份" in html and "2026-02-17" in html and "春节" in html
-    assert "节假日日历" in page(client.get("/"))  # linked in the header
+    assert "节假日日历" in page(client.get("/desk"))  # linked in the header
     response = client.post("/admin/calendar/days", data={"day": "2026-03-09", "kind": "holiday", "name": "防汛停工"})
     assert response.status_code == 302
     row = db.session.get(CalendarDay, date(2026, 3, 9))

@@ -249,7 +249,7 @@ def test_notification_page_unread_first_mark_read_and_the_bell(app, world, journ
     new = notify(world, project, "community", "k:2026-03-03", created=app_clock.now() - timedelta(days=1))
     other = notify(world, project, "community_b", "k:2026-03-09")
     login(client, "community")
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/desk").get_data(as_text=True)
     assert '<span class="count" data-testid="bell-count">2</span>' in home
     page = client.get("/notifications").get_data(as_text=True)
     order = [page.index(f'data-testid="notification-{n.id}"') for n in (new, old, done)]
@@ -270,7 +270,7 @@ def test_notification_page_unread_first_mark_read_and_the_bell(app, world, journ
     db.session.expire_all()
     assert db.session.get(Notification, old.id).read_at is not None
     assert db.session.get(Notification, other.id).read_at is None
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/desk").get_data(as_text=True)
     assert 'data-testid="bell"' in home and 'data-testid="bell-count"' not in home
     # Without a CSRF token the page refuses to change anything (and says so).
     login(client, "community_b")

@@ -538,12 +538,12 @@ def test_tender_responses_fit_the_openapi_document(tendering, api, clock, client
 
 def test_waiting_for_a_panel_member(tendering, client, clock, api):
     project, (first, second), _ = tendering
-    home = login(client, "evaluator").get("/").get_data(as_text=True)
+    home = login(client, "evaluator").get("/desk").get_data(as_text=True)
     assert "待评审打分" not in home  # the bids are sealed until the deadline
     past_deadline(clock, project)
-    assert "待评审打分" in login(client, "evaluator").get("/").get_data(as_text=True)
+    assert "待评审打分" in login(client, "evaluator").get("/desk").get_data(as_text=True)
     for bid_id in (first, second):
         assert score(api, "evaluator", project, bid_id, [30, 20, 10]).status_code == 200
-    assert "待评审打分" not in login(client, "evaluator").get("/").get_data(as_text=True)
+    assert "待评审打分" not in login(client, "evaluator").get("/desk").get_data(as_text=True)
     # One member having scored everything leaves the other still asked to score.
-    assert "待评审打分" in login(client, "evaluator2").get("/").get_data(as_text=True)
+    assert "待评审打分" in login(client, "evaluator2").get("/desk").get_data(as_text=True)

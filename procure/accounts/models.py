@@ -94,6 +94,16 @@ def _check_organisation(_mapper, _connection, org):
         raise ValueError("; ".join(problems))
 
 
+class Division(db.Model):
+    """The name of an administrative division code (GB/T 2260), e.g. a district: 330102 青山区. The public
+    figures group communities by district (the first six digits of their code) and name them from here."""
+
+    __tablename__ = "divisions"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),)

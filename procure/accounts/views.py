@@ -26,7 +26,8 @@ def login():
             form.password.errors.append(_("用户名或密码错误"))
         else:
             login_user(user)
-            return redirect(same_site_path(request.args.get("next")) or url_for("projects.home"))
+            wanted = request.args.get("next")
+            return redirect((same_site_path(wanted) if wanted else None) or url_for("projects.home"))
     return render_template("accounts/login.html", form=form)
 
 
@@ -42,4 +43,4 @@ def logout():
 def set_language(code):
     if code in ("zh_Hans_CN", "en"):
         session["lang"] = code
-    return redirect(same_site_path(request.referrer) or url_for("projects.home"))
+    return redirect(same_site_path(request.referrer) or url_for("public.home"))

@@ -56,7 +56,8 @@ def _html(kind, context, record) -> str:
 
 def issue(kind, user, *, project=None, catalogue=None):
     """(record, pdf bytes) for `kind` of `project` (or of `catalogue`); the record is added and flushed,
-    not committed. The caller has checked that `user` may see the subject and that the document exists.
+    not committed. The caller has checked that `user` (None: the public) may see the subject and that the
+    document exists.
     Everything is read first; the read transaction ends before the (slow) rendering."""
     context = sources.catalogue_context(catalogue) if kind == "catalogue" else sources.project_context(project, kind)
     digest = hashlib.sha256(_html(kind, context, None).encode()).hexdigest()
@@ -67,7 +68,7 @@ def issue(kind, user, *, project=None, catalogue=None):
     reuse_html = _html(kind, context, last) if last is not None and last.source_digest == digest else None
     record = IssuedDocument(kind=kind, **subject, number=_number(kind, project, catalogue, len(earlier) + 1),
                             verification_code=new_code(), source_digest=digest, issued_at=clock.now(),
-                            issued_by_id=user.id, sha256="", page_count=1)
+                            issued_by_id=user.id if user is not None else None, sha256="", page_count=1)
     fresh_html = _html(kind, context, record)
     db.session.rollback()  # nothing was written: end the read transaction before rendering
     if reuse_html is not None:

@@ -38,6 +38,6 @@ class IssuedDocument(db.Model):
     source_digest: Mapped[str] = mapped_column(String(64), index=True)
     page_count: Mapped[int] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: downloaded by the public
 
-    issued_by: Mapped[User] = relationship()
+    issued_by: Mapped[User | None] = relationship()

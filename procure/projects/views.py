@@ -44,9 +44,10 @@ bp.app_context_processor(page_helpers)
 
 # ---- home ------------------------------------------------------------------------------------------
 
-@bp.get("/")
+@bp.get("/desk")
 @login_required
 def home():
+    """Each user's desk (我的工作台): what waits for them and what happened lately."""
     waiting, truncated = waiting_for(current_user)
     calendar_gaps = []
     if current_user.role == Role.admin:

@@ -1,0 +1,80 @@
+"""Releases are written when a change to a project commits: every project that an audit entry of the
+transaction names gets a new release, in the same transaction, if its public data differ from its last
+release. A release is dated by the latest of those audit entries (the change itself)."""
+import hashlib
+import json
+
+from sqlalchemy import event
+
+from procure.extensions import db
+
+_TOUCHED = "opendata_touched"  # session.info key: project id → the latest audit time seen
+_installed = False
+
+
+def register(app):
+    """Install the session listeners once (db.session is shared by every app in a process)."""
+    global _installed
+    if _installed:
+        return
+    event.listen(db.session, "after_flush", _collect)
+    event.listen(db.session, "before_commit", _publish)
+    event.listen(db.session, "after_rollback", lambda session: session.info.pop(_TOUCHED, None))
+    _installed = True
+
+
+def _note(session, objects):
+    from procure.audit.models import AuditEntry
+
+    touched = session.info.setdefault(_TOUCHED, {})
+    for entry in objects:
+        if isinstance(entry, AuditEntry) and entry.project_id is not None:
+            seen = touched.get(entry.project_id)
+            touched[entry.project_id] = entry.at if seen is None or entry.at > seen else seen
+
+
+def _collect(session, flush_context):
+    _note(session, session.new)
+
+
+def _publish(session):
+    _note(session, session.new)
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched:
+        return
+    from procure.projects.models import Project
+
+    for project_id, moment in sorted(touched.items()):
+        project = session.get(Project, project_id)
+        if project is not None:
+            publish_if_changed(project, moment)
+
+
+def digest_of(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def publish_if_changed(project, moment):
+    """Add a release for `project` dated `moment` when its public data changed; returns it, or None."""
+    from procure import clock
+    from procure.opendata import releases
+    from procure.opendata.models import OcdsRelease
+
+    content = releases.snapshot(project)
+    if content is None:
+        return None
+    digest = digest_of(content)
+    last = db.session.scalar(db.select(OcdsRelease).filter_by(project_id=project.id)
+                             .order_by(OcdsRelease.id.desc()).limit(1))
+    if last is not None and last.digest == digest:
+        return None
+    ocid = releases.ocid(project)
+    number = 1 + (db.session.scalar(db.select(db.func.count()).select_from(OcdsRelease)
+                                    .filter_by(project_id=project.id)) or 0)
+    tags = releases.tags_for(last.release if last is not None else None, content)
+    release = {"ocid": ocid, "id": f"{ocid}-{number:04d}", "date": clock.utc_iso(moment), "tag": tags,
+               "initiationType": "tender", **content}
+    row = OcdsRelease(project_id=project.id, ocid=ocid, release_id=release["id"], date=moment, tags=",".join(tags),
+                      digest=digest, release=release)
+    db.session.add(row)
+    return row
