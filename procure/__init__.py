@@ -87,7 +87,7 @@ def register_blueprints(app):
     app.register_blueprint(performance_bp)
     from procure.evaluators.views import bp as evaluators_bp
     app.register_blueprint(evaluators_bp)
-    from procure.public.views import bp as public_bp
+    from procure.public import bp as public_bp
     app.register_blueprint(public_bp)
     from procure.opendata.views import bp as opendata_bp
     app.register_blueprint(opendata_bp)

@@ -1,1 +1,7 @@
-"""The public portal: what anyone may read without logging in, and the objections residents file."""
+"""The public portal (no login): what anyone may read, the objections residents file and the exports.
+One blueprint; each module below adds its pages to it."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from procure.public import pages  # noqa: E402,F401
