@@ -2,3 +2,10 @@
 from flask import Blueprint
 
 bp = Blueprint("opendata", __name__)
+
+
+@bp.get("/open-data")
+def page():
+    from flask import abort
+
+    abort(404)

@@ -5,3 +5,5 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 from procure.public import pages  # noqa: E402,F401
+from procure.public import organisations  # noqa: E402,F401
+from procure.public import exports  # noqa: E402,F401
