@@ -109,3 +109,5 @@ def register(app):
     app.cli.add_command(calendar_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(send_reminders)
+    from procure.opendata.commands import opendata_cli
+    app.cli.add_command(opendata_cli)

@@ -13,7 +13,7 @@ from procure.accounts.passwords import hash_password
 from procure.clock import ManualClock
 from procure.evaluators.models import EvaluatorProfile
 from procure.codes import make_uscc
-from procure.extensions import db
+from procure.extensions import db, limiter
 from procure.projects.journey import Cast, Journey
 from procure.providers.models import ProviderProfile
 from procure.workdays.service import sync_from_library
@@ -54,6 +54,7 @@ def ctx(app):
     """Each test runs in an app context with the clock at START and empty data tables."""
     clock = ManualClock(START)
     app.config["CLOCK"] = clock
+    limiter.reset()  # the per-address limits count in memory across tests otherwise
     with app.app_context():
         yield clock
         db.session.rollback()

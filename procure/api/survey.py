@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from procure.api import bp, formdata
 from procure.api.jsonutil import plain
-from procure.extensions import db
+from procure.extensions import db, limiter
 from procure.projects.permissions import authorize_action, get_visible
 from procure.survey import operations
 from procure.survey.questions import QUESTIONS
@@ -47,6 +47,7 @@ def get_public_survey(slug):
 
 
 @bp.post("/surveys/<slug>/responses")
+@limiter.limit(lambda: current_app.config["PUBLIC_SURVEY_LIMIT"])
 def respond_to_survey(slug):
     response = operations.respond(slug, formdata())
     db.session.commit()

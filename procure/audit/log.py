@@ -25,3 +25,12 @@ def record(project, user, action, *, from_state=None, to_state=None, comment="",
                        to_state=to_state, comment=comment or "", data=jsonable(data or {}))
     db.session.add(entry)
     return entry
+
+
+def record_public(project, action, *, data=None):
+    """An entry for something a member of the public did (no user, no organisation; no comment, so that
+    nothing a resident wrote lands in the trail)."""
+    entry = AuditEntry(project_id=project.id, at=clock.now(), user_id=None, organisation_id=None, action=action,
+                       comment="", data=jsonable(data or {}))
+    db.session.add(entry)
+    return entry

@@ -6,7 +6,7 @@ Credit codes are completed with their check character (GB 32100), so they all va
 """
 from dataclasses import dataclass, field
 
-from procure.accounts.models import Organisation
+from procure.accounts.models import Division, Organisation
 from procure.codes import make_uscc
 from procure.extensions import db
 
@@ -18,6 +18,9 @@ GOVERNMENT = {
     "mingde": ("××市青山区明德街道办事处", "330102001000"),
     "linhu": ("××市湖滨区临湖街道办事处", "330105002000"),
 }
+
+# The division names the public figures group by (city and districts).
+DIVISIONS = {"330100": "××市", "330102": "青山区", "330105": "湖滨区"}
 
 # key: (name, 12-digit division code, class, residents' council members, contact)
 COMMUNITIES = {
@@ -92,6 +95,9 @@ def build() -> City:
         city.evaluators[key] = Organisation(kind="evaluator", name=name, division_code="330100",
                                             credit_code=company_code("330100", org_code),
                                             legal_representative=representative)
+    for code, name in DIVISIONS.items():
+        if db.session.get(Division, code) is None:
+            db.session.add(Division(code=code, name=name))
     for group in (city.government, city.communities, city.providers, city.evaluators):
         db.session.add_all(group.values())
     db.session.flush()

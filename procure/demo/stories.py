@@ -18,6 +18,7 @@ from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, EVALUATED, bid
 from procure.evaluation import operations as evaluation
 from procure.evaluators import operations as evaluators
 from procure.evaluators.conflicts import eligible_firms, pick
+from procure.opendata import publishing
 from procure.extensions import db
 from procure.performance import operations as performance
 from procure.performance.models import PARTIES
@@ -124,6 +125,8 @@ class DemoJourney(Journey):
 
     @staticmethod
     def _settle():
+        db.session.flush()
+        publishing.publish_pending(db.session)  # each step its release, as if it had committed
         db.session.flush()
         db.session.expire_all()
 

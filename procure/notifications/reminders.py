@@ -31,11 +31,13 @@ MESSAGES = {
     "award_notice_late": _l("项目 %(code)s「%(title)s」的成交公告应于 %(due)s 前发布，至今未发布"),
     "contract_unpublished": _l("项目 %(code)s「%(title)s」的合同已于 %(signed)s 签订，应于 %(due)s 前公开，至今未公开"),
     "rectification_overdue": _l("项目 %(code)s「%(title)s」第 %(round)s 轮整改期限 %(deadline)s 已过，承接方尚未提交整改情况说明"),
+    "objection_filed": _l("居民对公示中的项目 %(code)s「%(title)s」提出了异议，请在公示期内答复"),
 }
 KIND_LABELS = {
     "milestone_overdue": _l("付款节点逾期"), "challenge_unanswered": _l("质疑逾期未答复"),
     "contract_unsigned": _l("合同逾期未签订"), "award_notice_late": _l("成交公告逾期未发布"),
     "contract_unpublished": _l("合同逾期未公开"), "rectification_overdue": _l("整改逾期未答复"),
+    "objection_filed": _l("居民异议"),
 }
 DELIVERY_STATES = ("contracted", "in_delivery")
 KEY_BATCH = 500  # keys per IN (...) when looking up what was already sent

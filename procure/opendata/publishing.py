@@ -9,6 +9,10 @@ from sqlalchemy import event
 from procure.extensions import db
 
 _TOUCHED = "opendata_touched"  # session.info key: project id → the latest audit time seen
+_YEARS = "opendata_catalogues"  # session.info key: catalogue year → the time it was published
+# Catalogue-wide changes (audited without a project) that change every listed project's release: the
+# catalogue's PDF is public from its publication on.
+CATALOGUE_ACTIONS = ("publish_catalogue",)
 _installed = False
 
 
@@ -18,9 +22,19 @@ def register(app):
     if _installed:
         return
     event.listen(db.session, "after_flush", _collect)
-    event.listen(db.session, "before_commit", _publish)
-    event.listen(db.session, "after_rollback", lambda session: session.info.pop(_TOUCHED, None))
+    event.listen(db.session, "before_commit", publish_pending)
+    event.listen(db.session, "after_rollback", _forget)
     _installed = True
+
+
+def _forget(session):
+    session.info.pop(_TOUCHED, None)
+    session.info.pop(_YEARS, None)
+
+
+def _later(mapping, key, at):
+    seen = mapping.get(key)
+    mapping[key] = at if seen is None or at > seen else seen
 
 
 def _note(session, objects):
@@ -28,21 +42,33 @@ def _note(session, objects):
 
     touched = session.info.setdefault(_TOUCHED, {})
     for entry in objects:
-        if isinstance(entry, AuditEntry) and entry.project_id is not None:
-            seen = touched.get(entry.project_id)
-            touched[entry.project_id] = entry.at if seen is None or entry.at > seen else seen
+        if not isinstance(entry, AuditEntry):
+            continue
+        if entry.project_id is not None:
+            _later(touched, entry.project_id, entry.at)
+        elif entry.action in CATALOGUE_ACTIONS and isinstance((entry.data or {}).get("year"), int):
+            _later(session.info.setdefault(_YEARS, {}), entry.data["year"], entry.at)
 
 
 def _collect(session, flush_context):
     _note(session, session.new)
 
 
-def _publish(session):
+def publish_pending(session):
+    """Write the releases the changes noted so far call for (before each commit; the demo, which loads in one
+    transaction, calls it after each step so that every stage gets its release)."""
     _note(session, session.new)
-    touched = session.info.pop(_TOUCHED, None)
+    touched = session.info.pop(_TOUCHED, None) or {}
+    years = session.info.pop(_YEARS, None)
+    from procure.projects.models import Project
+
+    if years:
+        listed = session.execute(db.select(Project.id, Project.catalogue_year)
+                                 .where(Project.catalogue_year.in_(list(years)))).all()
+        for project_id, year in listed:
+            _later(touched, project_id, years[year])
     if not touched:
         return
-    from procure.projects.models import Project
 
     for project_id, moment in sorted(touched.items()):
         project = session.get(Project, project_id)
@@ -63,7 +89,7 @@ def publish_if_changed(project, moment):
     content = releases.snapshot(project)
     if content is None:
         return None
-    digest = digest_of(content)
+    digest = digest_of(releases.comparable(content))  # the same content served from another address
     last = db.session.scalar(db.select(OcdsRelease).filter_by(project_id=project.id)
                              .order_by(OcdsRelease.id.desc()).limit(1))
     if last is not None and last.digest == digest:

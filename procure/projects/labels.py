@@ -12,6 +12,7 @@ ROLE_LABELS = {
 # Audit actions that are not state changes (those take their label from TRIGGER_LABELS).
 ACTION_LABELS = {
     "create": _l("创建项目"), "edit": _l("修改项目申报"), "add_objection": _l("登记居民异议"),
+    "file_objection": _l("居民在线提出异议"),
     "answer_objection": _l("答复居民异议"), "submit_bid": _l("提交响应文件"), "revise_bid": _l("修改响应文件"),
     "withdraw_bid": _l("撤回响应文件"), "file_challenge": _l("提出质疑"), "answer_challenge": _l("答复质疑"),
     "report_milestone": _l("报告节点完成情况"), "draw_evaluator": _l("随机抽取第三方评估机构"),

@@ -5,5 +5,6 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 from procure.public import pages  # noqa: E402,F401
+from procure.public import objections  # noqa: E402,F401
 from procure.public import organisations  # noqa: E402,F401
 from procure.public import exports  # noqa: E402,F401

@@ -61,6 +61,21 @@ def contract_public(contract) -> bool:
     return contract is not None and contract.published_at is not None
 
 
+def contract_public_clause():
+    """SQL: the contracts contract_public() allows (for the public tables' queries)."""
+    from procure.procurement.models import Contract
+
+    return Contract.published_at.is_not(None)
+
+
+def payments_public(project, contract) -> bool:
+    """Payments (date, amount, milestone) are public with the contract they pay; a reward, which has no
+    contract, once its acceptance is public."""
+    if contract is not None:
+        return contract_public(contract)
+    return project.funding_form == "reward" and acceptance_public(project)
+
+
 def acceptance_public(project) -> bool:
     return project.state in ACCEPTED_STATES
 
@@ -68,6 +83,13 @@ def acceptance_public(project) -> bool:
 def evaluation_public(evaluation) -> bool:
     """Scores (each party's and combined) are public only when the evaluation is final."""
     return evaluation is not None and evaluation.finalised_at is not None
+
+
+def evaluation_public_clause():
+    """SQL: the evaluations evaluation_public() allows (for the public tables' queries)."""
+    from procure.performance.models import PerformanceEvaluation
+
+    return PerformanceEvaluation.finalised_at.is_not(None)
 
 
 def public_document_kinds(project) -> list[str]:

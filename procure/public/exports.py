@@ -1,20 +1,214 @@
-"""Public tables (contracts and payments, evaluation results) and CSV/XLSX exports (stubs: built by the
-exports work)."""
-from flask import abort
+"""Public tables (contracts and payments, evaluation results) and the CSV/XLSX exports of the public tables.
 
-from procure.public import bp
+`/public/exports/<table>.<fmt>`: table ∈ projects, catalogue, contracts, payments, evaluations; fmt ∈ csv, xlsx.
+Filters come from the query string, read as the pages read them (procure.public.listing.public_filters), so an
+export carries the rows and the totals of its page. Payments are their own table (`payments`) and the second
+sheet of the contracts workbook; the contracts CSV carries contracts only (a CSV holds one table).
 
+CSV: UTF-8 with a BOM, Chinese headers, amounts as plain numbers with two decimals, cells a spreadsheet would
+read as formulas quoted, streamed. XLSX (openpyxl, write-only so memory stays bounded): a title row naming the
+table, a row with the filters applied and one with the export time (Shanghai), bold Chinese headers in a frozen
+row, amounts as numbers formatted #,##0.00, dates as dates, and a bold totals row."""
+import csv
+import io
+import tempfile
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask_babel import force_locale, gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from procure import clock
+from procure.catalogue import export as catalogue_export
+from procure.catalogue.models import Catalogue
+from procure.catalogue.operations import grouped
+from procure.database import MAX_ID
+from procure.extensions import db
+from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
+from procure.public import bp, disclosure, tables
+from procure.public.listing import public_filters
+
+FORMATS = ("csv", "xlsx")
+EXPORTS = ("projects", "catalogue", "contracts", "payments", "evaluations")
+AMOUNT_FORMAT = "#,##0.00"
+NUMBER_FORMATS = {"amount": AMOUNT_FORMAT, "number": "0.00", "date": "yyyy-mm-dd", "integer": "0",
+                  "percent": "0"}  # the header says （%）
+HEADER_ROW = 4  # title, filters, export time, then the headers
+
+
+def _page_number(key="page"):
+    return bounded_int(request.args.get(key), 1, MAX_ID) or 1
+
+
+def _years() -> list[int]:
+    this_year = clock.today().year
+    return list(range(this_year + 1, this_year - 6, -1))
+
+
+# ---- pages ---------------------------------------------------------------------------------------------------
 
 @bp.get("/public/contracts")
 def contracts():
-    abort(404)
+    filters = public_filters(request.args)
+    per_page = current_app.config["PER_PAGE"]
+    contract_table = tables.contracts_table(filters)
+    payment_table = contract_table.sheets[0]
+    shown = contract_table.page(_page_number(), per_page)
+    paid = payment_table.page(_page_number("payments_page"), per_page)
+    return render_template("public/contracts.html", filters=filters, contract_table=contract_table,
+                           contracts=shown, payment_table=payment_table, payments=paid, years=_years(),
+                           contract_numbers=page_window(shown["page"], shown["pages"]),
+                           payment_numbers=page_window(paid["page"], paid["pages"]),
+                           class_labels=tables.community_class_labels(), text=tables.text)
 
 
 @bp.get("/public/evaluations")
 def evaluations():
-    abort(404)
+    filters = public_filters(request.args)
+    table = tables.evaluations_table(filters)
+    shown = table.page(_page_number(), current_app.config["PER_PAGE"])
+    return render_template("public/evaluations.html", filters=filters, table=table, shown=shown, years=_years(),
+                           numbers=page_window(shown["page"], shown["pages"]),
+                           class_labels=tables.community_class_labels(), text=tables.text)
 
+
+# ---- exports -------------------------------------------------------------------------------------------------
 
 @bp.get("/public/exports/<table>.<fmt>")
 def export(table, fmt):
-    abort(404)
+    if table not in EXPORTS or fmt not in FORMATS:
+        abort(404)
+    stamp = clock.today().isoformat()
+    if table == "catalogue":
+        catalogue = _public_catalogue()
+        name = f"catalogue-{catalogue.year}-{stamp}.{fmt}"
+        if fmt == "xlsx":
+            return _download(catalogue_export.workbook_bytes(catalogue), catalogue_export.XLSX_TYPE, name)
+        return _download(stream_with_context(_catalogue_csv(catalogue)), "text/csv; charset=utf-8", name)
+    filters = public_filters(request.args)
+    definition = tables.TABLES[table](filters)
+    name = f"{table}-{stamp}.{fmt}"
+    if fmt == "csv":
+        return _download(stream_with_context(_csv(definition)), "text/csv; charset=utf-8", name)
+    return _download(_xlsx(definition), catalogue_export.XLSX_TYPE, name)
+
+
+def _download(body, mimetype, name) -> Response:
+    disposition = f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def _public_catalogue() -> Catalogue:
+    """The published or in-force catalogue of `?year=` (this year by default); 404 for any other."""
+    raw = request.args.get("year")
+    year = bounded_int(raw, 2000, 2100) if raw else clock.today().year
+    catalogue = db.session.scalar(db.select(Catalogue).where(
+        Catalogue.year == year, Catalogue.state.in_(disclosure.PUBLIC_CATALOGUE_STATES))) if year else None
+    if catalogue is None:
+        abort(404)
+    return catalogue
+
+
+class _Lines:
+    """A CSV writer that hands back what it wrote every so often, so that a long table streams."""
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+        self.buffer.write("\ufeff")  # a BOM, so that spreadsheet programs read the file as UTF-8
+
+    def row(self, cells):
+        self.writer.writerow([csv_cell(cell) for cell in cells])
+
+    def take(self, at_least=64_000) -> str | None:
+        if self.buffer.tell() < at_least:
+            return None
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def _csv(table):
+    lines = _Lines()
+    with force_locale("zh_Hans_CN"):
+        lines.row([str(column.header) for column in table.columns])
+        totals = tables.Totals(table.columns)
+        for row in table.rows():
+            totals.add(row)
+            lines.row([tables.plain(column, row.get(column.key)) for column in table.columns])
+            chunk = lines.take()
+            if chunk:
+                yield chunk
+        lines.row([tables.plain(column, cell) for column, cell in zip(table.columns, totals.cells())])
+    yield lines.take(0)
+
+
+def _catalogue_csv(catalogue):
+    """The rows of the catalogue workbook (procure.catalogue.export), subtotals and total included."""
+    lines = _Lines()
+    with force_locale("zh_Hans_CN"):
+        lines.row(catalogue_export.HEADERS)
+        data = grouped(catalogue)
+        number = 0
+        for group in data["groups"]:
+            for item in group["items"]:
+                number += 1
+                category = data["categories"][item.category_code]
+                lines.row([number, category.code, category.name, category.procurement_item_code or "",
+                           item.project.code, item.project.title, item.project.community.name,
+                           str(FUNDING_FORM_LABELS[item.project.funding_form]), csv_amount(item.budget)])
+            lines.row(["", group["category"].code, f"{group['category'].name} 小计", "", "", "", "", "",
+                       csv_amount(group["subtotal"])])
+        lines.row(["", "", "合计", "", "", "", "", "", csv_amount(data["total"])])
+    yield lines.take(0)
+
+
+def _xlsx(table) -> bytes:
+    book = Workbook(write_only=True)
+    with force_locale("zh_Hans_CN"):
+        for sheet_table in [table, *table.sheets]:
+            _sheet(book, sheet_table)
+    with tempfile.TemporaryFile() as out:  # the write-only workbook streams rows to disk, not to memory
+        book.save(out)
+        out.seek(0)
+        return out.read()
+
+
+def _sheet(book, table):
+    sheet = book.create_sheet(str(table.title)[:31])
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    for index, column in enumerate(table.columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, f"{current_app.config['CITY_NAME']} {table.title}", Font(bold=True, size=14))])
+    sheet.append([_("筛选条件：%(filters)s", filters="；".join(tables.describe(table.filters)) or _("无"))])
+    moment = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
+    sheet.append([_("导出时间：%(moment)s（北京时间）", moment=moment)])
+    sheet.append([_styled(sheet, str(column.header), bold) for column in table.columns])
+    totals = tables.Totals(table.columns)
+    for row in table.rows():
+        totals.add(row)
+        sheet.append([_cell(sheet, column, row.get(column.key)) for column in table.columns])
+    sheet.append([_cell(sheet, column, cell, bold) for column, cell in zip(table.columns, totals.cells())])
+
+
+def _styled(sheet, value, font):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def _cell(sheet, column, value, font=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, even when it starts with "=": never a formula
+    elif value is not None and column.kind in NUMBER_FORMATS:
+        cell.number_format = NUMBER_FORMATS[column.kind]
+    if font is not None:
+        cell.font = font
+    return cell

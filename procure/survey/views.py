@@ -1,12 +1,12 @@
 """Survey pages: the public form residents answer (no login), and for the community the survey's
 actions on the project page, the printable slips with their codes and the notice-board poster."""
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from procure.errors import Forbidden, GuardFailed, InvalidInput, NotFound, Refusal
-from procure.extensions import db
+from procure.extensions import db, limiter
 from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import get_visible, relations
 from procure.projects.proposal_form import refused_form
@@ -27,6 +27,7 @@ def qr(text: str) -> str:
 # ---- the public page -------------------------------------------------------------------------------
 
 @bp.route("/survey/<slug>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_SURVEY_LIMIT"], methods=["POST"])
 def respond(slug):
     """Public, no login: the questions and the code field; never any answers or results."""
     survey, project = operations.by_slug(slug)

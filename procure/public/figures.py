@@ -1,0 +1,66 @@
+"""Headline figures for the public home page: the public projects counted, and their approved amounts added
+up, by stage, by district and by community class (three grouped queries).
+
+Amounts are approved amounts only: a project under the community notice has only asked for money, so it is
+counted but adds nothing to the amount."""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from procure.accounts.models import COMMUNITY_CLASSES, Division, Organisation
+from procure.extensions import db
+from procure.projects.models import Project
+from procure.public.disclosure import public_clause
+from procure.public.listing import STAGE_OF, STAGES
+
+COMMUNITY_CLASS_LABELS = {"mature": _l("成熟社区"), "urban_village": _l("城中村社区"),
+                          "village_converted": _l("村改居社区"), "work_unit": _l("单位型社区"),
+                          "no_property": _l("无物业社区")}
+ZERO = Decimal("0.00")
+
+
+def _row(key, label, count, amount, filter_key, filter_value=None) -> dict:
+    return {"key": key, "label": label, "count": count, "amount": amount or ZERO,
+            "filter": {filter_key: key if filter_value is None else filter_value}}
+
+
+def by_stage() -> list[dict]:
+    """Every public stage in lifecycle order, with zeros where there is nothing."""
+    totals = {stage: [0, ZERO] for stage in STAGES}
+    rows = db.session.execute(select(Project.state, func.count(Project.id), func.sum(Project.approved_amount))
+                              .where(public_clause()).group_by(Project.state))
+    for state, count, amount in rows:
+        total = totals[STAGE_OF[state]]
+        total[0] += count
+        total[1] += amount or ZERO
+    rows = [_row(stage, label, *totals[stage], "stage") for stage, (label, _states) in STAGES.items()]
+    rows[0]["amount"] = None  # under notice: nothing approved yet
+    return rows
+
+
+def by_district() -> list[dict]:
+    """Districts (the first six digits of the communities' division codes), named from Division (or by code)."""
+    district = func.substr(Organisation.division_code, 1, 6)
+    rows = db.session.execute(
+        select(district, func.count(Project.id), func.sum(Project.approved_amount))
+        .join(Organisation, Organisation.id == Project.community_id).where(public_clause())
+        .group_by(district).order_by(district)).all()
+    names = dict(db.session.execute(select(Division.code, Division.name)
+                                    .where(Division.code.in_([code for code, _c, _a in rows]))).all())
+    return [_row(code, names.get(code) or code, count, amount, "district") for code, count, amount in rows]
+
+
+def by_class() -> list[dict]:
+    rows = dict((cls, (count, amount)) for cls, count, amount in db.session.execute(
+        select(Organisation.community_class, func.count(Project.id), func.sum(Project.approved_amount))
+        .join(Organisation, Organisation.id == Project.community_id).where(public_clause())
+        .group_by(Organisation.community_class)))
+    return [_row(cls, COMMUNITY_CLASS_LABELS[cls], *rows[cls], "community_class")
+            for cls in COMMUNITY_CLASSES if cls in rows]
+
+
+def headline() -> dict:
+    stages = by_stage()
+    return {"stages": stages, "districts": by_district(), "classes": by_class(),
+            "count": sum(s["count"] for s in stages), "amount": sum((s["amount"] or ZERO for s in stages), ZERO)}

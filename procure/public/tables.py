@@ -1,0 +1,431 @@
+"""The public tables with their totals: one definition per table (columns with a Chinese header, a kind and a
+value; the rows; the totals) that the pages and the CSV/XLSX exports share, so that an export carries exactly
+the rows and the totals its page shows.
+
+Rows are built from plain values in chunks of CHUNK ids (a few grouped queries per chunk, never one per row),
+and only what procure.public.disclosure allows goes into a row. Totals are worked out over every matching row
+(a page shows its slice of the rows and the totals of all of them).
+
+Tables: `projects` (the public project list), `contracts` (published contracts and subsidy agreements),
+`payments` (one row per payment of a published contract: its own table, and the second sheet of the contracts
+workbook) and `evaluations` (finalised evaluations). The catalogue is exported from procure.catalogue.export."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable, Iterator
+
+from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import func, select
+
+from procure import clock
+from procure.accounts.models import Division, Organisation
+from procure.catalogue.models import Category
+from procure.evaluation.models import Payment
+from procure.extensions import db
+from procure.performance.models import PerformanceEvaluation
+from procure.performance.scoring import GRADE_LABELS
+from procure.performance.templates import GROUP_LABELS
+from procure.procurement.models import Contract, ContractAmendment, Milestone
+from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.projects.labels import PAYMENT_KIND_LABELS
+from procure.projects.models import Project
+from procure.public import disclosure
+from procure.public.listing import STAGES, public_projects, stage_of
+
+CHUNK = 500
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+KINDS = ("text", "amount", "date", "integer", "percent", "number")
+CONTRACT_KIND_LABELS = {"contract": _l("合同"), "agreement": _l("补贴协议")}
+FILTER_LABELS = {"q": _l("关键词"), "stage": _l("阶段"), "year": _l("目录年度"), "district": _l("区"),
+                 "community_class": _l("社区类别"), "funding_form": _l("资金支持形式"), "category": _l("服务类别"),
+                 "community": _l("社区"), "provider": _l("承接方"), "evaluator": _l("评估机构")}
+
+
+def community_class_labels() -> dict:
+    from procure.public.figures import COMMUNITY_CLASS_LABELS
+
+    return COMMUNITY_CLASS_LABELS
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: object  # a lazy msgid (Chinese)
+    kind: str = "text"
+    total: str | None = None  # "sum" (amounts), "mean" (scores) or "count_by" (how many rows show each value)
+    width: int = 14
+
+    def __post_init__(self):
+        assert self.kind in KINDS and self.total in (None, "sum", "mean", "count_by")
+
+
+class Totals:
+    """The totals of a table's amount columns (sums), score columns (averages) and grade columns (a count per
+    value), and the number of rows."""
+
+    def __init__(self, columns):
+        self.columns = columns
+        self.count = 0
+        self._sums = {c.key: ZERO for c in columns if c.total in ("sum", "mean")}
+        self._seen = {c.key: 0 for c in columns if c.total == "mean"}
+        self._counts = {c.key: {} for c in columns if c.total == "count_by"}
+
+    def add(self, row: dict):
+        self.count += 1
+        for column in self.columns:
+            value = row.get(column.key)
+            if value is None or column.total is None:
+                continue
+            if column.total == "count_by":
+                self._counts[column.key][value] = self._counts[column.key].get(value, 0) + 1
+                continue
+            self._sums[column.key] += value
+            if column.total == "mean":
+                self._seen[column.key] += 1
+
+    def value(self, column):
+        if column.total == "sum":
+            return self._sums[column.key]
+        if column.total == "mean":
+            seen = self._seen[column.key]
+            return (self._sums[column.key] / seen).quantize(CENT, ROUND_HALF_UP) if seen else None
+        if column.total == "count_by":
+            counts = self._counts[column.key]
+            order = [str(label) for label in GRADE_LABELS.values()] if column.key == "grade" else sorted(counts)
+            return "；".join(f"{label} {counts.get(label, 0)}" for label in order)
+        return None
+
+    def cells(self) -> list:
+        """The totals row, column by column: the label in the first column that has no total."""
+        cells = [self.value(column) for column in self.columns]
+        for index, column in enumerate(self.columns):
+            if column.total is None:
+                cells[index] = _("合计（共 %(count)s 条）", count=self.count)
+                break
+        return cells
+
+    def by_key(self) -> dict:
+        return {column.key: cell for column, cell in zip(self.columns, self.cells())}
+
+
+@dataclass
+class Table:
+    name: str
+    title: object
+    columns: list
+    filters: dict
+    ids: Callable[[], list]  # the ids of the rows, in order
+    build: Callable[[list], list]  # rows (dicts keyed by column key) for a chunk of ids, in the same order
+    sheets: list = field(default_factory=list)  # further tables the XLSX carries as more sheets
+
+    def rows(self, ids=None) -> Iterator[dict]:
+        ids = self.ids() if ids is None else ids
+        for start in range(0, len(ids), CHUNK):
+            yield from self.build(ids[start:start + CHUNK])
+
+    def walk(self, keep=lambda index: False) -> tuple[list, Totals, int]:
+        """(the rows whose index `keep` accepts, the totals of all rows, the number of rows)."""
+        totals, kept = Totals(self.columns), []
+        for index, row in enumerate(self.rows()):
+            totals.add(row)
+            if keep(index):
+                kept.append(row)
+        return kept, totals, totals.count
+
+    def page(self, number: int | None, per_page: int) -> dict:
+        """One page of rows (number 1…), with the totals of all matching rows."""
+        ids = self.ids()
+        pages = max(1, -(-len(ids) // per_page))
+        number = min(number or 1, pages)
+        first = (number - 1) * per_page
+        totals, kept = Totals(self.columns), []
+        for index, row in enumerate(self.rows(ids)):
+            totals.add(row)
+            if first <= index < first + per_page:
+                kept.append(row)
+        return {"rows": kept, "totals": totals, "count": len(ids), "page": number, "pages": pages}
+
+
+def text(column, value) -> str:
+    """A cell as the page shows it."""
+    if value is None:
+        return ""
+    if column.kind == "amount":
+        return f"{value:,.2f}"
+    if column.kind == "number":
+        return f"{value:.2f}"
+    if column.kind == "date":
+        return value.isoformat()
+    return str(value)
+
+
+def plain(column, value) -> str:
+    """A cell as the CSV carries it: amounts and scores as plain numbers with two decimals."""
+    if value is None:
+        return ""
+    if column.kind in ("amount", "number") and isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if column.kind == "date" and isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# ---- lookups shared by the tables ------------------------------------------------------------------------
+
+def _names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Organisation.id, Organisation.name)
+                                   .where(Organisation.id.in_(ids))).all())
+
+
+def district_names(codes) -> dict[str, str]:
+    """{six-digit code: name}, the code itself where the division is unnamed."""
+    codes = {c[:6] for c in codes if c}
+    names = dict(db.session.execute(select(Division.code, Division.name)
+                                    .where(Division.code.in_(codes))).all()) if codes else {}
+    return {code: names.get(code) or code for code in codes}
+
+
+def _projects(ids) -> dict[int, Project]:
+    return {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_(ids)))} if ids else {}
+
+
+def _paid(project_ids) -> dict[int, Decimal]:
+    if not project_ids:
+        return {}
+    return {pid: amount or ZERO for pid, amount in db.session.execute(
+        select(Payment.project_id, func.sum(Payment.amount)).where(Payment.project_id.in_(project_ids))
+        .group_by(Payment.project_id)).all()}
+
+
+def _ids(query) -> Callable[[], list]:
+    return lambda: list(db.session.scalars(query))
+
+
+def _local_date(moment):
+    return clock.local(moment).date() if moment else None
+
+
+# ---- projects -----------------------------------------------------------------------------------------------
+
+PROJECT_COLUMNS = [
+    Column("code", _l("项目编号"), width=16), Column("title", _l("项目名称"), width=36),
+    Column("community", _l("社区"), width=18), Column("district", _l("区"), width=12),
+    Column("community_class", _l("社区类别"), width=12), Column("funding_form", _l("资金支持形式"), width=12),
+    Column("category", _l("服务类别"), width=20), Column("stage", _l("阶段"), width=10),
+    Column("catalogue_year", _l("目录年度"), "integer", width=10),
+    Column("approved_amount", _l("批准金额（元）"), "amount", "sum", width=16),
+    Column("implementer", _l("承接方"), width=24),
+    Column("contract_amount", _l("合同金额（元）"), "amount", "sum", width=16),
+    Column("paid", _l("已支付（元）"), "amount", "sum", width=16),
+    Column("grade", _l("评价等级"), "text", "count_by", width=10),
+    Column("score", _l("评价得分"), "number", "mean", width=10),
+]
+
+
+def projects_table(filters) -> Table:
+    ids = public_projects(filters).with_only_columns(Project.id).order_by(Project.id.desc())  # as the list page
+    return Table("projects", _l("公开项目"), PROJECT_COLUMNS, filters, _ids(ids), _project_rows)
+
+
+def _project_rows(ids) -> list[dict]:
+    projects = _projects(ids)
+    categories = {c.code: c for c in db.session.scalars(select(Category))}
+    districts = district_names(p.community.division_code for p in projects.values())
+    implementers = _names(p.implementer_id for p in projects.values() if disclosure.implementer_public(p))
+    contracts = {c.project_id: c for c in db.session.scalars(select(Contract).where(Contract.project_id.in_(ids)))}
+    public_contracts = {pid for pid, c in contracts.items() if disclosure.contract_public(c)}
+    paid = _paid(public_contracts)
+    evaluations = {e.project_id: e for e in db.session.scalars(
+        select(PerformanceEvaluation).where(PerformanceEvaluation.project_id.in_(ids)))}
+    classes = community_class_labels()
+    rows = []
+    for pid in ids:
+        p = projects[pid]
+        category = categories.get(p.category_code)
+        evaluation = evaluations.get(pid)
+        evaluated = disclosure.evaluation_public(evaluation)
+        rows.append({
+            "code": p.code, "title": p.title, "community": p.community.name, "community_id": p.community_id,
+            "district": districts.get(p.community.division_code[:6], ""),
+            "community_class": str(classes.get(p.community.community_class, "")),
+            "funding_form": str(FUNDING_FORM_LABELS[p.funding_form]),
+            "category": f"{category.code} {category.name}" if category else "",
+            "stage": str(STAGES[stage_of(p)][0]), "catalogue_year": p.catalogue_year,
+            "approved_amount": p.approved_amount,
+            "implementer": implementers.get(p.implementer_id) if disclosure.implementer_public(p) else None,
+            "contract_amount": contracts[pid].amount if pid in public_contracts else None,
+            "paid": paid.get(pid, ZERO) if pid in public_contracts else None,
+            "grade": str(GRADE_LABELS[evaluation.grade]) if evaluated and evaluation.grade else None,
+            "score": evaluation.score if evaluated else None,
+        })
+    return rows
+
+
+# ---- contracts and payments ---------------------------------------------------------------------------------
+
+CONTRACT_COLUMNS = [
+    Column("code", _l("项目编号"), width=16), Column("title", _l("项目名称"), width=32),
+    Column("community", _l("社区"), width=16), Column("implementer", _l("承接方"), width=24),
+    Column("kind", _l("类型"), width=10), Column("signed_on", _l("签订日期"), "date", width=12),
+    Column("start_date", _l("服务开始日期"), "date", width=12), Column("end_date", _l("服务结束日期"), "date", width=12),
+    Column("amount", _l("合同金额（元）"), "amount", "sum", width=16),
+    Column("amendments", _l("变更次数"), "integer", width=10),
+    Column("paid", _l("已支付（元）"), "amount", "sum", width=16),
+    Column("outstanding", _l("未支付（元）"), "amount", "sum", width=16),
+    Column("status", _l("合同状态"), width=10),
+]
+PAYMENT_COLUMNS = [
+    Column("paid_on", _l("付款日期"), "date", width=12), Column("code", _l("项目编号"), width=16),
+    Column("title", _l("项目名称"), width=32), Column("payee", _l("收款方"), width=24),
+    Column("milestone", _l("付款节点"), width=20), Column("kind", _l("款项类型"), width=10),
+    Column("amount", _l("金额（元）"), "amount", "sum", width=16),
+]
+
+
+def _public_contracts(filters):
+    """The published contracts of the public projects matching `filters`."""
+    return (public_projects(filters).join(Contract, Contract.project_id == Project.id)
+            .where(disclosure.contract_public_clause()))
+
+
+def contracts_table(filters) -> Table:
+    ids = _public_contracts(filters).with_only_columns(Contract.id).order_by(Contract.signed_at.desc(),
+                                                                            Contract.id.desc())
+    return Table("contracts", _l("公开合同"), CONTRACT_COLUMNS, filters, _ids(ids), _contract_rows,
+                 sheets=[payments_table(filters)])
+
+
+def _contract_rows(ids) -> list[dict]:
+    contracts = {c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids)))}
+    projects = _projects([c.project_id for c in contracts.values()])
+    amendments = dict(db.session.execute(
+        select(ContractAmendment.contract_id, func.count(ContractAmendment.id))
+        .where(ContractAmendment.contract_id.in_(ids)).group_by(ContractAmendment.contract_id)).all())
+    paid = _paid(list(projects))
+    rows = []
+    for cid in ids:
+        c = contracts[cid]
+        if not disclosure.contract_public(c):
+            continue
+        p = projects[c.project_id]
+        paid_total = paid.get(p.id, ZERO)
+        rows.append({
+            "code": p.code, "title": p.title, "community": p.community.name, "implementer": c.implementer.name,
+            "kind": str(CONTRACT_KIND_LABELS[c.kind]), "signed_on": c.signed_on or _local_date(c.signed_at),
+            "start_date": c.start_date, "end_date": c.end_date, "amount": c.amount,
+            "amendments": amendments.get(cid, 0), "paid": paid_total, "outstanding": max(c.amount - paid_total, ZERO),
+            "status": str(_("已终止") if c.terminated_at else _("有效")),
+        })
+    return rows
+
+
+def payments_table(filters) -> Table:
+    ids = (_public_contracts(filters).join(Payment, Payment.project_id == Project.id)
+           .with_only_columns(Payment.id).order_by(Payment.paid_on.desc(), Payment.id.desc()))
+    return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows)
+
+
+def _payment_rows(ids) -> list[dict]:
+    payments = {p.id: p for p in db.session.scalars(select(Payment).where(Payment.id.in_(ids)))}
+    project_ids = {p.project_id for p in payments.values()}
+    projects = _projects(project_ids)
+    contracts = {c.project_id: c for c in db.session.scalars(
+        select(Contract).where(Contract.project_id.in_(project_ids)))}
+    milestone_ids = {p.milestone_id for p in payments.values() if p.milestone_id}
+    milestones = dict(db.session.execute(select(Milestone.id, Milestone.name)
+                                         .where(Milestone.id.in_(milestone_ids))).all()) if milestone_ids else {}
+    rows = []
+    for pid in ids:
+        payment = payments[pid]
+        contract = contracts.get(payment.project_id)
+        if not disclosure.contract_public(contract):
+            continue
+        project = projects[payment.project_id]
+        kind = str(PAYMENT_KIND_LABELS.get(payment.kind, payment.kind))
+        rows.append({"paid_on": payment.paid_on, "code": project.code, "title": project.title,
+                     "payee": contract.implementer.name, "milestone": milestones.get(payment.milestone_id),
+                     "kind": kind, "amount": payment.amount})
+    return rows
+
+
+# ---- evaluations --------------------------------------------------------------------------------------------
+
+GROUPS = ("decision", "implementation", "output", "effect")
+EVALUATION_COLUMNS = [
+    Column("code", _l("项目编号"), width=16), Column("title", _l("项目名称"), width=32),
+    Column("community", _l("社区"), width=16), Column("implementer", _l("承接方"), width=24),
+    Column("evaluator", _l("评估机构"), width=24), Column("score", _l("得分"), "number", "mean", width=10),
+    Column("grade", _l("等级"), "text", "count_by", width=16),
+    *[Column(group, GROUP_LABELS[group], "number", width=8) for group in GROUPS],
+    Column("final_percent", _l("尾款支付比例（%）"), "percent", width=14),
+    Column("finalised_on", _l("评价日期"), "date", width=12),
+]
+
+
+def evaluations_table(filters) -> Table:
+    ids = (public_projects(filters).join(PerformanceEvaluation, PerformanceEvaluation.project_id == Project.id)
+           .where(disclosure.evaluation_public_clause()).with_only_columns(PerformanceEvaluation.id)
+           .order_by(PerformanceEvaluation.finalised_at.desc(), PerformanceEvaluation.id.desc()))
+    return Table("evaluations", _l("绩效评价结果"), EVALUATION_COLUMNS, filters, _ids(ids), _evaluation_rows)
+
+
+def _score(value):
+    try:
+        return Decimal(str(value)).quantize(CENT) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def _evaluation_rows(ids) -> list[dict]:
+    evaluations = {e.id: e for e in db.session.scalars(
+        select(PerformanceEvaluation).where(PerformanceEvaluation.id.in_(ids)))}
+    projects = _projects([e.project_id for e in evaluations.values()])
+    orgs = _names([p.implementer_id for p in projects.values() if disclosure.implementer_public(p)]
+                  + [p.evaluator_org_id for p in projects.values() if disclosure.evaluator_public(p)])
+    percents = current_app.config["FINAL_PAYMENT_PERCENT"]
+    rows = []
+    for eid in ids:
+        e = evaluations[eid]
+        if not disclosure.evaluation_public(e):
+            continue
+        p = projects[e.project_id]
+        groups = e.group_scores or {}
+        rows.append({
+            "code": p.code, "title": p.title, "community": p.community.name,
+            "implementer": orgs.get(p.implementer_id) if disclosure.implementer_public(p) else None,
+            "evaluator": orgs.get(p.evaluator_org_id) if disclosure.evaluator_public(p) else None,
+            "score": e.score, "grade": str(GRADE_LABELS[e.grade]) if e.grade in GRADE_LABELS else None,
+            **{group: _score(groups.get(group)) for group in GROUPS},
+            "final_percent": percents.get(e.grade), "finalised_on": _local_date(e.finalised_at),
+        })
+    return rows
+
+
+# ---- the tables by name, and the filters in words -------------------------------------------------------------
+
+TABLES = {"projects": projects_table, "contracts": contracts_table, "payments": payments_table,
+          "evaluations": evaluations_table}
+
+
+def describe(filters) -> list[str]:
+    """The filters in words, e.g. ["阶段：已结项", "目录年度：2026"] (for an export's title rows)."""
+    names = _names(filters.get(key) for key in ("community", "provider", "evaluator"))
+    words = []
+    for key, value in filters.items():
+        if key == "stage":
+            value = STAGES[value][0]
+        elif key == "funding_form":
+            value = FUNDING_FORM_LABELS[value]
+        elif key == "community_class":
+            value = community_class_labels().get(value, value)
+        elif key == "district":
+            value = district_names([value]).get(value, value)
+        elif key in ("community", "provider", "evaluator"):
+            value = names.get(value, value)
+        words.append(f"{FILTER_LABELS.get(key, key)}：{value}")
+    return words
