@@ -41,7 +41,11 @@ def available(project, kind) -> bool:
         return project.state != "draft"
     if kind == "award_notice":
         tender = panel.tender_of(project)
-        return tender is not None and tender.award_notice_at is not None and project.implementer_id is not None
+        if tender is None or tender.award_notice_at is None:
+            return False
+        from procure.procurement.models import Bid  # the winner is known from the award, before any contract
+
+        return db.session.scalar(db.select(Bid.id).filter_by(project_id=project.id, status="awarded")) is not None
     if kind == "contract":
         return contract_of(project) is not None
     if kind == "acceptance_certificate":

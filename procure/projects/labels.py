@@ -9,6 +9,9 @@ ROLE_LABELS = {
     "community": _l("社区工作人员"), "reviewer": _l("审核人员"), "bureau": _l("采购管理人员"),
     "provider": _l("承接主体"), "evaluator": _l("第三方评估机构"), "admin": _l("系统管理员"),
 }
+COMMUNITY_CLASS_LABELS = {"mature": _l("成熟社区"), "urban_village": _l("城中村社区"),
+                          "village_converted": _l("村改居社区"), "work_unit": _l("单位型社区"),
+                          "no_property": _l("无物业社区")}
 # Audit actions that are not state changes (those take their label from TRIGGER_LABELS).
 ACTION_LABELS = {
     "create": _l("创建项目"), "edit": _l("修改项目申报"), "add_objection": _l("登记居民异议"),

@@ -28,6 +28,7 @@ from procure.catalogue.operations import grouped
 from procure.database import MAX_ID
 from procure.extensions import db
 from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
 from procure.public import bp, disclosure, tables
 from procure.public.listing import public_filters
@@ -63,7 +64,7 @@ def contracts():
                            contracts=shown, payment_table=payment_table, payments=paid, years=_years(),
                            contract_numbers=page_window(shown["page"], shown["pages"]),
                            payment_numbers=page_window(paid["page"], paid["pages"]),
-                           class_labels=tables.community_class_labels(), text=tables.text)
+                           class_labels=COMMUNITY_CLASS_LABELS, text=tables.text)
 
 
 @bp.get("/public/evaluations")
@@ -73,7 +74,7 @@ def evaluations():
     shown = table.page(_page_number(), current_app.config["PER_PAGE"])
     return render_template("public/evaluations.html", filters=filters, table=table, shown=shown, years=_years(),
                            numbers=page_window(shown["page"], shown["pages"]),
-                           class_labels=tables.community_class_labels(), text=tables.text)
+                           class_labels=COMMUNITY_CLASS_LABELS, text=tables.text)
 
 
 # ---- exports -------------------------------------------------------------------------------------------------

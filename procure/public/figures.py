@@ -5,18 +5,15 @@ Amounts are approved amounts only: a project under the community notice has only
 counted but adds nothing to the amount."""
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from procure.accounts.models import COMMUNITY_CLASSES, Division, Organisation
 from procure.extensions import db
+from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
 from procure.public.disclosure import public_clause
 from procure.public.listing import STAGE_OF, STAGES
 
-COMMUNITY_CLASS_LABELS = {"mature": _l("成熟社区"), "urban_village": _l("城中村社区"),
-                          "village_converted": _l("村改居社区"), "work_unit": _l("单位型社区"),
-                          "no_property": _l("无物业社区")}
 ZERO = Decimal("0.00")
 
 

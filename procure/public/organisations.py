@@ -19,6 +19,7 @@ from procure.extensions import db
 from procure.performance.scoring import GRADE_LABELS
 from procure.performance.track_record import track_records
 from procure.procurement.models import Debarment
+from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, page_window
 from procure.projects.models import Project
 from procure.providers.inputs import INSPECTION_LABELS, REGISTRATION_TYPE_LABELS
@@ -99,7 +100,7 @@ def communities():
     orgs, total, page, pages = _paged(query, (Organisation.division_code, Organisation.id))
     stats = _project_totals(Project.community_id, [o.id for o in orgs])
     districts = tables.district_names(o.division_code for o in orgs)
-    classes = tables.community_class_labels()
+    classes = COMMUNITY_CLASS_LABELS
     rows = [{"id": o.id, "name": o.name, "district": districts.get(o.division_code[:6], ""),
              "district_code": o.division_code[:6], "class": classes.get(o.community_class, ""),
              "projects": stats.get(o.id, (0, ZERO))[0], "amount": stats.get(o.id, (0, ZERO))[1]} for o in orgs]
@@ -114,7 +115,7 @@ def community(org_id):
         abort(404)
     district = org.division_code[:6]
     info = {"id": org.id, "name": org.name, "district": tables.district_names([district]).get(district, district),
-            "district_code": district, "class": tables.community_class_labels().get(org.community_class, "")}
+            "district_code": district, "class": COMMUNITY_CLASS_LABELS.get(org.community_class, "")}
     table, view, numbers = _projects_view({"community": org.id}, COMMUNITY_PROJECT_COLUMNS)
     return _render("public/organisations/community.html", org=info, table=table, view=view, numbers=numbers)
 

@@ -19,7 +19,8 @@ from procure.projects.inputs import FUNDING_FORM_LABELS, METHOD_LABELS
 from procure.projects.listing import bounded_int, page_window
 from procure.projects.models import Project
 from procure.public import bp, disclosure
-from procure.public.figures import COMMUNITY_CLASS_LABELS, headline
+from procure.projects.labels import COMMUNITY_CLASS_LABELS
+from procure.public.figures import headline
 from procure.public.listing import IMPLEMENTER_PUBLIC_STATES, STAGES, public_filters, public_projects, stage_of
 from procure.public.objections import CONTENT_MAX, PublicObjectionForm
 from procure.public.project_view import notice_ends_on, project_view

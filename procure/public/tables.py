@@ -28,7 +28,7 @@ from procure.performance.scoring import GRADE_LABELS
 from procure.performance.templates import GROUP_LABELS
 from procure.procurement.models import Contract, ContractAmendment, Milestone
 from procure.projects.inputs import FUNDING_FORM_LABELS
-from procure.projects.labels import PAYMENT_KIND_LABELS
+from procure.projects.labels import COMMUNITY_CLASS_LABELS, PAYMENT_KIND_LABELS
 from procure.projects.models import Project
 from procure.public import disclosure
 from procure.public.listing import STAGES, public_projects, stage_of
@@ -43,10 +43,6 @@ FILTER_LABELS = {"q": _l("关键词"), "stage": _l("阶段"), "year": _l("目录
                  "community": _l("社区"), "provider": _l("承接方"), "evaluator": _l("评估机构")}
 
 
-def community_class_labels() -> dict:
-    from procure.public.figures import COMMUNITY_CLASS_LABELS
-
-    return COMMUNITY_CLASS_LABELS
 
 
 @dataclass(frozen=True)
@@ -242,7 +238,7 @@ def _project_rows(ids) -> list[dict]:
     paid = _paid(public_contracts)
     evaluations = {e.project_id: e for e in db.session.scalars(
         select(PerformanceEvaluation).where(PerformanceEvaluation.project_id.in_(ids)))}
-    classes = community_class_labels()
+    classes = COMMUNITY_CLASS_LABELS
     rows = []
     for pid in ids:
         p = projects[pid]
@@ -422,7 +418,7 @@ def describe(filters) -> list[str]:
         elif key == "funding_form":
             value = FUNDING_FORM_LABELS[value]
         elif key == "community_class":
-            value = community_class_labels().get(value, value)
+            value = COMMUNITY_CLASS_LABELS.get(value, value)
         elif key == "district":
             value = district_names([value]).get(value, value)
         elif key in ("community", "provider", "evaluator"):
