@@ -31,14 +31,14 @@ def register(app):
             if error.code == 429:
                 return jsonify({"error": "too_many_requests",
                                 "message": "too many requests from this address, try again later / "
-                                           "提交过于频繁，请稍后再试"}), 429
+                                           "请求过于频繁，请稍后再试"}), 429
             return jsonify({"error": code.get(error.code, "http_error"), "message": error.description}), error.code
         if error.code == 400 and "CSRF" in (error.description or ""):
             flash(_("页面已过期，请重新提交"), "warning")
             return redirect(same_site_path(request.referrer) or url_for("projects.home"))
         message = None
         if error.code == 429:
-            message = _("提交过于频繁：同一网络地址在一段时间内提交的次数已达上限，请稍后再试。")
+            message = _("请求过于频繁：同一网络地址在一段时间内的提交或下载次数已达上限，请稍后再试。")
         if error.code == 413:
             from procure.attachments.operations import human_size
             message = _("上传的文件过大：每个文件不能超过 %(limit)s",

@@ -36,7 +36,9 @@ def objections():
 
 def test_an_objection_is_stored_with_its_private_details_kept_off_the_public_page(client, noticed, world):
     response = file(client, noticed)
-    assert response.status_code == 302 and response.location.endswith(f"/public/projects/{noticed.code}")
+    # Back to the objections, the confirmation in view there.
+    assert response.status_code == 302
+    assert response.location.endswith(f"/public/projects/{noticed.code}?filed=1#objections")
     [row] = objections()
     assert (row.content, row.resident_name, row.resident_contact) == (FORM["content"], "居民张秘密", "13900001234")
     assert row.recorded_by_id is None
@@ -110,7 +112,7 @@ def test_the_sixth_objection_from_one_address_in_an_hour_is_refused(client, noti
         assert file(client, noticed, content=f"第{number}条意见").status_code == 302
     response = file(client, noticed, content="第六条意见")
     assert response.status_code == 429
-    assert "提交过于频繁" in response.get_data(as_text=True)
+    assert "请求过于频繁" in response.get_data(as_text=True)
     assert len(objections()) == 5
     assert file(client, noticed, address="198.51.100.9").status_code == 302  # another address may still file
 

@@ -176,6 +176,18 @@ def test_the_evaluation_report_downloads_once_evaluated(client, journey):
     assert response.data.startswith(b"%PDF")
 
 
+def test_public_pdf_downloads_are_limited_per_address(app, client, journey):
+    """Each public PDF is rendered on request: one address gets PUBLIC_DOCUMENT_LIMIT of them, then 429."""
+    project = journey.drive(journey.create(), "notice")
+    path = f"/public/projects/{project.code}/documents/proposal.pdf"
+    app.config["PUBLIC_DOCUMENT_LIMIT"] = "2 per hour"
+    try:
+        assert [client.get(path).status_code for _ in range(3)] == [200, 200, 429]
+        assert "请求过于频繁" in client.get(path).get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_DOCUMENT_LIMIT"] = "120 per hour"
+
+
 def test_list_search_filters_pages_and_totals(app, client, journey, world):
     listed = [journey.drive(journey.create(title=f"目录项目{i}", amount=f"{10000 + i * 1000}.00"), "cataloged")
               for i in range(3)]

@@ -1,8 +1,7 @@
 """Residents' objections to a proposal under the community notice (公示), filed on the public page without an
 account. The name and contact stay private (the community and the reviewer see them on the logged-in page);
 a honeypot field and a per-address limit keep robots out."""
-from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import current_app, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -75,11 +74,14 @@ def file_objection(code):
         return render_template("public/notice_over.html", project={"code": project.code, "title": project.title}), 409
     form = PublicObjectionForm()
     if form.website.data:  # a robot: it is told all went well, and nothing is kept
-        flash(_("异议已提交，社区将在公示期内答复"), "success")
-        return redirect(url_for("public.project", code=project.code))
+        return filed(project)
     if not form.validate():
         return render_project(project, form), 422
     file(project, form)
     db.session.commit()
-    flash(_("异议已提交，社区将在公示期内答复"), "success")
-    return redirect(url_for("public.project", code=project.code))
+    return filed(project)
+
+
+def filed(project):
+    """Back to the objections, with the confirmation where the resident is looking (not at the page's top)."""
+    return redirect(url_for("public.project", code=project.code, filed=1, _anchor="objections"))

@@ -10,7 +10,7 @@ from procure import clock
 from procure.accounts.models import COMMUNITY_CLASSES, Division, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
 from procure.database import MAX_ID
-from procure.extensions import db
+from procure.extensions import db, limiter
 from procure.performance.models import PerformanceEvaluation
 from procure.performance.scoring import GRADE_LABELS
 from procure.procurement.models import Bid, Contract
@@ -195,6 +195,7 @@ def project(code):
 
 
 @bp.get("/public/projects/<code>/documents/<kind>.pdf")
+@limiter.limit(lambda: current_app.config["PUBLIC_DOCUMENT_LIMIT"])
 def project_document(code, kind):
     from procure.documents.views import issue_and_commit
 
@@ -264,6 +265,7 @@ def catalogue(year):
 
 
 @bp.get("/public/catalogues/<int:year>.pdf")
+@limiter.limit(lambda: current_app.config["PUBLIC_DOCUMENT_LIMIT"])
 def catalogue_pdf(year):
     from procure.documents.views import issue_and_commit
 

@@ -17,7 +17,7 @@ LABELS = {
     "publish_notice": _l("发布社区公示"), "add_objection": _l("居民提出异议"), "file_objection": _l("居民提出异议"),
     "answer_objection": _l("社区答复居民异议"),
     "approve": _l("审核通过（批准立项）"), "list_in_catalogue": _l("列入购买服务目录"),
-    "open_tender": _l("发布采购公告"), "award": _l("确定承接方"), "publish_award_notice": _l("发布成交（中标）公告"),
+    "open_tender": _l("发布采购公告"), "award": _l("确定承接方"), "publish_award_notice": _l("发布中标（成交）公告"),
     "sign_contract": _l("签订合同"), "sign_agreement": _l("签订补贴协议"), "publish_contract": _l("公开合同"),
     "amend_contract": _l("合同变更"), "terminate": _l("终止合同"),
     "start_delivery": _l("开始实施"), "report_milestone": _l("报告节点完成情况"),
