@@ -1,4 +1,4 @@
-"""Flask commands: users, holiday calendar, demo data, daily reminders."""
+"""Flask commands: users, organisations and division names, holiday calendar, demo data, daily reminders."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -68,6 +68,22 @@ def create_org(name, kind, division_code, credit_code, community_class, override
                                   data={"organisation_id": org.id, "credit_code": credit_code}))
     db.session.commit()
     click.echo(f"created organisation {org.id}: {name}")
+
+
+@orgs_cli.command("name-division")
+@click.argument("code")
+@click.argument("name")
+def name_division(code, name):
+    """Name an administrative division (e.g. 330102 青山区): the public figures group communities by district."""
+    from procure.accounts.models import Division
+
+    if not (code.isascii() and code.isdigit() and len(code) in (6, 9, 12)) or not name.strip():
+        raise click.BadParameter("CODE is 6, 9 or 12 digits (GB/T 2260) and NAME is not empty")
+    division = db.session.get(Division, code) or Division(code=code)
+    division.name = name.strip()[:100]
+    db.session.add(division)
+    db.session.commit()
+    click.echo(f"{code} {division.name}")
 
 
 @calendar_cli.command("sync")

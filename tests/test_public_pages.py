@@ -218,9 +218,11 @@ def test_list_search_filters_pages_and_totals(app, client, journey, world):
     assert "/public/exports/projects.xlsx?" in exports
 
 
-def test_home_figures_by_stage_district_and_class(client, journey, world):
-    db.session.add(Division(code="330102", name="青山区"))
-    db.session.commit()
+def test_home_figures_by_stage_district_and_class(app, client, journey, world):
+    runner = app.test_cli_runner()  # an admin names the district from the command line
+    assert runner.invoke(args=["orgs", "name-division", "330102", "青山区"]).output.strip() == "330102 青山区"
+    assert runner.invoke(args=["orgs", "name-division", "33x", "坏代码"]).exit_code != 0
+    assert db.session.get(Division, "330102").name == "青山区"
     journey.drive(journey.create(amount="20000.00"), "cataloged")
     journey.drive(journey.create(amount="30000.00"), "notice")
     page = text(client.get("/"))

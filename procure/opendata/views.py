@@ -46,18 +46,18 @@ def page():
     root = feed.rsplit("/ocds/", 1)[0] + "/ocds"
     bulk_year = years[-1] if years else clock.today().year
     endpoints = [
-        {"name": "发布包（Release package）：全部发布，按时间排序 / the feed of releases", "url": feed,
+        {"name": _l("发布包（Release package）：全部发布，按时间排序"), "url": feed,
          "example": url_for("api.ocds_feed", since=f"{clock.today().year}-01-01T00:00:00+08:00", limit=50,
                             _external=True),
-         "note": "参数 since（RFC 3339 时间，含该时刻）、limit（1–%d）、cursor（取自 links.next，勿自行构造）"
-                 % config["OCDS_FEED_PAGE_SIZE"]},
-        {"name": "年度批量下载（Bulk）/ one year's releases", "url": root + "/bulk/{year}.json",
+         "note": _l("参数 since（RFC 3339 时间，含该时刻）、limit（1–%(size)s）、cursor（取自 links.next，勿自行构造）",
+                    size=config["OCDS_FEED_PAGE_SIZE"])},
+        {"name": _l("年度批量下载（Bulk）"), "url": root + "/bulk/{year}.json",
          "example": url_for("api.ocds_bulk", year=bulk_year, _external=True),
-         "note": "按发布日期（北京时间）所在年度，一次下载一年的全部发布"},
-        {"name": "单个项目的全部发布（Release package）/ one process's releases",
+         "note": _l("按发布日期（北京时间）所在年度，一次下载一年的全部发布")},
+        {"name": _l("单个项目的全部发布（Release package）"),
          "url": root + "/processes/{ocid}/releases",
          "example": url_for("api.ocds_project_releases", ocid=example, _external=True), "note": ""},
-        {"name": "单个项目的记录（Record package，含 compiledRelease）/ one process's record",
+        {"name": _l("单个项目的记录（Record package，含 compiledRelease）"),
          "url": root + "/processes/{ocid}/record",
          "example": url_for("api.ocds_record", ocid=example, _external=True), "note": ""},
     ]

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from procure.accounts.models import COMMUNITY_CLASSES, Division, Organisation
+from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.extensions import db
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
 from procure.public.disclosure import public_clause
-from procure.public.listing import STAGE_OF, STAGES
+from procure.public.listing import STAGE_OF, STAGES, district_names
 
 ZERO = Decimal("0.00")
 
@@ -43,9 +43,8 @@ def by_district() -> list[dict]:
         select(district, func.count(Project.id), func.sum(Project.approved_amount))
         .join(Organisation, Organisation.id == Project.community_id).where(public_clause())
         .group_by(district).order_by(district)).all()
-    names = dict(db.session.execute(select(Division.code, Division.name)
-                                    .where(Division.code.in_([code for code, _c, _a in rows]))).all())
-    return [_row(code, names.get(code) or code, count, amount, "district") for code, count, amount in rows]
+    names = district_names(code for code, _c, _a in rows)
+    return [_row(code, names[code], count, amount, "district") for code, count, amount in rows]
 
 
 def by_class() -> list[dict]:

@@ -25,7 +25,7 @@ from procure.projects.models import Project
 from procure.providers.inputs import INSPECTION_LABELS, REGISTRATION_TYPE_LABELS
 from procure.providers.models import ProviderProfile
 from procure.public import bp, disclosure, tables
-from procure.public.listing import public_projects
+from procure.public.listing import district_names, public_projects
 
 ZERO = Decimal("0.00")
 # The columns of the project tables on an organisation's page (from procure.public.tables.PROJECT_COLUMNS).
@@ -99,7 +99,7 @@ def communities():
         query = query.where(Organisation.division_code.startswith(filters["district"]))
     orgs, total, page, pages = _paged(query, (Organisation.division_code, Organisation.id))
     stats = _project_totals(Project.community_id, [o.id for o in orgs])
-    districts = tables.district_names(o.division_code for o in orgs)
+    districts = district_names(o.division_code for o in orgs)
     classes = COMMUNITY_CLASS_LABELS
     rows = [{"id": o.id, "name": o.name, "district": districts.get(o.division_code[:6], ""),
              "district_code": o.division_code[:6], "class": classes.get(o.community_class, ""),
@@ -114,7 +114,7 @@ def community(org_id):
     if org is None:
         abort(404)
     district = org.division_code[:6]
-    info = {"id": org.id, "name": org.name, "district": tables.district_names([district]).get(district, district),
+    info = {"id": org.id, "name": org.name, "district": district_names([district]).get(district, district),
             "district_code": district, "class": COMMUNITY_CLASS_LABELS.get(org.community_class, "")}
     table, view, numbers = _projects_view({"community": org.id}, COMMUNITY_PROJECT_COLUMNS)
     return _render("public/organisations/community.html", org=info, table=table, view=view, numbers=numbers)
@@ -174,7 +174,7 @@ def provider(org_id):
     profile = db.session.scalar(select(ProviderProfile).filter_by(organisation_id=org.id))
     district = org.division_code[:6]
     info = {"id": org.id, "name": org.name, "credit_code": org.credit_code,
-            "district": tables.district_names([district]).get(district, district),
+            "district": district_names([district]).get(district, district),
             "registration_type": REGISTRATION_TYPE_LABELS.get(profile.registration_type, ""),
             "founded_on": profile.founded_on, "rating": profile.rating,
             "annual_inspection": INSPECTION_LABELS.get(profile.annual_inspection, ""),

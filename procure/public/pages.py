@@ -7,7 +7,7 @@ from flask import abort, current_app, render_template, request
 from sqlalchemy import and_, func, select
 
 from procure import clock
-from procure.accounts.models import COMMUNITY_CLASSES, Division, Organisation
+from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
 from procure.database import MAX_ID
 from procure.extensions import db, limiter
@@ -21,7 +21,8 @@ from procure.projects.models import Project
 from procure.public import bp, disclosure
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.public.figures import headline
-from procure.public.listing import IMPLEMENTER_PUBLIC_STATES, STAGES, public_filters, public_projects, stage_of
+from procure.public.listing import (IMPLEMENTER_PUBLIC_STATES, STAGES, district_names, public_filters,
+                                    public_projects, stage_of)
 from procure.public.objections import CONTENT_MAX, PublicObjectionForm
 from procure.public.project_view import notice_ends_on, project_view
 from procure.workdays.service import Calendar
@@ -123,7 +124,7 @@ def filter_choices() -> dict:
     district = func.substr(Organisation.division_code, 1, 6)
     codes = db.session.scalars(select(district).join(Project, Project.community_id == Organisation.id)
                                .where(public).distinct().order_by(district)).all()
-    names = dict(db.session.execute(select(Division.code, Division.name).where(Division.code.in_(codes))).all())
+    names = district_names(codes)
     communities = db.session.execute(
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(
             select(Project.community_id).where(public))).order_by(Organisation.division_code, Organisation.id)).all()
@@ -139,7 +140,7 @@ def filter_choices() -> dict:
     categories = [(code, f"{'　' if len(code) > 1 else ''}{code} {name}") for code, name in db.session.execute(
         select(Category.code, Category.name).where(func.length(Category.code) <= 3).order_by(Category.code))]
     return {"stages": [(k, label) for k, (label, _s) in STAGES.items()], "years": years,
-            "districts": [(code, names.get(code) or code) for code in codes],
+            "districts": [(code, names[code]) for code in codes],
             "community_classes": [(c, COMMUNITY_CLASS_LABELS[c]) for c in COMMUNITY_CLASSES],
             "funding_forms": list(FUNDING_FORM_LABELS.items()), "categories": categories,
             "communities": communities, "providers": providers, "evaluators": evaluators}

@@ -19,7 +19,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from procure import clock
-from procure.accounts.models import Division, Organisation
+from procure.accounts.models import Organisation
 from procure.catalogue.models import Category
 from procure.evaluation.models import Payment
 from procure.extensions import db
@@ -31,7 +31,7 @@ from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS, PAYMENT_KIND_LABELS
 from procure.projects.models import Project
 from procure.public import disclosure
-from procure.public.listing import STAGES, public_projects, stage_of
+from procure.public.listing import STAGES, district_names, public_projects, stage_of
 
 CHUNK = 500
 CENT = Decimal("0.01")
@@ -176,14 +176,6 @@ def _names(ids) -> dict[int, str]:
         return {}
     return dict(db.session.execute(select(Organisation.id, Organisation.name)
                                    .where(Organisation.id.in_(ids))).all())
-
-
-def district_names(codes) -> dict[str, str]:
-    """{six-digit code: name}, the code itself where the division is unnamed."""
-    codes = {c[:6] for c in codes if c}
-    names = dict(db.session.execute(select(Division.code, Division.name)
-                                    .where(Division.code.in_(codes))).all()) if codes else {}
-    return {code: names.get(code) or code for code in codes}
 
 
 def _projects(ids) -> dict[int, Project]:
