@@ -119,6 +119,23 @@ class Config:
     # Resident satisfaction survey: days it stays open, and the responses needed before it counts.
     SURVEY_DAYS = _env_int("SURVEY_DAYS", 14)
     SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 10)
+    # Volunteer service points: hours credited per activity at most; points per hour by activity category
+    # (1 hour = 1 point × multiplier); stars by cumulative hours; points expire after N months (0: never).
+    VOLUNTEER_HOURS_CAP = _env_decimal("VOLUNTEER_HOURS_CAP", "2")
+    VOLUNTEER_CATEGORIES = {  # category: multiplier
+        "elderly": _env_decimal("VOLUNTEER_MULTIPLIER_ELDERLY", "1.5"),
+        "children": _env_decimal("VOLUNTEER_MULTIPLIER_CHILDREN", "1.2"),
+        "disability": _env_decimal("VOLUNTEER_MULTIPLIER_DISABILITY", "1.5"),
+        "environment": _env_decimal("VOLUNTEER_MULTIPLIER_ENVIRONMENT", "1"),
+        "safety": _env_decimal("VOLUNTEER_MULTIPLIER_SAFETY", "1"),
+        "culture": _env_decimal("VOLUNTEER_MULTIPLIER_CULTURE", "1"),
+        "governance": _env_decimal("VOLUNTEER_MULTIPLIER_GOVERNANCE", "1"),
+    }
+    STAR_HOURS = [100, 300, 600, 1000, 1500]  # cumulative hours for 1…5 stars
+    POINTS_EXPIRE_MONTHS = _env_int("POINTS_EXPIRE_MONTHS", 0)
+    # Skills the talent pool and micro-projects name (free words are allowed too).
+    TALENT_SKILLS = ("social_worker", "doctor", "nurse", "lawyer", "electrician", "plumber", "teacher",
+                     "psychologist", "accountant", "it", "photography", "arts")
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "procure-demo-2026")
     # Official PDFs carry a QR code to /verify/<code>: the public address it starts with (empty: the
     # address of the request that issued the document).

@@ -21,3 +21,6 @@ from procure.performance.models import (DivergenceNote, Indicator, IndicatorTemp
                                         PerformanceEvaluation, ScoreSheet)
 from procure.survey.models import Survey, SurveyResponse, SurveyToken  # noqa: F401
 from procure.opendata.models import OcdsRelease  # noqa: F401
+from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer  # noqa: F401
+from procure.redemption.models import Redemption, RewardItem  # noqa: F401
+from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile  # noqa: F401

@@ -28,11 +28,12 @@ class Role(str, enum.Enum):
     provider = "provider"
     evaluator = "evaluator"
     admin = "admin"
+    resident = "resident"  # a volunteer: signs up for activities, sees and redeems their own points
 
 
 # Which roles an organisation of each kind can hold (admins sit in a government organisation).
 ROLES_BY_KIND = {
-    OrgKind.community: {Role.community},
+    OrgKind.community: {Role.community, Role.resident},
     OrgKind.government: {Role.reviewer, Role.bureau, Role.admin},
     OrgKind.provider: {Role.provider},
     OrgKind.evaluator: {Role.evaluator},

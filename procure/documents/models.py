@@ -11,17 +11,22 @@ from procure.types import UTCDateTime, sql_in
 
 # acceptance_certificate is the 验收证书, evaluation_report the 绩效评价报告.
 DOCUMENT_KINDS = ("proposal", "catalogue", "award_notice", "contract", "acceptance_certificate",
-                  "evaluation_report")
+                  "evaluation_report", "volunteer_certificate", "talent_certificate")
+VOLUNTEER_KINDS = ("volunteer_certificate", "talent_certificate")  # 志愿服务证明, 社区人才库入库证书
 # The part of a document number that names its kind: 申报 / 目录 / 通知 / 合同 / 验收 / 评价 (评估).
 KIND_CODES = {"proposal": "SB", "catalogue": "ML", "award_notice": "TZ", "contract": "HT",
-              "acceptance_certificate": "YS", "evaluation_report": "PG"}
+              "acceptance_certificate": "YS", "evaluation_report": "PG", "volunteer_certificate": "ZY",
+              "talent_certificate": "RC"}
 
 
 class IssuedDocument(db.Model):
     __tablename__ = "issued_documents"
     __table_args__ = (
         CheckConstraint(f"kind IN ({sql_in(DOCUMENT_KINDS)})", name="kind"),
-        CheckConstraint("(kind = 'catalogue') = (project_id IS NULL)", name="project_unless_catalogue"),
+        CheckConstraint(f"(kind IN ('catalogue', {sql_in(VOLUNTEER_KINDS)})) = (project_id IS NULL)",
+                        name="project_unless_catalogue"),
+        CheckConstraint(f"(kind IN ({sql_in(VOLUNTEER_KINDS)})) = (volunteer_id IS NOT NULL)",
+                        name="volunteer_documents"),
         CheckConstraint("kind <> 'catalogue' OR catalogue_year IS NOT NULL", name="catalogue_has_year"),
         CheckConstraint("page_count >= 1", name="page_count_positive"),
     )
@@ -30,6 +35,7 @@ class IssuedDocument(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     catalogue_year: Mapped[int | None] = mapped_column()
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"), index=True)
     number: Mapped[str] = mapped_column(String(48), unique=True)  # e.g. WXM2026-0003-HT-01
     verification_code: Mapped[str] = mapped_column(String(16), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))  # of the PDF bytes as served

@@ -8,6 +8,7 @@ from procure.projects.states import TRIGGER_LABELS
 ROLE_LABELS = {
     "community": _l("社区工作人员"), "reviewer": _l("审核人员"), "bureau": _l("采购管理人员"),
     "provider": _l("承接主体"), "evaluator": _l("第三方评估机构"), "admin": _l("系统管理员"),
+    "resident": _l("志愿者"),
 }
 COMMUNITY_CLASS_LABELS = {"mature": _l("成熟社区"), "urban_village": _l("城中村社区"),
                           "village_converted": _l("村改居社区"), "work_unit": _l("单位型社区"),
