@@ -87,10 +87,16 @@ def register_blueprints(app):
     app.register_blueprint(performance_bp)
     from procure.evaluators.views import bp as evaluators_bp
     app.register_blueprint(evaluators_bp)
+    from procure.talent.views import bp as talent_bp
+    app.register_blueprint(talent_bp)
+    from procure.redemption.views import bp as redemption_bp
+    app.register_blueprint(redemption_bp)
     from procure.public import bp as public_bp
     app.register_blueprint(public_bp)
     from procure.opendata.views import bp as opendata_bp
     app.register_blueprint(opendata_bp)
+    from procure.volunteers.views import bp as volunteers_bp
+    app.register_blueprint(volunteers_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -119,7 +119,22 @@ def send_reminders():
     click.echo(message)
 
 
+volunteers_cli = AppGroup("volunteers", help="Volunteer service points / 志愿服务积分")
+
+
+@volunteers_cli.command("expire")
+def expire_points():
+    """Turn points earned more than POINTS_EXPIRE_MONTHS months ago and not yet spent into expiry entries
+    (oldest first); run daily. Idempotent; does nothing when POINTS_EXPIRE_MONTHS is 0."""
+    from procure.volunteers.expiry import expire_points as expire
+
+    volunteers, points = expire()
+    db.session.commit()
+    click.echo(f"{points} points expired for {volunteers} volunteers")
+
+
 def register(app):
+    app.cli.add_command(volunteers_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(calendar_cli)

@@ -1,4 +1,5 @@
-"""National codes: administrative divisions (GB/T 2260) and unified social credit codes (GB 32100)."""
+"""National codes: administrative divisions (GB/T 2260), unified social credit codes (GB 32100) and resident ID numbers
+(GB 11643)."""
 import re
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -40,3 +41,39 @@ def area_prefix(code: str) -> str:
 def covers(area_code: str, division_code: str) -> bool:
     """Whether the area `area_code` contains the division `division_code`."""
     return bool(area_code) and (division_code or "").startswith(area_prefix(area_code))
+
+
+# Resident identity card numbers (GB 11643-1999): 6-digit division, 8-digit birth date, 3-digit sequence and a
+# check character; weights 2^(17-i) mod 11, check = "10X98765432"[Σ digit·weight mod 11].
+ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
+ID_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def id_check_char(first17: str) -> str:
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def is_valid_id_number(number: str) -> bool:
+    """True when `number` has the shape of an 18-character ID number, a real birth date and the right check."""
+    from datetime import date
+
+    number = (number or "").strip().upper()
+    if not _ID_SHAPE.fullmatch(number):
+        return False
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return id_check_char(number[:17]) == number[17]
+
+
+def make_id_number(first17: str) -> str:
+    """Complete 17 digits with their check character (demo data and tests)."""
+    return first17 + id_check_char(first17)
+
+
+def mask_id_number(number: str) -> str:
+    """330102199001011234 → 3301**********1234: staff never see an ID number whole."""
+    number = number or ""
+    return number[:4] + "*" * max(0, len(number) - 8) + number[-4:] if len(number) > 8 else "*" * len(number)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from procure import clock
 from procure.documents import sources
-from procure.documents.models import KIND_CODES, IssuedDocument
+from procure.documents.models import KIND_CODES, VOLUNTEER_KINDS, IssuedDocument
 from procure.documents.render import qr_data_uri, render_pdf
 from procure.extensions import db
 
@@ -31,14 +31,19 @@ def verify_url(code: str) -> str:
     return base.rstrip("/") + url_for("documents.verify", code=code)
 
 
-def _subject(kind, project, catalogue):
+def _subject(kind, project, catalogue, volunteer=None):
+    if kind in VOLUNTEER_KINDS:
+        return {"project_id": None, "catalogue_year": None, "volunteer_id": volunteer.id}
     if kind == "catalogue":
         return {"project_id": None, "catalogue_year": catalogue.year}
     return {"project_id": project.id, "catalogue_year": None}
 
 
-def _number(kind, project, catalogue, sequence) -> str:
-    prefix = str(catalogue.year) if kind == "catalogue" else project.code
+def _number(kind, project, catalogue, sequence, volunteer=None) -> str:
+    if kind in VOLUNTEER_KINDS:  # the volunteer's record number, not their name: the number is public
+        prefix = f"V{volunteer.id:06d}"
+    else:
+        prefix = str(catalogue.year) if kind == "catalogue" else project.code
     return f"{prefix}-{KIND_CODES[kind]}-{sequence:02d}"
 
 
@@ -54,19 +59,26 @@ def _html(kind, context, record) -> str:
         return render_template(f"documents/{kind}.html", **context, stamp=stamp, page_label=page_label)
 
 
-def issue(kind, user, *, project=None, catalogue=None):
-    """(record, pdf bytes) for `kind` of `project` (or of `catalogue`); the record is added and flushed,
-    not committed. The caller has checked that `user` (None: the public) may see the subject and that the
-    document exists.
+def _context(kind, project, catalogue, volunteer) -> dict:
+    if kind in VOLUNTEER_KINDS:
+        return sources.volunteer_context(volunteer, kind)
+    return sources.catalogue_context(catalogue) if kind == "catalogue" else sources.project_context(project, kind)
+
+
+def issue(kind, user, *, project=None, catalogue=None, volunteer=None):
+    """(record, pdf bytes) for `kind` of `project` (or of `catalogue`, or of `volunteer` for the volunteer
+    certificates); the record is added and flushed, not committed. The caller has checked that `user` (None:
+    the public) may see the subject and that the document exists.
     Everything is read first; the read transaction ends before the (slow) rendering."""
-    context = sources.catalogue_context(catalogue) if kind == "catalogue" else sources.project_context(project, kind)
+    context = _context(kind, project, catalogue, volunteer)
     digest = hashlib.sha256(_html(kind, context, None).encode()).hexdigest()
-    subject = _subject(kind, project, catalogue)
+    subject = _subject(kind, project, catalogue, volunteer)
     earlier = db.session.scalars(db.select(IssuedDocument).filter_by(kind=kind, **subject)
                                  .order_by(IssuedDocument.id.desc())).all()
     last = earlier[0] if earlier else None
     reuse_html = _html(kind, context, last) if last is not None and last.source_digest == digest else None
-    record = IssuedDocument(kind=kind, **subject, number=_number(kind, project, catalogue, len(earlier) + 1),
+    number = _number(kind, project, catalogue, len(earlier) + 1, volunteer)
+    record = IssuedDocument(kind=kind, **subject, number=number,
                             verification_code=new_code(), source_digest=digest, issued_at=clock.now(),
                             issued_by_id=user.id if user is not None else None, sha256="", page_count=1)
     fresh_html = _html(kind, context, record)

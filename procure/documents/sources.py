@@ -4,12 +4,14 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from procure import clock
 from procure.accounts.models import Organisation
 from procure.extensions import db
 
 TITLES = {"proposal": _l("项目申报书"), "catalogue": _l("年度购买服务目录"), "award_notice": _l("成交（中标）通知书"),
           "contract": _l("政府购买服务合同"), "acceptance_certificate": _l("验收证书"),
-          "evaluation_report": _l("绩效评价报告")}
+          "evaluation_report": _l("绩效评价报告"), "volunteer_certificate": _l("志愿服务证明"),
+          "talent_certificate": _l("社区人才库入库证书")}
 # The kinds with a template today, in the order a project's page lists them.
 PROJECT_KINDS = ("proposal", "award_notice", "contract", "acceptance_certificate", "evaluation_report")
 ACCEPTED_STATES = ("accepted", "evaluated", "closed")
@@ -126,3 +128,59 @@ def catalogue_context(catalogue) -> dict:
 
     return {"catalogue": catalogue, "title": TITLES["catalogue"], "issuer": catalogue_issuer(catalogue.year),
             "yuan": yuan, **grouped(catalogue)}
+
+
+# ---- volunteer certificates (志愿服务证明, 社区人才库入库证书) -------------------------------------------
+RECENT_ACTIVITIES = 20
+
+
+def volunteer_available(volunteer, kind) -> bool:
+    """A service certificate exists for every volunteer; a talent certificate once the profile is admitted."""
+    from procure.talent.operations import profile_of
+
+    if kind == "volunteer_certificate":
+        return True
+    if kind == "talent_certificate":
+        profile = profile_of(volunteer)
+        return profile is not None and profile.admitted_at is not None
+    return False
+
+
+def recent_activities(volunteer, limit=RECENT_ACTIVITIES) -> list[dict]:
+    """The volunteer's latest completed activities with the hours credited (one query)."""
+    from procure.volunteers.models import Activity, SignUp
+
+    rows = db.session.execute(
+        db.select(Activity.title, Activity.starts_at, Activity.category, SignUp.hours)
+        .join(SignUp, SignUp.activity_id == Activity.id)
+        .where(SignUp.volunteer_id == volunteer.id, SignUp.status == "completed", SignUp.hours.is_not(None))
+        .order_by(Activity.starts_at.desc(), SignUp.id.desc()).limit(limit)).all()
+    from procure.volunteers.inputs import CATEGORY_LABELS
+
+    return [{"title": title, "on": clock.local(starts_at).date().isoformat(),
+             "category": str(CATEGORY_LABELS.get(category, category)), "hours": hours}
+            for title, starts_at, category, hours in rows]
+
+
+def volunteer_context(volunteer, kind) -> dict:
+    """The data of a volunteer certificate: the holder's full name (the PDF goes to the holder and their
+    community only), the ID number masked, never the phone. Nothing here depends on the day it is issued, so
+    unchanged data gives the same document."""
+    from procure.talent.operations import certificates_of, mask_id_number, profile_of, skill_labels
+    from procure.volunteers import ledger
+
+    holder = {"name": volunteer.real_name, "id_number": mask_id_number(volunteer.id_number),
+              "community": volunteer.community.name,
+              "registered_on": clock.local(volunteer.registered_at).date().isoformat()}
+    context = {"title": TITLES[kind], "holder": holder, "issuer": volunteer.community,
+               "government": government_of(volunteer.community)}
+    if kind == "volunteer_certificate":
+        context.update(hours_total=volunteer.hours_total, stars=ledger.stars(volunteer.hours_total),
+                       activities=recent_activities(volunteer), activities_limit=RECENT_ACTIVITIES)
+    else:
+        profile = profile_of(volunteer)
+        context.update(profession=profile.profession, skills=skill_labels(profile.skills),
+                       availability=profile.availability,
+                       certificates=[c for c in certificates_of(profile) if c["checked"] and not c["expired"]],
+                       admitted_on=clock.local(profile.admitted_at).date().isoformat())
+    return context

@@ -13,6 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 
 from procure.documents import issuance, sources
+from procure.documents.models import VOLUNTEER_KINDS
 from procure.extensions import db
 
 bp = Blueprint("documents", __name__)
@@ -74,6 +75,34 @@ def catalogue_pdf(year):
     return issue_and_commit("catalogue", current_user, catalogue=catalogue)
 
 
+@bp.get("/volunteers/<int:volunteer_id>/certificates/<kind>.pdf")
+@login_required
+def volunteer_pdf(volunteer_id, kind):
+    """志愿服务证明 / 社区人才库入库证书: for the volunteer themself and the staff of their community, free."""
+    return volunteer_document(current_user, volunteer_id, kind)
+
+
+def volunteer_document(user, volunteer_id, kind) -> Response:
+    """Issue (or reuse, when nothing changed) a volunteer certificate, with an audit row for each issuance."""
+    from procure.audit.log import record as audit
+    from procure.talent.operations import get_volunteer
+
+    volunteer = get_volunteer(user, volunteer_id)
+    if kind not in VOLUNTEER_KINDS or not sources.volunteer_available(volunteer, kind):
+        abort(404)
+    for attempt in range(3):
+        try:
+            document, pdf = issuance.issue(kind, user, volunteer=volunteer)
+            audit(None, user, "issue_certificate", data={"kind": kind, "volunteer_id": volunteer_id,
+                                                          "number": document.number, "document_id": document.id})
+            db.session.commit()
+            return pdf_response(document, pdf)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 def verify(code):
     """Public: what the document with this code is, and whether an uploaded copy is byte for byte it."""
@@ -93,12 +122,20 @@ def verify(code):
 
 
 def subject_of(record) -> dict:
-    """What a verifier is told about the document's subject: public facts only."""
+    """What a verifier is told about the document's subject: public facts only. For a volunteer certificate:
+    the issuing community and the holder's masked name, never the name, ID number or phone."""
     from procure.projects.models import Project
 
+    if record.kind in VOLUNTEER_KINDS:
+        from procure.volunteers.ledger import mask_name
+        from procure.volunteers.models import Volunteer
+
+        volunteer = db.session.get(Volunteer, record.volunteer_id)
+        return {"project": None, "issuer": volunteer.community, "title": sources.TITLES[record.kind],
+                "holder": mask_name(volunteer.real_name)}
     project = db.session.get(Project, record.project_id) if record.project_id else None
     if project is not None:
         issuer = sources.issuer_of(project, record.kind)
     else:
         issuer = sources.catalogue_issuer(record.catalogue_year)
-    return {"project": project, "issuer": issuer, "title": sources.TITLES[record.kind]}
+    return {"project": project, "issuer": issuer, "title": sources.TITLES[record.kind], "holder": None}

@@ -23,6 +23,7 @@ from procure.evaluators import page as evaluators_page
 from procure.performance import page as performance_page
 from procure.performance.operations import final_payment
 from procure.survey import page as survey_page
+from procure.talent import page as talent_page
 from procure.performance.track_record import bid_track_records
 from procure.extensions import db
 from procure.procurement import operations as procurement
@@ -44,7 +45,7 @@ from procure.projects.states import TRIGGER_LABELS
 
 DANGER = {"withdraw", "cancel", "reject", "terminate"}
 # The packages that add their own forms and data to the project page (each: page_part, SECTION).
-PAGE_PARTS = (evaluators_page, acceptance_page, performance_page, survey_page)
+PAGE_PARTS = (evaluators_page, acceptance_page, performance_page, survey_page, talent_page)
 # Where the forms for a project's parts sit on its page: (anchor, label, form keys).
 TASK_SECTIONS = [
     ("objections", _l("居民异议"), ("objection", "answers")),
@@ -52,6 +53,7 @@ TASK_SECTIONS = [
     ("tender", _l("采购评审"), ("appoint_panel", "panel_conflict", "scores", "award_notice")),
     ("contract", _l("合同与节点"), ("milestone_report", "publish_contract", "amend_contract")),
     evaluators_page.SECTION, acceptance_page.SECTION, performance_page.SECTION, survey_page.SECTION,
+    talent_page.SECTION,
     ("payments", _l("付款"), ("payment",)),
     ("delivery", _l("服务与进度"), ("service_record", "confirmations", "payment_request", "payment_decisions")),
 ]

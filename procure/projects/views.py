@@ -48,6 +48,8 @@ bp.app_context_processor(page_helpers)
 @login_required
 def home():
     """Each user's desk (我的工作台): what waits for them and what happened lately."""
+    if current_user.role == Role.resident:  # a volunteer's desk is their own points page; no projects
+        return redirect(url_for("volunteers.me"))
     waiting, truncated = waiting_for(current_user)
     calendar_gaps = []
     if current_user.role == Role.admin:

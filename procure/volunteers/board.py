@@ -1,0 +1,101 @@
+"""The star board's queries (积分明星榜): volunteers ranked by the hours they served in a period, per community or
+district. Only volunteers who consented are listed, by masked name; nothing else about a person leaves here
+(the real name is read only to be masked). Each function runs a fixed, small number of queries."""
+from datetime import datetime, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from procure import clock
+from procure.accounts.models import Organisation
+from procure.database import MAX_ID
+from procure.extensions import db
+from procure.projects.listing import bounded_int
+from procure.public.disclosure import volunteer_board_clause
+from procure.public.listing import district_names
+from procure.volunteers import ledger
+from procure.volunteers.models import PointEntry, Volunteer
+
+PERIODS = {"month": _l("本月"), "year": _l("本年"), "all": _l("全部")}
+HOURS_KINDS = ("service", "correction")  # the entries that carry served hours
+CHOICES_LIMIT = 2000  # communities offered in the filter
+
+
+def board_filters(args) -> dict:
+    """period (month, year or all; month unless given), community and district from a query string; values that
+    are not one of the choices are ignored."""
+    filters = {"period": args.get("period") if args.get("period") in PERIODS else "month"}
+    community = bounded_int(args.get("community"), 1, MAX_ID)
+    if community is not None:
+        filters["community"] = community
+    district = (args.get("district") or "").strip()
+    if len(district) == 6 and district.isascii() and district.isdigit():
+        filters["district"] = district
+    return filters
+
+
+def period_start(period: str) -> datetime | None:
+    """The start of this month or year in Shanghai, as UTC; None for all time."""
+    if period == "all":
+        return None
+    today = clock.today()
+    local = datetime(today.year, today.month if period == "month" else 1, 1, tzinfo=clock.SHANGHAI)
+    return local.astimezone(timezone.utc)
+
+
+def _ranked(filters):
+    """SELECT volunteer id, real name (to be masked), total hours, community id and name, hours in the period and
+    rank, of the consenting volunteers with hours in the period."""
+    start = period_start(filters["period"])
+    if start is None:
+        hours = Volunteer.hours_total
+        query = select(Volunteer.id.label("id"))
+    else:
+        served = (select(PointEntry.volunteer_id, func.sum(PointEntry.hours).label("hours"))
+                  .where(PointEntry.kind.in_(HOURS_KINDS), PointEntry.at >= start)
+                  .group_by(PointEntry.volunteer_id).subquery())
+        hours = served.c.hours
+        query = select(Volunteer.id.label("id")).join(served, served.c.volunteer_id == Volunteer.id)
+    query = (query.add_columns(Volunteer.real_name, Volunteer.hours_total, Organisation.id.label("community_id"),
+                               Organisation.name.label("community_name"), hours.label("hours"),
+                               func.rank().over(order_by=hours.desc()).label("rank"))
+             .join(Organisation, Organisation.id == Volunteer.community_id)
+             .where(volunteer_board_clause(), hours > 0))
+    if "community" in filters:
+        query = query.where(Volunteer.community_id == filters["community"])
+    if "district" in filters:
+        query = query.where(Organisation.division_code.startswith(filters["district"]))
+    return query, hours
+
+
+def _row(row) -> dict:
+    return {"rank": row.rank, "name": ledger.mask_name(row.real_name), "hours": row.hours,
+            "stars": ledger.stars(row.hours_total),
+            "community": {"id": row.community_id, "name": row.community_name}}
+
+
+def board(filters, page: int, per_page: int) -> tuple[list[dict], int]:
+    """One page of the board and the number of volunteers on it (two queries)."""
+    query, hours = _ranked(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.order_by(hours.desc(), Volunteer.id).limit(per_page)
+                              .offset((page - 1) * per_page)).all()
+    return [_row(r) for r in rows], total
+
+
+def top(n: int = 5, period: str = "month") -> list[dict]:
+    """The first `n` of the whole board (the public home page's card)."""
+    query, hours = _ranked({"period": period})
+    return [_row(r) for r in db.session.execute(query.order_by(hours.desc(), Volunteer.id).limit(n))]
+
+
+def filter_choices() -> dict:
+    """The communities (and their districts) that have a volunteer who consented to be shown."""
+    communities = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.division_code)
+        .where(Organisation.kind == "community", Organisation.id.in_(
+            select(Volunteer.community_id).where(volunteer_board_clause())))
+        .order_by(Organisation.division_code, Organisation.id).limit(CHOICES_LIMIT)).all()
+    names = district_names(code for _i, _n, code in communities)
+    return {"periods": list(PERIODS.items()), "communities": [(i, n) for i, n, _c in communities],
+            "districts": sorted(names.items())}
