@@ -36,7 +36,8 @@ ACCOUNTS = {"admin": "admin", "community1": "community", "community2": "communit
 PLANNED = {("projects", "start_date"), ("projects", "end_date"), ("contracts", "start_date"),
            ("contracts", "end_date"), ("milestones", "due"), ("projects", "bid_deadline"),
            ("rectifications", "deadline"), ("catalogues", "notice_ends_on"), ("surveys", "closes_on"),
-           ("evaluator_profiles", "accredited_until"), ("debarments", "starts_on"), ("debarments", "ends_on")}
+           ("evaluator_profiles", "accredited_until"), ("debarments", "starts_on"), ("debarments", "ends_on"),
+           ("activities", "starts_at"), ("activities", "ends_at"), ("professional_certificates", "valid_until")}
 
 
 def user(username) -> User:
@@ -684,3 +685,110 @@ def pdf_text(pdf: bytes) -> str:
     """pdftotext's output without white space (it comes and goes between CJK characters)."""
     out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     return "".join(out.split())
+
+
+class TestDemoVolunteers:
+    """Issue 6 in the demo (one more load): some 300 volunteers, a year of activities and hours, the star board,
+    each community's redemption catalogue, the talent pool, and the residents' accounts."""
+
+    @pytest.fixture(autouse=True)
+    def ctx(self, app, loaded):
+        with app.app_context():
+            yield loaded
+            db.session.rollback()
+
+    @staticmethod
+    def volunteers():
+        from procure.volunteers.models import Volunteer
+
+        return db.session.scalars(db.select(Volunteer).order_by(Volunteer.id)).all()
+
+    def test_a_few_hundred_volunteers_with_a_year_of_history(self):
+        from procure.codes import is_valid_id_number
+        from procure.volunteers.models import Activity, SignUp
+
+        volunteers = self.volunteers()
+        assert len(volunteers) >= 250
+        assert all(is_valid_id_number(v.id_number) for v in volunteers)
+        assert len({v.id_number for v in volunteers}) == len(volunteers)
+        assert 0.6 <= sum(v.consent_public for v in volunteers) / len(volunteers) <= 0.8
+        assert {v.community_id for v in volunteers} == {c.id for c in db.session.scalars(
+            db.select(Organisation).filter_by(kind="community"))}
+        activities = db.session.scalars(db.select(Activity)).all()
+        now = datetime.now(timezone.utc)
+        past = [a for a in activities if a.ends_at <= now]
+        assert min(a.starts_at for a in past) < now - timedelta(days=330)
+        assert len(past) >= 14 * 12 * 2 and any(a.project_id for a in past)
+        assert len(set(a.category for a in past)) == len(current_app.config["VOLUNTEER_CATEGORIES"])
+        assert any(a.starts_at > now and a.state == "published" for a in activities)  # residents may sign up
+        statuses = Counter(db.session.scalars(db.select(SignUp.status)))
+        assert statuses["completed"] >= 2000 and statuses["no_show"] and statuses["cancelled"]
+        cap = current_app.config["VOLUNTEER_HOURS_CAP"]
+        hours = set(db.session.scalars(db.select(SignUp.hours).where(SignUp.hours.is_not(None))))
+        assert max(hours) == cap and min(hours) < cap  # capped, and some left early
+
+    def test_ledger_sums_equal_every_volunteers_balance_and_hours(self):
+        from procure.volunteers.models import PointEntry
+
+        sums = {vid: (points, hours) for vid, points, hours in db.session.execute(
+            db.select(PointEntry.volunteer_id, db.func.sum(PointEntry.points), db.func.sum(PointEntry.hours))
+            .group_by(PointEntry.volunteer_id))}
+        for v in self.volunteers():
+            points, hours = sums.get(v.id, (Decimal("0"), Decimal("0")))
+            assert (v.balance, v.hours_total) == (Decimal(points), Decimal(hours)), v.id
+        kinds = Counter(db.session.scalars(db.select(PointEntry.kind)))
+        assert kinds["service"] >= 2000 and kinds["redemption"] >= 20 and kinds["correction"] >= 2
+
+    def test_corrections_approved_refused_and_waiting_went_through_the_operations(self):
+        from procure.volunteers.models import CorrectionRequest
+
+        states = Counter(db.session.scalars(db.select(CorrectionRequest.state)))
+        assert states["approved"] and states["refused"] and states["requested"]
+        actions = Counter(db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.project_id.is_(None))))
+        assert actions["approve_correction"] == states["approved"]
+        assert actions["refuse_correction"] == states["refused"]
+        assert actions["redeem_reward"] >= 20 and actions["sign_up"] and actions["publish_activity"]
+        assert actions["admit_talent"] and actions["check_professional_certificate"]
+
+    def test_the_board_masks_names_and_shows_stars(self, client):
+        from procure.volunteers import ledger
+
+        html = client.get("/public/volunteers/board?period=year").get_data(as_text=True)
+        assert html.count("*</td>") >= 10
+        assert "★" in html
+        for v in self.volunteers():
+            assert v.real_name not in html and v.phone not in html and v.id_number not in html
+        assert any(ledger.stars(v.hours_total) >= 1 for v in self.volunteers() if v.consent_public)
+
+    def test_each_community_has_a_redemption_catalogue(self):
+        from procure.redemption.models import Redemption, RewardItem
+
+        items = db.session.scalars(db.select(RewardItem)).all()
+        for community in db.session.scalars(db.select(Organisation).filter_by(kind="community")):
+            mine = [i for i in items if i.community_id == community.id]
+            assert len(mine) >= 3 and any(i.stock > 0 and i.active for i in mine), community.name
+        assert db.session.scalar(db.select(db.func.count(Redemption.id))) >= 20
+
+    def test_the_talent_pool_and_project_skills(self):
+        from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile
+
+        profiles = db.session.scalars(db.select(TalentProfile)).all()
+        assert len(profiles) >= 30 and sum(p.admitted_at is not None for p in profiles) >= 15
+        assert db.session.scalar(db.select(ProfessionalCertificate).where(
+            ProfessionalCertificate.checked_at.is_not(None)))
+        assert len({s.project_id for s in db.session.scalars(db.select(ProjectSkill))}) >= 2
+
+    def test_resident1_logs_in_and_sees_their_points(self, client):
+        from procure.volunteers.models import Volunteer
+
+        assert authenticate("resident2", PASSWORD) is not None and authenticate("resident3", PASSWORD) is not None
+        resident = user("resident1")
+        assert resident.role == "resident" and resident.organisation.name == "幸福里社区"
+        volunteer = db.session.scalar(db.select(Volunteer).filter_by(user_id=resident.id))
+        assert volunteer.balance > 0 and volunteer.hours_total > 0
+        others = [u for u in db.session.scalars(db.select(User).filter_by(role="resident"))
+                  if not u.username.startswith("resident")]
+        assert len(others) >= 250 and authenticate(others[0].username, PASSWORD) is None
+        assert client.post("/login", data={"username": "resident1", "password": PASSWORD}).status_code == 302
+        html = client.get("/me/volunteer").get_data(as_text=True)
+        assert f'data-testid="balance">{volunteer.balance}<' in html

@@ -3,7 +3,9 @@
 `flask demo load` calls `load(password)` and commits. Every project is driven through the real
 operations (procure.projects.journey), so each has a true audit trail. Its story is planned backwards
 from its last step so that nothing is dated after the real present, except what is naturally ahead:
-an open tender's bid deadline, a notice period still running, planned service periods.
+an open tender's bid deadline, a notice period still running, planned service periods. The volunteers,
+their year of activities and hours, catalogues and talent pool follow (procure.demo.volunteers says which
+parts are bulk inserts).
 """
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone
@@ -29,7 +31,7 @@ def load(password: str) -> bool:
     """
     from procure.accounts.passwords import hash_password
     from procure.clock import ManualClock
-    from procure.demo import catalogues, evaluators, organisations, people, providers, stories, timeline
+    from procure.demo import catalogues, evaluators, organisations, people, providers, stories, timeline, volunteers
     from procure.demo.projects import PROJECTS
 
     if demo_present():
@@ -43,9 +45,10 @@ def load(password: str) -> bool:
     plans = [timeline.plan(spec, now - timedelta(days=spec.days_ago), TIMES[index % len(TIMES)], calendar)
              for index, spec in enumerate(PROJECTS)]
     manual = ManualClock(min(p.start for p in plans) - timedelta(days=30))
+    password_hash = hash_password(password)
     with installed_clock(current_app, manual):
         city = organisations.build()
-        cast = people.build(city, hash_password(password))
+        cast = people.build(city, password_hash)
         providers.build(city, cast["bureau1"])
         evaluators.build(city, cast)
         # In order of creation, so project codes (WXM2026-0001 …) follow the dates.
@@ -54,6 +57,7 @@ def load(password: str) -> bool:
             stories.tell(plan, cast.cast(plan.spec, index, barred(plan, plans)), manual, calendar,
                          stories.proposal_fields(plan, community, index), cast.firm_user)
         catalogues.publish(plans, cast["bureau1"], manual, calendar, now)
+        volunteers.build(city, cast, now, manual, password_hash)
     db.session.flush()
     return True
 

@@ -277,3 +277,111 @@ class Walk:
         form.get_by_label("备注").fill(note)
         self.submit(form, "payment-submit", "付款已登记")
         return offered
+
+    # ---- volunteering: registration, activities, attendance, redemption (issue 6) ----
+
+    def login_named(self, username, shown):
+        """Log in as `username`, whose header shows `shown` (a resident's account shows their real name)."""
+        page = self.page
+        if page.get_by_role("button", name="退出").count():
+            with page.expect_navigation():
+                page.get_by_role("button", name="退出").click()
+            expect(page.locator(".flash-info")).to_contain_text("您已退出登录")
+        else:
+            page.goto(self.base + "/login")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        expect(page.get_by_test_id("current-user")).to_contain_text(shown)
+
+    def menu(self, name):
+        """Follow a link of the main navigation."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True).click()
+
+    def register_volunteer(self, community, name, id_number, phone, username, skills=()):
+        """A resident, not logged in, registers from the public menu (consenting to a masked name on the board);
+        they land logged in on their own page."""
+        page = self.page
+        page.goto(self.base + "/")
+        self.menu("志愿者注册")
+        form = page.get_by_test_id("register-form")
+        select_by_text(form.get_by_label("所在社区"), community)
+        form.get_by_label("真实姓名").fill(name)
+        form.get_by_label("居民身份证号码").fill(id_number)
+        form.get_by_label("手机号码").fill(phone)
+        for skill in skills:
+            form.get_by_label(skill, exact=True).check()
+        form.get_by_label("同意在积分明星榜上显示我的姓氏").check()
+        form.get_by_label("用户名").fill(username)
+        form.get_by_label("密码").fill(PASSWORD)
+        with page.expect_navigation():
+            form.get_by_role("button", name="注册").click()
+        expect(page.locator(".flash-success")).to_contain_text("注册成功")
+        expect(page.get_by_test_id("current-user")).to_contain_text(name)
+
+    def publish_activity(self, title, category, place, starts, ends, places=10) -> str:
+        """Community staff publish a volunteer activity from the activities page; the activity page's URL."""
+        page = self.page
+        self.menu("志愿活动")
+        with page.expect_navigation():
+            page.get_by_role("link", name="发布活动").click()
+        form = page.get_by_test_id("activity-form")
+        form.get_by_label("活动名称").fill(title)
+        select_by_text(form.get_by_label("服务类别"), category)
+        form.get_by_label("招募人数").fill(str(places))
+        form.get_by_label("活动地点").fill(place)
+        form.get_by_label("开始时间").fill(local_input(starts, with_time=True))
+        form.get_by_label("结束时间").fill(local_input(ends, with_time=True))
+        with page.expect_navigation():
+            form.get_by_role("button", name="发布").click()
+        expect(page.locator(".flash-success")).to_contain_text("活动已发布")
+        expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+        return page.url
+
+    def add_reward(self, name, price, stock):
+        """Community staff add an item to their community's redemption catalogue."""
+        self.menu("积分兑换")
+        form = self.page.get_by_test_id("add-item-form")
+        form.get_by_label("名称").fill(name)
+        form.get_by_label("所需积分（整数）").fill(str(price))
+        form.get_by_label("库存数量").fill(str(stock))
+        self.submit(form, "add-item-submit", "兑换物品已添加")
+
+    def sign_up_for(self, title):
+        """A resident finds the activity under 志愿活动 and signs up."""
+        page = self.page
+        self.menu("志愿活动")
+        with page.expect_navigation():
+            page.get_by_test_id("activity-table").get_by_role("link", name=title).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="报名参加").click()
+        expect(page.locator(".flash-success")).to_contain_text("报名成功")
+        expect(page.get_by_test_id("my-status")).to_have_text("已报名")
+
+    def open_attendance(self, title):
+        """The organiser opens the activity's 签到签退 page from the activities list."""
+        page = self.page
+        self.menu("志愿活动")
+        with page.expect_navigation():
+            page.get_by_test_id("activity-table").get_by_role("link", name=title).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="签到签退").click()
+        expect(page.get_by_role("heading", name="签到签退", level=1)).to_be_visible()
+
+    def attendance_row(self, name):
+        return self.page.get_by_test_id("attendance-list").locator("li", has_text=name)
+
+    def tick(self, name, button, flash):
+        """The organiser presses 签到 / 签退 / 缺席 on the volunteer's row."""
+        with self.page.expect_navigation():
+            self.attendance_row(name).get_by_role("button", name=button, exact=True).click()
+        expect(self.page.locator(".flash-success")).to_contain_text(flash)
+
+    def redeem(self, item):
+        """A resident redeems an item of their community's catalogue (and confirms the dialog)."""
+        row = self.page.get_by_test_id("reward-items").locator("li.item", has_text=item)
+        with self.page.expect_navigation():
+            row.get_by_role("button", name="兑换").click()
+        expect(self.page.locator(".flash-success")).to_contain_text("兑换成功")
