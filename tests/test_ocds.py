@@ -3,6 +3,7 @@ date-time and URI formats really checked), every codelist value is in its codeli
 project through its lifecycle showing only what is public."""
 import csv
 import json
+import os
 import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -25,7 +26,11 @@ OCDS = Path(__file__).resolve().parents[2] / "shared" / "ocds-1.1.5"
 SCHEMA_BASE = "https://standard.open-contracting.org/schema/1__1__5/"
 FEED = "/api/v1/ocds/releases"
 
-pytestmark = pytest.mark.skipif(not OCDS.is_dir(), reason=f"the OCDS 1.1.5 schemas are not at {OCDS}")
+# The schemas sit in shared/ beside the repository (as in CI). A checkout without them skips these tests,
+# except where the suite must prove the open data (CI, or PROCURE_REQUIRE_OCDS=1): there it fails.
+_required = os.environ.get("CI") == "true" or os.environ.get("PROCURE_REQUIRE_OCDS") == "1"
+pytestmark = pytest.mark.skipif(not OCDS.is_dir() and not _required,
+                                reason=f"the OCDS 1.1.5 schemas are not at {OCDS}")
 
 
 # ---- the schemas and codelists -----------------------------------------------------------------------

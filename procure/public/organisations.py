@@ -139,6 +139,18 @@ def _debarments(org_ids) -> dict[int, list[dict]]:
     return found
 
 
+def _register_page(query, profile_model):
+    """One page of a register, searched by name, with its organisations' profiles (two queries)."""
+    q = _search()
+    if q:
+        query = query.where(Organisation.name.icontains(q, autoescape=True))
+    orgs, total, page, pages = _paged(query, (Organisation.name, Organisation.id))
+    ids = [o.id for o in orgs]
+    profiles = {p.organisation_id: p for p in db.session.scalars(
+        select(profile_model).where(profile_model.organisation_id.in_(ids)))} if ids else {}
+    return q, orgs, profiles, total, page, pages
+
+
 def _record(record) -> dict:
     """A track record without its project list (the pages list the projects from the public tables)."""
     return {"evaluated": record["evaluated"], "average_score": record["average_score"],
@@ -148,14 +160,8 @@ def _record(record) -> dict:
 
 @bp.get("/public/providers")
 def providers():
-    q = _search()
-    query = _register()
-    if q:
-        query = query.where(Organisation.name.icontains(q, autoescape=True))
-    orgs, total, page, pages = _paged(query, (Organisation.name, Organisation.id))
+    q, orgs, profiles, total, page, pages = _register_page(_register(), ProviderProfile)
     ids = [o.id for o in orgs]
-    profiles = {p.organisation_id: p for p in db.session.scalars(
-        select(ProviderProfile).where(ProviderProfile.organisation_id.in_(ids)))} if ids else {}
     records = track_records(ids)
     debarments = _debarments(ids)
     rows = [{"id": o.id, "name": o.name, "credit_code": o.credit_code,
@@ -211,14 +217,8 @@ def _top_categories() -> dict[str, str]:
 
 @bp.get("/public/evaluators")
 def evaluators():
-    q = _search()
-    query = _firms()
-    if q:
-        query = query.where(Organisation.name.icontains(q, autoescape=True))
-    orgs, total, page, pages = _paged(query, (Organisation.name, Organisation.id))
+    q, orgs, profiles, total, page, pages = _register_page(_firms(), EvaluatorProfile)
     ids = [o.id for o in orgs]
-    profiles = {p.organisation_id: p for p in db.session.scalars(
-        select(EvaluatorProfile).where(EvaluatorProfile.organisation_id.in_(ids)))} if ids else {}
     # The projects whose firm is public (evaluator_public: from the acceptance on), counted per firm.
     counts = dict(db.session.execute(public_projects({}).with_only_columns(Project.evaluator_org_id,
                                                                            func.count(Project.id))
