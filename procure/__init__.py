@@ -1,7 +1,7 @@
 """procure: government purchase of community micro-project services."""
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from procure.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -49,6 +49,8 @@ def register_extensions(app):
 
 
 def select_locale():
+    if not has_request_context():
+        return "zh_Hans_CN"  # commands and jobs speak the default language
     wanted = request.args.get("lang") or session.get("lang")
     if wanted in ("zh_Hans_CN", "en"):
         return wanted

@@ -718,6 +718,7 @@ class TestDemoVolunteers:
         now = datetime.now(timezone.utc)
         past = [a for a in activities if a.ends_at <= now]
         assert min(a.starts_at for a in past) < now - timedelta(days=330)
+        assert min(a.starts_at for a in past if "每周" not in a.title) > now - timedelta(days=366)
         assert len(past) >= 14 * 12 * 2 and any(a.project_id for a in past)
         assert len(set(a.category for a in past)) == len(current_app.config["VOLUNTEER_CATEGORIES"])
         assert any(a.starts_at > now and a.state == "published" for a in activities)  # residents may sign up
@@ -758,7 +759,10 @@ class TestDemoVolunteers:
         assert "★" in html
         for v in self.volunteers():
             assert v.real_name not in html and v.phone not in html and v.id_number not in html
-        assert any(ledger.stars(v.hours_total) >= 1 for v in self.volunteers() if v.consent_public)
+        stars = Counter(ledger.stars(v.hours_total) for v in self.volunteers() if v.consent_public)
+        assert sum(n for level, n in stars.items() if level >= 1) >= 10
+        assert sum(n for level, n in stars.items() if level >= 2) >= 3  # the regulars of the weekly rounds
+        assert "★★" in client.get("/public/volunteers/board?period=all").get_data(as_text=True)
 
     def test_each_community_has_a_redemption_catalogue(self):
         from procure.redemption.models import Redemption, RewardItem

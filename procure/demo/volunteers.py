@@ -1,4 +1,5 @@
-"""The demo's volunteers: about 300 residents in the 14 communities, a year of activities, their hours and points,
+"""The demo's volunteers: about 300 residents in the 14 communities, a year of activities (and four years of five
+weekly rounds, so their regulars reach two stars), their hours and points,
 redemption catalogues, the talent pool and the skills a few micro-projects need.
 
 Everything is drawn from one seeded random.Random and counted back from the start of the real day (Shanghai), so two
@@ -28,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import insert, select
 from werkzeug.datastructures import MultiDict
 
@@ -45,11 +45,13 @@ from procure.volunteers.models import Activity, PointEntry, SignUp, Volunteer
 SEED = 20260611
 NO_LOGIN = "!demo-volunteer-without-password"  # not a hash: nobody can log in with this account
 DAY = timedelta(days=1)
+WEEKLY_YEARS = 4
 
 # Volunteers per community (300 in all): the larger, settled communities have more.
 SIZES = {"xingfuli": 34, "nanmen": 18, "fangzhi": 20, "laojie": 14, "jingui": 26, "yangliu": 18, "tielu": 22,
          "heping": 30, "yugang": 20, "wanghu": 26, "jixie": 18, "shuangjing": 12, "dongan": 16, "cuihu": 26}
-# A weekly activity some communities hold all year: (category, title, weekday (Monday 0), start, hours).
+# A weekly activity five communities have held for years (their regulars reach two stars): (category, title,
+# weekday (Monday 0), start, hours).
 WEEKLY = {
     "xingfuli": ("safety", "平安巡逻（每周二晚）", 1, time(19, 0), 2),
     "heping": ("elderly", "独居老人探访（每周四上午）", 3, time(9, 0), 2),
@@ -144,9 +146,8 @@ def build(city, cast, now: datetime, manual, password_hash: str):
     upcoming(rng, city, staff, people, now, manual)
     corrections(rng, city, people, staff, now, manual)
     catalogue(rng, city, staff, people, start, now, manual)
-    with current_app.test_request_context("/"):  # the skill labels of the talent forms ask for the locale
-        talent(rng, people, staff, now, manual)
-        project_skills(cast, now, manual)
+    talent(rng, people, staff, now, manual)
+    project_skills(cast, now, manual)
     manual.moment = now
     db.session.flush()
 
@@ -181,14 +182,19 @@ def make_people(rng, city, start, now, password_hash) -> list[Person]:
                 if (key, name) not in seen_names:
                     break
             level = rng.choice([0.9, 0.85, 0.5, 0.4, 0.6, 0.2, 0.15, 0.25, 0.1, 0.05, 0.08, 0.03, 0.12, 0.3])
-            registered = start - timedelta(days=rng.randrange(30, 400)) if level >= 0.5 \
-                else start + timedelta(days=rng.randrange(-120, 330))
+            if level >= 0.85:  # the regulars of the weekly activities, there from their first years
+                registered = now - timedelta(days=365 * WEEKLY_YEARS + rng.randrange(0, 200))
+            elif level >= 0.5:
+                registered = start - timedelta(days=rng.randrange(30, 400))
+            else:
+                registered = start + timedelta(days=rng.randrange(-120, 330))
             consent = rng.random() < 0.7
             hash_ = NO_LOGIN
             if username:
                 _, name, level, consent, female = RESIDENTS[username]
                 hash_ = password_hash
-                registered = start - timedelta(days=60) if level > 0.5 else now - timedelta(days=75)
+                registered = (now - timedelta(days=365 * WEEKLY_YEARS + 30) if level >= 0.85
+                              else start - timedelta(days=60) if level > 0.5 else now - timedelta(days=75))
             seen_names.add((key, name))
             skills = []
             if rng.random() < 0.4:
@@ -232,7 +238,8 @@ def months(start: datetime, now: datetime):
 
 
 def make_activities(rng, city, staff, start, now) -> list[Plan]:
-    """2–4 events a month in each community, and a weekly activity in five of them, all over before now."""
+    """2–4 events a month in each community over the year, and a weekly activity in five of them over
+    WEEKLY_YEARS, all over before now."""
     plans = []
     for key in COMMUNITIES:
         org, user, name = city.communities[key], staff[key], COMMUNITIES[key][0]
@@ -243,18 +250,20 @@ def make_activities(rng, city, staff, start, now) -> list[Plan]:
                 titles = [t for t, m in EVENTS[category] if m in (None, first.month)]
                 at, hours = rng.choice(EVENT_SLOTS)
                 day = first + timedelta(days=rng.randrange(days_in_month))
+                if moment(day, at) < start:
+                    continue
                 plans.append(Plan(key, org.id, user.id, rng.choice(titles), category,
                                   name + rng.choice(PLACES), moment(day, at), moment(day, at) + timedelta(hours=hours),
                                   rng.choice([8, 10, 12, 15, 20, 30])))
         if key in WEEKLY:
             category, title, weekday, at, hours = WEEKLY[key]
-            day = clock.local(start).date()
+            day = clock.local(now).date() - timedelta(days=365 * WEEKLY_YEARS)
             day += timedelta(days=(weekday - day.weekday()) % 7)
             while day <= clock.local(now).date():
                 plans.append(Plan(key, org.id, user.id, title, category, name + PLACES[0], moment(day, at),
                                   moment(day, at) + timedelta(hours=hours), 12))
                 day += 7 * DAY
-    plans = [p for p in plans if start <= p.starts_at and p.ends_at + timedelta(hours=2) <= now]
+    plans = [p for p in plans if p.ends_at + timedelta(hours=2) <= now]
     for plan in rng.sample(plans, len(plans) // 50):  # called off (rain, an epidemic alert …)
         plan.state = "cancelled"
     return plans

@@ -166,7 +166,9 @@ def volunteer_context(volunteer, kind) -> dict:
     """The data of a volunteer certificate: the holder's full name (the PDF goes to the holder and their
     community only), the ID number masked, never the phone. Nothing here depends on the day it is issued, so
     unchanged data gives the same document."""
-    from procure.talent.operations import certificates_of, mask_id_number, profile_of, skill_labels
+    from procure.codes import mask_id_number
+    from procure.talent.operations import certificates_of, profile_of
+    from procure.talent.skills import skill_labels
     from procure.volunteers import ledger
 
     holder = {"name": volunteer.real_name, "id_number": mask_id_number(volunteer.id_number),

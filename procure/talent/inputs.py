@@ -1,52 +1,14 @@
-"""The talent pool's input forms: a volunteer's profile, a professional certificate, a skill a project needs.
-
-Skills are the keys of the TALENT_SKILLS setting (with the Chinese labels below) plus free words the
-resident types; they are stored comma-separated in TalentProfile.skills."""
-import re
-
-from flask import current_app
+"""The talent pool's input forms: a volunteer's profile, a professional certificate, a skill a project needs
+(the skill vocabulary is procure.talent.skills)."""
 from flask_babel import lazy_gettext as _l
 from wtforms.fields import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from procure.projects.inputs import InputForm, required
+from procure.talent.skills import free_words, skill_choices, stored
 
-SKILL_LABELS = {"social_worker": _l("社会工作者"), "doctor": _l("医生"), "nurse": _l("护士"), "lawyer": _l("律师"),
-                "electrician": _l("电工"), "plumber": _l("水暖工"), "teacher": _l("教师"),
-                "psychologist": _l("心理咨询师"), "accountant": _l("会计"), "it": _l("信息技术"),
-                "photography": _l("摄影"), "arts": _l("文艺")}
 MAX_FREE_WORDS = 10
 MAX_WORD_LENGTH = 20
-SEPARATORS = re.compile(r"[,，、;；\s]+")
-
-
-def skill_keys() -> tuple[str, ...]:
-    return tuple(current_app.config["TALENT_SKILLS"])
-
-
-def skill_label(key: str) -> str:
-    """The label of a TALENT_SKILLS key; a free word is its own label."""
-    return str(SKILL_LABELS[key]) if key in SKILL_LABELS else key
-
-
-def skill_choices() -> list[tuple[str, str]]:
-    return [(key, skill_label(key)) for key in skill_keys()]
-
-
-def free_words(text: str) -> list[str]:
-    """Free words as typed, split at commas, 、, semicolons or spaces; a word that names a listed skill (by key
-    or by its label) becomes that skill's key."""
-    by_label = {skill_label(key): key for key in skill_keys()}
-    words = []
-    for word in SEPARATORS.split(text or ""):
-        word = by_label.get(word, word)
-        if word and word not in words:
-            words.append(word)
-    return words
-
-
-def skills_of(stored: str) -> list[str]:
-    return [word for word in (stored or "").split(",") if word]
 
 
 class ProfileForm(InputForm):
@@ -65,10 +27,7 @@ class ProfileForm(InputForm):
             raise ValidationError(_l("每项技能不超过 %(n)s 个字", n=MAX_WORD_LENGTH))
 
     def stored_skills(self) -> str:
-        """The listed skills chosen, then the free words (no duplicates): what TalentProfile.skills keeps."""
-        words = list(self.skills.data or [])
-        words += [word for word in free_words(self.other_skills.data) if word not in words]
-        return ",".join(words)
+        return stored(self.skills.data, self.other_skills.data)
 
 
 class CertificateForm(InputForm):

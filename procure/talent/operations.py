@@ -8,13 +8,14 @@ from sqlalchemy import String, false, func, literal, or_, select
 from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.audit.log import record
+from procure.codes import mask_id_number
 from procure.errors import Conflict, Forbidden, GuardFailed, InvalidInput, NotFound, Reason
 from procure.extensions import db
 from procure.formfields import field_errors
 from procure.projects.operations import flush, validated
 from procure.projects.permissions import relations
-from procure.talent.inputs import (CertificateForm, ProfileForm, ProjectSkillForm, SKILL_LABELS, skill_keys,
-                                   skill_label, skills_of)
+from procure.talent.inputs import CertificateForm, ProfileForm, ProjectSkillForm
+from procure.talent.skills import SKILL_LABELS, skill_keys, skill_label, skill_labels, skills_of
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
@@ -56,20 +57,8 @@ def _require_staff(user, volunteer):
         raise Forbidden()
 
 
-def mask_id_number(id_number: str) -> str:
-    """330102199001011234 → 330***********1234: the birth date and the rest are never shown."""
-    value = (id_number or "").strip()
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
 def profile_of(volunteer) -> TalentProfile | None:
     return db.session.scalar(select(TalentProfile).filter_by(volunteer_id=volunteer.id))
-
-
-def skill_labels(stored: str) -> list[str]:
-    return [skill_label(word) for word in skills_of(stored)]
 
 
 def person(volunteer, user) -> dict:

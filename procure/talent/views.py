@@ -11,7 +11,8 @@ from procure.projects.proposal_form import refused_form
 from procure.projects.views import act
 from procure.database import MAX_ID
 from procure.talent import operations
-from procure.talent.inputs import CertificateForm, ProfileForm, skill_choices, skill_keys, skills_of
+from procure.talent.inputs import CertificateForm, ProfileForm
+from procure.talent.skills import skill_choices, skill_keys, skill_labels, skills_of
 
 bp = Blueprint("talent", __name__)
 
@@ -95,7 +96,7 @@ def _context(volunteer, failed=None) -> dict:
             forms["withdraw"] = _form("withdraw", None, url("talent.withdraw"), failed)
     shown = None
     if profile is not None:
-        shown = {"profession": profile.profession, "skills": operations.skill_labels(profile.skills),
+        shown = {"profession": profile.profession, "skills": skill_labels(profile.skills),
                  "availability": profile.availability, "admitted": profile.admitted_at is not None,
                  "admitted_at": profile.admitted_at, "updated_at": profile.updated_at}
     return {"person": who, "profile": shown, "certificates": certificates, "forms": forms, "failed": failed,

@@ -1,7 +1,6 @@
 """The data the volunteer actions take, as WTForms forms (pages render them inside a CSRF-protected form)."""
 from decimal import Decimal, InvalidOperation
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms.fields import (BooleanField, DecimalField, IntegerField, PasswordField, SelectField,
                             SelectMultipleField, StringField, TextAreaField)
@@ -11,14 +10,11 @@ from procure.codes import is_valid_id_number
 from procure.database import MAX_ID
 from procure.formfields import LocalDateTimeField
 from procure.projects.inputs import InputForm, an_id, choices, required, text_required
+from procure.talent.skills import skill_keys, stored
 
 CATEGORY_LABELS = {"elderly": _l("助老服务"), "children": _l("儿童关爱"), "disability": _l("助残服务"),
                    "environment": _l("环境保护"), "safety": _l("平安巡防"), "culture": _l("文化体育"),
                    "governance": _l("社区治理")}
-SKILL_LABELS = {"social_worker": _l("社会工作者"), "doctor": _l("医生"), "nurse": _l("护士"), "lawyer": _l("律师"),
-                "electrician": _l("电工"), "plumber": _l("水暖工"), "teacher": _l("教师"),
-                "psychologist": _l("心理咨询师"), "accountant": _l("会计"), "it": _l("信息技术"),
-                "photography": _l("摄影"), "arts": _l("文艺")}
 SIGNUP_STATUS_LABELS = {"signed_up": _l("已报名"), "cancelled": _l("已取消"), "checked_in": _l("已签到"),
                         "completed": _l("已完成"), "no_show": _l("缺席")}
 ACTIVITY_STATE_LABELS = {"published": _l("已发布"), "cancelled": _l("已取消"), "finished": _l("已结束")}
@@ -42,7 +38,7 @@ def _id_number(_form, field):
 
 
 def _known_skills(_form, field):
-    allowed = set(current_app.config["TALENT_SKILLS"])
+    allowed = set(skill_keys())
     if any(value not in allowed for value in field.data or []):
         raise ValidationError(_l("请选择列出的技能"))
 
@@ -70,9 +66,7 @@ class RegistrationForm(InputForm):
     password = PasswordField(_l("密码"), [required, Length(min=8, max=128, message=_l("密码须为8至128个字符"))])
 
     def skills_text(self) -> str:
-        """Comma-separated keys of TALENT_SKILLS, then the free words (the talent pool reads the same format)."""
-        words = [w.strip() for w in (self.skills_other.data or "").replace("，", ",").split(",") if w.strip()]
-        return ",".join([*(self.skills.data or []), *words])
+        return stored(self.skills.data, self.skills_other.data)
 
 
 class ActivityForm(InputForm):

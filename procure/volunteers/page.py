@@ -8,9 +8,10 @@ from procure.accounts.models import Organisation, Role
 from procure.codes import mask_id_number
 from procure.documents.render import qr_data_uri
 from procure.extensions import db
+from procure.talent.skills import skill_labels
 from procure.volunteers import ledger
 from procure.volunteers.inputs import (ACTIVITY_STATE_LABELS, CATEGORY_LABELS, CORRECTION_STATE_LABELS,
-                                       ENTRY_KIND_LABELS, SIGNUP_STATUS_LABELS, SKILL_LABELS)
+                                       ENTRY_KIND_LABELS, SIGNUP_STATUS_LABELS)
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer
 from procure.volunteers.operations import (checkin_open, is_organiser, places_taken, visible_activities,
                                            volunteer_of)
@@ -22,10 +23,6 @@ def mask_phone(phone: str) -> str:
     """13912345678 → 139****5678."""
     digits = (phone or "").strip()
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
-
-
-def skill_labels(skills: str) -> list[str]:
-    return [str(SKILL_LABELS.get(word, word)) for word in (skills or "").split(",") if word.strip()]
 
 
 def _names(ids) -> dict[int, str]:

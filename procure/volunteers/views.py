@@ -13,8 +13,9 @@ from procure.errors import GuardFailed, InvalidInput
 from procure.extensions import db, limiter
 from procure.projects.page_forms import Failed
 from procure.projects.proposal_form import refused_form
+from procure.talent.skills import skill_choices
 from procure.volunteers import operations, page
-from procure.volunteers.inputs import (CATEGORY_LABELS, SKILL_LABELS, ActivityForm, CorrectionForm, DecisionForm,
+from procure.volunteers.inputs import (CATEGORY_LABELS, ActivityForm, CorrectionForm, DecisionForm,
                                        RegistrationForm)
 from procure.volunteers.models import Activity
 
@@ -54,7 +55,7 @@ def _with_field_errors(form, error):
 def _render_registration(form, failed=None, on_behalf=False, status=200):
     template = "volunteers/register_staff.html" if on_behalf else "volunteers/register.html"
     return render_template(template, form=form, failed=failed, communities=operations.community_choices(),
-                           skills=[(k, SKILL_LABELS.get(k, k)) for k in current_app.config["TALENT_SKILLS"]]), status
+                           skills=skill_choices()), status
 
 
 @bp.route("/volunteers/register", methods=["GET", "POST"])
