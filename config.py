@@ -146,6 +146,7 @@ class Config:
     # ("memory://" counts per process; a shared store such as "redis://host:6379" counts across workers).
     PUBLIC_OBJECTION_LIMIT = os.environ.get("PUBLIC_OBJECTION_LIMIT", "5 per hour")
     PUBLIC_SURVEY_LIMIT = os.environ.get("PUBLIC_SURVEY_LIMIT", "30 per hour")
+    PUBLIC_REGISTRATION_LIMIT = os.environ.get("PUBLIC_REGISTRATION_LIMIT", "10 per hour")  # volunteers signing up
     # Official PDFs the public may download from one address (each is rendered on request, ~0.5 s).
     PUBLIC_DOCUMENT_LIMIT = os.environ.get("PUBLIC_DOCUMENT_LIMIT", "120 per hour")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -277,6 +277,32 @@ class PrivacyWorld:
     public: list  # names of the projects with a public page
 
 
+def mark_volunteers(world, marks: Marks):
+    """Volunteers on the star board (one consenting, one not) whose names, numbers, phones, skills and talent
+    profiles are private: the board may show only a masked name of the consenting one."""
+    from procure.codes import make_id_number
+    from procure.talent import operations as talent
+    from procure.volunteers import ledger
+    from procure.volunteers.operations import register_volunteer
+
+    for n, consent in ((1, True), (2, False)):
+        id_number = marks.secret(make_id_number(f"33010219800101{n}12"), f"Volunteer.id_number of volunteer {n}")
+        v = register_volunteer(json_to_formdata({
+            "real_name": marks.new("VOLUNTEER-NAME", f"Volunteer.real_name of volunteer {n}"),
+            "id_number": id_number, "phone": marks.secret(f"1398765432{n}", f"Volunteer.phone of volunteer {n}"),
+            "skills_other": marks.new("VSKILL", f"a free skill word in Volunteer.skills of volunteer {n}"),
+            "consent_public": consent, "username": marks.new("VOLUNTEER-LOGIN", f"the username of volunteer {n}"),
+            "password": "a-long-password"}), staff=world["community"])
+        ledger.append(v, "service", hours=Decimal("120.00"), points=Decimal("120.00"))
+        talent.save_profile(v, world["community"], json_to_formdata({
+            "profession": marks.new("PROFESSION", f"TalentProfile.profession of volunteer {n}"),
+            "availability": marks.new("AVAILABILITY", f"TalentProfile.availability of volunteer {n}")}))
+        talent.add_certificate(v, world["community"], json_to_formdata({
+            "name": marks.new("CERT-NAME", f"ProfessionalCertificate.name of volunteer {n}"),
+            "number": marks.new("CERT-NUMBER", f"ProfessionalCertificate.number of volunteer {n}")}))
+    db.session.commit()
+
+
 def build(world, manual_clock) -> PrivacyWorld:
     marks = Marks()
     mark_parties(world, marks)
@@ -352,6 +378,7 @@ def build(world, manual_clock) -> PrivacyWorld:
     for catalogue in db.session.scalars(db.select(Catalogue)).all():  # published: the public catalogue pages
         j.do(catalogues.publish, catalogue, world["bureau"])
     db.session.commit()
+    mark_volunteers(world, marks)  # last: their hours fall in the clock's month, the board's default period
     public = [name for name, project in projects.items() if _is_public(project)]
     return PrivacyWorld(marks, projects, public)
 

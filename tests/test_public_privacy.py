@@ -335,6 +335,9 @@ def test_public_pages_and_feeds_show_no_private_data(app, world, clock):
     if unfilled:
         print("routes with parameters the sweep could not fill:", sorted(unfilled))
 
+    boards = [text for url, text in sweep.texts.items() if url.startswith("/public/volunteers/board")]
+    assert any("P****" in text and "★" in text for text in boards)  # the consenting volunteer, masked
+
     # LEAK CHECK: a failure here names the address and the marker; privacy_world's Marks says which field.
     described = {url: [f"{m} = {marks.private.get(m.upper(), secrets.get(m, '?'))}" for m in found]
                  for url, found in sweep.leaks.items()}

@@ -8,7 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PUBLIC_ENDPOINTS = {"api.create_token", "api.categories", "api.openapi", "api.verify_document",
                     "api.get_public_survey", "api.respond_to_survey", "api.ocds_feed", "api.ocds_bulk",
-                    "api.ocds_project_releases", "api.ocds_record"}
+                    "api.ocds_project_releases", "api.ocds_record", "api.volunteer_board"}
 
 
 class Unauthorized(Refusal):
@@ -62,3 +62,4 @@ from procure.api import acceptance  # noqa: E402,F401
 from procure.api import evaluators  # noqa: E402,F401
 from procure.api import performance  # noqa: E402,F401
 from procure.api import ocds  # noqa: E402,F401
+from procure.api import volunteers  # noqa: E402,F401

@@ -88,17 +88,18 @@ def export(table, fmt):
         catalogue = _public_catalogue()
         name = f"catalogue-{catalogue.year}-{stamp}.{fmt}"
         if fmt == "xlsx":
-            return _download(catalogue_export.workbook_bytes(catalogue), catalogue_export.XLSX_TYPE, name)
-        return _download(stream_with_context(_catalogue_csv(catalogue)), "text/csv; charset=utf-8", name)
+            return download(catalogue_export.workbook_bytes(catalogue), catalogue_export.XLSX_TYPE, name)
+        return download(stream_with_context(_catalogue_csv(catalogue)), "text/csv; charset=utf-8", name)
     filters = public_filters(request.args)
     definition = tables.TABLES[table](filters)
     name = f"{table}-{stamp}.{fmt}"
     if fmt == "csv":
-        return _download(stream_with_context(_csv(definition)), "text/csv; charset=utf-8", name)
-    return _download(_xlsx(definition), catalogue_export.XLSX_TYPE, name)
+        return download(stream_with_context(csv_lines(definition)), "text/csv; charset=utf-8", name)
+    return download(workbook_bytes(definition, current_app.config["CITY_NAME"], tables.describe),
+                    catalogue_export.XLSX_TYPE, name)
 
 
-def _download(body, mimetype, name) -> Response:
+def download(body, mimetype, name) -> Response:
     disposition = f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
@@ -134,7 +135,8 @@ class _Lines:
         return text
 
 
-def _csv(table):
+def csv_lines(table):
+    """The CSV of a Table, streamed chunk by chunk: the headers, the rows, the totals."""
     lines = _Lines()
     with force_locale("zh_Hans_CN"):
         lines.row([str(column.header) for column in table.columns])
@@ -169,25 +171,27 @@ def _catalogue_csv(catalogue):
     yield lines.take(0)
 
 
-def _xlsx(table) -> bytes:
+def workbook_bytes(table, owner: str, describe) -> bytes:
+    """The XLSX of a Table and its extra sheets: each titled "<owner> <table title>", with the filters in words
+    (`describe(filters)`), the export time, bold headers and a totals row."""
     book = Workbook(write_only=True)
     with force_locale("zh_Hans_CN"):
         for sheet_table in [table, *table.sheets]:
-            _sheet(book, sheet_table)
+            _sheet(book, sheet_table, owner, describe)
     with tempfile.TemporaryFile() as out:  # the write-only workbook streams rows to disk, not to memory
         book.save(out)
         out.seek(0)
         return out.read()
 
 
-def _sheet(book, table):
+def _sheet(book, table, owner, describe):
     sheet = book.create_sheet(str(table.title)[:31])
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     for index, column in enumerate(table.columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
-    sheet.append([_styled(sheet, f"{current_app.config['CITY_NAME']} {table.title}", Font(bold=True, size=14))])
-    sheet.append([_("筛选条件：%(filters)s", filters="；".join(tables.describe(table.filters)) or _("无"))])
+    sheet.append([_styled(sheet, f"{owner} {table.title}", Font(bold=True, size=14))])
+    sheet.append([_("筛选条件：%(filters)s", filters="；".join(describe(table.filters)) or _("无"))])
     moment = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
     sheet.append([_("导出时间：%(moment)s（北京时间）", moment=moment)])
     sheet.append([_styled(sheet, str(column.header), bold) for column in table.columns])

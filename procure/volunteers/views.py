@@ -1,7 +1,8 @@
 """Volunteer pages: public registration, activities and sign-ups, the organiser's attendance page with its QR code,
 corrections, and the volunteer's own page. Pages load through the access checks in operations, hand writes to
 operations, and commit here and only here."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
@@ -9,12 +10,17 @@ from werkzeug.datastructures import MultiDict
 
 from procure import clock
 from procure.accounts.models import Role
+from procure.audit.log import record
+from procure.database import MAX_ID
 from procure.errors import GuardFailed, InvalidInput
 from procure.extensions import db, limiter
+from procure.projects.listing import bounded_int, page_window
 from procure.projects.page_forms import Failed
 from procure.projects.proposal_form import refused_form
+from procure.public import tables
+from procure.public.exports import csv_lines, download, workbook_bytes
 from procure.talent.skills import skill_choices
-from procure.volunteers import operations, page
+from procure.volunteers import exports, operations, page
 from procure.volunteers.inputs import (CATEGORY_LABELS, ActivityForm, CorrectionForm, DecisionForm,
                                        RegistrationForm)
 from procure.volunteers.models import Activity
@@ -59,7 +65,7 @@ def _render_registration(form, failed=None, on_behalf=False, status=200):
 
 
 @bp.route("/volunteers/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_OBJECTION_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_REGISTRATION_LIMIT"], methods=["POST"])
 def register():
     """Public: a resident registers as a volunteer and gets an account (role resident)."""
     if current_user.is_authenticated:  # never swap a logged-in session for a new account
@@ -88,10 +94,34 @@ def register():
 @bp.get("/volunteers")
 @login_required
 def index():
-    """Community staff: their community's volunteers (ID numbers and phones masked)."""
+    """Community staff: their community's volunteer register (ID numbers and phones masked), searched, filtered,
+    sorted and paged; a chosen year adds the hours and points of that year."""
     if current_user.role != Role.community:
         abort(404)
-    return render_template("volunteers/index.html", rows=page.volunteer_list(current_user))
+    filters = page.register_filters(request.args)
+    requested = bounded_int(request.args.get("page"), 1, MAX_ID) or 1
+    register = page.volunteer_list(current_user, filters, requested, current_app.config["PER_PAGE"])
+    return render_template("volunteers/index.html", register=register, filters=filters,
+                           page_numbers=page_window(register["page"], register["pages"]),
+                           choices=page.register_choices(), text=tables.text)
+
+
+@bp.get("/volunteers/export.<fmt>")
+def export(fmt):
+    """The register's filtered rows (every page) as CSV or XLSX, for the staff of the community only (anyone
+    else, logged in or not, gets 404); recorded in the audit trail."""
+    if not current_user.is_authenticated or current_user.role != Role.community or fmt not in exports.FORMATS:
+        abort(404)
+    filters = page.register_filters(request.args)
+    table = exports.register_table(current_user, filters)
+    count = page.register_summary(current_user, filters)["count"]
+    record(None, current_user, "export_volunteers", data=exports.audit_data(filters, fmt, count))
+    db.session.commit()
+    name = exports.filename(current_user.organisation_id, fmt)
+    if fmt == "csv":
+        return download(stream_with_context(csv_lines(table)), exports.CSV_TYPE, name)
+    return download(workbook_bytes(table, current_user.organisation.name, page.describe_register_filters),
+                    exports.XLSX_TYPE, name)
 
 
 @bp.route("/volunteers/new", methods=["GET", "POST"])
