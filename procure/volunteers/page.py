@@ -176,7 +176,7 @@ def my_page(volunteer) -> dict:
 # ---- the community's volunteer register (the page and its CSV/XLSX export share the filters, rows and columns) --
 
 REGISTER_SORTS = {"hours": _l("累计时长"), "registered": _l("登记时间")}  # the first is the default
-CONSENT_CHOICES = {"yes": _l("同意"), "no": _l("不同意")}
+CONSENT_CHOICES = {"yes": _l("是"), "no": _l("否")}
 REGISTER_FILTER_LABELS = {"q": _l("关键词"), "stars": _l("星级"), "consent": _l("同意公开"), "skill": _l("技能"),
                           "year": _l("年度"), "sort": _l("排序")}
 YEARS_OFFERED = 6
