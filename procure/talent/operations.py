@@ -3,7 +3,7 @@ community, and the volunteer themself; nobody else, never the public), searching
 admitting profiles to the pool (入库), and the skills a micro-project needs with the admitted talent that
 matches them. Operations flush and write the audit row; the views commit."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, false, func, literal, or_, select
+from sqlalchemy import false, func, or_, select
 
 from procure import clock
 from procure.accounts.models import Organisation, Role
@@ -15,7 +15,7 @@ from procure.formfields import field_errors
 from procure.projects.operations import flush, validated
 from procure.projects.permissions import relations
 from procure.talent.inputs import CertificateForm, ProfileForm, ProjectSkillForm
-from procure.talent.skills import SKILL_LABELS, skill_keys, skill_label, skill_labels, skills_of
+from procure.talent.skills import SKILL_LABELS, has_skill, skill_keys, skill_label, skill_labels, skills_of
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
@@ -191,11 +191,6 @@ def search_communities(user) -> list[Organisation]:
     return [user.organisation]
 
 
-def _skill_condition(key):
-    padded = literal(",", String) + TalentProfile.skills + literal(",", String)
-    return padded.contains(f",{key},", autoescape=True)
-
-
 def search_query(user, *, skill=None, community_id=None, q="", admitted_only=False):
     """A SELECT of (TalentProfile, Volunteer) in the communities `user` may search; filters that are not
     among the choices are ignored."""
@@ -204,7 +199,7 @@ def search_query(user, *, skill=None, community_id=None, q="", admitted_only=Fal
     query = (select(TalentProfile, Volunteer).join(Volunteer, Volunteer.id == TalentProfile.volunteer_id)
              .where(Volunteer.community_id.in_(communities)))
     if skill in skill_keys():
-        query = query.where(_skill_condition(skill))
+        query = query.where(has_skill(TalentProfile.skills, skill))
     q = (q or "").strip()[:MAX_QUERY]
     if q:
         labelled = [key for key in skill_keys() if key in SKILL_LABELS and q in str(SKILL_LABELS[key])]
@@ -212,7 +207,7 @@ def search_query(user, *, skill=None, community_id=None, q="", admitted_only=Fal
                                 TalentProfile.profession.icontains(q, autoescape=True),
                                 TalentProfile.skills.icontains(q, autoescape=True),
                                 TalentProfile.availability.icontains(q, autoescape=True),
-                                *[_skill_condition(key) for key in labelled]))
+                                *[has_skill(TalentProfile.skills, key) for key in labelled]))
     if admitted_only:
         query = query.where(TalentProfile.admitted_at.is_not(None))
     return query
@@ -260,7 +255,7 @@ def matching_talent(project, skills=None, limit=MATCH_LIMIT) -> list[dict]:
     found = db.session.execute(
         select(TalentProfile, Volunteer).join(Volunteer, Volunteer.id == TalentProfile.volunteer_id)
         .where(Volunteer.community_id == project.community_id, TalentProfile.admitted_at.is_not(None),
-               or_(*[_skill_condition(key) for key in needed]))
+               or_(*[has_skill(TalentProfile.skills, key) for key in needed]))
         .order_by(Volunteer.real_name, TalentProfile.id).limit(limit)).all()
     rows = []
     for profile, volunteer in found:

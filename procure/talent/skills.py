@@ -4,6 +4,7 @@ import re
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, literal
 
 SKILL_LABELS = {"social_worker": _l("社会工作者"), "doctor": _l("医生"), "nurse": _l("护士"), "lawyer": _l("律师"),
                 "electrician": _l("电工"), "plumber": _l("水暖工"), "teacher": _l("教师"),
@@ -51,3 +52,9 @@ def skills_of(text: str) -> list[str]:
 
 def skill_labels(text: str) -> list[str]:
     return [skill_label(word) for word in skills_of(text)]
+
+
+def has_skill(column, key: str):
+    """SQL: the comma-separated `column` holds the word `key` (whole, not part of another word)."""
+    padded = literal(",", String) + column + literal(",", String)
+    return padded.contains(f",{key},", autoescape=True)

@@ -12,7 +12,7 @@ from procure import clock
 from procure.catalogue import export as catalogue_export
 from procure.extensions import db
 from procure.public.tables import Table
-from procure.volunteers import page
+from procure.volunteers import roster
 from procure.volunteers.models import Volunteer
 
 FORMATS = ("csv", "xlsx")
@@ -23,14 +23,14 @@ TITLE = _l("志愿者名册")
 
 def register_table(user, filters) -> Table:
     """The register of `user`'s community as a Table (ids in the page's order; rows built per chunk)."""
-    query = page.register_query(user, filters)
-    ids = query.with_only_columns(Volunteer.id).order_by(*page.register_order(filters))
+    query = roster.register_query(user, filters)
+    ids = query.with_only_columns(Volunteer.id).order_by(*roster.register_order(filters))
 
     def build(chunk):
-        found = {row.id: page.register_row(row) for row in db.session.execute(query.where(Volunteer.id.in_(chunk)))}
+        found = {row.id: roster.register_row(row) for row in db.session.execute(query.where(Volunteer.id.in_(chunk)))}
         return [found[i] for i in chunk if i in found]
 
-    return Table("volunteers", TITLE, page.register_columns(filters), filters,
+    return Table("volunteers", TITLE, roster.register_columns(filters), filters,
                  lambda: list(db.session.scalars(ids)), build)
 
 

@@ -20,7 +20,7 @@ from procure.projects.proposal_form import refused_form
 from procure.public import tables
 from procure.public.exports import csv_lines, download, workbook_bytes
 from procure.talent.skills import skill_choices
-from procure.volunteers import exports, operations, page
+from procure.volunteers import exports, operations, page, roster
 from procure.volunteers.inputs import (CATEGORY_LABELS, ActivityForm, CorrectionForm, DecisionForm,
                                        RegistrationForm)
 from procure.volunteers.models import Activity
@@ -98,12 +98,12 @@ def index():
     sorted and paged; a chosen year adds the hours and points of that year."""
     if current_user.role != Role.community:
         abort(404)
-    filters = page.register_filters(request.args)
+    filters = roster.register_filters(request.args)
     requested = bounded_int(request.args.get("page"), 1, MAX_ID) or 1
-    register = page.volunteer_list(current_user, filters, requested, current_app.config["PER_PAGE"])
+    register = roster.volunteer_list(current_user, filters, requested, current_app.config["PER_PAGE"])
     return render_template("volunteers/index.html", register=register, filters=filters,
                            page_numbers=page_window(register["page"], register["pages"]),
-                           choices=page.register_choices(), text=tables.text)
+                           choices=roster.register_choices(), text=tables.text)
 
 
 @bp.get("/volunteers/export.<fmt>")
@@ -112,15 +112,15 @@ def export(fmt):
     else, logged in or not, gets 404); recorded in the audit trail."""
     if not current_user.is_authenticated or current_user.role != Role.community or fmt not in exports.FORMATS:
         abort(404)
-    filters = page.register_filters(request.args)
+    filters = roster.register_filters(request.args)
     table = exports.register_table(current_user, filters)
-    count = page.register_summary(current_user, filters)["count"]
+    count = roster.register_summary(current_user, filters)["count"]
     record(None, current_user, "export_volunteers", data=exports.audit_data(filters, fmt, count))
     db.session.commit()
     name = exports.filename(current_user.organisation_id, fmt)
     if fmt == "csv":
         return download(stream_with_context(csv_lines(table)), exports.CSV_TYPE, name)
-    return download(workbook_bytes(table, current_user.organisation.name, page.describe_register_filters),
+    return download(workbook_bytes(table, current_user.organisation.name, roster.describe_register_filters),
                     exports.XLSX_TYPE, name)
 
 
