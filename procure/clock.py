@@ -24,6 +24,11 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(SHANGHAI)
 
 
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """1 January of `year` and of the next, midnight in Shanghai, as UTC: a year as people count it."""
+    return tuple(datetime(y, 1, 1, tzinfo=SHANGHAI).astimezone(timezone.utc) for y in (year, year + 1))
+
+
 def utc_iso(moment: datetime) -> str:
     """2026-03-02T02:00:00Z: RFC 3339 in UTC, seconds precision (open data and feeds)."""
     if moment.tzinfo is None:

@@ -191,6 +191,22 @@ def test_sign_up_once_within_the_places_and_before_the_start(client, world, resi
     assert statuses == {resident.id: "cancelled", second.id: "signed_up"}
 
 
+def test_no_two_places_at_the_same_time(client, world, resident, db_snapshot):
+    morning = publish(world["community"], title="助老陪伴")
+    overlapping = publish(world["community"], title="垃圾分类督导", start="2026-03-03T11:00", end="2026-03-03T13:00")
+    afterwards = publish(world["community"], title="亲子阅读", start="2026-03-03T12:00", end="2026-03-03T14:00")
+    log_in(client, "resident1")
+    assert client.post(f"/activities/{morning.id}/signup").status_code == 302
+    before = db_snapshot()
+    response = client.post(f"/activities/{overlapping.id}/signup")
+    assert response.status_code == 422 and "您已报名同一时段的活动「助老陪伴」" in text(response)
+    assert db_snapshot() == before
+    assert client.post(f"/activities/{afterwards.id}/signup").status_code == 302  # starts as the first ends
+    assert client.post(f"/activities/{morning.id}/signup/cancel").status_code == 302
+    assert client.post(f"/activities/{afterwards.id}/signup/cancel").status_code == 302
+    assert client.post(f"/activities/{overlapping.id}/signup").status_code == 302  # once the first is cancelled
+
+
 def test_staff_cannot_sign_up(client, world, activity, db_snapshot):
     log_in(client, "community")
     before = db_snapshot()

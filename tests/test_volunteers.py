@@ -189,6 +189,27 @@ def test_the_volunteer_page_shows_history_redemptions_and_corrections(client, wo
     assert "环保购物袋" in page and "积分兑换" in page and "志愿服务" in page
 
 
+def test_the_volunteer_page_shows_one_year_at_a_time(client, world, resident, clock):
+    """A long-serving volunteer's page stays short: this year's records by default, earlier years one click away;
+    the totals and stars are all-time."""
+    now = clock.moment
+    resident.registered_at = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    clock.moment = datetime(2025, 12, 31, 15, 30, tzinfo=timezone.utc)  # 23:30 on New Year's Eve in Shanghai
+    ledger.append(resident, "service", hours=Decimal("2"), points=Decimal("2"), user=world["community"])
+    clock.moment = datetime(2025, 12, 31, 16, 30, tzinfo=timezone.utc)  # 00:30 on 1 January in Shanghai
+    ledger.append(resident, "service", hours=Decimal("1.5"), points=Decimal("3"), user=world["community"])
+    clock.moment = now
+    db.session.commit()
+    log_in(client, "wangxm", "long-enough-pw")
+    page = text(client.get("/me/volunteer"))
+    assert 'data-testid="hours">3.50 小时<' in page and "2026 年服务 1.50 小时，获得 3.00 积分" in page
+    assert page.count("<td class=\"num\">1.50</td>") == 1 and "<td class=\"num\">2.00</td>" not in page
+    assert 'href="/me/volunteer?year=2025"' in page and 'href="/me/volunteer?year=2024"' in page
+    page = text(client.get("/me/volunteer?year=2025"))
+    assert "2025 年服务 2.00 小时，获得 2.00 积分" in page and "<td class=\"num\">2.00</td>" in page
+    assert text(client.get("/me/volunteer?year=1999")).count("2026 年服务") == 1  # out of range: this year
+
+
 # ---- expiry ---------------------------------------------------------------------------------------------
 
 def at(year, month, day) -> datetime:

@@ -6,14 +6,15 @@ from procure.api.jsonutil import plain
 from procure.errors import InvalidInput
 from procure.extensions import db
 from procure.notifications import operations
-from procure.notifications.reminders import message
+from procure.notifications.reminders import link, message
 
 FLAGS = {"true": True, "1": True, "false": False, "0": False, "": False}
 
 
 def notification_json(n) -> dict:
     return {"id": n.id, "kind": n.kind, "project_id": n.project_id, "key": n.key, "params": n.params or {},
-            "message": message(n.kind, n.params or {}), "created_at": plain(n.created_at),
+            "message": message(n.kind, n.params or {}), "url": link(n.kind, n.project_id, n.params),
+            "created_at": plain(n.created_at),
             "read_at": plain(n.read_at)}
 
 

@@ -61,7 +61,8 @@ TAGS = [
                  "confirmations, payment requests"),
     ("attachments", "项目附件：上传与下载，投标附件随响应文件密封 / Project attachments; a bid's files are sealed "
                     "with the bid"),
-    ("notifications", "提醒：每日检查逾期事项后发给相关用户 / Notifications of overdue deadlines, sent daily"),
+    ("notifications", "提醒：每日检查逾期事项后发给相关用户，志愿活动取消与时长更正即时提醒 / Notifications of "
+                      "overdue deadlines, sent daily; of cancelled activities and hours corrections, as they happen"),
     ("tenders", "采购公告、评审小组、评分与排名、中标（成交）公告 / The tender notice, the bid evaluation panel, "
                 "scores and ranking, the award notice"),
     ("documents", "正式文书 PDF（申报书、成交通知书、合同、验收证书、绩效评价报告）与公开核验 / Official PDF documents "
@@ -1123,6 +1124,9 @@ def notification_schemas() -> dict:
             "params": {"type": "object", "description": "消息中的取值（项目编号、名称、期限……）/ the values in the "
                                                         "message (project code, title, due date …)"},
             "message": string(description="按请求语言显示的消息 / the message in the request's language"),
+            "url": nullable(string(description="提醒所指的网页路径（项目、活动或本人的志愿服务页），没有时为 null / "
+                                              "the site path the notification leads to (a project, an activity, "
+                                              "your volunteer page), or null")),
             "created_at": string("date-time"), "read_at": nullable(string("date-time"))}),
         "NotificationPage": obj({"items": array(ref("Notification")), "page": integer(minimum=1),
                                  "per_page": integer(), "total": integer(minimum=0),

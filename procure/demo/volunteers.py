@@ -37,6 +37,7 @@ from procure.accounts.models import User
 from procure.audit.models import AuditEntry
 from procure.codes import make_id_number
 from procure.demo.organisations import COMMUNITIES
+from procure.errors import GuardFailed
 from procure.extensions import db
 from procure.projects.models import Project
 from procure.volunteers import ledger
@@ -428,7 +429,10 @@ def upcoming(rng, city, staff, people, now, manual):
     for key, activity in published:
         volunteers = [p for p in by_community[key] if rng.random() < p.level * 0.6 or p.username == "resident1"]
         for person in volunteers[:activity.places - 2]:
-            operations.sign_up(user_of(person), activity.id)
+            try:
+                operations.sign_up(user_of(person), activity.id)
+            except GuardFailed:  # already holds a place at that time: the operation says so, they let it be
+                continue
 
 
 CORRECTION_REASONS = ["签退时工作人员漏扫，实际服务到活动结束", "我提前到场布置会场，签到晚录了",

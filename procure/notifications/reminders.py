@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
@@ -32,12 +32,26 @@ MESSAGES = {
     "contract_unpublished": _l("项目 %(code)s「%(title)s」的合同已于 %(signed)s 签订，应于 %(due)s 前公开，至今未公开"),
     "rectification_overdue": _l("项目 %(code)s「%(title)s」第 %(round)s 轮整改期限 %(deadline)s 已过，承接方尚未提交整改情况说明"),
     "objection_filed": _l("居民对公示中的项目 %(code)s「%(title)s」提出了异议，请在公示期内答复"),
+    # Volunteer activities (procure.volunteers.notices), written as the organiser or the volunteer acts.
+    "activity_cancelled": _l("您报名的活动「%(title)s」（%(starts)s）已取消"),
+    "correction_requested": _l("有志愿者申请更正活动「%(title)s」的服务时长，请核实处理"),
+    "correction_approved": _l("您对活动「%(title)s」服务时长的更正申请已通过，时长更正为 %(hours)s 小时"),
+    "correction_refused": _l("您对活动「%(title)s」服务时长的更正申请未获同意，理由：%(reason)s"),
 }
 KIND_LABELS = {
     "milestone_overdue": _l("付款节点逾期"), "challenge_unanswered": _l("质疑逾期未答复"),
     "contract_unsigned": _l("合同逾期未签订"), "award_notice_late": _l("成交公告逾期未发布"),
     "contract_unpublished": _l("合同逾期未公开"), "rectification_overdue": _l("整改逾期未答复"),
     "objection_filed": _l("居民异议"),
+    "activity_cancelled": _l("活动取消"), "correction_requested": _l("时长更正申请"),
+    "correction_approved": _l("更正已通过"), "correction_refused": _l("更正未通过"),
+}
+# Where a notification without a project leads: the endpoint, the params that fill it (ids), the anchor.
+LINKS = {
+    "activity_cancelled": ("volunteers.activity", ("activity_id",), None),
+    "correction_requested": ("volunteers.attendance", ("activity_id",), "corrections"),
+    "correction_approved": ("volunteers.me", (), "corrections"),
+    "correction_refused": ("volunteers.me", (), "corrections"),
 }
 DELIVERY_STATES = ("contracted", "in_delivery")
 KEY_BATCH = 500  # keys per IN (...) when looking up what was already sent
@@ -60,6 +74,20 @@ def message(kind: str, params: dict) -> str:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(KIND_LABELS.get(kind, kind))
+
+
+def link(kind: str, project_id: int | None, params: dict | None) -> str | None:
+    """The page a notification leads to: its project's, else the one its kind names, built from its params;
+    None when there is none or the params lack an id the page needs (an older notification still shows)."""
+    if project_id is not None:
+        return url_for("projects.detail", project_id=project_id)
+    if kind not in LINKS:
+        return None
+    endpoint, names, anchor = LINKS[kind]
+    values = {name: (params or {}).get(name) for name in names}
+    if not all(type(value) is int and value > 0 for value in values.values()):
+        return None
+    return url_for(endpoint, _anchor=anchor, **values)
 
 
 def _project_params(project) -> dict:

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from procure.database import MAX_ID
 from procure.extensions import db
 from procure.notifications import operations
-from procure.notifications.reminders import KIND_LABELS, message
+from procure.notifications.reminders import KIND_LABELS, link, message
 from procure.projects.listing import bounded_int, page_window
 
 bp = Blueprint("notifications", __name__)
@@ -41,8 +41,8 @@ def index():
     rows, total, page = operations.page_of(current_user, _page(), current_app.config["PER_PAGE"])
     pages = max(1, -(-total // current_app.config["PER_PAGE"]))
     return render_template("notifications/index.html", notifications=rows, total=total, page=page, pages=pages,
-                           page_numbers=page_window(page, pages), message=message, kind_labels=KIND_LABELS,
-                           unread=operations.unread_count(current_user))
+                           page_numbers=page_window(page, pages), message=message, link=link,
+                           kind_labels=KIND_LABELS, unread=operations.unread_count(current_user))
 
 
 def _back():

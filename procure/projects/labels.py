@@ -34,6 +34,18 @@ ACTION_LABELS = {
     "calendar_edit": _l("修改节假日日历"), "calendar_sync": _l("同步节假日日历"),
     "add_project_skill": _l("添加项目所需技能"), "remove_project_skill": _l("删除项目所需技能"),
     "calendar_remove": _l("删除日历调整"), "credit_code_override": _l("确认统一社会信用代码"),
+    # The volunteer system (entries without a project; /volunteers/audit)
+    "register_volunteer": _l("登记志愿者"), "export_volunteers": _l("导出志愿者名册"),
+    "publish_activity": _l("发布志愿活动"), "cancel_activity": _l("取消志愿活动"), "sign_up": _l("报名志愿活动"),
+    "cancel_signup": _l("取消活动报名"), "volunteer_check_in": _l("志愿者签到"), "volunteer_check_out": _l("志愿者签退"),
+    "volunteer_no_show": _l("记录志愿者缺席"), "request_correction": _l("申请更正服务时长"),
+    "approve_correction": _l("同意更正服务时长"), "refuse_correction": _l("拒绝更正服务时长"),
+    "expire_points": _l("积分到期失效"), "add_reward_item": _l("添加兑换物品"), "update_reward_item": _l("修改兑换物品"),
+    "restock_reward_item": _l("兑换物品补充库存"), "redeem_reward": _l("兑换积分奖励"),
+    "update_talent_profile": _l("修改人才库资料"), "add_professional_certificate": _l("添加职业资格证书"),
+    "remove_professional_certificate": _l("删除职业资格证书"), "check_professional_certificate": _l("核验职业资格证书"),
+    "admit_talent": _l("纳入社区人才库"), "withdraw_talent": _l("移出社区人才库"),
+    "issue_certificate": _l("出具志愿者证书"),
 }
 PAYMENT_KIND_LABELS = {"instalment": _l("进度款"), "final": _l("尾款")}
 BID_STATUS_LABELS = {"submitted": _l("有效"), "withdrawn": _l("已撤回"), "awarded": _l("成交")}

@@ -25,7 +25,7 @@ from procure.extensions import db
 from procure.formfields import field_errors
 from procure.projects.models import Project
 from procure.projects.operations import validated
-from procure.volunteers import ledger
+from procure.volunteers import ledger, notices
 from procure.volunteers.inputs import ActivityForm, CorrectionForm, DecisionForm, RegistrationForm
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer
 
@@ -214,6 +214,7 @@ def cancel_activity(user, activity_id) -> Activity:
     if any(s.status in ("checked_in", "completed") for s in activity.signups):
         reasons.append(Reason("attendance_recorded", _l("已有志愿者签到，不能取消活动")))
     _refuse(reasons)
+    notices.activity_cancelled(user, activity)  # while the sign-ups still say who holds a place
     activity.state = "cancelled"
     released = 0
     for signup in activity.signups:
@@ -236,6 +237,16 @@ def places_taken(activity_ids) -> dict[int, int]:
 
 # ---- signing up -----------------------------------------------------------------------------------------
 
+def _overlapping(volunteer, activity) -> Activity | None:
+    """Another published activity the volunteer holds a place in whose time overlaps this one's."""
+    return db.session.scalar(
+        select(Activity).join(SignUp, SignUp.activity_id == Activity.id)
+        .where(SignUp.volunteer_id == volunteer.id, SignUp.status.in_(("signed_up", "checked_in")),
+               Activity.id != activity.id, Activity.state == "published",
+               Activity.starts_at < activity.ends_at, Activity.ends_at > activity.starts_at)
+        .order_by(Activity.starts_at).limit(1))
+
+
 def sign_up(user, activity_id) -> SignUp:
     """A resident takes a place. The activity row is locked while the places are counted (SQLite writes take
     the lock at BEGIN), so two residents asking for the last place cannot both get it."""
@@ -251,6 +262,10 @@ def sign_up(user, activity_id) -> SignUp:
         reasons.append(Reason("already_signed_up", _l("您已报名此活动")))
     elif places_taken([activity.id]).get(activity.id, 0) >= activity.places:
         reasons.append(Reason("full", _l("名额已满")))
+    clash = _overlapping(volunteer, activity)
+    if clash is not None:
+        reasons.append(Reason("overlapping", _l("您已报名同一时段的活动「%(title)s」，请先取消该报名",
+                                                title=clash.title)))
     _refuse(reasons)
     if existing is not None:  # signed up again after cancelling: the same row (one per volunteer and activity)
         existing.status, existing.signed_up_at = "signed_up", clock.now()
@@ -403,6 +418,7 @@ def request_correction(user, signup_id, formdata) -> CorrectionRequest:
     db.session.flush()
     record(None, user, "request_correction", data={"signup_id": signup.id, "correction_id": correction.id,
                                                    "requested_hours": correction.requested_hours})
+    notices.correction_requested(user, correction, signup.activity)
     db.session.flush()
     return correction
 
@@ -450,5 +466,6 @@ def decide_correction(user, activity_id, correction_id, approve: bool, formdata)
            data={"activity_id": activity.id, "signup_id": signup.id, "correction_id": correction.id,
                  "entry_id": entry.id if entry else None,
                  "hours": entry.hours if entry else None, "points": entry.points if entry else None})
+    notices.correction_decided(user, correction, activity)
     db.session.flush()
     return correction

@@ -1,8 +1,9 @@
 """What the volunteer pages show, built as plain dicts in a bounded number of queries: templates never get an
 ORM object whose private fields (ID number, phone) they could print."""
+from decimal import Decimal
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from procure import clock
 from procure.accounts.models import Organisation
@@ -10,6 +11,7 @@ from procure.documents.render import qr_data_uri
 from procure.extensions import db
 from procure.talent.skills import skill_labels
 from procure.volunteers import ledger
+from procure.volunteers.board import HOURS_KINDS
 from procure.volunteers.inputs import (ACTIVITY_STATE_LABELS, CATEGORY_LABELS, CORRECTION_STATE_LABELS,
                                        ENTRY_KIND_LABELS, SIGNUP_STATUS_LABELS)
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer
@@ -123,30 +125,48 @@ def attendance(user, activity) -> dict:
                             for c, hours, name in corrections]}
 
 
-def my_page(volunteer) -> dict:
-    """A volunteer's own page: totals, stars, the ledger with activity titles, sign-ups, redemptions and
-    correction requests (each list in one query)."""
+def history_years(volunteer) -> list[int]:
+    """The years a volunteer's page can show, this year first, back to the year they registered."""
+    this_year = clock.today().year
+    first = min(clock.local(volunteer.registered_at).year, this_year)
+    return list(range(this_year, first - 1, -1))
+
+
+def my_page(volunteer, year: int) -> dict:
+    """A volunteer's own page: all-time totals and stars; of `year` (Shanghai), the ledger with activity titles,
+    the sign-ups (and those still ahead, whatever the year), the year's hours and points; the redemptions and
+    correction requests. Each list in one query, each bounded by the year."""
     from procure.redemption.models import Redemption, RewardItem
+
+    start, end = clock.year_bounds(year)
 
     entries = db.session.execute(
         select(PointEntry, Activity.title).outerjoin(SignUp, SignUp.id == PointEntry.signup_id)
         .outerjoin(Activity, Activity.id == SignUp.activity_id)
-        .where(PointEntry.volunteer_id == volunteer.id).order_by(PointEntry.at.desc(), PointEntry.id.desc())).all()
+        .where(PointEntry.volunteer_id == volunteer.id, PointEntry.at >= start, PointEntry.at < end)
+        .order_by(PointEntry.at.desc(), PointEntry.id.desc())).all()
     signups = db.session.execute(
         select(SignUp, Activity).join(Activity, Activity.id == SignUp.activity_id)
-        .where(SignUp.volunteer_id == volunteer.id).order_by(Activity.starts_at.desc())).all()
+        .where(SignUp.volunteer_id == volunteer.id,
+               or_(Activity.ends_at >= clock.now(), and_(Activity.starts_at >= start, Activity.starts_at < end)))
+        .order_by(Activity.starts_at.desc())).all()
     open_corrections = set(db.session.scalars(
         select(CorrectionRequest.signup_id).join(SignUp, SignUp.id == CorrectionRequest.signup_id)
         .where(SignUp.volunteer_id == volunteer.id, CorrectionRequest.state == "requested")))
     redemptions = db.session.execute(
         select(Redemption, RewardItem.name).join(RewardItem, RewardItem.id == Redemption.item_id)
-        .where(Redemption.volunteer_id == volunteer.id).order_by(Redemption.redeemed_at.desc())).all()
+        .where(Redemption.volunteer_id == volunteer.id, Redemption.redeemed_at >= start, Redemption.redeemed_at < end)
+        .order_by(Redemption.redeemed_at.desc())).all()
     corrections = db.session.execute(
         select(CorrectionRequest, Activity.title).join(SignUp, SignUp.id == CorrectionRequest.signup_id)
         .join(Activity, Activity.id == SignUp.activity_id)
         .where(SignUp.volunteer_id == volunteer.id).order_by(CorrectionRequest.id.desc())).all()
     db.session.refresh(volunteer, ["balance", "hours_total"])
+    served = [e for e, _title in entries if e.kind in HOURS_KINDS]
     return {
+        "year": year, "years": history_years(volunteer),
+        "year_hours": sum((e.hours for e in served), Decimal("0.00")),
+        "year_points": sum((e.points for e in served), Decimal("0.00")),
         "hours_total": volunteer.hours_total, "balance": volunteer.balance,
         "stars": ledger.stars(volunteer.hours_total),
         "masked_name": ledger.mask_name(volunteer.real_name), "consent_public": volunteer.consent_public,

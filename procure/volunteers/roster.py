@@ -2,7 +2,6 @@
 (/volunteers) and its CSV/XLSX export share. Two queries per page whatever the number of volunteers; the ID number
 and the phone are masked on the page and in the files alike."""
 import re
-from datetime import datetime, timezone
 from decimal import Decimal
 
 from flask import current_app
@@ -109,11 +108,6 @@ def _search_clause(q: str):
     return or_(*clauses)
 
 
-def year_window(year: int) -> tuple[datetime, datetime]:
-    """1 January of `year` and of the next, midnight in Shanghai, as UTC."""
-    return tuple(datetime(y, 1, 1, tzinfo=clock.SHANGHAI).astimezone(timezone.utc) for y in (year, year + 1))
-
-
 def register_query(user, filters):
     """SELECT the register's values of the filtered volunteers of `user`'s community; with a year, the hours and
     points of that year from the ledger, summed per volunteer in one grouped subquery."""
@@ -121,7 +115,7 @@ def register_query(user, filters):
                     Volunteer.hours_total, Volunteer.balance, Volunteer.consent_public, Volunteer.registered_at)
              .where(Volunteer.community_id == user.organisation_id))
     if "year" in filters:
-        start, end = year_window(filters["year"])
+        start, end = clock.year_bounds(filters["year"])
         served = (select(PointEntry.volunteer_id, func.sum(PointEntry.hours).label("hours"),
                          func.sum(PointEntry.points).label("points"))
                   .where(PointEntry.kind.in_(HOURS_KINDS), PointEntry.at >= start, PointEntry.at < end)

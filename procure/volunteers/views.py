@@ -293,7 +293,9 @@ def _render_me(failed=None):
     forms = {}
     if failed is not None and failed.key.startswith("signup-"):
         forms[failed.key] = refused_form(CorrectionForm, failed.formdata, failed.error)
-    return render_template("volunteers/me.html", me=page.my_page(volunteer), failed=failed, forms=forms,
+    years = page.history_years(volunteer)
+    year = bounded_int(request.args.get("year"), years[-1], years[0]) or years[0]
+    return render_template("volunteers/me.html", me=page.my_page(volunteer, year), failed=failed, forms=forms,
                            blank=CorrectionForm(), now=clock.now())
 
 
@@ -311,3 +313,22 @@ def request_correction(signup_id):
     return _attempt(lambda: operations.request_correction(current_user, signup_id, request.form),
                     _("更正申请已提交，等待组织方核实"), url_for("volunteers.me", _anchor="corrections"),
                     _render_me, key=f"signup-{signup_id}")
+
+
+# ---- the audit trail ---------------------------------------------------------------------------------------
+
+@bp.get("/volunteers/audit")
+@login_required
+def audit():
+    """Community staff: 操作记录, the volunteer system's audit entries about their community, newest first,
+    filtered by action and date and paged (anyone else gets 404)."""
+    from procure.volunteers import audit_log
+
+    if current_user.role != Role.community:
+        abort(404)
+    filters = audit_log.audit_filters(request.args)
+    requested = bounded_int(request.args.get("page"), 1, MAX_ID) or 1
+    trail = audit_log.audit_page(current_user, filters, requested, current_app.config["PER_PAGE"])
+    return render_template("volunteers/audit.html", trail=trail, filters=filters,
+                           page_numbers=page_window(trail["page"], trail["pages"]),
+                           actions=audit_log.action_choices())
