@@ -2,6 +2,7 @@
 from flask import current_app, g, jsonify, request
 
 from procure.api import bp, formdata, json_body
+from procure.api.jsonutil import page_number
 from procure.api.serializers import audit_json, project_json
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
@@ -14,13 +15,6 @@ from procure.projects.permissions import get_visible, visible_projects
 from procure.projects.states import TRANSITIONS, State
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1_000_000:  # "²".isdigit() too
-        raise InvalidInput({"page": ["page must be a positive integer / 页码须为正整数"]})
-    return int(raw)
-
-
 @bp.get("/projects")
 def list_projects():
     query = visible_projects(g.api_user)
@@ -29,7 +23,7 @@ def list_projects():
         if state not in State.__members__:
             raise InvalidInput({"state": [f"unknown state / 未知状态: {state}"]})
         query = query.where(Project.state == state)
-    page, per_page = _page_number(), current_app.config["PER_PAGE"]
+    page, per_page = page_number(), current_app.config["PER_PAGE"]
     total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(Project.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return jsonify({"items": [project_json(p, g.api_user, detail=False) for p in rows],

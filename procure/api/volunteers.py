@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.api import bp
-from procure.api.jsonutil import plain
+from procure.api.jsonutil import page_number, plain
 from procure.database import MAX_ID
 from procure.errors import InvalidInput, NotFound
 from procure.extensions import db
@@ -20,13 +20,6 @@ from procure.volunteers.operations import is_organiser, places_taken, visible_ac
 
 REDEMPTIONS_LIMIT = 100  # the latest redemptions shown with the volunteer's summary
 YES, NO = ("1", "true"), ("0", "false")
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1_000_000:  # "²".isdigit() too
-        raise InvalidInput({"page": ["page must be a positive integer / 页码须为正整数"]})
-    return int(raw)
 
 
 def _count(query) -> int:
@@ -59,7 +52,7 @@ def volunteer_board():
         errors["district"] = ["a 6-digit county code such as 330102 / 须为 6 位区县代码"]
     if errors:
         raise InvalidInput(errors)
-    page, per_page = _page_number(), current_app.config["PER_PAGE"]
+    page, per_page = page_number(), current_app.config["PER_PAGE"]
     filters = star_board.board_filters(args)
     rows, total = star_board.board(filters, page, per_page)
     # Field by field: whatever else a board row may come to carry stays out of the public JSON.
@@ -89,7 +82,7 @@ def list_activities():
         query = query.where(Activity.state == "published", Activity.ends_at >= clock.now())
     if community_id is not None:
         query = query.where(Activity.community_id == community_id)
-    page, per_page = _page_number(), current_app.config["PER_PAGE"]
+    page, per_page = page_number(), current_app.config["PER_PAGE"]
     total = _count(query)
     order = (Activity.starts_at.desc(), Activity.id.desc()) if include_past else (Activity.starts_at, Activity.id)
     activities = db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
@@ -130,7 +123,7 @@ def my_volunteer():
     volunteer = volunteer_of(g.api_user)
     if volunteer is None:
         raise NotFound()
-    page, per_page = _page_number(), current_app.config["PER_PAGE"]
+    page, per_page = page_number(), current_app.config["PER_PAGE"]
     entries = select(PointEntry).where(PointEntry.volunteer_id == volunteer.id)
     total = _count(entries)
     rows = db.session.execute(

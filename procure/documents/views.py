@@ -30,12 +30,15 @@ def pdf_response(record, pdf: bytes) -> Response:
                     headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"})
 
 
-def issue_and_commit(kind, user, **subject) -> Response:
+def issue_and_commit(kind, user, on_issue=None, **subject) -> Response:
     """Issue and commit; when a simultaneous download took the same number first, issue again: the
-    other request's record is then there to reuse (or the next number is free)."""
+    other request's record is then there to reuse (or the next number is free). `on_issue(record)` adds
+    what must commit with it (an audit row)."""
     for attempt in range(3):
         try:
             record, pdf = issuance.issue(kind, user, **subject)
+            if on_issue is not None:
+                on_issue(record)
             db.session.commit()
             return pdf_response(record, pdf)
         except IntegrityError:
@@ -90,17 +93,9 @@ def volunteer_document(user, volunteer_id, kind) -> Response:
     volunteer = get_volunteer(user, volunteer_id)
     if kind not in VOLUNTEER_KINDS or not sources.volunteer_available(volunteer, kind):
         abort(404)
-    for attempt in range(3):
-        try:
-            document, pdf = issuance.issue(kind, user, volunteer=volunteer)
-            audit(None, user, "issue_certificate", data={"kind": kind, "volunteer_id": volunteer_id,
-                                                          "number": document.number, "document_id": document.id})
-            db.session.commit()
-            return pdf_response(document, pdf)
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 2:
-                raise
+    return issue_and_commit(kind, user, volunteer=volunteer, on_issue=lambda document: audit(
+        None, user, "issue_certificate", data={"kind": kind, "volunteer_id": volunteer_id,
+                                               "number": document.number, "document_id": document.id}))
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from procure.redemption.inputs import ItemForm, NewItemForm, RestockForm
 from procure.redemption.models import Redemption, RewardItem
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
+from procure.volunteers.operations import volunteer_of
 
 LIST_LIMIT = 50  # redemptions shown on the catalogue page
 
@@ -50,12 +51,6 @@ def get_item(user, item_id) -> RewardItem:
     if item is None or not may_see(user, item.community_id):
         raise NotFound()
     return item
-
-
-def volunteer_of(user) -> Volunteer | None:
-    if not user.is_authenticated or user.role != Role.resident:
-        return None
-    return db.session.scalar(select(Volunteer).filter_by(user_id=user.id))
 
 
 def items_of(community_id, *, with_inactive: bool) -> list[RewardItem]:

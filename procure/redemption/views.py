@@ -11,6 +11,7 @@ from procure.projects.page_forms import act_on_page, page_form
 from procure.redemption import operations
 from procure.redemption.inputs import KIND_LABELS, ItemForm, NewItemForm, RestockForm
 from procure.volunteers import ledger
+from procure.volunteers.operations import volunteer_of
 
 bp = Blueprint("redemption", __name__)
 
@@ -44,7 +45,7 @@ def _item_row(item, staff, failed) -> dict:
 
 def _context(community, failed=None) -> dict:
     staff = operations.is_staff(current_user, community.id)
-    volunteer = operations.volunteer_of(current_user)
+    volunteer = volunteer_of(current_user)
     items = operations.items_of(community.id, with_inactive=True)
     me = None
     if volunteer is not None:

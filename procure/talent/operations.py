@@ -19,6 +19,7 @@ from procure.talent.skills import SKILL_LABELS, has_skill, skill_keys, skill_lab
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
+from procure.volunteers.operations import volunteer_of
 
 MAX_QUERY = 50
 MATCH_LIMIT = 50
@@ -44,9 +45,7 @@ def get_volunteer(user, volunteer_id) -> Volunteer:
 
 
 def own_volunteer(user) -> Volunteer:
-    if user.role != Role.resident:
-        raise NotFound()
-    volunteer = db.session.scalar(select(Volunteer).filter_by(user_id=user.id))
+    volunteer = volunteer_of(user)
     if volunteer is None:
         raise NotFound()
     return volunteer

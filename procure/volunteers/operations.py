@@ -39,7 +39,8 @@ HOLDING_PLACE = ("signed_up", "checked_in", "completed", "no_show")  # sign-ups 
 # ---- who sees what --------------------------------------------------------------------------------------
 
 def volunteer_of(user) -> Volunteer | None:
-    if user.role != Role.resident:
+    """The volunteer record of a signed-in resident; None for anyone else."""
+    if not user.is_authenticated or user.role != Role.resident:
         return None
     return db.session.scalar(select(Volunteer).filter_by(user_id=user.id))
 

@@ -200,28 +200,29 @@ def activity(activity_id):
     return _render_activity(activity_id)
 
 
+def _on_activity(activity_id, operation, success):
+    """An action taken from the activity's page: back to it, or the page again with the refusal."""
+    return _attempt(lambda: operation(current_user, activity_id), success,
+                    url_for("volunteers.activity", activity_id=activity_id),
+                    lambda failed: _render_activity(activity_id, failed))
+
+
 @bp.post("/activities/<int:activity_id>/cancel")
 @login_required
 def cancel_activity(activity_id):
-    return _attempt(lambda: operations.cancel_activity(current_user, activity_id), _("活动已取消"),
-                    url_for("volunteers.activity", activity_id=activity_id),
-                    lambda failed: _render_activity(activity_id, failed))
+    return _on_activity(activity_id, operations.cancel_activity, _("活动已取消"))
 
 
 @bp.post("/activities/<int:activity_id>/signup")
 @login_required
 def sign_up(activity_id):
-    return _attempt(lambda: operations.sign_up(current_user, activity_id), _("报名成功"),
-                    url_for("volunteers.activity", activity_id=activity_id),
-                    lambda failed: _render_activity(activity_id, failed))
+    return _on_activity(activity_id, operations.sign_up, _("报名成功"))
 
 
 @bp.post("/activities/<int:activity_id>/signup/cancel")
 @login_required
 def cancel_signup(activity_id):
-    return _attempt(lambda: operations.cancel_signup(current_user, activity_id), _("已取消报名"),
-                    url_for("volunteers.activity", activity_id=activity_id),
-                    lambda failed: _render_activity(activity_id, failed))
+    return _on_activity(activity_id, operations.cancel_signup, _("已取消报名"))
 
 
 # ---- attendance ------------------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ class Walk:
         self.project_url = None
         page.on("dialog", lambda dialog: dialog.accept())  # the "are you sure?" of irreversible actions
 
-    def login(self, username):
+    def login(self, username, shown=None):
+        """Log in as `username`; the header then shows `shown` (the username, or a resident's real name)."""
         page = self.page
         if page.get_by_role("button", name="退出").count():
             with page.expect_navigation():
@@ -77,7 +78,7 @@ class Walk:
         page.get_by_label("密码").fill(PASSWORD)
         with page.expect_navigation():
             page.get_by_role("button", name="登录").click()
-        expect(page.get_by_test_id("current-user")).to_contain_text(username)
+        expect(page.get_by_test_id("current-user")).to_contain_text(shown or username)
 
     def as_(self, username):
         """Log in as `username` and open the project page."""
@@ -279,21 +280,6 @@ class Walk:
         return offered
 
     # ---- volunteering: registration, activities, attendance, redemption (issue 6) ----
-
-    def login_named(self, username, shown):
-        """Log in as `username`, whose header shows `shown` (a resident's account shows their real name)."""
-        page = self.page
-        if page.get_by_role("button", name="退出").count():
-            with page.expect_navigation():
-                page.get_by_role("button", name="退出").click()
-            expect(page.locator(".flash-info")).to_contain_text("您已退出登录")
-        else:
-            page.goto(self.base + "/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="登录").click()
-        expect(page.get_by_test_id("current-user")).to_contain_text(shown)
 
     def menu(self, name):
         """Follow a link of the main navigation."""

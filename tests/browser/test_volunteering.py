@@ -94,7 +94,7 @@ def test_publish_sign_up_attend_earn_redeem_and_certify(live_server, browser_pag
         assert volunteer_state()[:2] == (points, hours)
 
         # -- the resident sees the hours and the points on their page
-        walk.login_named(USERNAME, NAME)
+        walk.login(USERNAME, NAME)
         expect(page.get_by_role("heading", name="我的志愿服务")).to_be_visible()  # where a resident lands
         expect(page.get_by_test_id("hours")).to_have_text(f"{hours} 小时")
         expect(page.get_by_test_id("balance")).to_have_text(str(points))
