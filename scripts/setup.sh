@@ -21,7 +21,7 @@ case "$mode" in
 esac
 
 PYTHON="${PYTHON:-python3}"
-VENV=".venv"
+VENV="${VENV:-.venv}"
 
 log() { printf '[setup] %s\n' "$*"; }
 

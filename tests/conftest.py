@@ -17,6 +17,7 @@ from procure.extensions import db, limiter
 from procure.projects.journey import Cast, Journey
 from procure.providers.models import ProviderProfile
 from procure.workdays.service import sync_from_library
+from serverlike import ServerLikeClient
 
 PASSWORD = "pw-for-tests"
 # Reference data that migrations and the calendar sync put in; kept between tests.
@@ -29,6 +30,7 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:

@@ -89,7 +89,7 @@ def export(table, fmt):
         name = f"catalogue-{catalogue.year}-{stamp}.{fmt}"
         if fmt == "xlsx":
             return download(catalogue_export.workbook_bytes(catalogue), catalogue_export.XLSX_TYPE, name)
-        return download(stream_with_context(_catalogue_csv(catalogue)), "text/csv; charset=utf-8", name)
+        return download(stream_with_context(_catalogue_csv(catalogue.id)), "text/csv; charset=utf-8", name)
     filters = public_filters(request.args)
     definition = tables.TABLES[table](filters)
     name = f"{table}-{stamp}.{fmt}"
@@ -151,8 +151,12 @@ def csv_lines(table):
     yield lines.take(0)
 
 
-def _catalogue_csv(catalogue):
-    """The rows of the catalogue workbook (procure.catalogue.export), subtotals and total included."""
+def _catalogue_csv(catalogue_id):
+    """The rows of the catalogue workbook (procure.catalogue.export), subtotals and total included.
+
+    It runs after the view has returned, in a new database session: it loads the catalogue itself
+    rather than use one loaded by the view, which is detached by then."""
+    catalogue = db.session.get(Catalogue, catalogue_id)
     lines = _Lines()
     with force_locale("zh_Hans_CN"):
         lines.row(catalogue_export.HEADERS)

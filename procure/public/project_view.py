@@ -179,6 +179,7 @@ def documents_part(project) -> list[dict]:
 
 def project_view(project) -> dict:
     """Everything the public page of `project` (a public project) shows."""
+    from procure.opendata.models import OcdsRelease
     from procure.opendata.releases import ocid
     from procure.procurement.contracts import contract_of
     from procure.procurement.panel import tender_of
@@ -207,5 +208,7 @@ def project_view(project) -> dict:
             view["implementer"] = _org(project.implementer)
     view["documents"] = documents_part(project)
     view["timeline"] = public_timeline(project, tender, contract)
-    view["ocid"] = ocid(project)
+    # Open data starts with the catalogue: before it there is no contracting process to link to.
+    view["ocid"] = ocid(project) if db.session.scalar(
+        select(OcdsRelease.id).where(OcdsRelease.project_id == project.id).limit(1)) else None
     return view

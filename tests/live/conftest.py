@@ -1,0 +1,108 @@
+"""The app as production runs it: an environment installed from requirements.txt alone (no test or
+development package), the demo city migrated and loaded with its own `flask`, served by gunicorn
+with two workers. Tests here talk to it over HTTP only, as a browser or an integrator would."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Made by `VENV=.venv-runtime bash scripts/setup.sh run` (scripts/test.sh does it before the suite).
+RUNTIME_VENV = ROOT / ".venv-runtime"
+DEMO_PASSWORD = "procure-demo-2026"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    log: Path
+    database: Path
+
+    def errors(self) -> list[str]:
+        """The server's own error reports so far (a 500 or a failure while streaming a body)."""
+        text = self.log.read_text(errors="replace")
+        return [block for block in text.split("\n[") if "Error handling request" in block or "Traceback" in block]
+
+    def get(self, path, token=None, data=None, body=None, content_type=None):
+        """(status, headers, body) of one request (a POST when it has a body); redirects are not followed."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if data is not None:
+            body, content_type = json.dumps(data).encode(), "application/json"
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(self.url + path, data=body, headers=headers)
+        try:
+            with _OPENER.open(request, timeout=60) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def token(self, username) -> str:
+        status, _, body = self.get("/api/v1/tokens", data={"username": username, "password": DEMO_PASSWORD})
+        assert status == 201, body
+        return json.loads(body)["token"]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_demo(tmp_path_factory):
+    bin_dir = RUNTIME_VENV / "bin"
+    if not (bin_dir / "gunicorn").exists():
+        message = "no runtime-only environment: run `VENV=.venv-runtime bash scripts/setup.sh run` first"
+        if os.environ.get("PROCURE_REQUIRE_LIVE") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    instance = tmp_path_factory.mktemp("live")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("TEST_DATABASE", "PYTHON", "VIRTUAL_ENV", "PYTEST"))}
+    env.update(PROCURE_INSTANCE=str(instance), DATABASE_URL=f"sqlite:///{instance / 'procure.db'}",
+               FLASK_APP="wsgi", DEMO_PASSWORD=DEMO_PASSWORD, PATH=f"{bin_dir}:{env.get('PATH', '')}")
+    for command in (["db", "upgrade"], ["calendar", "sync"], ["demo", "load"]):
+        subprocess.run([str(bin_dir / "flask"), *command], cwd=ROOT, env=env, check=True,
+                       capture_output=True, timeout=300)
+    port, log = _free_port(), instance / "gunicorn.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    live = LiveServer(f"http://127.0.0.1:{port}", log, instance / "procure.db")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if live.get("/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("gunicorn did not start:\n" + log.read_text(errors="replace"))
+            time.sleep(0.2)
+        yield live
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(instance / "attachments", ignore_errors=True)
