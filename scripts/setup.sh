@@ -114,8 +114,11 @@ fi
 req_file=requirements.txt
 [[ "$mode" == test ]] && req_file=requirements-dev.txt
 
-# The stamp holds a hash of every requirement file involved (the dev file
-# pulls in requirements.txt via -r), so editing either one triggers pip.
+# Both files are locks (make lock): the whole tree, pinned, with hashes.
+# requirements-dev.txt holds the runtime tree at the same versions as
+# requirements.txt (tests/test_requirements.py checks), plus the test extras.
+# The stamp holds a hash of every lock involved, so changing either one
+# triggers pip.
 reqs_hash() {
   local files=(requirements.txt)
   [[ "$1" == test ]] && files+=(requirements-dev.txt)
@@ -130,10 +133,10 @@ else
   log "installing Python packages from $req_file"
   rm -f -- "$stamp"
   "$VENV/bin/python" -m pip install --disable-pip-version-check \
-    --no-input -q -r "$req_file"
+    --no-input -q --require-hashes -r "$req_file"
   printf '%s\n' "$want_hash" >"$stamp"
-  # The dev requirements include the runtime ones, so "run" is satisfied too.
-  if [[ "$mode" == test ]] && grep -Eq '^[[:space:]]*-r[[:space:]]*requirements\.txt' requirements-dev.txt; then
+  # The dev lock includes the runtime tree, so "run" is satisfied too.
+  if [[ "$mode" == test ]]; then
     reqs_hash run >"$VENV/.stamp-run"
   fi
 fi
