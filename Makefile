@@ -1,6 +1,6 @@
 # Thin wrappers: `bash scripts/run.sh` / `bash scripts/test.sh` are equivalent
 # (and work where `make` is not installed).
-.PHONY: run test setup lock clean
+.PHONY: run test test-fast setup lock clean
 
 # Extra pytest arguments: make test ARGS="-k workdays -x"
 ARGS ?=
@@ -11,6 +11,10 @@ run:
 test:
 	bash scripts/test.sh $(ARGS)
 
+# The everyday run while working: SQLite only, without the browser and the served demo (a few minutes).
+test-fast:
+	bash scripts/test.sh --fast $(ARGS)
+
 setup:
 	bash scripts/setup.sh test
 
@@ -20,5 +24,5 @@ lock:
 	bash scripts/lock.sh $(ARGS)
 
 clean:
-	rm -f .venv/.stamp-run .venv/.stamp-test
+	rm -f .venv/.stamp-run .venv/.stamp-test .venv-runtime/.stamp-run
 	rm -f instance/*.db

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Run the whole test suite twice: on SQLite, then on a throwaway PostgreSQL.
+# Run the whole test suite on SQLite and, at the same time, on a throwaway PostgreSQL.
 #
-#   bash scripts/test.sh                 # everything
+#   bash scripts/test.sh                 # everything (what CI runs)
 #   bash scripts/test.sh -k workdays -x  # extra arguments go to pytest
+#   bash scripts/test.sh --fast          # the everyday run: SQLite, no browser, no served demo
 #
 # The PostgreSQL cluster lives in a fresh temporary directory, listens on
 # 127.0.0.1 on a free port only, and is stopped and deleted on exit.
@@ -131,8 +132,28 @@ describe_rc() {
   esac
 }
 
+# The tests that run once, on SQLite: the browser and the served demo (tests/live) drive the app
+# from outside, through its pages and its HTTP API, where the database makes no difference.
+ONCE=(tests/browser tests/live)
+
 main() {
+  local fast=0
+  if [[ "${1:-}" == --fast ]]; then
+    fast=1
+    shift
+  fi
   bash scripts/setup.sh test
+
+  local pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
+  if ((fast)); then
+    # The everyday run: SQLite only, without the browser and the served demo.
+    echo "== SQLite (fast: ${ONCE[*]} left out) =="
+    env -u TEST_DATABASE_URL "${pytest[@]}" "${ONCE[@]/#/--ignore=}" "$@"
+    return
+  fi
+
+  # The live tests serve the demo from an environment installed from requirements.txt alone.
+  VENV=.venv-runtime bash scripts/setup.sh run
 
   trap pg_stop EXIT
   trap 'exit 130' INT
@@ -140,19 +161,33 @@ main() {
   pg_start
 
   export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  # The browser walkthrough is an acceptance test: here it must run, never skip.
-  export PROCURE_REQUIRE_BROWSER=1
-  local pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
-  local sqlite_rc=0 pg_rc=0
+  # The browser walkthrough and the served demo are acceptance tests: here they must run, never skip.
+  export PROCURE_REQUIRE_BROWSER=1 PROCURE_REQUIRE_LIVE=1
+  local sqlite_rc=0 pg_rc=0 pg_log="$pg_tmp/pytest.log"
+
+  # Both passes at once, each on its own database: the PostgreSQL pass in the background, its
+  # output shown when it ends; the SQLite pass (with the tests that run once) in the foreground.
+  echo
+  echo "== PostgreSQL (in the background; ${ONCE[*]} run on SQLite only) =="
+  TEST_DATABASE_URL="postgresql+psycopg://$PG_USER@127.0.0.1:$pg_port/$PG_DB" \
+    "${pytest[@]}" "${ONCE[@]/#/--ignore=}" "$@" >"$pg_log" 2>&1 &
+  local pg_pid=$!
 
   echo
   echo "== SQLite =="
+  local started=$SECONDS
   env -u TEST_DATABASE_URL "${pytest[@]}" "$@" || sqlite_rc=$?
+  log "SQLite pass took $((SECONDS - started)) s"
 
   echo
   echo "== PostgreSQL =="
-  TEST_DATABASE_URL="postgresql+psycopg://$PG_USER@127.0.0.1:$pg_port/$PG_DB" \
-    "${pytest[@]}" "$@" || pg_rc=$?
+  wait "$pg_pid" || pg_rc=$?
+  cat "$pg_log"
+  log "PostgreSQL pass took $((SECONDS - started)) s"
+  # Arguments that name only tests that run once leave the PostgreSQL pass nothing to do.
+  if ((pg_rc == 5 && $# > 0)); then
+    pg_rc=0
+  fi
 
   echo
   echo "== Summary =="

@@ -17,11 +17,10 @@ from procure.extensions import db, limiter
 from procure.projects.journey import Cast, Journey
 from procure.providers.models import ProviderProfile
 from procure.workdays.service import sync_from_library
+from database_state import KEEP, DemoImage, empty_data_tables
 from serverlike import ServerLikeClient
 
 PASSWORD = "pw-for-tests"
-# Reference data that migrations and the calendar sync put in; kept between tests.
-KEEP = {"categories", "negative_list_items", "calendar_days", "calendar_years", "alembic_version"}
 # Monday 2 March 2026, 10:00 in Shanghai: a plain working week.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 
@@ -42,13 +41,39 @@ def app(tmp_path_factory):
 
 
 def truncate_data():
-    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))
-    db.session.commit()
+    empty_data_tables()
+
+
+@pytest.fixture(scope="session")
+def demo_image(app, tmp_path_factory):
+    """The demo city (password DEMO_PASSWORD), loaded at most once per run: `demo_image.restore()` puts
+    a copy in place of whatever the tables hold."""
+    return DemoImage(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+DEMO_PASSWORD = "demo-pw-for-tests"
+
+
+@pytest.fixture(scope="class")
+def demo_city(app, demo_image):
+    """The demo city for a class of read-only tests; yields the clock that was there before (the loader
+    puts its own in place while it builds the city)."""
+    from procure.demo import load
+
+    previous = ManualClock(datetime.now(timezone.utc))
+    app.config["CLOCK"] = previous
+    with app.app_context():
+        if demo_image.taken:
+            demo_image.restore()
+        else:
+            empty_data_tables()
+            assert load(DEMO_PASSWORD) is True
+            db.session.commit()
+            demo_image.take()
+    yield previous
+    with app.app_context():
+        empty_data_tables()
+    app.config.pop("CLOCK", None)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import click
 import pytest
 from flask import current_app
 
-from conftest import KEEP, truncate_data, snapshot
+from conftest import DEMO_PASSWORD as PASSWORD, KEEP, truncate_data, snapshot
 from procure import clock
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation, User
 from procure.accounts.passwords import authenticate
@@ -28,7 +28,6 @@ from procure.workdays.service import Calendar
 
 SCORED = ("open_tender", "invited_tender", "competitive_consultation")
 
-PASSWORD = "demo-pw-for-tests"
 ACCOUNTS = {"admin": "admin", "community1": "community", "community2": "community", "reviewer1": "reviewer",
             "bureau1": "bureau", "provider1": "provider", "provider2": "provider", "evaluator1": "evaluator",
             "evaluator2": "evaluator", "evaluator3": "evaluator"}
@@ -53,18 +52,8 @@ def real_today() -> date:
 
 
 @pytest.fixture(scope="class")
-def loaded(app):
-    """The demo loaded once for a class of read-only tests; yields the clock that was there before."""
-    previous = ManualClock(datetime.now(timezone.utc))
-    app.config["CLOCK"] = previous
-    with app.app_context():
-        truncate_data()
-        assert load(PASSWORD) is True
-        db.session.commit()
-    yield previous
-    with app.app_context():
-        truncate_data()
-    app.config.pop("CLOCK", None)
+def loaded(demo_city):
+    return demo_city
 
 
 class TestLoadedDemo:

@@ -454,22 +454,8 @@ def test_urls_follow_the_public_base_url(journey, app):
 # ---- the demo data validates ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="class")
-def demo(app):
-    """The demo city loaded once for the class (as tests/test_demo.py does)."""
-    from test_demo import PASSWORD, truncate_data
-    from procure.clock import ManualClock
-    from procure.demo import load
-
-    previous = ManualClock(datetime.now(timezone.utc))
-    app.config["CLOCK"] = previous
-    with app.app_context():
-        truncate_data()
-        assert load(PASSWORD) is True
-        db.session.commit()
-    yield
-    with app.app_context():
-        truncate_data()
-    app.config.pop("CLOCK", None)
+def demo(demo_city):
+    """The demo city, as tests/test_demo.py reads it."""
 
 
 class TestDemoOpenData:

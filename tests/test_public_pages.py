@@ -1,5 +1,6 @@
 """The public portal without a login: home, project list (filters, search, totals, pages), a project's page
 as its journey moves on (each part shown only once public), its public timeline, PDFs and the catalogues."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -79,6 +80,7 @@ def test_a_project_under_notice_shows_its_proposal_and_the_objection_form(client
     assert 'name="website"' in page and 'tabindex="-1"' in page and 'aria-hidden="true"' in page
     assert "公示期至" in page
     assert 'data-testid="approval"' not in page and 'data-testid="tender"' not in page
+    assert 'data-testid="ocds-link"' not in page  # no open data before the catalogue: the link would be a 404
 
 
 def test_sections_appear_as_the_journey_moves_on(client, journey, world, named_staff):
@@ -87,6 +89,8 @@ def test_sections_appear_as_the_journey_moves_on(client, journey, world, named_s
     assert 'data-testid="approval"' in page and 'data-testid="tender"' in page
     assert "服务方案" in page and "40" in page  # a criterion with its points
     assert 'data-testid="objection-form"' not in page
+    record = re.search(r'href="([^"]+)" data-testid="ocds-link"', page).group(1)
+    assert client.get(record).status_code == 200
 
     provider = world["provider"]
     procurement.submit_bid(project, provider, json_to_formdata(

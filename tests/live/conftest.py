@@ -106,3 +106,11 @@ def live_demo(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(instance / "attachments", ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items):
+    """The first test here also waits for the demo to load and the server to start."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.timeout(900))
