@@ -102,7 +102,8 @@ def provider(org_id):
             "verified_on": clock.local(profile.verified_at).date()}
     table, view, numbers = _projects_view({"provider": org.id}, PROVIDER_PROJECT_COLUMNS)
     return _render("public/organisations/provider.html", org=info,
-                   record=registers.record_of(track_records([org.id])[org.id]), debarments=registers.debarments([org.id])[org.id], table=table, view=view, numbers=numbers)
+                   record=registers.record_of(track_records([org.id])[org.id]),
+                   debarments=registers.debarments([org.id])[org.id], table=table, view=view, numbers=numbers)
 
 
 # ---- evaluation firms ---------------------------------------------------------------------------------------------
