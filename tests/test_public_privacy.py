@@ -63,11 +63,12 @@ from procure.accounts.models import Organisation
 from procure.api import PUBLIC_ENDPOINTS
 from procure.extensions import db
 from procure.projects.models import Project
+from procure.public.exports import EXPORTS
 
 MAX_FETCHES = 700  # generated addresses plus crawled links
 MAX_QUERY_VARIANTS = 20  # distinct query strings followed per path (pagination, filters)
 EXTRA_ENDPOINTS = {"documents.verify", "survey.respond", "survey.thanks"}
-EXPORT_TABLES = ["projects", "catalogue", "contracts", "payments", "evaluations"]
+EXPORT_TABLES = list(EXPORTS)  # every public export, the registers' included
 DOCUMENT_KINDS = ["proposal", "award_notice", "contract", "acceptance_certificate", "evaluation_report", "catalogue"]
 # A marker, also with its dash escaped for HTML or JSON.
 MARKER = re.compile(r"PRIV(?:-|&#45;|&#x2d;|\\u002d)[A-Za-z0-9_-]*", re.IGNORECASE)

@@ -1,8 +1,9 @@
 """Public tables (contracts and payments, evaluation results) and the CSV/XLSX exports of the public tables.
 
-`/public/exports/<table>.<fmt>`: table ∈ projects, catalogue, contracts, payments, evaluations; fmt ∈ csv, xlsx.
-Filters come from the query string, read as the pages read them (procure.public.listing.public_filters), so an
-export carries the rows and the totals of its page. Payments are their own table (`payments`) and the second
+`/public/exports/<table>.<fmt>`: table ∈ projects, catalogue, contracts, payments, evaluations, and the registers
+communities, providers, evaluators; fmt ∈ csv, xlsx. Filters come from the query string, read as the pages read
+them (procure.public.listing.public_filters; a register's own filters, procure.public.registers), so an export
+carries the rows and the totals of its page. Payments are their own table (`payments`) and the second
 sheet of the contracts workbook; the contracts CSV carries contracts only (a CSV holds one table).
 
 CSV: UTF-8 with a BOM, Chinese headers, amounts as plain numbers with two decimals, cells a spreadsheet would
@@ -30,11 +31,11 @@ from procure.extensions import db
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
-from procure.public import bp, disclosure, tables
+from procure.public import bp, disclosure, registers, tables
 from procure.public.listing import public_filters
 
 FORMATS = ("csv", "xlsx")
-EXPORTS = ("projects", "catalogue", "contracts", "payments", "evaluations")
+EXPORTS = ("projects", "catalogue", "contracts", "payments", "evaluations", *registers.TABLES)
 AMOUNT_FORMAT = "#,##0.00"
 NUMBER_FORMATS = {"amount": AMOUNT_FORMAT, "number": "0.00", "date": "yyyy-mm-dd", "integer": "0",
                   "percent": "0"}  # the header says （%）
@@ -90,8 +91,11 @@ def export(table, fmt):
         if fmt == "xlsx":
             return download(catalogue_export.workbook_bytes(catalogue), catalogue_export.XLSX_TYPE, name)
         return download(stream_with_context(_catalogue_csv(catalogue.id)), "text/csv; charset=utf-8", name)
-    filters = public_filters(request.args)
-    definition = tables.TABLES[table](filters)
+    if table in registers.TABLES:
+        read_filters, make = registers.TABLES[table]
+        definition = make(read_filters(request.args))
+    else:
+        definition = tables.TABLES[table](public_filters(request.args))
     name = f"{table}-{stamp}.{fmt}"
     if fmt == "csv":
         return download(stream_with_context(csv_lines(definition)), "text/csv; charset=utf-8", name)
