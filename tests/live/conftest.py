@@ -79,8 +79,10 @@ def live_demo(tmp_path_factory):
     env.update(PROCURE_INSTANCE=str(instance), DATABASE_URL=f"sqlite:///{instance / 'procure.db'}",
                FLASK_APP="wsgi", DEMO_PASSWORD=DEMO_PASSWORD, PATH=f"{bin_dir}:{env.get('PATH', '')}")
     for command in (["db", "upgrade"], ["calendar", "sync"], ["demo", "load"]):
-        subprocess.run([str(bin_dir / "flask"), *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True, timeout=300)
+        done = subprocess.run([str(bin_dir / "flask"), *command], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=300)
+        if done.returncode:
+            pytest.fail(f"flask {' '.join(command)} failed in the runtime-only environment:\n{done.stderr[-3000:]}")
     port, log = _free_port(), instance / "gunicorn.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
