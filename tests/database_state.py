@@ -66,13 +66,7 @@ class DemoImage:
             db.session.commit()
         else:
             db.session.commit()
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql(f"ATTACH DATABASE '{self.path}' AS {IMAGE}")
-                connection.exec_driver_sql("BEGIN")
-                for name in self.names:
-                    connection.exec_driver_sql(f"CREATE TABLE {IMAGE}.{name} AS SELECT * FROM main.{name}")
-                connection.exec_driver_sql("COMMIT")
-                connection.exec_driver_sql(f"DETACH DATABASE {IMAGE}")
+            self._sqlite([f"CREATE TABLE {IMAGE}.{name} AS SELECT * FROM main.{name}" for name in self.names])
         self.taken = True
 
     def restore(self):
@@ -86,10 +80,21 @@ class DemoImage:
             _restart_ids(ordered)
             db.session.commit()
         else:
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql(f"ATTACH DATABASE '{self.path}' AS {IMAGE}")
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                for table in ordered:
-                    connection.exec_driver_sql(f"INSERT INTO main.{table.name} SELECT * FROM {IMAGE}.{table.name}")
-                connection.exec_driver_sql("COMMIT")
-                connection.exec_driver_sql(f"DETACH DATABASE {IMAGE}")
+            self._sqlite([f"INSERT INTO main.{t.name} SELECT * FROM {IMAGE}.{t.name}" for t in ordered])
+
+    def _sqlite(self, statements):
+        """The statements in one transaction, with the image's file attached (outside a transaction, as
+        SQLite requires: so on the driver's connection, which the engine leaves in autocommit mode)."""
+        connection = db.engine.raw_connection()
+        try:
+            sqlite = connection.driver_connection
+            sqlite.execute(f"ATTACH DATABASE '{self.path}' AS {IMAGE}")
+            try:
+                sqlite.execute("BEGIN IMMEDIATE")
+                for statement in statements:
+                    sqlite.execute(statement)
+                sqlite.execute("COMMIT")
+            finally:
+                sqlite.execute(f"DETACH DATABASE {IMAGE}")
+        finally:
+            connection.close()

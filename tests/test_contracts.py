@@ -200,7 +200,8 @@ def test_an_amendment_records_its_version_reason_and_changes(signed, api):
     assert second["amendments"][1]["changes"] == {"quality_targets": ["满意度90%以上", "满意度95%以上"]}
     rows = db.session.scalars(db.select(ContractAmendment).order_by(ContractAmendment.version)).all()
     assert [r.version for r in rows] == [2, 3] and all(r.amended_by_id for r in rows)
-    audit = db.session.scalars(db.select(AuditEntry).filter_by(project_id=signed.id, action="amend_contract")).all()
+    audit = db.session.scalars(db.select(AuditEntry).filter_by(project_id=signed.id, action="amend_contract")
+                           .order_by(AuditEntry.id)).all()
     assert [e.data["version"] for e in audit] == [2, 3] and audit[0].comment == "服务对象增加"
 
 
