@@ -147,7 +147,11 @@ def test_communities_and_providers_see_only_published_catalogues(listed, api, cl
     assert client.get("/catalogues/2026").status_code == 404
     api.as_("bureau").post("/catalogues/2026/publish")
     assert [c["year"] for c in api.as_("provider").get("/catalogues").get_json()] == [2026]
-    assert client.get("/catalogues/2026").status_code == 200
+    page = client.get("/catalogues/2026").get_data(as_text=True)
+    assert all(f'href="/projects/{p.id}"' in page for p in listed)  # the community opens its own projects
+    login(client, "community_b")
+    page = client.get("/catalogues/2026").get_data(as_text=True)
+    assert listed[0].code in page and f'href="/projects/{listed[0].id}"' not in page  # others': listed, no dead link
 
 
 def test_xlsx_has_chinese_headers_and_the_same_totals(listed, api, client):

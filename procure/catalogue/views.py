@@ -10,6 +10,8 @@ from procure.catalogue import export, operations
 from procure.errors import GuardFailed, Refusal
 from procure.extensions import db
 from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.projects.models import Project
+from procure.projects.permissions import visible_projects
 
 bp = Blueprint("catalogue", __name__)
 
@@ -31,9 +33,17 @@ def index():
 def _context(catalogue, refused=None) -> dict:
     bureau = current_user.role == Role.bureau
     return {"catalogue": catalogue, **operations.grouped(catalogue), "bureau": bureau, "refused": refused,
+            "openable": _openable(catalogue),
             "publish_reasons": operations.publish_reasons(catalogue) if catalogue.state == "draft" else [],
             "in_force_reasons": operations.in_force_reasons(catalogue) if catalogue.state == "published" else [],
             "FUNDING_FORM_LABELS": FUNDING_FORM_LABELS}
+
+
+def _openable(catalogue) -> set[int]:
+    """The ids of the catalogue's projects whose pages the user may open (the others are shown unlinked)."""
+    ids = [item.project_id for item in catalogue.current_items]
+    visible = visible_projects(current_user).where(Project.id.in_(ids)).with_only_columns(Project.id)
+    return set(db.session.scalars(visible))
 
 
 @bp.get("/catalogues/<int:year>")

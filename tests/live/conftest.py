@@ -1,13 +1,16 @@
 """The app as production runs it: an environment installed from requirements.txt alone (no test or
 development package), the demo city migrated and loaded with its own `flask`, served by gunicorn
 with two workers. Tests here talk to it over HTTP only, as a browser or an integrator would."""
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +34,7 @@ class LiveServer:
         text = self.log.read_text(errors="replace")
         return [block for block in text.split("\n[") if "Error handling request" in block or "Traceback" in block]
 
-    def get(self, path, token=None, data=None, body=None, content_type=None):
+    def get(self, path, token=None, data=None, body=None, content_type=None, opener=None):
         """(status, headers, body) of one request (a POST when it has a body); redirects are not followed."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if data is not None:
@@ -40,15 +43,38 @@ class LiveServer:
             headers["Content-Type"] = content_type
         request = urllib.request.Request(self.url + path, data=body, headers=headers)
         try:
-            with _OPENER.open(request, timeout=60) as response:
+            with (opener or _OPENER).open(request, timeout=60) as response:
                 return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read()
+
+    def signed_in(self, username) -> "Visitor":
+        """A visitor with its own cookies, signed in through the login form as `username`."""
+        visitor = Visitor(self)
+        page = visitor.get("/login")[2].decode()
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        fields = {"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf.group(1) if csrf else ""}
+        status, headers, _ = visitor.get("/login", body=urllib.parse.urlencode(fields).encode(),
+                                         content_type="application/x-www-form-urlencoded")
+        assert status == 302, f"{username} could not sign in ({status})"
+        return visitor
 
     def token(self, username) -> str:
         status, _, body = self.get("/api/v1/tokens", data={"username": username, "password": DEMO_PASSWORD})
         assert status == 201, body
         return json.loads(body)["token"]
+
+
+class Visitor:
+    """Requests that share one cookie jar, as a browser's do."""
+
+    def __init__(self, live):
+        self.live, self.url = live, live.url
+        self.opener = urllib.request.build_opener(_NoRedirects, urllib.request.HTTPCookieProcessor(
+            http.cookiejar.CookieJar()))
+
+    def get(self, path, **kwargs):
+        return self.live.get(path, opener=self.opener, **kwargs)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -12,8 +12,10 @@ from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 import pytest
 
-# Never followed: signing out ends the crawl's (anonymous) visit for nothing.
+# Never followed: signing out would end a signed-in visit half-way.
 SKIP = re.compile(r"^/(logout|auth/logout)\b")
+# Each role's desk and the pages it links, signed in through the login form.
+ROLES = ["admin", "community1", "reviewer1", "bureau1", "provider1", "evaluator1", "resident1"]
 # Many links differ only in ids and query values; a few of each shape say as much as all of them,
 # and each document is a PDF rendered on request (and limited per address).
 PER_SHAPE = 40
@@ -60,7 +62,8 @@ def is_document(path: str) -> bool:
 
 
 def crawl(live, start: list[str]) -> dict:
-    """Breadth-first over same-origin links, several at a time; {path: (status, referrer)}."""
+    """Breadth-first over same-origin links, several at a time, as `live` (the server or a signed-in
+    visitor); {path: (status, referrer)}."""
     seen, shapes, results = set(start), Counter(), {}
     queue = deque((path, "(start)") for path in start)
 
@@ -88,6 +91,18 @@ def crawl(live, start: list[str]) -> dict:
                     shapes[key] += 1
                     queue.append((link, path))
     return results
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_a_role_reaches_answers_without_a_server_error(live_demo, username):
+    visitor = live_demo.signed_in(username)
+    results = crawl(visitor, ["/desk", "/"])
+    failures = {path: found for path, found in results.items() if found[0] >= 500}
+    assert not failures, failures
+    assert not live_demo.errors(), live_demo.errors()
+    assert len(results) > 20
+    dead = {path: found for path, found in results.items() if found[0] == 404 and found[1] != "(start)"}
+    assert not dead, dead
 
 
 def test_every_public_page_and_export_answers_without_a_server_error(live_demo):
