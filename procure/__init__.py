@@ -70,7 +70,7 @@ def register_blueprints(app):
     from procure.catalogue.views import bp as catalogue_bp
     from procure.documents.views import bp as documents_bp
     from procure.notifications.views import bp as notifications_bp
-    from procure.performance.views import bp as performance_bp
+    from procure.performance_evaluation.views import bp as performance_bp
     from procure.projects.views import bp as projects_bp
     from procure.providers.views import bp as providers_bp
     from procure.survey.views import bp as survey_bp

@@ -210,7 +210,7 @@ class MarkedJourney(Journey):
 
     def draft_sheets(self, p):
         """The three parties' sheets saved (not submitted), each leaf's note marked."""
-        from procure.performance import operations as performance
+        from procure.performance_evaluation import operations as performance
 
         state = performance.state_of(p)
         for party, user in (("third_party", self.cast.evaluator), ("bureau", self.cast.bureau),

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from procure.audit.models import AuditEntry
-from procure.evaluation.models import Payment
+from procure.payments.models import Payment
 from procure.extensions import db
 from procure.projects.journey import proposal
 from procure.projects.models import Objection, Project

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from procure.delivery.models import PaymentRequest
-from procure.evaluation.models import Payment
+from procure.payments.models import Payment
 from procure.extensions import db
 from procure.procurement.models import Contract
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
-from procure.evaluation.models import Payment
+from procure.payments.models import Payment
 from procure.extensions import db
 from procure.projects.journey import GRADE_INPUTS
 from procure.formfields import MAX_AMOUNT

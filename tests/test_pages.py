@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 from conftest import PASSWORD
 from procure import clock as app_clock
 from procure.audit.models import AuditEntry
-from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.evaluators.models import ConflictDeclaration
+from procure.payments.models import Payment
 from procure.extensions import db
 from procure.procurement.models import Bid, Challenge, Milestone
 from procure.projects import operations

@@ -11,8 +11,8 @@ from wtforms.fields import (BooleanField, DateField, FieldList, FormField, Integ
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from procure.errors import Reason
-from procure.evaluation import operations as evaluation
-from procure.performance.scoring import GRADE_LABELS
+from procure.payments import operations as evaluation
+from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.formfields import MAX_AMOUNT, LocalDateTimeField, MoneyField
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
@@ -1316,7 +1316,7 @@ def survey_forms() -> tuple:
 
 
 def survey_schemas() -> dict:
-    from procure.performance.track_record import GRADES
+    from procure.performance_evaluation.track_record import GRADES
 
     percent = nullable(ref("Money"))
     return {
@@ -1524,13 +1524,13 @@ def evaluator_paths() -> dict:
 # ---- performance evaluation (procure.api.performance) -------------------------------------------------
 
 def performance_forms() -> tuple:
-    from procure.performance import inputs as performance_inputs
+    from procure.performance_evaluation import inputs as performance_inputs
 
     return (performance_inputs.SheetForm, performance_inputs.DivergenceForm, performance_inputs.TemplateForm)
 
 
 def performance_schemas() -> dict:
-    from procure.performance.models import INDICATOR_KINDS, PARTIES
+    from procure.performance_evaluation.models import INDICATOR_KINDS, PARTIES
 
     score, moment = ref("Score"), string("date-time")
     node = obj({"id": integer(), "code": string(), "name": string(), "level": integer(minimum=1, maximum=3),
@@ -1580,7 +1580,7 @@ def performance_schemas() -> dict:
 
 
 def performance_paths() -> dict:
-    from procure.performance import operations as performance
+    from procure.performance_evaluation import operations as performance
 
     base = PROJECT + "/evaluation"
     template_id = [{"name": "template_id", "in": "path", "required": True, "schema": integer(),

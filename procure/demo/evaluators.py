@@ -7,8 +7,8 @@ from procure import clock
 from procure.demo.organisations import City
 from procure.evaluators import operations as evaluators
 from procure.formfields import json_to_formdata
-from procure.performance.operations import create_template
-from procure.performance.templates import SCALE_ANCHORS
+from procure.performance_evaluation.operations import create_template
+from procure.performance_evaluation.templates import SCALE_ANCHORS
 from procure.projects.guards import add_years
 
 # key: (accreditation, years valid from the start of the demo (negative: lapsed), specialties, staff count,

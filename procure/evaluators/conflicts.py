@@ -76,7 +76,7 @@ def _parties(project) -> list[Organisation]:
 
 def detected_conflicts(project, firm) -> list[str]:
     """The conflicts the system finds between `firm` and the project's community or implementer."""
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.models import ConflictDeclaration
     from procure.evaluators.models import FirmEngagement
     from procure.projects.guards import add_years
     from procure.providers.models import ControlRelation
@@ -143,7 +143,7 @@ def eligible_firms(project) -> tuple[list[int], list[dict]]:
 
 
 def firm_declaration(project, org_id):
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.models import ConflictDeclaration
 
     return db.session.scalar(select(ConflictDeclaration).filter_by(project_id=project.id, evaluator_org_id=org_id))
 

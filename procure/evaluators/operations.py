@@ -9,7 +9,7 @@ from procure import clock
 from procure.accounts.models import Organisation, Role, User
 from procure.audit.log import record
 from procure.errors import Forbidden, GuardFailed, NotFound, Reason
-from procure.evaluation.models import ConflictDeclaration
+from procure.evaluators.models import ConflictDeclaration
 from procure.evaluators.conflicts import (eligible_firms, exclusion_text, exclusions_of, firm_declaration, pick,
                                           personal_declaration)
 from procure.evaluators.inputs import AssignForm, DeclarationForm, DrawForm, EngagementForm, ProfileForm, \

@@ -85,7 +85,7 @@ def amendment_changes(contract, data) -> dict:
 
 
 def amendment_reasons(project, contract, data, changes) -> list[Reason]:
-    from procure.evaluation.operations import paid_total
+    from procure.payments.operations import paid_total
     from procure.projects.guards import term_reasons, within_budget
 
     if not changes:

@@ -291,13 +291,13 @@ def accept_checks(project, data):
 
 
 def evaluate_checks(project, data):
-    from procure.performance.operations import evaluate_reasons
+    from procure.performance_evaluation.operations import evaluate_reasons
 
     return evaluate_reasons(project, data)
 
 
 def close_checks(project, data):
-    from procure.performance.operations import close_reasons
+    from procure.performance_evaluation.operations import close_reasons
 
     return close_reasons(project, data)
 
@@ -317,7 +317,7 @@ GUARDS = {
     "start_acceptance": [acceptance_checks],  # procure.evaluators.conflicts
     "request_rectification": [rectification_checks],  # procure.acceptance.operations
     "accept": [accept_checks],
-    "evaluate": [evaluate_checks],  # procure.performance.operations
+    "evaluate": [evaluate_checks],  # procure.performance_evaluation.operations
     "close": [close_checks],
     "terminate": [contract_to_end],
 }

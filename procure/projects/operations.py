@@ -164,14 +164,14 @@ def _resubmit_for_acceptance(project, user, data):
 
 def _accept(project, user, data):
     from procure.acceptance.operations import on_accept
-    from procure.performance.operations import open_evaluation
+    from procure.performance_evaluation.operations import open_evaluation
 
     on_accept(project, user, data)
     open_evaluation(project, user)
 
 
 def _evaluate(project, user, data):
-    from procure.performance.operations import on_evaluate
+    from procure.performance_evaluation.operations import on_evaluate
 
     on_evaluate(project, user, data)
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from procure import clock
 from procure.audit.log import record
 from procure.errors import GuardFailed, Reason
-from procure.evaluation.models import Payment
+from procure.payments.models import Payment
 from procure.extensions import db
 from procure.procurement.models import Contract, Milestone
 from procure.projects.inputs import PaymentForm
@@ -44,8 +44,8 @@ def payment_reasons(project, kind, amount, milestone_id) -> list[Reason]:
 def final_reasons(project, kind, amount, milestone_id) -> list[Reason]:
     """The final instalment (kind final, or a payment for the contract's last milestone) waits for the
     performance evaluation and is at most its share by grade (FINAL_PAYMENT_PERCENT of the last instalment)."""
-    from procure.performance.operations import final_payment, last_milestone_id
-    from procure.performance.scoring import GRADE_LABELS
+    from procure.performance_evaluation.operations import final_payment, last_milestone_id
+    from procure.performance_evaluation.scoring import GRADE_LABELS
 
     if kind != "final" and (milestone_id is None or milestone_id != last_milestone_id(project)):
         return []

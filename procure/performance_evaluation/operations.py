@@ -13,10 +13,10 @@ from procure import clock
 from procure.audit.log import record
 from procure.errors import Conflict, Forbidden, GuardFailed, InvalidInput, NotFound, Reason
 from procure.extensions import db
-from procure.performance import scoring
-from procure.performance.inputs import DivergenceForm, SheetForm, TemplateForm
-from procure.performance.models import DivergenceNote, LeafScore, PerformanceEvaluation, ScoreSheet
-from procure.performance.templates import build, leaves_of, nodes_of, template_for, tree_problems
+from procure.performance_evaluation import scoring
+from procure.performance_evaluation.inputs import DivergenceForm, SheetForm, TemplateForm
+from procure.performance_evaluation.models import DivergenceNote, LeafScore, PerformanceEvaluation, ScoreSheet
+from procure.performance_evaluation.templates import build, leaves_of, nodes_of, template_for, tree_problems
 from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action, relations
 
@@ -347,7 +347,7 @@ def last_milestone_id(project) -> int | None:
 
 def final_base(project) -> Decimal:
     from procure.delivery.operations import milestone_share
-    from procure.evaluation.operations import payable_total
+    from procure.payments.operations import payable_total
 
     last = _last_milestone(project)
     return milestone_share(last) if last else payable_total(project)
@@ -355,7 +355,7 @@ def final_base(project) -> Decimal:
 
 def paid_towards_final(project) -> Decimal:
     """Payments of kind final and for the last milestone; without milestones every payment counts."""
-    from procure.evaluation.models import Payment
+    from procure.payments.models import Payment
 
     query = db.select(db.func.coalesce(db.func.sum(Payment.amount), 0)).where(Payment.project_id == project.id)
     last = last_milestone_id(project)
@@ -398,7 +398,7 @@ def create_template(user, formdata):
 
 
 def get_template(template_id):
-    from procure.performance.models import IndicatorTemplate
+    from procure.performance_evaluation.models import IndicatorTemplate
 
     template = db.session.get(IndicatorTemplate, template_id) if isinstance(template_id, int) else None
     if template is None:
