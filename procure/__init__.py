@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
     register_extensions(app)
+    register_lifecycle(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -46,6 +47,13 @@ def register_extensions(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
     import procure.models  # noqa: F401  (every model registered with the metadata)
+
+
+def register_lifecycle(app):
+    """Each stage adds its guards and effects to the lifecycle core (procure.stages)."""
+    from procure.stages import register_stages
+
+    register_stages()
 
 
 def select_locale():

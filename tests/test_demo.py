@@ -18,8 +18,8 @@ from procure.clock import ManualClock
 from procure.codes import is_valid_uscc
 from procure.demo import TIMES, installed_clock, load, timeline
 from procure.demo.projects import PROJECTS
-from procure.payments.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.procurement.models import Bid, Challenge, Contract
 from procure.projects.models import FUNDING_FORMS, Objection, Project
 from procure.projects.permissions import visible_projects

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from procure.clock import today
-from procure.payments.operations import record_payment
 from procure.extensions import db
 from procure.formfields import json_to_formdata
+from procure.payments.operations import record_payment
 from procure.procurement.models import Contract
 from procure.projects.journey import GRADE_INPUTS, Cast, Journey
 

@@ -8,10 +8,10 @@ import pytest
 
 from procure import clock as app_clock
 from procure.clock import SHANGHAI
-from procure.payments.models import Payment
 from procure.extensions import db
+from procure.lifecycle import GUARDS
+from procure.payments.models import Payment
 from procure.procurement.models import Bid, Debarment
-from procure.projects.guards import GUARDS
 from procure.projects.journey import tender_terms
 
 from support import valid_input
@@ -46,12 +46,17 @@ def test_every_guard_code_in_the_source_is_listed_here():
     import inspect
     import re
 
+    from procure.catalogue import triggers as catalogue
+    from procure.delivery import triggers as delivery
+    from procure.procurement import guards as procurement
     from procure.projects import guards
     from procure.providers import eligibility
 
     from procure.acceptance import operations as acceptance
 
     source = inspect.getsource(guards) + inspect.getsource(eligibility.eligibility_reasons)
+    source += inspect.getsource(procurement) + inspect.getsource(catalogue.catalogue_checks)
+    source += inspect.getsource(delivery.milestones_reported)
     source += inspect.getsource(acceptance.rectification_reasons) + inspect.getsource(acceptance.accept_reasons)
     from procure.evaluators import conflicts
 

@@ -11,14 +11,14 @@ from wtforms.fields import (BooleanField, DateField, FieldList, FormField, Integ
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from procure.errors import Reason
+from procure.formfields import MAX_AMOUNT, LocalDateTimeField, MoneyField
+from procure.lifecycle import GUARDS
 from procure.payments import operations as evaluation
 from procure.performance_evaluation.scoring import GRADE_LABELS
-from procure.formfields import MAX_AMOUNT, LocalDateTimeField, MoneyField
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
+from procure.procurement import guards
 from procure.projects import inputs
-from procure.projects import guards
-from procure.projects.guards import GUARDS
 from procure.projects.models import FUNDING_FORMS, PROCUREMENT_METHODS
 from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS, State
 from procure.providers import eligibility

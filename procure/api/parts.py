@@ -5,9 +5,9 @@ from flask import g, jsonify
 from procure import clock
 from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
+from procure.extensions import db
 from procure.payments import operations as payments
 from procure.payments.models import Payment
-from procure.extensions import db
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement.deadlines import challenge_answer_due, is_late

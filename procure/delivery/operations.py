@@ -12,13 +12,13 @@ from procure import clock
 from procure.audit.log import record
 from procure.delivery.models import PROGRESS_SHARE, MilestoneConfirmation, PaymentRequest, ServiceRecord
 from procure.errors import Conflict, GuardFailed, NotFound, Reason
-from procure.payments.operations import final_reasons, pay, payment_reasons
-from procure.payments.models import Payment
 from procure.extensions import db
+from procure.lifecycle import flush, validated
+from procure.payments.models import Payment
+from procure.payments.operations import final_reasons, milestone_share, pay, payment_reasons
 from procure.procurement.models import Contract, Milestone, MilestoneReport
 from procure.projects.inputs import (ConfirmationForm, PaymentApprovalForm, PaymentRequestForm, ReasonForm,
                                      ServiceRecordForm)
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action
 from procure.types import CENT
 
@@ -105,12 +105,6 @@ def progress(project) -> Decimal:
 
 
 # ---- payment requests ----------------------------------------------------------------------------------
-
-def milestone_share(milestone) -> Decimal:
-    """A milestone's part of the contract amount."""
-    contract = db.session.get(Contract, milestone.contract_id)
-    return (contract.amount * milestone.percent / 100).quantize(CENT)
-
 
 def paid_for(milestone) -> Decimal:
     total = db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))

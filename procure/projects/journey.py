@@ -8,14 +8,14 @@ from flask import current_app
 
 from procure import clock
 from procure.acceptance import operations as acceptance
-from procure.payments.operations import paid_total, payable_total, record_payment
 from procure.extensions import db
 from procure.formfields import json_to_formdata
+from procure.payments.operations import paid_total, payable_total, record_payment
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.procurement.tenders import PanelMember
 from procure.procurement.models import Bid, Contract
+from procure.procurement.tenders import PanelMember
 from procure.projects import operations
 from procure.projects.models import Project
 from procure.workdays.service import Calendar

@@ -8,41 +8,41 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from procure import clock
+from procure.acceptance import page as acceptance_page
 from procure.accounts.models import Organisation, Role
+from procure.attachments.operations import UPLOAD_RULES, service_record_files
 from procure.attachments.page import FAILED_KEY as ATTACHMENT_FORM
 from procure.attachments.page import page_context as attachments_context
-from procure.attachments.operations import UPLOAD_RULES, service_record_files
 from procure.attachments.page import evidence_key
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.delivery import operations as delivery
-from procure.payments.operations import paid_total, payable_total
-from procure.evaluators.models import ConflictDeclaration
-from procure.payments.models import Payment
-from procure.acceptance import page as acceptance_page
 from procure.evaluators import page as evaluators_page
+from procure.evaluators.models import ConflictDeclaration
+from procure.extensions import db
+from procure.payments.models import Payment
+from procure.payments.operations import paid_total, payable_total
 from procure.performance_evaluation import page as performance_page
 from procure.performance_evaluation.operations import final_payment
-from procure.survey import page as survey_page
-from procure.talent import page as talent_page
 from procure.performance_evaluation.track_record import bid_track_records
-from procure.extensions import db
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
-from procure.procurement.models import Challenge, Contract
-from procure.projects.availability import action_options
 from procure.procurement.contracts import TERM_LABELS
 from procure.procurement.contracts import warnings as contract_warnings
+from procure.procurement.models import Challenge, Contract
+from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
+from procure.projects.availability import action_options
 from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)
 from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, MilestoneReportForm,
                                      ObjectionForm, PaymentForm)
-from procure.projects.permissions import ACTIONS, relations
 from procure.projects.page_forms import Failed, PageForm, page_form  # noqa: F401  (Failed: for the views)
+from procure.projects.permissions import ACTIONS, relations
 from procure.projects.proposal_form import class_cap
 from procure.projects.states import TRIGGER_LABELS
+from procure.survey import page as survey_page
+from procure.talent import page as talent_page
 
 DANGER = {"withdraw", "cancel", "reject", "terminate"}
 # The packages that add their own forms and data to the project page (each: page_part, SECTION).

@@ -18,10 +18,10 @@ from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
 from procure.database import MAX_ID
-from procure.errors import NotEditable, Refusal
 from procure.delivery import operations as delivery
-from procure.payments import operations as payments
+from procure.errors import NotEditable, Refusal
 from procure.extensions import db
+from procure.payments import operations as payments
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel

@@ -12,8 +12,8 @@ from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.delivery.models import MilestoneConfirmation, PaymentRequest
 from procure.evaluators.models import ConflictDeclaration
-from procure.payments.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
 from procure.procurement.tenders import BidScore, PanelMember
 from procure.projects.availability import action_options

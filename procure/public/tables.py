@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.catalogue.models import Category
-from procure.payments.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.performance_evaluation.models import PerformanceEvaluation
 from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.performance_evaluation.templates import GROUP_LABELS

@@ -15,10 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from procure import clock as app_clock
 from procure.accounts.models import Organisation
-from procure.payments.models import Payment
 from procure.evaluators.conflicts import pick
 from procure.evaluators.models import EvaluatorDraw, FirmEngagement
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.performance_evaluation.models import PerformanceEvaluation
 from procure.performance_evaluation.templates import DEFAULT_LEAVES
 from procure.procurement.models import Contract
