@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
     register_extensions(app)
+    register_lifecycle(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -48,6 +49,13 @@ def register_extensions(app):
     import procure.models  # noqa: F401  (every model registered with the metadata)
 
 
+def register_lifecycle(app):
+    """Each stage adds its guards and effects to the lifecycle core (procure.stages)."""
+    from procure.stages import register_stages
+
+    register_stages()
+
+
 def select_locale():
     if not has_request_context():
         return "zh_Hans_CN"  # commands and jobs speak the default language
@@ -70,7 +78,7 @@ def register_blueprints(app):
     from procure.catalogue.views import bp as catalogue_bp
     from procure.documents.views import bp as documents_bp
     from procure.notifications.views import bp as notifications_bp
-    from procure.performance.views import bp as performance_bp
+    from procure.performance_evaluation.views import bp as performance_bp
     from procure.projects.views import bp as projects_bp
     from procure.providers.views import bp as providers_bp
     from procure.survey.views import bp as survey_bp

@@ -49,3 +49,12 @@ class ManualClock:
         from datetime import timedelta
 
         self.moment += timedelta(days=days, hours=hours)
+
+
+def add_years(start: date, years: int) -> date:
+    if start.year + years > date.max.year:
+        return date.max
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)

@@ -82,7 +82,7 @@ FILTERS = {"money": money, "local_time": local_time}
 
 
 def template_helpers() -> dict:
-    from procure.performance.scoring import GRADE_LABELS
+    from procure.performance_evaluation.scoring import GRADE_LABELS
     from procure.projects.inputs import FUNDING_FORM_LABELS, METHOD_LABELS
     from procure.projects.states import STATE_LABELS, TRIGGER_LABELS
 

@@ -14,8 +14,8 @@ from procure.accounts.models import ApiToken, Organisation
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.procurement.models import Bid, Contract
-from procure.projects.journey import Journey, contract_terms, proposal
 from procure.projects.inputs import TRIGGER_FORMS
+from procure.projects.journey import Journey, contract_terms, proposal
 
 SEALED_PRICE = "31415.92"  # a bid before the deadline
 UNNOTICED_PRICE = "29979.25"  # a bid judged but before the award notice
@@ -210,7 +210,7 @@ class MarkedJourney(Journey):
 
     def draft_sheets(self, p):
         """The three parties' sheets saved (not submitted), each leaf's note marked."""
-        from procure.performance import operations as performance
+        from procure.performance_evaluation import operations as performance
 
         state = performance.state_of(p)
         for party, user in (("third_party", self.cast.evaluator), ("bureau", self.cast.bureau),

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from procure import clock
 from procure.accounts.models import ApiToken
-from procure.evaluation.models import ConflictDeclaration
+from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
 from procure.procurement.models import Bid, Contract
 from procure.procurement.panel import evaluation_of

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from procure.audit.models import AuditEntry
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.projects.journey import proposal
 from procure.projects.models import Objection, Project
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from procure.delivery.models import PaymentRequest
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.procurement.models import Contract
 
 from support import Tokens, reason_codes

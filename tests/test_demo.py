@@ -18,8 +18,8 @@ from procure.clock import ManualClock
 from procure.codes import is_valid_uscc
 from procure.demo import TIMES, installed_clock, load, timeline
 from procure.demo.projects import PROJECTS
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.procurement.models import Bid, Challenge, Contract
 from procure.projects.models import FUNDING_FORMS, Objection, Project
 from procure.projects.permissions import visible_projects
@@ -407,7 +407,7 @@ class TestDemoProcurement:
 
     def test_contracts_in_delivery_with_records_confirmations_and_payment_requests(self):
         from procure.delivery.models import MilestoneConfirmation, PaymentRequest, ServiceRecord
-        from procure.evaluation.operations import paid_total, payable_total
+        from procure.payments.operations import paid_total, payable_total
         from procure.projects.waiting import waiting_for
 
         delivering = projects(state="in_delivery", funding_form="purchase")
@@ -508,7 +508,7 @@ class TestDemoEvaluation:
         assert entry.comment == manual[0].reason and entry.data["result_org_id"] == manual[0].result_org_id
 
     def test_a_late_conflict_recused_the_firm_and_a_second_draw_followed(self):
-        from procure.evaluation.models import ConflictDeclaration
+        from procure.evaluators.models import ConflictDeclaration
 
         late = db.session.scalars(db.select(ConflictDeclaration).filter_by(has_conflict=True)).all()
         assert len(late) == 1 and late[0].late and late[0].conflict_type == "financial" and late[0].statement
@@ -554,7 +554,7 @@ class TestDemoEvaluation:
         assert list(rounds.values()) == [["failed", "passed"]]
 
     def test_blind_scoring_with_the_survey_still_open(self):
-        from procure.performance.operations import evaluate_reasons, state_of
+        from procure.performance_evaluation.operations import evaluate_reasons, state_of
         from procure.survey.operations import is_open, response_count, survey_of
 
         project = next(p for p in projects(state="accepted") if survey_of(p) and is_open(survey_of(p), p))
@@ -568,7 +568,7 @@ class TestDemoEvaluation:
         assert {"scores_missing", "survey_too_few"} <= codes
 
     def test_a_divergence_awaits_its_explanation(self):
-        from procure.performance.operations import evaluate_reasons, state_of
+        from procure.performance_evaluation.operations import evaluate_reasons, state_of
 
         waiting = [p for p in projects(state="accepted") if state_of(p).revealed]
         assert len(waiting) == 1
@@ -577,8 +577,8 @@ class TestDemoEvaluation:
         assert [r.code for r in evaluate_reasons(waiting[0], {})] == ["divergence_unexplained"]
 
     def test_grades_surveys_and_final_payments(self):
-        from procure.performance.operations import final_payment, state_of
-        from procure.performance.scoring import final_instalment, grade_for
+        from procure.performance_evaluation.operations import final_payment, state_of
+        from procure.performance_evaluation.scoring import final_instalment, grade_for
         from procure.survey.operations import response_count
 
         done = [p for p in projects() if p.state in ("evaluated", "closed")]
@@ -620,9 +620,9 @@ class TestDemoEvaluation:
         assert db.session.scalar(db.select(Organisation).filter_by(id=poor.implementer_id)).users
 
     def test_the_elderly_care_template_scores_its_projects(self):
-        from procure.performance.models import IndicatorTemplate
-        from procure.performance.operations import state_of
-        from procure.performance.templates import rows_of, tree_problems
+        from procure.performance_evaluation.models import IndicatorTemplate
+        from procure.performance_evaluation.operations import state_of
+        from procure.performance_evaluation.templates import rows_of, tree_problems
 
         template = db.session.scalar(db.select(IndicatorTemplate).filter_by(category_code="A0101"))
         assert template and not tree_problems(rows_of(template)) and max(i.level for i in template.indicators) == 3

@@ -302,7 +302,7 @@ GROUP_SCORES = {"decision": "18.40", "implementation": "18.20", "output": "36.80
 
 
 def _evaluate(project, world, grade="excellent", score="91.20", plan=""):
-    from procure.performance.models import (DivergenceNote, Indicator, IndicatorTemplate, LeafScore,
+    from procure.performance_evaluation.models import (DivergenceNote, Indicator, IndicatorTemplate, LeafScore,
                                             PerformanceEvaluation, ScoreSheet)
     from procure.survey.models import Survey, SurveyResponse, SurveyToken
 
@@ -413,7 +413,7 @@ def test_evaluation_report_of_a_fair_grade(accepted, as_user, world):
 
 
 def test_later_documents_wait_for_their_stage(contracted, world, api, as_user):
-    from procure.performance.models import IndicatorTemplate, PerformanceEvaluation
+    from procure.performance_evaluation.models import IndicatorTemplate, PerformanceEvaluation
 
     client = api.as_("community")
     for kind in ("acceptance_certificate", "evaluation_report"):

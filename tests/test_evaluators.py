@@ -9,9 +9,9 @@ from conftest import PASSWORD
 from procure import clock
 from procure.accounts.models import User
 from procure.audit.models import AuditEntry
-from procure.evaluation.models import ConflictDeclaration
 from procure.evaluators import operations
 from procure.evaluators.conflicts import eligible_firms, pick
+from procure.evaluators.models import ConflictDeclaration
 from procure.evaluators.models import EvaluatorDraw, EvaluatorProfile, FirmEngagement
 from procure.extensions import db
 from procure.formfields import json_to_formdata

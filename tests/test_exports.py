@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from procure.clock import today
-from procure.evaluation import operations as evaluation
 from procure.extensions import db
 from procure.formfields import json_to_formdata
+from procure.payments.operations import record_payment
 from procure.procurement.models import Contract
 from procure.projects.journey import GRADE_INPUTS, Cast, Journey
 
@@ -33,10 +33,10 @@ def portal(journey, world, clock):
     instalment, a subsidy whose agreement is never published, one under notice and a draft."""
     closed = journey.drive(journey.create(title="社区长者助餐服务"), "closed")
     delivering = journey.drive(journey.create(title="青少年课后托管", amount="30000.00"), "in_delivery")
-    journey.do(evaluation.record_payment, delivering, world["bureau"], json_to_formdata(
+    journey.do(record_payment, delivering, world["bureau"], json_to_formdata(
         {"kind": "instalment", "amount": "5000.00", "paid_on": "2026-09-01"}))
     subsidy = journey.drive(journey.create(title=INJECTION, funding_form="subsidy", amount="20000.00"), "in_delivery")
-    journey.do(evaluation.record_payment, subsidy, world["bureau"], json_to_formdata(
+    journey.do(record_payment, subsidy, world["bureau"], json_to_formdata(
         {"kind": "instalment", "amount": "7777.77", "paid_on": "2026-09-02"}))
     cast_b = Cast(community=world["community_b"], reviewer=world["reviewer"], bureau=world["bureau"],
                   evaluator=world["evaluator"], providers=[world["provider"], world["provider2"], world["provider3"]],

@@ -8,10 +8,10 @@ import pytest
 
 from procure import clock as app_clock
 from procure.clock import SHANGHAI
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.lifecycle import GUARDS
+from procure.payments.models import Payment
 from procure.procurement.models import Bid, Debarment
-from procure.projects.guards import GUARDS
 from procure.projects.journey import tender_terms
 
 from support import valid_input
@@ -36,7 +36,7 @@ TRIGGER_GUARD_CODES = {
     # Acceptance: rectification and accept (procure.acceptance.operations; tested in test_acceptance.py).
     "rectification_limit", "rectification_deadline_past", "checklist_empty", "items_unjudged", "items_not_met",
     "no_site_visit", "community_not_confirmed", "rectification_open",
-    # Performance evaluation: evaluate and close (procure.performance.operations; test_performance.py).
+    # Performance evaluation: evaluate and close (procure.performance_evaluation.operations; test_performance.py).
     "evaluation_not_opened", "scores_missing", "divergence_unexplained", "survey_too_few",
     "rectification_plan_missing",
 }
@@ -46,17 +46,22 @@ def test_every_guard_code_in_the_source_is_listed_here():
     import inspect
     import re
 
+    from procure.catalogue import triggers as catalogue
+    from procure.delivery import triggers as delivery
+    from procure.procurement import guards as procurement
     from procure.projects import guards
     from procure.providers import eligibility
 
     from procure.acceptance import operations as acceptance
 
     source = inspect.getsource(guards) + inspect.getsource(eligibility.eligibility_reasons)
+    source += inspect.getsource(procurement) + inspect.getsource(catalogue.catalogue_checks)
+    source += inspect.getsource(delivery.milestones_reported)
     source += inspect.getsource(acceptance.rectification_reasons) + inspect.getsource(acceptance.accept_reasons)
     from procure.evaluators import conflicts
 
     source += inspect.getsource(conflicts.start_acceptance_reasons)
-    from procure.performance import operations as performance
+    from procure.performance_evaluation import operations as performance
 
     source += inspect.getsource(performance.evaluate_reasons) + inspect.getsource(performance.close_reasons)
     assert set(re.findall(r'Reason\("([a-z_0-9]+)"', source)) | {"not_purchase", "not_subsidy", "not_reward"} \

@@ -9,11 +9,11 @@ import pytest
 from conftest import PASSWORD
 from procure.audit.models import AuditEntry
 from procure.extensions import db
-from procure.performance import operations as performance
-from procure.performance import scoring
-from procure.performance.models import IndicatorTemplate
-from procure.performance.scoring import Node
-from procure.performance.templates import default_template, rows_of, template_for, tree_problems
+from procure.performance_evaluation import operations as performance
+from procure.performance_evaluation import scoring
+from procure.performance_evaluation.models import IndicatorTemplate
+from procure.performance_evaluation.scoring import Node
+from procure.performance_evaluation.templates import default_template, rows_of, template_for, tree_problems
 from procure.procurement.models import Contract, Debarment
 from procure.projects.journey import GRADE_INPUTS
 
@@ -179,7 +179,7 @@ def test_the_most_specific_template_applies(journey, world):
     default = default_template()
     rows = rows_of(default)
     klass = project.community.community_class
-    from procure.performance.templates import build
+    from procure.performance_evaluation.templates import build
 
     by_class = build(rows, name="按社区类别", community_class=klass)
     assert template_for(project).id == by_class.id

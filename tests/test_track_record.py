@@ -9,7 +9,7 @@ from sqlalchemy import event
 from conftest import PASSWORD
 from procure import clock
 from procure.extensions import db
-from procure.performance.track_record import track_record, track_records
+from procure.performance_evaluation.track_record import track_record, track_records
 from procure.procurement.models import Contract, Milestone, MilestoneReport
 
 

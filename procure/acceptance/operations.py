@@ -19,8 +19,8 @@ from procure.audit.log import record
 from procure.audit.models import AuditEntry
 from procure.errors import GuardFailed, NotFound, Reason
 from procure.extensions import db
+from procure.lifecycle import flush, validated
 from procure.procurement.models import Contract
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action
 
 SPLIT = re.compile(r"[。；;\n]")

@@ -5,9 +5,9 @@ from flask import g, jsonify
 from procure import clock
 from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
-from procure.evaluation import operations as evaluation
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.payments import operations as payments
+from procure.payments.models import Payment
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement.deadlines import challenge_answer_due, is_late
@@ -170,4 +170,4 @@ def list_payments(project_id):
 @bp.post("/projects/<int:project_id>/payments")
 def record_payment(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
-    return _created(payment_json(evaluation.record_payment(project, g.api_user, formdata())))
+    return _created(payment_json(payments.record_payment(project, g.api_user, formdata())))

@@ -7,8 +7,8 @@ from procure.api.jsonutil import plain
 from procure.errors import InvalidInput, NotFound
 from procure.extensions import db
 from procure.formfields import json_to_formdata
-from procure.performance import operations
-from procure.performance.templates import templates, tree_of
+from procure.performance_evaluation import operations
+from procure.performance_evaluation.templates import templates, tree_of
 from procure.projects.permissions import get_visible
 
 

@@ -5,8 +5,8 @@ from procure import clock
 from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
 from procure.extensions import db
+from procure.performance_evaluation.track_record import track_record
 from procure.procurement.models import Debarment
-from procure.performance.track_record import track_record
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons
 

@@ -42,7 +42,7 @@ def _org(org):
 
 def _group_scores(project) -> dict:
     """The finalised evaluation's score per first-level group (its part of the total); {} before."""
-    from procure.performance.operations import evaluation_of
+    from procure.performance_evaluation.operations import evaluation_of
 
     evaluation = evaluation_of(project) if project.grade else None
     return dict(evaluation.group_scores) if evaluation and evaluation.finalised_at else {}

@@ -15,9 +15,9 @@ from procure.database import MAX_ID
 from procure.delivery.models import ServiceRecord
 from procure.errors import Forbidden, GuardFailed, InvalidInput, InvalidTransition, NotFound, Reason
 from procure.extensions import db
+from procure.lifecycle import flush
 from procure.procurement.models import Bid
 from procure.procurement.operations import bids_visible_to
-from procure.projects.operations import flush
 from procure.projects.permissions import get_visible, relations
 
 KIND_LABELS = {

@@ -10,7 +10,7 @@ DECLARATION_ACTIONS = {"declare_conflict", "declare_personal", "recuse_evaluator
 DRAW_ACTIONS = {"draw_evaluator", "assign_evaluator"}
 # The bid evaluation panel's names stay with the bureau and each member (procure.procurement.panel).
 PANEL_ACTIONS = {"appoint_panel_member", "declare_panel_conflict", "score_bid"}
-# A performance score sheet stays with its party until every party has submitted (procure.performance).
+# A performance score sheet stays with its party until every party has submitted (procure.performance_evaluation).
 SCORE_SHEET_ACTIONS = {"save_scores", "submit_scores"}
 
 
@@ -23,7 +23,7 @@ def entry_visible(user, entry, project) -> bool:
         deadline_passed = project.bid_deadline is not None and clock.now() > project.bid_deadline
         return deadline_passed and user.role in (Role.bureau, Role.admin)
     if entry.action in SCORE_SHEET_ACTIONS:
-        from procure.performance.operations import party_of, scores_revealed
+        from procure.performance_evaluation.operations import party_of, scores_revealed
 
         return (entry.data or {}).get("party") == party_of(user, project) or scores_revealed(project)
     if entry.action in PANEL_ACTIONS:

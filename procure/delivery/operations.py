@@ -12,13 +12,13 @@ from procure import clock
 from procure.audit.log import record
 from procure.delivery.models import PROGRESS_SHARE, MilestoneConfirmation, PaymentRequest, ServiceRecord
 from procure.errors import Conflict, GuardFailed, NotFound, Reason
-from procure.evaluation import operations as evaluation
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.lifecycle import flush, validated
+from procure.payments.models import Payment
+from procure.payments.operations import final_reasons, milestone_share, pay, payment_reasons
 from procure.procurement.models import Contract, Milestone, MilestoneReport
 from procure.projects.inputs import (ConfirmationForm, PaymentApprovalForm, PaymentRequestForm, ReasonForm,
                                      ServiceRecordForm)
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action
 from procure.types import CENT
 
@@ -106,12 +106,6 @@ def progress(project) -> Decimal:
 
 # ---- payment requests ----------------------------------------------------------------------------------
 
-def milestone_share(milestone) -> Decimal:
-    """A milestone's part of the contract amount."""
-    contract = db.session.get(Contract, milestone.contract_id)
-    return (contract.amount * milestone.percent / 100).quantize(CENT)
-
-
 def paid_for(milestone) -> Decimal:
     total = db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
                               .where(Payment.milestone_id == milestone.id))
@@ -135,7 +129,7 @@ def request_payment(project, user, formdata) -> PaymentRequest:
     reasons = [] if _is_reported(milestone) else [
         Reason("milestone_unreported", _l("该节点尚未报告完成情况，暂不能申请付款"))]
     reasons += milestone_reasons(milestone, data["amount"])
-    reasons += evaluation.final_reasons(project, "instalment", data["amount"], milestone.id)  # the last one
+    reasons += final_reasons(project, "instalment", data["amount"], milestone.id)  # the last one
     if reasons:
         raise GuardFailed(reasons)
     row = PaymentRequest(project_id=project.id, milestone_id=milestone.id, amount=data["amount"],
@@ -169,11 +163,11 @@ def approve_payment_request(project, user, request_id, formdata) -> PaymentReque
     data = validated(PaymentApprovalForm, formdata)
     _undecided(row)
     milestone = db.session.get(Milestone, row.milestone_id)
-    reasons = evaluation.payment_reasons(project, "instalment", row.amount, row.milestone_id)
+    reasons = payment_reasons(project, "instalment", row.amount, row.milestone_id)
     reasons += milestone_reasons(milestone, row.amount)
     if reasons:
         raise GuardFailed(reasons)
-    payment = evaluation.pay(project, user, "instalment", row.amount, data["paid_on"] or clock.today(),
+    payment = pay(project, user, "instalment", row.amount, data["paid_on"] or clock.today(),
                              row.milestone_id, data["note"], action="approve_payment_request",
                              payment_request_id=row.id)
     row.state, row.decided_by_id, row.decided_at, row.payment_id = "approved", user.id, clock.now(), payment.id

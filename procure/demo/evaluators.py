@@ -7,9 +7,8 @@ from procure import clock
 from procure.demo.organisations import City
 from procure.evaluators import operations as evaluators
 from procure.formfields import json_to_formdata
-from procure.performance.operations import create_template
-from procure.performance.templates import SCALE_ANCHORS
-from procure.projects.guards import add_years
+from procure.performance_evaluation.operations import create_template
+from procure.performance_evaluation.templates import SCALE_ANCHORS
 
 # key: (accreditation, years valid from the start of the demo (negative: lapsed), specialties, staff count,
 #       staff as (name, qualification, title, username or None))
@@ -69,7 +68,7 @@ def build(city: City, people) -> None:
     """The register entries, the engagements and the elderly-care template, entered by bureau1 today."""
     bureau, today = people["bureau1"], clock.today()
     for key, (accreditation, years, specialties, count, staff) in REGISTER.items():
-        until = today + timedelta(days=LAPSE_DAYS) if years is None else add_years(today, years)
+        until = today + timedelta(days=LAPSE_DAYS) if years is None else clock.add_years(today, years)
         evaluators.update_profile(city.evaluators[key], bureau, json_to_formdata({
             "accreditation": accreditation, "accredited_until": until.isoformat(), "specialties": specialties,
             "staff_count": count, "active": True,

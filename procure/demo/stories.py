@@ -15,23 +15,23 @@ from procure.demo.projects import GOOD
 from procure.demo.providers import PROFILES
 from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, EVALUATED, bid_deadline, bidders_needed, day_of,
                                    op_waits, script, service_start, tender_days, waits_for)
-from procure.evaluation import operations as evaluation
 from procure.evaluators import operations as evaluators
 from procure.evaluators.conflicts import eligible_firms, pick
-from procure.opendata import publishing
 from procure.extensions import db
-from procure.performance import operations as performance
-from procure.performance.models import PARTIES
-from procure.performance.operations import final_payment
-from procure.performance.scoring import GRADE_NAMES, grade_for
-from procure.survey import operations as survey
 from procure.formfields import json_to_formdata
+from procure.opendata import publishing
+from procure.payments.operations import paid_total, payable_total, record_payment
+from procure.performance_evaluation import operations as performance
+from procure.performance_evaluation.models import PARTIES
+from procure.performance_evaluation.operations import final_payment
+from procure.performance_evaluation.scoring import GRADE_NAMES, grade_for
 from procure.procurement import contracts, panel
 from procure.procurement import operations as procurement
 from procure.procurement.models import Bid, Contract
 from procure.projects import operations
 from procure.projects.inputs import SCORED_METHODS
 from procure.projects.journey import Journey, proposal
+from procure.survey import operations as survey
 
 CENT = Decimal("0.01")
 # Bid prices as a share of the approved amount. The project's provider (the first to bid) wins: by the
@@ -265,7 +265,7 @@ class DemoJourney(Journey):
         data = {"kind": kind, "amount": str(amount), "paid_on": clock.today().isoformat(), "note": note}
         if milestone_id:
             data["milestone_id"] = milestone_id
-        self.do(evaluation.record_payment, p, self.cast.bureau, json_to_formdata(data))
+        self.do(record_payment, p, self.cast.bureau, json_to_formdata(data))
 
     def _report(self, p, milestone, content):
         self.do(procurement.report_milestone, p, self._implementer(p),
@@ -460,7 +460,7 @@ class DemoJourney(Journey):
 
     def close(self, p):
         due = final_payment(p)
-        earlier = evaluation.payable_total(p) - due.base - (evaluation.paid_total(p) - due.paid)
+        earlier = payable_total(p) - due.base - (paid_total(p) - due.paid)
         if earlier > 0:
             self._pay(p, "instalment", earlier, note="支付剩余节点款项")
         self._pay(p, "final", due.due - due.paid,

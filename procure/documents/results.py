@@ -94,8 +94,8 @@ def local_date(at):
 # ---- 绩效评价报告 ---------------------------------------------------------------------------------
 
 def evaluation(project) -> dict:
-    from procure.performance.models import PARTIES
-    from procure.performance.scoring import GRADE_LABELS
+    from procure.performance_evaluation.models import PARTIES
+    from procure.performance_evaluation.scoring import GRADE_LABELS
 
     ev = evaluation_of(project)
     rows, groups = score_rows(ev)
@@ -112,8 +112,8 @@ def score_rows(ev) -> tuple[list[dict], list[dict]]:
     """The template's tree, depth first: each node with its weight among its siblings, its share of the
     100 points (`max`), the parties' scores and their mean on leaves, and the points it earns. A group's
     points are the finalised `group_scores`; other nodes add up their leaves."""
-    from procure.performance.models import Indicator, LeafScore, ScoreSheet
-    from procure.performance.scoring import cents, combined
+    from procure.performance_evaluation.models import Indicator, LeafScore, ScoreSheet
+    from procure.performance_evaluation.scoring import cents, combined
 
     nodes = db.session.scalars(db.select(Indicator).filter_by(template_id=ev.template_id)
                                .order_by(Indicator.level, Indicator.position, Indicator.id)).all()
@@ -169,7 +169,7 @@ def chart(groups) -> dict:
 
 
 def divergences(ev, rows) -> list[dict]:
-    from procure.performance.models import DivergenceNote
+    from procure.performance_evaluation.models import DivergenceNote
 
     by_id = {row["node"].id: row for row in rows}
     notes = db.session.scalars(db.select(DivergenceNote).filter_by(evaluation_id=ev.id)
@@ -203,8 +203,8 @@ def final_payment(project, grade) -> dict | None:
     """The last instalment (the contract's last milestone; without milestones the whole amount), the share
     of it the grade allows (FINAL_PAYMENT_PERCENT) and what was paid towards it (final payments and those
     for the last milestone; without milestones every payment)."""
-    from procure.evaluation.models import Payment
-    from procure.performance.scoring import final_instalment
+    from procure.payments.models import Payment
+    from procure.performance_evaluation.scoring import final_instalment
 
     contract = contract_of(project)
     percents = current_app.config["FINAL_PAYMENT_PERCENT"]

@@ -97,7 +97,7 @@ def issuer_of(project, kind, government=None) -> Organisation | None:
 
 
 def evaluation_of(project):
-    from procure.performance.models import PerformanceEvaluation
+    from procure.performance_evaluation.models import PerformanceEvaluation
 
     return db.session.scalar(db.select(PerformanceEvaluation).filter_by(project_id=project.id))
 

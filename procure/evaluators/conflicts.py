@@ -76,9 +76,8 @@ def _parties(project) -> list[Organisation]:
 
 def detected_conflicts(project, firm) -> list[str]:
     """The conflicts the system finds between `firm` and the project's community or implementer."""
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.models import ConflictDeclaration
     from procure.evaluators.models import FirmEngagement
-    from procure.projects.guards import add_years
     from procure.providers.models import ControlRelation
 
     parties = _parties(project)
@@ -89,7 +88,7 @@ def detected_conflicts(project, firm) -> list[str]:
     representative = (firm.legal_representative or "").strip()
     if representative and any((p.legal_representative or "").strip() == representative for p in parties):
         codes.append("same_legal_representative")
-    since = add_years(clock.today(), -lookback_years())
+    since = clock.add_years(clock.today(), -lookback_years())
     if db.session.scalar(select(FirmEngagement.id).where(
             FirmEngagement.firm_id == firm.id, FirmEngagement.counterpart_id.in_(ids),
             or_(FirmEngagement.ended_on.is_(None), FirmEngagement.ended_on >= since)).limit(1)):
@@ -143,7 +142,7 @@ def eligible_firms(project) -> tuple[list[int], list[dict]]:
 
 
 def firm_declaration(project, org_id):
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.models import ConflictDeclaration
 
     return db.session.scalar(select(ConflictDeclaration).filter_by(project_id=project.id, evaluator_org_id=org_id))
 

@@ -116,3 +116,29 @@ class PersonalDeclaration(db.Model):
     statement: Mapped[str] = mapped_column(Text, default="")
     late: Mapped[bool] = mapped_column(default=False)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class ConflictDeclaration(db.Model):
+    """A firm's declaration for a project: asked for when the firm is drawn (or picked), then declared as
+    a typed conflict or none. A conflict declared after acceptance began is `late` and recuses the firm."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("project_id", "evaluator_org_id", name="uq_conflict_project_firm"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    evaluator_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    has_conflict: Mapped[bool | None] = mapped_column()
+    conflict_type: Mapped[str | None] = mapped_column(String(32))  # CONFLICT_TYPES
+    statement: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(default=False)
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    evaluator_org: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def cleared(self) -> bool:
+        return self.declared_at is not None and self.has_conflict is False

@@ -9,15 +9,14 @@ from procure import clock
 from procure.accounts.models import Organisation, Role, User
 from procure.audit.log import record
 from procure.errors import Forbidden, GuardFailed, NotFound, Reason
-from procure.evaluation.models import ConflictDeclaration
 from procure.evaluators.conflicts import (eligible_firms, exclusion_text, exclusions_of, firm_declaration, pick,
                                           personal_declaration)
 from procure.evaluators.inputs import AssignForm, DeclarationForm, DrawForm, EngagementForm, ProfileForm, \
     specialty_codes
-from procure.evaluators.models import EvaluatorDraw, EvaluatorProfile, EvaluatorStaff, FirmEngagement, \
-    PersonalDeclaration
+from procure.evaluators.models import ConflictDeclaration, EvaluatorDraw, EvaluatorProfile, EvaluatorStaff, \
+    FirmEngagement, PersonalDeclaration
 from procure.extensions import db
-from procure.projects.operations import flush, validated
+from procure.lifecycle import flush, validated
 from procure.projects.permissions import authorize_action
 
 EDITORS = {Role.bureau, Role.admin}  # who keeps the register

@@ -7,9 +7,9 @@ from sqlalchemy import func, select, update
 from procure import clock
 from procure.errors import NotFound
 from procure.extensions import db
+from procure.lifecycle import flush, validated
 from procure.notifications.inputs import ReadForm
 from procure.notifications.models import Notification
-from procure.projects.operations import flush, validated
 
 
 def _mine(user, unread_only=False):

@@ -191,7 +191,7 @@ class _Builder:
         from procure.catalogue.models import Catalogue
         from procure.delivery.models import MilestoneConfirmation
         from procure.documents import sources
-        from procure.evaluation.models import Payment
+        from procure.payments.models import Payment
         from procure.extensions import db
         from procure.procurement import panel
         from procure.procurement.models import Bid, Contract

@@ -16,11 +16,14 @@ from procure import clock
 from procure.audit.log import record
 from procure.errors import Conflict, GuardFailed, NotFound, Reason
 from procure.extensions import db
+from procure.lifecycle import flush, validated
+from procure.payments.operations import paid_total
 from procure.procurement import deadlines
+from procure.procurement.guards import term_reasons, within_budget
 from procure.procurement.models import Contract, ContractAmendment
 from procure.projects.inputs import AmendmentForm
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action
+from procure.providers.operations import debar
 from procure.types import CENT
 
 TEXT_TERMS = ("service_content", "quantity_targets", "quality_targets")
@@ -85,9 +88,6 @@ def amendment_changes(contract, data) -> dict:
 
 
 def amendment_reasons(project, contract, data, changes) -> list[Reason]:
-    from procure.evaluation.operations import paid_total
-    from procure.projects.guards import term_reasons, within_budget
-
     if not changes:
         return [Reason("amendment_no_change", _l("变更未改动任何合同条款"))]
     reasons = []
@@ -148,9 +148,7 @@ def amend(project, user, formdata) -> ContractAmendment:
 
 def terminate(project, user, data):
     """End the contract; for a breach, bar the implementer for DEBARMENT_BREACH_YEARS (audited there).
-    The trigger itself is checked and audited by operations.fire."""
-    from procure.providers.operations import debar
-
+    The trigger itself is checked and audited by procure.lifecycle.fire."""
     contract = contract_of(project)
     contract.terminated_at, contract.termination_reason = clock.now(), data["reason"]
     if data["breach"]:

@@ -5,9 +5,10 @@ from procure import clock
 from procure.audit.log import record
 from procure.errors import GuardFailed, NotFound, Reason
 from procure.extensions import db
+from procure.lifecycle import flush, validated
 from procure.procurement.models import Bid, Challenge, Contract, Milestone, MilestoneReport
 from procure.projects.inputs import BidForm, ChallengeForm, MilestoneReportForm
-from procure.projects.operations import answer_once, flush, validated
+from procure.projects.operations import answer_once
 from procure.projects.permissions import authorize_action
 from procure.providers.eligibility import bid_eligibility
 

@@ -16,11 +16,11 @@ from procure.accounts.models import Role, User
 from procure.audit.log import record
 from procure.errors import Conflict, Forbidden, GuardFailed, NotFound, Reason
 from procure.extensions import db
+from procure.lifecycle import flush, validated
 from procure.procurement import ranking
 from procure.procurement.models import Bid
 from procure.procurement.tenders import BidScore, PanelMember, Tender
 from procure.projects.inputs import SCORED_METHODS, BidScoreForm, PanelConflictForm, PanelMemberForm
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action, relations
 from procure.providers.eligibility import related_organisations
 

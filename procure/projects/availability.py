@@ -1,5 +1,5 @@
 """What a user can do on a project now, and why the rest is not possible yet."""
-from procure.projects.guards import reasons_against
+from procure.lifecycle import reasons_against
 from procure.projects.permissions import relations
 from procure.projects.states import TRANSITIONS, triggers_from
 

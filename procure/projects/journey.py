@@ -8,14 +8,14 @@ from flask import current_app
 
 from procure import clock
 from procure.acceptance import operations as acceptance
-from procure.evaluation import operations as evaluation
 from procure.extensions import db
 from procure.formfields import json_to_formdata
+from procure.payments.operations import paid_total, payable_total, record_payment
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.procurement.tenders import PanelMember
 from procure.procurement.models import Bid, Contract
+from procure.procurement.tenders import PanelMember
 from procure.projects import operations
 from procure.projects.models import Project
 from procure.workdays.service import Calendar
@@ -382,7 +382,7 @@ class Journey:
 
     def score(self, p, scores=None, submit=True):
         """The three parties score the project's leaves on their own sheets (submitted unless told)."""
-        from procure.performance import operations as performance
+        from procure.performance_evaluation import operations as performance
 
         state = performance.state_of(p)
         for party, user in (("third_party", self.cast.evaluator), ("bureau", self.cast.bureau),
@@ -393,7 +393,7 @@ class Journey:
     def evaluate(self, p, scores=None, satisfied=None, plan=None, findings=None):
         """The survey, the three sheets, explanations of any divergence, then the evaluation is finalised
         (with a rectification plan when the grade comes out 中)."""
-        from procure.performance import operations as performance
+        from procure.performance_evaluation import operations as performance
 
         self.clock.advance(days=7)
         if performance.survey_responses(p) < current_app.config["SURVEY_MIN_RESPONSES"]:
@@ -411,13 +411,13 @@ class Journey:
     def close(self, p):
         """The bureau pays what is left of the earlier instalments, then the final instalment by the grade,
         and closes the project."""
-        from procure.performance.operations import final_payment
+        from procure.performance_evaluation.operations import final_payment
 
         self.clock.advance(days=10)
         due = final_payment(p)
-        earlier = evaluation.payable_total(p) - due.base - (evaluation.paid_total(p) - due.paid)
+        earlier = payable_total(p) - due.base - (paid_total(p) - due.paid)
         for kind, amount in (("instalment", earlier), ("final", due.due - due.paid)):
             if amount > 0:
-                self.do(evaluation.record_payment, p, self.cast.bureau, json_to_formdata(
+                self.do(record_payment, p, self.cast.bureau, json_to_formdata(
                     {"kind": kind, "amount": str(amount), "paid_on": clock.today().isoformat()}))
         self.fire(p, "close", self.cast.bureau)

@@ -8,40 +8,41 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from procure import clock
+from procure.acceptance import page as acceptance_page
 from procure.accounts.models import Organisation, Role
+from procure.attachments.operations import UPLOAD_RULES, service_record_files
 from procure.attachments.page import FAILED_KEY as ATTACHMENT_FORM
 from procure.attachments.page import page_context as attachments_context
-from procure.attachments.operations import UPLOAD_RULES, service_record_files
 from procure.attachments.page import evidence_key
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.delivery import operations as delivery
-from procure.evaluation import operations as evaluation
-from procure.evaluation.models import ConflictDeclaration, Payment
-from procure.acceptance import page as acceptance_page
 from procure.evaluators import page as evaluators_page
-from procure.performance import page as performance_page
-from procure.performance.operations import final_payment
-from procure.survey import page as survey_page
-from procure.talent import page as talent_page
-from procure.performance.track_record import bid_track_records
+from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
+from procure.payments.models import Payment
+from procure.payments.operations import paid_total, payable_total
+from procure.performance_evaluation import page as performance_page
+from procure.performance_evaluation.operations import final_payment
+from procure.performance_evaluation.track_record import bid_track_records
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
-from procure.procurement.models import Challenge, Contract
-from procure.projects.availability import action_options
 from procure.procurement.contracts import TERM_LABELS
 from procure.procurement.contracts import warnings as contract_warnings
+from procure.procurement.models import Challenge, Contract
+from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
+from procure.projects.availability import action_options
 from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)
 from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, MilestoneReportForm,
                                      ObjectionForm, PaymentForm)
-from procure.projects.permissions import ACTIONS, relations
 from procure.projects.page_forms import Failed, PageForm, page_form  # noqa: F401  (Failed: for the views)
+from procure.projects.permissions import ACTIONS, relations
 from procure.projects.proposal_form import class_cap
 from procure.projects.states import TRIGGER_LABELS
+from procure.survey import page as survey_page
+from procure.talent import page as talent_page
 
 DANGER = {"withdraw", "cancel", "reject", "terminate"}
 # The packages that add their own forms and data to the project page (each: page_part, SECTION).
@@ -135,7 +136,7 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
             "milestone_report", MilestoneReportForm, url_for("projects.report_milestone", project_id=pid), failed,
             {"milestone_id": first_open.id}, choices=choices, title=_("报告节点完成情况"))
     if allowed("record_payment"):
-        remaining = evaluation.payable_total(project) - evaluation.paid_total(project)
+        remaining = payable_total(project) - paid_total(project)
         final = final_payment(project) if project.state == "evaluated" else None
         if final is not None:  # the form offers the final instalment: at most what the grade leaves due
             remaining = min(remaining, final.due - final.paid)
@@ -270,7 +271,7 @@ def detail_context(user, project, failed=None) -> dict:
         "unplaced_failure": failed if failed and failed.key != ATTACHMENT_FORM
         and not any(pf.failed for pf in placed) else None,
         "private_objections": bool({"community", "reviewer"} & parts),
-        "paid": evaluation.paid_total(project), "payable": evaluation.payable_total(project),
+        "paid": paid_total(project), "payable": payable_total(project),
         "budget_total": sum((line.amount for line in project.budget_lines), start=0),
         "cap": class_cap(project.community),
         "sealed": project.state == "tendering" and project.bid_deadline and clock.now() <= project.bid_deadline,

@@ -42,7 +42,7 @@ ACTIONS = {
     "declare_panel_conflict": ({"tendering"}, {"panel_member"}),
     "score_bid": ({"tendering"}, {"panel_member"}),
     "publish_award_notice": ({"awarded"}, {"bureau"}),
-    # Performance evaluation (procure.performance.operations): each party scores on its own sheet.
+    # Performance evaluation (procure.performance_evaluation.operations): each party scores on its own sheet.
     "save_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community"}),
     "submit_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community"}),
     "explain_divergence": ({"accepted"}, {"assigned_evaluator"}),
@@ -66,7 +66,7 @@ PANEL_STATES = ("tendering", "awarded")
 
 def visible_projects(user):
     """A SELECT of the projects `user` may see."""
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.models import ConflictDeclaration
     from procure.procurement.models import Bid
     from procure.procurement.tenders import PanelMember
 
@@ -107,7 +107,7 @@ def get_visible(user, project_id, *, for_update=False) -> Project:
 
 def relations(user, project) -> set[str]:
     """The parts `user` plays in `project`: the names the permission tables grant actions to."""
-    from procure.evaluation.models import ConflictDeclaration
+    from procure.evaluators.models import ConflictDeclaration
     from procure.procurement.models import Bid
     from procure.procurement.tenders import PanelMember
 

@@ -18,10 +18,10 @@ from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
 from procure.database import MAX_ID
-from procure.errors import NotEditable, Refusal
 from procure.delivery import operations as delivery
-from procure.evaluation import operations as evaluation
+from procure.errors import NotEditable, Refusal
 from procure.extensions import db
+from procure.payments import operations as payments
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel
@@ -291,7 +291,7 @@ def report_milestone(project_id):
 @bp.post("/projects/<int:project_id>/payments")
 @login_required
 def record_payment(project_id):
-    return act(project_id, "payment", lambda p: evaluation.record_payment(p, current_user, request.form),
+    return act(project_id, "payment", lambda p: payments.record_payment(p, current_user, request.form),
                 _("付款已登记"))
 
 

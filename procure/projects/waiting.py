@@ -11,8 +11,9 @@ from procure.accounts.models import Role
 from procure.audit.models import AuditEntry
 from procure.audit.visibility import entry_visible
 from procure.delivery.models import MilestoneConfirmation, PaymentRequest
-from procure.evaluation.models import ConflictDeclaration, Payment
+from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
 from procure.procurement.tenders import BidScore, PanelMember
 from procure.projects.availability import action_options

@@ -14,7 +14,6 @@ VIOLATION_YEARS = 3  # no major violation in the previous 3 years (财政部令�
 def eligibility_reasons(org, on_date: date) -> list[Reason]:
     """Verified profile; not a 公益一类事业单位; no major violation in the last 3 years; not debarred."""
     from procure.procurement.models import Debarment
-    from procure.projects.guards import add_years
     from procure.providers.models import ProviderProfile, Violation
 
     reasons = []
@@ -24,7 +23,7 @@ def eligibility_reasons(org, on_date: date) -> list[Reason]:
     if profile is not None and profile.public_welfare_class_one:
         reasons.append(Reason("public_welfare_barred", _l("%(name)s 为公益一类事业单位，不得作为承接主体"),
                               name=org.name))
-    since = add_years(on_date, -VIOLATION_YEARS)
+    since = clock.add_years(on_date, -VIOLATION_YEARS)
     if db.session.scalar(db.select(Violation.id).where(
             Violation.organisation_id == org.id, Violation.major.is_(True),
             Violation.occurred_on > since, Violation.occurred_on <= on_date).limit(1)):

@@ -9,9 +9,8 @@ from procure.accounts.models import Organisation, Role
 from procure.audit.log import record
 from procure.errors import Conflict, Forbidden, InvalidInput, NotFound
 from procure.extensions import db
+from procure.lifecycle import flush, validated
 from procure.procurement.models import Debarment
-from procure.projects.guards import add_years
-from procure.projects.operations import flush, validated
 from procure.providers.inputs import DebarmentForm, ProfileForm, RelationForm, ViolationForm
 from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation
 
@@ -103,7 +102,7 @@ def default_end(source: str, starts_on):
     other sources name their end."""
     years = {"breach": current_app.config["DEBARMENT_BREACH_YEARS"],
              "evaluation_poor": current_app.config["DEBARMENT_POOR_GRADE_YEARS"]}.get(source)
-    return None if years is None else add_years(starts_on, years) - timedelta(days=1)
+    return None if years is None else clock.add_years(starts_on, years) - timedelta(days=1)
 
 
 def set_debarment(org, user, formdata) -> Debarment:

@@ -8,8 +8,8 @@ from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.errors import NotFound
 from procure.extensions import db
+from procure.performance_evaluation.track_record import track_record
 from procure.procurement.models import Debarment
-from procure.performance.track_record import track_record
 from procure.projects.page_forms import PageForm, act_on_page
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.providers import operations

@@ -87,7 +87,7 @@ def evaluation_public(evaluation) -> bool:
 
 def evaluation_public_clause():
     """SQL: the evaluations evaluation_public() allows (for the public tables' queries)."""
-    from procure.performance.models import PerformanceEvaluation
+    from procure.performance_evaluation.models import PerformanceEvaluation
 
     return PerformanceEvaluation.finalised_at.is_not(None)
 

@@ -14,8 +14,8 @@ from procure.accounts.models import Organisation
 from procure.database import MAX_ID
 from procure.evaluators.models import EvaluatorProfile
 from procure.extensions import db
-from procure.performance.scoring import GRADE_LABELS
-from procure.performance.track_record import track_records
+from procure.performance_evaluation.scoring import GRADE_LABELS
+from procure.performance_evaluation.track_record import track_records
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, page_window
 from procure.providers.inputs import INSPECTION_LABELS, REGISTRATION_TYPE_LABELS

@@ -11,15 +11,15 @@ from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
 from procure.database import MAX_ID
 from procure.extensions import db, limiter
-from procure.performance.models import PerformanceEvaluation
-from procure.performance.scoring import GRADE_LABELS
+from procure.performance_evaluation.models import PerformanceEvaluation
+from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.procurement.models import Bid, Contract
 from procure.procurement.tenders import Tender
 from procure.projects.inputs import FUNDING_FORM_LABELS, METHOD_LABELS
+from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, page_window
 from procure.projects.models import Project
 from procure.public import bp, disclosure
-from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.public.figures import headline
 from procure.public.listing import (IMPLEMENTER_PUBLIC_STATES, STAGES, district_names, public_filters,
                                     public_projects, stage_of)

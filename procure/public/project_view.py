@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from procure.documents import sources
 from procure.extensions import db
-from procure.performance.scoring import GRADE_LABELS
+from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.projects.inputs import CONFIRMATION_LABELS, FUNDING_FORM_LABELS, METHOD_LABELS
 from procure.projects.labels import PAYMENT_KIND_LABELS
 from procure.public import disclosure
@@ -123,7 +123,7 @@ def contract_part(project, contract) -> dict | None:
 def payments_part(project, contract) -> dict | None:
     if not disclosure.payments_public(project, contract):
         return None
-    from procure.evaluation.models import Payment
+    from procure.payments.models import Payment
 
     names = {m.id: m.name for m in (contract.milestones if contract else [])}
     rows = db.session.scalars(select(Payment).filter_by(project_id=project.id)
@@ -156,7 +156,7 @@ def acceptance_part(project) -> dict | None:
 
 
 def evaluation_part(project) -> dict | None:
-    from procure.performance.models import Indicator
+    from procure.performance_evaluation.models import Indicator
 
     ev = sources.evaluation_of(project)
     if not disclosure.evaluation_public(ev):

@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.catalogue.models import Category
-from procure.evaluation.models import Payment
 from procure.extensions import db
-from procure.performance.models import PerformanceEvaluation
-from procure.performance.scoring import GRADE_LABELS
-from procure.performance.templates import GROUP_LABELS
+from procure.payments.models import Payment
+from procure.performance_evaluation.models import PerformanceEvaluation
+from procure.performance_evaluation.scoring import GRADE_LABELS
+from procure.performance_evaluation.templates import GROUP_LABELS
 from procure.procurement.models import Contract, ContractAmendment, Milestone
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS, PAYMENT_KIND_LABELS

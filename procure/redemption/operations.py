@@ -15,7 +15,7 @@ from procure.accounts.models import Organisation, Role
 from procure.audit.log import record
 from procure.errors import Forbidden, GuardFailed, NotFound, Reason
 from procure.extensions import db
-from procure.projects.operations import validated
+from procure.lifecycle import validated
 from procure.redemption.inputs import ItemForm, NewItemForm, RestockForm
 from procure.redemption.models import Redemption, RewardItem
 from procure.volunteers import ledger

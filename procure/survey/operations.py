@@ -15,8 +15,8 @@ from procure import clock
 from procure.audit.log import record
 from procure.errors import Conflict, GuardFailed, NotFound, Reason, Refusal
 from procure.extensions import db
+from procure.lifecycle import flush, validated
 from procure.projects.models import Project
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import ACTIONS, authorize_action, relations
 from procure.survey.inputs import IssueTokensForm, OpenSurveyForm, ResponseForm
 from procure.survey.models import Survey, SurveyResponse, SurveyToken

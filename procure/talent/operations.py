@@ -12,11 +12,11 @@ from procure.codes import mask_id_number
 from procure.errors import Conflict, Forbidden, GuardFailed, InvalidInput, NotFound, Reason
 from procure.extensions import db
 from procure.formfields import field_errors
-from procure.projects.operations import flush, validated
+from procure.lifecycle import flush, validated
 from procure.projects.permissions import relations
 from procure.talent.inputs import CertificateForm, ProfileForm, ProjectSkillForm
-from procure.talent.skills import SKILL_LABELS, has_skill, skill_keys, skill_label, skill_labels, skills_of
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile
+from procure.talent.skills import SKILL_LABELS, has_skill, skill_keys, skill_label, skill_labels, skills_of
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
 from procure.volunteers.operations import volunteer_of

@@ -23,8 +23,8 @@ from procure.codes import area_prefix
 from procure.errors import Forbidden, GuardFailed, InvalidInput, NotFound, Reason
 from procure.extensions import db
 from procure.formfields import field_errors
+from procure.lifecycle import validated
 from procure.projects.models import Project
-from procure.projects.operations import validated
 from procure.volunteers import ledger, notices
 from procure.volunteers.inputs import ActivityForm, CorrectionForm, DecisionForm, RegistrationForm
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer

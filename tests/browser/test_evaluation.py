@@ -15,12 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from procure import clock as app_clock
 from procure.accounts.models import Organisation
-from procure.evaluation.models import Payment
 from procure.evaluators.conflicts import pick
 from procure.evaluators.models import EvaluatorDraw, FirmEngagement
 from procure.extensions import db
-from procure.performance.models import PerformanceEvaluation
-from procure.performance.templates import DEFAULT_LEAVES
+from procure.payments.models import Payment
+from procure.performance_evaluation.models import PerformanceEvaluation
+from procure.performance_evaluation.templates import DEFAULT_LEAVES
 from procure.procurement.models import Contract
 from procure.projects.models import Project
 
@@ -33,7 +33,7 @@ TITLE = "幸福社区长者助餐服务"
 FIRMS = {"evaluator": "明镜评估事务所", "evaluator2": "公信第三方评估中心"}
 PROVIDERS = {"provider": "阳光社会工作服务中心", "provider2": "同心社工事务所", "provider3": "乐龄养老服务中心"}
 
-# The default template (procure/performance/templates.py, config INDICATOR_WEIGHTS): group weight, and each
+# The default template (procure/performance_evaluation/templates.py, config INDICATOR_WEIGHTS): group weight, and each
 # leaf's weight within its group. A leaf's share of the total is group weight × leaf weight ÷ 10,000.
 WEIGHTS = {
     "decision": (20, {"decision.basis": 50, "decision.goals": 50}),

@@ -9,7 +9,7 @@ import re
 import subprocess
 
 from procure.extensions import db
-from procure.performance.scoring import GRADE_NAMES
+from procure.performance_evaluation.scoring import GRADE_NAMES
 from procure.projects.models import Objection, Project
 
 from .pages import Walk, expect, needs_browser, read, screenshot_on_failure

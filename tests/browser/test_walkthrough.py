@@ -9,8 +9,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from procure import clock as app_clock
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.payments.models import Payment
 from procure.projects.models import Project
 
 from .pages import Walk, expect, local_input, needs_browser, read, screenshot_on_failure, select_by_text
@@ -22,8 +22,8 @@ FIRMS = {"evaluator": "明镜评估事务所", "evaluator2": "公信第三方评
 AMOUNT = Decimal("37600.00")  # the winning bid; milestones 40 % and 60 %
 FIRST_INSTALMENT = Decimal("15040.00")
 RESIDENTS = ["very_satisfied", "satisfied"]  # SURVEY_MIN_RESPONSES is lowered to 2: satisfaction 100 %
-# The one sheet all three parties submit (default template, procure/performance/templates.py): every indicator
-# at its best but effect.social, 4 of 5 = 80. Total = 100 − 20 (效益) × 30 (its weight) × (100 − 80) ÷ 10,000
+# The one sheet all three parties submit (default template, procure/performance_evaluation/templates.py): every
+# indicator at its best but effect.social, 4 of 5 = 80. Total = 100 − 20 (效益) × 30 (its weight) × (100 − 80) ÷ 10,000
 # = 98.80: 优, so the final instalment is paid in full.
 SHEET = {"decision.basis": "5", "decision.goals": "5", "implementation.funds": "1", "implementation.rules": "5",
          "implementation.schedule": ("2", "2"), "output.quantity": ("120", "120"), "output.quality": ("50", "50"),

@@ -3,7 +3,7 @@ from procure.api.openapi.forms import form_ref
 from procure.api.openapi.operation import PROJECT, ok, op
 from procure.api.openapi.reasons import reason_codes
 from procure.api.openapi.schema import array, enum, integer, nullable, obj, ref, string, texts
-from procure.evaluation import operations as evaluation
+from procure.payments import operations as evaluation
 from procure.projects import inputs
 
 

@@ -3,9 +3,10 @@ from procure.api.openapi.forms import form_ref
 from procure.api.openapi.operation import PROJECT, ok, op
 from procure.api.openapi.reasons import reason_codes
 from procure.api.openapi.schema import array, enum, integer, nullable, obj, ref, string
-from procure.evaluation import operations as evaluation
+from procure.payments import operations as evaluation
 from procure.procurement import contracts, operations as procurement
-from procure.projects import guards, inputs
+from procure.procurement import guards
+from procure.projects import inputs
 from procure.providers import eligibility
 
 

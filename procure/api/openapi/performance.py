@@ -3,11 +3,11 @@ from procure.api.openapi.forms import form_ref
 from procure.api.openapi.operation import PROJECT, ok, op
 from procure.api.openapi.reasons import reason_codes
 from procure.api.openapi.schema import array, enum, integer, nullable, obj, ref, string, texts
-from procure.performance.scoring import GRADE_LABELS
+from procure.performance_evaluation.scoring import GRADE_LABELS
 
 
 def requests(schemas: dict) -> None:
-    from procure.performance import inputs as performance_inputs
+    from procure.performance_evaluation import inputs as performance_inputs
 
     for form_class in (performance_inputs.SheetForm, performance_inputs.DivergenceForm,
                        performance_inputs.TemplateForm):
@@ -15,7 +15,7 @@ def requests(schemas: dict) -> None:
 
 
 def schemas() -> dict:
-    from procure.performance.models import INDICATOR_KINDS, PARTIES
+    from procure.performance_evaluation.models import INDICATOR_KINDS, PARTIES
 
     score, moment = ref("Score"), string("date-time")
     node = obj({"id": integer(), "code": string(), "name": string(), "level": integer(minimum=1, maximum=3),
@@ -65,7 +65,7 @@ def schemas() -> dict:
 
 
 def paths() -> dict:
-    from procure.performance import operations as performance
+    from procure.performance_evaluation import operations as performance
 
     base = PROJECT + "/evaluation"
     template_id = [{"name": "template_id", "in": "path", "required": True, "schema": integer(),

@@ -3,9 +3,9 @@ from procure.api.openapi.forms import camel, form_ref, form_schema, with_version
 from procure.api.openapi.operation import PROJECT, ok, op
 from procure.api.openapi.reasons import reason_codes
 from procure.api.openapi.schema import array, enum, integer, nullable, obj, ref, string, text, texts
-from procure.performance.scoring import GRADE_LABELS
+from procure.lifecycle import GUARDS
+from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.projects import inputs
-from procure.projects.guards import GUARDS
 from procure.projects.models import FUNDING_FORMS, PROCUREMENT_METHODS
 from procure.projects.states import State, STATE_LABELS, TRANSITIONS, TRIGGER_LABELS
 

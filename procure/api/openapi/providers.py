@@ -3,7 +3,7 @@ from procure.api.openapi.forms import form_ref
 from procure.api.openapi.operation import ok, op
 from procure.api.openapi.reasons import reason_codes
 from procure.api.openapi.schema import array, enum, integer, nullable, obj, ref, string, texts
-from procure.performance.scoring import GRADE_LABELS
+from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.providers import eligibility, inputs as provider_inputs
 
 
@@ -21,7 +21,7 @@ NOTES = {
 def schemas() -> dict:
     from procure.procurement.models import DEBARMENT_SOURCES
     from procure.providers.models import INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
-    from procure.performance.track_record import GRADES
+    from procure.performance_evaluation.track_record import GRADES
 
     moment, day = string("date-time"), string("date")
     summary = {"id": integer(), "name": string(), "credit_code": string(),

@@ -10,15 +10,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
+from procure.accounts.models import Organisation
 from procure.audit.log import record
 from procure.errors import Conflict, Forbidden, GuardFailed, InvalidInput, NotFound, Reason
 from procure.extensions import db
-from procure.performance import scoring
-from procure.performance.inputs import DivergenceForm, SheetForm, TemplateForm
-from procure.performance.models import DivergenceNote, LeafScore, PerformanceEvaluation, ScoreSheet
-from procure.performance.templates import build, leaves_of, nodes_of, template_for, tree_problems
-from procure.projects.operations import flush, validated
+from procure.lifecycle import flush, validated
+from procure.payments.operations import final_payment
+from procure.performance_evaluation import scoring
+from procure.performance_evaluation.inputs import DivergenceForm, SheetForm, TemplateForm
+from procure.performance_evaluation.models import DivergenceNote, LeafScore, PerformanceEvaluation, ScoreSheet
+from procure.performance_evaluation.templates import build, leaves_of, nodes_of, template_for, tree_problems
 from procure.projects.permissions import authorize_action, relations
+from procure.providers.operations import debar
+from procure.survey.operations import response_count, satisfaction_rate as survey_rate
 
 # Which relation to the project makes a user which scoring party.
 PARTY_OF_RELATION = {"assigned_evaluator": "third_party", "bureau": "bureau", "community": "community"}
@@ -34,21 +38,13 @@ class Listed(list):
         return "、".join(str(item) for item in self)
 
 
-# ---- the survey (procure.survey, written alongside): read lazily, absent means no result -------------
+# ---- the survey (procure.survey) ------------------------------------------------------------------------
 
 def satisfaction_rate(project) -> Decimal | None:
-    try:
-        from procure.survey.operations import satisfaction_rate as rate
-    except ImportError:
-        return None
-    return rate(project)
+    return survey_rate(project)
 
 
 def survey_responses(project) -> int:
-    try:
-        from procure.survey.operations import response_count
-    except ImportError:
-        return 0
     return response_count(project)
 
 
@@ -196,9 +192,6 @@ def on_evaluate(project, user, data):
 
 
 def _debar_implementer(project, user, result):
-    from procure.accounts.models import Organisation
-    from procure.providers.operations import debar
-
     org = db.session.get(Organisation, project.implementer_id) if project.implementer_id else None
     if org is None or org.kind != "provider":
         return
@@ -322,58 +315,6 @@ def explain_divergence(project, user, formdata) -> DivergenceNote:
     return note
 
 
-# ---- the final payment by grade -------------------------------------------------------------------------
-
-@dataclass
-class FinalPayment:
-    grade: str
-    percent: int
-    base: Decimal  # the last instalment (the last milestone's share, or the whole amount without milestones)
-    due: Decimal
-    paid: Decimal  # paid towards it so far
-
-
-def _last_milestone(project):
-    from procure.procurement.models import Contract
-
-    contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
-    return contract.milestones[-1] if contract and contract.milestones else None
-
-
-def last_milestone_id(project) -> int | None:
-    last = _last_milestone(project)
-    return last.id if last else None
-
-
-def final_base(project) -> Decimal:
-    from procure.delivery.operations import milestone_share
-    from procure.evaluation.operations import payable_total
-
-    last = _last_milestone(project)
-    return milestone_share(last) if last else payable_total(project)
-
-
-def paid_towards_final(project) -> Decimal:
-    """Payments of kind final and for the last milestone; without milestones every payment counts."""
-    from procure.evaluation.models import Payment
-
-    query = db.select(db.func.coalesce(db.func.sum(Payment.amount), 0)).where(Payment.project_id == project.id)
-    last = last_milestone_id(project)
-    if last is not None:
-        query = query.where(db.or_(Payment.kind == "final", Payment.milestone_id == last))
-    return Decimal(db.session.scalar(query)).quantize(scoring.CENT)
-
-
-def final_payment(project) -> FinalPayment | None:
-    """What the final instalment comes to by the grade (None before the evaluation is finalised)."""
-    if not project.grade:
-        return None
-    base = final_base(project)
-    percent = current_app.config["FINAL_PAYMENT_PERCENT"][project.grade]
-    return FinalPayment(project.grade, percent, base, scoring.final_instalment(base, project.grade),
-                        paid_towards_final(project))
-
-
 # ---- templates ----------------------------------------------------------------------------------------
 
 def create_template(user, formdata):
@@ -398,7 +339,7 @@ def create_template(user, formdata):
 
 
 def get_template(template_id):
-    from procure.performance.models import IndicatorTemplate
+    from procure.performance_evaluation.models import IndicatorTemplate
 
     template = db.session.get(IndicatorTemplate, template_id) if isinstance(template_id, int) else None
     if template is None:

@@ -8,10 +8,10 @@ from werkzeug.datastructures import MultiDict
 from procure.accounts.models import Role
 from procure.errors import Forbidden, GuardFailed, InvalidInput, Refusal
 from procure.extensions import db
-from procure.performance import operations
-from procure.performance.inputs import TemplateForm
-from procure.performance.scoring import KIND_LABELS
-from procure.performance.templates import GROUP_LABELS, rows_of, templates, tree_of
+from procure.performance_evaluation import operations
+from procure.performance_evaluation.inputs import TemplateForm
+from procure.performance_evaluation.scoring import KIND_LABELS
+from procure.performance_evaluation.templates import GROUP_LABELS, rows_of, templates, tree_of
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.projects.views import act
 

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from procure.accounts.models import COMMUNITY_CLASSES
 from procure.formfields import BoundedFieldList, MoneyField
-from procure.performance.models import INDICATOR_KINDS
+from procure.performance_evaluation.models import INDICATOR_KINDS
 from procure.projects.inputs import InputForm, an_id, required
 
 MAX_QUANTITY = Decimal("100000000")

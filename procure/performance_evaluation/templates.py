@@ -6,8 +6,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from procure.extensions import db
-from procure.performance.models import INDICATOR_KINDS, Indicator, IndicatorTemplate
-from procure.performance.scoring import Node
+from procure.performance_evaluation.models import INDICATOR_KINDS, Indicator, IndicatorTemplate
+from procure.performance_evaluation.scoring import Node
 
 GROUP_LABELS = {"decision": _l("决策"), "implementation": _l("过程"), "output": _l("产出"), "effect": _l("效益")}
 GROUP_NAMES = {"decision": "决策", "implementation": "过程", "output": "产出", "effect": "效益"}  # stored as data

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from procure.errors import InvalidInput
-from procure.performance import operations
-from procure.performance.inputs import DivergenceForm, SheetForm
-from procure.performance.operations import PARTIES, PARTY_LABELS
-from procure.performance.scoring import GRADE_LABELS, KIND_LABELS
-from procure.performance.templates import GROUP_LABELS, tree_of
+from procure.performance_evaluation import operations
+from procure.performance_evaluation.inputs import DivergenceForm, SheetForm
+from procure.performance_evaluation.operations import PARTIES, PARTY_LABELS
+from procure.performance_evaluation.scoring import GRADE_LABELS, KIND_LABELS
+from procure.performance_evaluation.templates import GROUP_LABELS, tree_of
 from procure.projects.page_forms import page_form
 from procure.projects.permissions import ACTIONS
 

@@ -1,17 +1,22 @@
-"""Payments (conflict declarations: procure.evaluators.operations)."""
+"""Payments: the ceiling (the contract amount), a milestone's share, the final instalment by the performance
+evaluation's grade, and recording a payment."""
+from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.audit.log import record
 from procure.errors import GuardFailed, Reason
-from procure.evaluation.models import Payment
 from procure.extensions import db
+from procure.lifecycle import flush, validated
+from procure.payments.models import Payment
+from procure.performance_evaluation.scoring import GRADE_LABELS, final_instalment
 from procure.procurement.models import Contract, Milestone
 from procure.projects.inputs import PaymentForm
-from procure.projects.operations import flush, validated
 from procure.projects.permissions import authorize_action
+from procure.types import CENT
 
 
 def payable_total(project) -> Decimal:
@@ -44,9 +49,6 @@ def payment_reasons(project, kind, amount, milestone_id) -> list[Reason]:
 def final_reasons(project, kind, amount, milestone_id) -> list[Reason]:
     """The final instalment (kind final, or a payment for the contract's last milestone) waits for the
     performance evaluation and is at most its share by grade (FINAL_PAYMENT_PERCENT of the last instalment)."""
-    from procure.performance.operations import final_payment, last_milestone_id
-    from procure.performance.scoring import GRADE_LABELS
-
     if kind != "final" and (milestone_id is None or milestone_id != last_milestone_id(project)):
         return []
     due = final_payment(project) if project.state == "evaluated" else None
@@ -81,3 +83,54 @@ def record_payment(project, user, formdata) -> Payment:
     if reasons:
         raise GuardFailed(reasons)
     return pay(project, user, data["kind"], data["amount"], data["paid_on"], data["milestone_id"], data["note"])
+
+
+def milestone_share(milestone) -> Decimal:
+    """A milestone's part of the contract amount."""
+    contract = db.session.get(Contract, milestone.contract_id)
+    return (contract.amount * milestone.percent / 100).quantize(CENT)
+
+
+# ---- the final payment by grade -------------------------------------------------------------------------
+
+@dataclass
+class FinalPayment:
+    grade: str
+    percent: int
+    base: Decimal  # the last instalment (the last milestone's share, or the whole amount without milestones)
+    due: Decimal
+    paid: Decimal  # paid towards it so far
+
+
+def _last_milestone(project):
+    contract = db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+    return contract.milestones[-1] if contract and contract.milestones else None
+
+
+def last_milestone_id(project) -> int | None:
+    last = _last_milestone(project)
+    return last.id if last else None
+
+
+def final_base(project) -> Decimal:
+    last = _last_milestone(project)
+    return milestone_share(last) if last else payable_total(project)
+
+
+def paid_towards_final(project) -> Decimal:
+    """Payments of kind final and for the last milestone; without milestones every payment counts."""
+    query = db.select(db.func.coalesce(db.func.sum(Payment.amount), 0)).where(Payment.project_id == project.id)
+    last = last_milestone_id(project)
+    if last is not None:
+        query = query.where(db.or_(Payment.kind == "final", Payment.milestone_id == last))
+    return Decimal(db.session.scalar(query)).quantize(CENT)
+
+
+def final_payment(project) -> FinalPayment | None:
+    """What the final instalment comes to by the grade (None before the evaluation is finalised)."""
+    if not project.grade:
+        return None
+    base = final_base(project)
+    percent = current_app.config["FINAL_PAYMENT_PERCENT"][project.grade]
+    return FinalPayment(project.grade, percent, base, final_instalment(base, project.grade),
+                        paid_towards_final(project))

@@ -1,1 +1,0 @@
-"""Conflict declarations, scores and payments."""
