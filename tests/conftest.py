@@ -99,6 +99,14 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def doc(client):
+    """The OpenAPI document, as served (tests/openapi_check.py checks responses against it)."""
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
 def _org(kind, name, division, **extra):
     org = Organisation(kind=kind, name=name, division_code=division, **extra)
     db.session.add(org)

@@ -141,3 +141,10 @@ def reason_codes(response) -> list[str]:
     assert body["error"] == "guard_failed"
     assert all(isinstance(r["message"], str) and r["message"] for r in body["reasons"]), body
     return [r["code"] for r in body["reasons"]]
+
+
+def login(client, username, password=None):
+    """Sign the test client in through the login form (the world's password unless another is given)."""
+    from conftest import PASSWORD
+
+    return client.post("/login", data={"username": username, "password": password or PASSWORD})

@@ -5,7 +5,6 @@ timeout), so concurrent writers queue instead of failing with "database is locke
 project row is locked (SELECT … FOR UPDATE) before its totals are read, so racing payments cannot
 together exceed the contract. On both, two users firing on the same version: one wins, one is refused.
 """
-import threading
 from decimal import Decimal
 
 import pytest
@@ -16,42 +15,10 @@ from procure.payments.models import Payment
 from procure.projects.journey import proposal
 from procure.projects.models import Objection, Project
 
+from concurrently import post, run_together
 from support import Tokens
 
 THREADS = 8
-
-
-def run_together(app, calls):
-    """Run each call(client) in its own thread, all released at once; their results in order."""
-    # The test's own session must hold no transaction (on SQLite outside a request, any transaction
-    # takes the write lock) while the threads run.
-    db.session.commit()
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def worker(index, call):
-        try:
-            client = app.test_client()
-            barrier.wait(timeout=30)
-            results[index] = call(client)
-        except Exception as error:  # noqa: BLE001  (reported below)
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    assert not errors, errors
-    return results
-
-
-def post(headers, path, body):
-    def call(client):
-        response = client.post("/api/v1" + path, json=body, headers=headers)
-        return response.status_code, response.get_json()
-    return call
 
 
 def test_concurrent_project_creation_all_succeeds(app, client, world):

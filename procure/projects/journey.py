@@ -40,7 +40,7 @@ BRANCHES = {
 
 
 # Sheets (the same for every party) and satisfied residents out of SURVEY_MIN_RESPONSES that give each grade
-# with the default indicator template (see tests/test_performance.py for the arithmetic).
+# with the default indicator template (see tests/performance_evaluation/test_performance.py for the arithmetic).
 GRADE_INPUTS = {
     "excellent": ({}, None),  # full marks everywhere: 100.00
     "good": ({"decision.basis": {"value": "4"}, "decision.goals": {"value": "4"},

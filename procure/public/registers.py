@@ -15,8 +15,8 @@ from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Category
 from procure.evaluators.models import EvaluatorProfile
 from procure.extensions import db
-from procure.performance.scoring import GRADE_LABELS
-from procure.performance.track_record import track_records
+from procure.performance_evaluation.scoring import GRADE_LABELS
+from procure.performance_evaluation.track_record import track_records
 from procure.procurement.models import Debarment
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project

@@ -23,7 +23,7 @@ def doc(client):
 
 
 def check(doc, path, response, status):
-    from test_openapi import check as fits
+    from openapi_check import check as fits
 
     return fits(doc, path, "get", response, status)
 

@@ -313,7 +313,7 @@ def doc(client):
 
 
 def test_api_survey(project, world, api, client, doc):
-    from test_openapi import check
+    from openapi_check import check
 
     base, p = f"/projects/{project.id}/survey", "/projects/{project_id}/survey"
     assert check(doc, p, "get", api.as_("bureau").get(base), 200) is None

@@ -14,7 +14,7 @@ from procure.notifications.models import Notification
 from procure.notifications.reminders import write_notifications
 from procure.procurement.models import Contract
 
-from test_openapi import check
+from openapi_check import check
 
 
 def acceptance(api, project, username="bureau"):

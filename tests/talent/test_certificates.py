@@ -17,10 +17,12 @@ from procure.talent.models import ProfessionalCertificate
 from procure.volunteers import ledger
 from procure.volunteers.models import Activity, SignUp
 
-from test_documents import pytestmark, text_of  # noqa: F401  (skipped without pdftotext)
+from pdf_text import needs_pdftotext, text_of
 from test_talent import make_profile, make_volunteer
 
 OUTSIDERS = ["community_b", "community_far", "reviewer", "bureau", "admin", "provider", "evaluator", "other"]
+
+pytestmark = needs_pdftotext
 
 
 @pytest.fixture

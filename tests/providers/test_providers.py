@@ -297,7 +297,7 @@ def test_a_minimal_profile_leaves_the_rest_empty(api, world):
 
 
 def test_provider_responses_fit_the_document(client, api, world):
-    from test_openapi import check
+    from openapi_check import check
 
     doc = client.get("/api/v1/openapi.json").get_json()
     org_id = world["provider"].organisation_id

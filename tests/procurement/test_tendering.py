@@ -508,7 +508,7 @@ def test_the_open_tender_form_adds_criteria_rows(journey, client):
 
 
 def test_tender_responses_fit_the_openapi_document(tendering, api, clock, client, journey):
-    from test_openapi import check
+    from openapi_check import check
 
     doc = client.get("/api/v1/openapi.json").get_json()
     project, (first, second), (member, member2) = tendering

@@ -22,7 +22,7 @@ from procure.opendata.models import OcdsRelease
 from procure.procurement import contracts, panel
 from procure.projects import journey as journey_module
 
-OCDS = Path(__file__).resolve().parents[2] / "shared" / "ocds-1.1.5"
+OCDS = Path(__file__).resolve().parents[3] / "shared" / "ocds-1.1.5"
 SCHEMA_BASE = "https://standard.open-contracting.org/schema/1__1__5/"
 FEED = "/api/v1/ocds/releases"
 

@@ -18,7 +18,7 @@ from procure.procurement.models import Challenge, Contract, MilestoneReport
 from procure.procurement.tenders import Tender
 from procure.projects.waiting import waiting_for
 
-from test_openapi import check
+from openapi_check import check
 
 
 @pytest.fixture

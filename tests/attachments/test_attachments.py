@@ -230,7 +230,7 @@ def test_upload_from_the_project_page(api, journey, client, storage_dir, db_snap
 
 
 def test_answers_fit_the_openapi_document(api, journey, client):
-    from test_openapi import check
+    from openapi_check import check
 
     doc = client.get("/api/v1/openapi.json").get_json()
     p = "/projects/{project_id}/attachments"
@@ -266,7 +266,7 @@ def evidence(api, username, project, record_id, name="签到表.pdf", content=PD
 
 def test_service_record_evidence_only_by_the_implementer_checked_by_content(api, journey, world, storage_dir,
                                                                            db_snapshot, client):
-    from test_openapi import check
+    from openapi_check import check
 
     doc = client.get("/api/v1/openapi.json").get_json()
     p = "/projects/{project_id}/attachments"
@@ -301,7 +301,7 @@ def test_service_record_evidence_only_by_the_implementer_checked_by_content(api,
 
 
 def test_service_record_evidence_is_listed_with_the_record_and_downloadable(api, journey, world, client):
-    from test_openapi import check
+    from openapi_check import check
 
     doc = client.get("/api/v1/openapi.json").get_json()
     project, implementer, record_id = delivering_with_a_record(api, journey, world)

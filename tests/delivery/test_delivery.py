@@ -10,8 +10,8 @@ from procure.payments.models import Payment
 from procure.procurement.models import Contract
 
 from support import Tokens, reason_codes
-from test_concurrency import post, run_together
-from test_openapi import check
+from concurrently import post, run_together
+from openapi_check import check
 
 PROJECT = "/projects/{project_id}"
 
@@ -183,7 +183,7 @@ def test_racing_approvals_never_exceed_the_contract(app, client, world, journey,
 # ---- the project page ----------------------------------------------------------------------------
 
 def test_the_project_page_shows_progress_and_lets_each_part_act(api, client, world, journey):
-    from test_pages import login
+    from support import login
 
     project, implementer, contract = delivering(journey, world)
     first = contract.milestones[0]

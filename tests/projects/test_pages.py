@@ -19,12 +19,10 @@ from procure.projects import operations
 from procure.projects.models import Objection, Project
 from procure.workdays.models import CalendarDay
 
+from support import login
+
 ROLES = ["community", "community_b", "community_far", "reviewer", "bureau", "admin", "reviewer_far", "bureau_far",
          "provider", "provider2", "provider3", "evaluator", "evaluator2"]
-
-
-def login(client, username, password=PASSWORD):
-    return client.post("/login", data={"username": username, "password": password})
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from procure.volunteers import notices, operations
 from procure.volunteers.models import CorrectionRequest
 
 from test_activities import TOMORROW_9, completed, days_ahead, log_in, make_resident, publish, signed_up, text
-from test_openapi import check
+from openapi_check import check
 
 
 def heard(kind=None) -> dict[str, set[str]]:

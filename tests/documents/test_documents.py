@@ -3,8 +3,6 @@ numbers; the renderer fetches nothing but data: URIs; the public verification pa
 issued record and compare an uploaded copy; only readers of the project get its documents; downloading
 changes no project (documents are issued after the commit, never inside a transition)."""
 import hashlib
-import shutil
-import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -19,20 +17,10 @@ from procure.documents.render import DataOnlyFetcher, FetchRefused, qr_data_uri,
 from procure.extensions import db
 from procure.procurement.models import Bid, Contract
 
-from test_openapi import check, doc  # noqa: F401  (the document fixture)
+from openapi_check import check
+from pdf_text import needs_pdftotext, text_of
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
-
-
-class Text(str):
-    """pdftotext's output; `in` ignores white space (it comes and goes between CJK characters)."""
-
-    def __contains__(self, part):
-        return "".join(part.split()) in "".join(self.split())
-
-
-def text_of(pdf: bytes) -> Text:
-    return Text(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode())
+pytestmark = needs_pdftotext
 
 
 @pytest.fixture
