@@ -72,7 +72,7 @@ def demo_city(app, demo_image):
             demo_image.take()
     yield previous
     with app.app_context():
-        empty_data_tables()
+        empty_data_tables(after_many=True)
     app.config.pop("CLOCK", None)
 
 

@@ -5,7 +5,6 @@ page a resident uses) or a direct call of the operation followed by a commit. SQ
 takes the write lock at BEGIN (BEGIN IMMEDIATE, waiting up to the busy timeout), so the redemptions queue.
 PostgreSQL: the conditional UPDATEs of the item's stock and of the volunteer's balance lock their rows and
 re-check their conditions after a concurrent commit, so exactly as many succeed as points and stock allow."""
-import threading
 from decimal import Decimal
 
 import pytest
@@ -19,32 +18,11 @@ from procure.redemption import operations
 from procure.redemption.models import Redemption, RewardItem
 from procure.volunteers.models import PointEntry, Volunteer
 
+from concurrently import at_once
 from test_redemption import make_item, make_volunteer
 
 THREADS = 20
 PRICE = 4
-
-
-def run_together(app, calls):
-    """Run each call(barrier) in its own thread, all released at once by the barrier; their results in order."""
-    db.session.commit()  # the test's own session holds no transaction (no lock) while the threads run
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def worker(index, call):
-        try:
-            results[index] = call(barrier)
-        except Exception as error:  # noqa: BLE001  (reported below)
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a redemption hung"
-    assert not errors, errors
-    return results
 
 
 def by_operation(app, user_id, item_id):
@@ -100,7 +78,7 @@ def test_a_balance_for_five_gives_exactly_five(app, world, mode):
     item = make_item(world.community, price=PRICE, stock=100)
     ids = (volunteer.user_id, item.id)
     call = by_page(app, "resident1", item.id) if mode == "page" else by_operation(app, *ids)
-    results = run_together(app, [call] * THREADS)
+    results = at_once([call] * THREADS)
     assert sorted(results) == ["insufficient_points"] * (THREADS - 5) + ["redeemed"] * 5, results
     check_books([volunteer], item, 100, {volunteer.id: Decimal("30.00")})
     assert volunteer.balance == Decimal("2.00")
@@ -115,7 +93,7 @@ def test_stock_for_five_gives_exactly_five(app, world, mode):
         volunteer = volunteers[n % len(volunteers)]
         calls.append(by_page(app, f"resident{n % len(volunteers)}", item.id) if mode == "page"
                      else by_operation(app, volunteer.user_id, item.id))
-    results = run_together(app, calls)
+    results = at_once(calls)
     assert sorted(results) == ["out_of_stock"] * (THREADS - 5) + ["redeemed"] * 5, results
     check_books(volunteers, item, 5, {v.id: Decimal("100.00") for v in volunteers})
     assert sum(100 * PRICE - v.balance for v in volunteers) == 5 * PRICE

@@ -262,7 +262,7 @@ def test_expiry_is_first_in_first_out_and_idempotent(app, world, resident, clock
     assert resident.balance == Decimal("5.00")
     entries = db.session.scalars(db.select(PointEntry).filter_by(volunteer_id=resident.id)).all()
     assert sum(e.points for e in entries) == resident.balance
-    audit = db.session.scalars(db.select(AuditEntry).filter_by(action="expire_points")).all()
+    audit = db.session.scalars(db.select(AuditEntry).filter_by(action="expire_points").order_by(AuditEntry.id)).all()
     assert [a.data["points"] for a in audit] == ["-3.00", "-6.00"] and all(a.user_id is None for a in audit)
 
 
