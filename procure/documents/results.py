@@ -1,5 +1,6 @@
 """What the acceptance certificate (验收证书) and the performance evaluation report (绩效评价报告) say:
-committed rows of the acceptance, evaluator and performance tables, read only."""
+committed rows of the acceptance, evaluator and performance tables, read only. sources.py builds every
+document's data on top of this module, so the loaders both use (the contract, the evaluation) live here."""
 from collections import defaultdict
 from decimal import Decimal
 
@@ -7,7 +8,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
-from procure.documents.sources import contract_of, evaluation_of
 from procure.extensions import db
 
 CENT = Decimal("0.01")
@@ -19,6 +19,18 @@ PARTY_LABELS = {"third_party": _l("第三方"), "bureau": _l("采购单位"), "c
 CONTRACT_KIND_LABELS = {"contract": _l("政府购买服务合同"), "agreement": _l("补贴协议")}
 # The bar chart of the four groups: drawing units of the inline SVG (1 unit = 0.75 pt at WeasyPrint's 96 dpi).
 CHART = {"label": 60, "span": 300, "row": 34, "bar": 18, "top": 8}
+
+
+def contract_of(project):
+    from procure.procurement.models import Contract
+
+    return db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
+
+
+def evaluation_of(project):
+    from procure.performance_evaluation.models import PerformanceEvaluation
+
+    return db.session.scalar(db.select(PerformanceEvaluation).filter_by(project_id=project.id))
 
 
 # ---- 验收证书 ------------------------------------------------------------------------------------

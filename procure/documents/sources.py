@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.accounts.models import Organisation
+from procure.documents import results
+from procure.documents.results import contract_of, evaluation_of
 from procure.extensions import db
 
 TITLES = {"proposal": _l("项目申报书"), "catalogue": _l("年度购买服务目录"), "award_notice": _l("成交（中标）通知书"),
@@ -27,12 +29,6 @@ def government_of(community: Organisation) -> Organisation | None:
     bodies = db.session.scalars(db.select(Organisation).filter_by(kind="government")).all()
     covering = [o for o in bodies if o.covers(community)]
     return max(covering, key=lambda o: len(o.division_code), default=None)
-
-
-def contract_of(project):
-    from procure.procurement.models import Contract
-
-    return db.session.scalar(db.select(Contract).filter_by(project_id=project.id))
 
 
 def available(project, kind) -> bool:
@@ -76,12 +72,8 @@ def project_context(project, kind) -> dict:
         context.update(contract=contract, milestone_amounts=[
             (m, (contract.amount * m.percent / 100).quantize(Decimal("0.01"))) for m in contract.milestones])
     elif kind == "acceptance_certificate":
-        from procure.documents import results
-
         context.update(results.acceptance(project))
     elif kind == "evaluation_report":
-        from procure.documents import results
-
         context.update(results.evaluation(project))
     return context
 
@@ -94,12 +86,6 @@ def issuer_of(project, kind, government=None) -> Organisation | None:
     if kind == "evaluation_report" and project.evaluator_org is not None:
         return project.evaluator_org
     return government if government is not None else government_of(project.community)
-
-
-def evaluation_of(project):
-    from procure.performance_evaluation.models import PerformanceEvaluation
-
-    return db.session.scalar(db.select(PerformanceEvaluation).filter_by(project_id=project.id))
 
 
 def _award(project) -> dict:
@@ -168,8 +154,8 @@ def volunteer_context(volunteer, kind) -> dict:
     unchanged data gives the same document."""
     from procure.codes import mask_id_number
     from procure.talent.operations import certificates_of, profile_of
-    from procure.talent.skills import skill_labels
     from procure.volunteers import ledger
+    from procure.volunteers.skills import skill_labels
 
     holder = {"name": volunteer.real_name, "id_number": mask_id_number(volunteer.id_number),
               "community": volunteer.community.name,

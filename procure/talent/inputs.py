@@ -1,11 +1,11 @@
 """The talent pool's input forms: a volunteer's profile, a professional certificate, a skill a project needs
-(the skill vocabulary is procure.talent.skills)."""
+(the skill vocabulary is procure.volunteers.skills)."""
 from flask_babel import lazy_gettext as _l
 from wtforms.fields import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from procure.projects.inputs import InputForm, required
-from procure.talent.skills import free_words, skill_choices, stored
+from procure.volunteers.skills import free_words, skill_choices, stored
 
 MAX_FREE_WORDS = 10
 MAX_WORD_LENGTH = 20

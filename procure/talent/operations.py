@@ -16,10 +16,10 @@ from procure.lifecycle import flush, validated
 from procure.projects.permissions import relations
 from procure.talent.inputs import CertificateForm, ProfileForm, ProjectSkillForm
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile
-from procure.talent.skills import SKILL_LABELS, has_skill, skill_keys, skill_label, skill_labels, skills_of
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
 from procure.volunteers.operations import volunteer_of
+from procure.volunteers.skills import SKILL_LABELS, has_skill, skill_keys, skill_label, skill_labels, skills_of
 
 MAX_QUERY = 50
 MATCH_LIMIT = 50

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from procure.projects.page_forms import page_form
 from procure.talent import operations
 from procure.talent.inputs import ProjectSkillForm
-from procure.talent.skills import skill_label
+from procure.volunteers.skills import skill_label
 
 # (anchor on the project page, label in its task links, the form keys that make the link appear)
 SECTION = ("talent", _l("所需技能与人才"), ("add_project_skill",))

@@ -12,7 +12,7 @@ from procure.projects.views import act
 from procure.database import MAX_ID
 from procure.talent import operations
 from procure.talent.inputs import CertificateForm, ProfileForm
-from procure.talent.skills import skill_choices, skill_keys, skill_labels, skills_of
+from procure.volunteers.skills import skill_choices, skill_keys, skill_labels, skills_of
 
 bp = Blueprint("talent", __name__)
 

@@ -10,7 +10,7 @@ from procure.codes import is_valid_id_number
 from procure.database import MAX_ID
 from procure.formfields import LocalDateTimeField
 from procure.projects.inputs import InputForm, an_id, choices, required, text_required
-from procure.talent.skills import skill_keys, stored
+from procure.volunteers.skills import skill_keys, stored
 
 CATEGORY_LABELS = {"elderly": _l("助老服务"), "children": _l("儿童关爱"), "disability": _l("助残服务"),
                    "environment": _l("环境保护"), "safety": _l("平安巡防"), "culture": _l("文化体育"),

@@ -9,7 +9,6 @@ from procure import clock
 from procure.accounts.models import Organisation
 from procure.documents.render import qr_data_uri
 from procure.extensions import db
-from procure.talent.skills import skill_labels
 from procure.volunteers import ledger
 from procure.volunteers.board import HOURS_KINDS
 from procure.volunteers.inputs import (ACTIVITY_STATE_LABELS, CATEGORY_LABELS, CORRECTION_STATE_LABELS,
@@ -17,6 +16,7 @@ from procure.volunteers.inputs import (ACTIVITY_STATE_LABELS, CATEGORY_LABELS, C
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer
 from procure.volunteers.operations import (checkin_open, is_organiser, places_taken, visible_activities,
                                            volunteer_of)
+from procure.volunteers.skills import skill_labels
 
 LIST_LIMIT = 200
 

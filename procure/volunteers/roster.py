@@ -15,11 +15,11 @@ from procure.codes import mask_id_number
 from procure.extensions import db
 from procure.projects.listing import bounded_int
 from procure.public.tables import Column
-from procure.talent.skills import has_skill, skill_choices, skill_keys, skill_label, skill_labels
 from procure.volunteers import ledger
 from procure.volunteers.board import HOURS_KINDS
 from procure.volunteers.models import PointEntry, Volunteer
 from procure.volunteers.page import mask_phone
+from procure.volunteers.skills import has_skill, skill_choices, skill_keys, skill_label, skill_labels
 
 REGISTER_SORTS = {"hours": _l("累计时长"), "registered": _l("登记时间")}  # the first is the default
 CONSENT_CHOICES = {"yes": _l("是"), "no": _l("否")}

@@ -19,11 +19,11 @@ from procure.projects.page_forms import Failed
 from procure.projects.proposal_form import refused_form
 from procure.public import tables
 from procure.public.exports import csv_lines, download, workbook_bytes
-from procure.talent.skills import skill_choices
 from procure.volunteers import exports, operations, page, roster
 from procure.volunteers.inputs import (CATEGORY_LABELS, ActivityForm, CorrectionForm, DecisionForm,
                                        RegistrationForm)
 from procure.volunteers.models import Activity
+from procure.volunteers.skills import skill_choices
 
 bp = Blueprint("volunteers", __name__)
 
@@ -323,13 +323,13 @@ def request_correction(signup_id):
 def audit():
     """Community staff: 操作记录, the volunteer system's audit entries about their community, newest first,
     filtered by action and date and paged (anyone else gets 404)."""
-    from procure.volunteers import audit_log
+    from procure import volunteer_audit
 
     if current_user.role != Role.community:
         abort(404)
-    filters = audit_log.audit_filters(request.args)
+    filters = volunteer_audit.audit_filters(request.args)
     requested = bounded_int(request.args.get("page"), 1, MAX_ID) or 1
-    trail = audit_log.audit_page(current_user, filters, requested, current_app.config["PER_PAGE"])
+    trail = volunteer_audit.audit_page(current_user, filters, requested, current_app.config["PER_PAGE"])
     return render_template("volunteers/audit.html", trail=trail, filters=filters,
                            page_numbers=page_window(trail["page"], trail["pages"]),
-                           actions=audit_log.action_choices())
+                           actions=volunteer_audit.action_choices())

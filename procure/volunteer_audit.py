@@ -1,6 +1,8 @@
 """The volunteer system's audit trail as a community's staff see it (/volunteers/audit): what their staff and
 residents did, what organisers did about activities held in the community, and the expiry of their volunteers'
-points. A bounded number of queries per page; rows are plain dicts that never carry the raw `data`."""
+points. A bounded number of queries per page; rows are plain dicts that never carry the raw `data`.
+It reads volunteers, the redemption catalogue and the documents' titles, so it sits above all three (only the
+volunteers' views import it) and the volunteers package stays at the bottom."""
 from datetime import date, datetime, timedelta, timezone
 
 from flask import url_for
