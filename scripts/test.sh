@@ -162,6 +162,7 @@ main() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   pg_start
+  log "set-up took $SECONDS s"
 
   export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
   # The browser walkthrough and the served demo are acceptance tests: here they must run, never skip.
