@@ -8,11 +8,11 @@ import pytest
 
 from procure import clock as app_clock
 from procure.clock import SHANGHAI
+from procure.demo.journey import tender_terms
 from procure.extensions import db
 from procure.lifecycle import GUARDS
 from procure.payments.models import Payment
 from procure.procurement.models import Bid, Debarment
-from procure.projects.journey import tender_terms
 
 from support import valid_input
 
