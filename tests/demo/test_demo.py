@@ -606,7 +606,7 @@ class TestDemoEvaluation:
                                                                       ).quantize(Decimal("0.01"))
 
     def test_a_poor_grade_debars_the_provider_from_next_year_without_breaking_later_stories(self):
-        from procure.procurement.models import Debarment
+        from procure.providers.models import Debarment
 
         poor = next(p for p in projects() if p.grade == "poor")
         debarment = db.session.scalar(db.select(Debarment).filter_by(organisation_id=poor.implementer_id))

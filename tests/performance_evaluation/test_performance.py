@@ -15,7 +15,8 @@ from procure.performance_evaluation import scoring
 from procure.performance_evaluation.models import IndicatorTemplate
 from procure.performance_evaluation.scoring import Node
 from procure.performance_evaluation.templates import default_template, rows_of, template_for, tree_problems
-from procure.procurement.models import Contract, Debarment
+from procure.procurement.models import Contract
+from procure.providers.models import Debarment
 
 from support import reason_codes
 

@@ -12,7 +12,8 @@ from procure.demo.journey import tender_terms
 from procure.extensions import db
 from procure.lifecycle import GUARDS
 from procure.payments.models import Payment
-from procure.procurement.models import Bid, Debarment
+from procure.procurement.models import Bid
+from procure.providers.models import Debarment
 
 from support import valid_input
 
