@@ -1,11 +1,11 @@
-"""Form fields shared by pages and the API, and JSON → form-data flattening."""
+"""Form fields shared by pages and the API, the base of every input form, and JSON → form-data flattening."""
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, ValidationError
-from wtforms.fields import DecimalField, FieldList
+from wtforms import Field, Form, ValidationError
+from wtforms.fields import DecimalField, FieldList, FormField
 from wtforms.widgets import DateTimeLocalInput
 
 from procure.clock import SHANGHAI
@@ -129,3 +129,20 @@ def field_errors(form) -> dict:
             return [clean(v) for v in value]
         return str(value)
     return clean(form.errors)
+
+
+def _refuse_unstorable(value):
+    # Refused as input rather than failing at the database (see formfields.storable).
+    if isinstance(value, str) and not storable(value):
+        raise ValueError(_l("包含无法保存的字符（如空字符 NUL）"))
+    return value
+
+
+class InputForm(Form):
+    """Base: no CSRF here (pages add Flask-WTF's token around it; the API uses bearer tokens)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if not issubclass(unbound_field.field_class, (FormField, FieldList)):  # these take no filters
+                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), _refuse_unstorable]}
+            return unbound_field.bind(form=form, **options)

@@ -1,15 +1,13 @@
-"""The lifecycle core: validate, check the version, flush, and fire a trigger; the guards and effects each
-stage adds (procure.stages) are kept here by trigger. It knows no stage, so any stage may import it."""
-from sqlalchemy.orm.exc import StaleDataError
-
+"""The lifecycle core: fire a trigger, and which triggers a user may fire now; the guards and effects each
+stage adds (procure.stages) are kept here by trigger. It knows no stage, so any stage may import it, and the
+stages take `validated` and `flush` (procure.changes) from here."""
 from procure.audit.log import record
-from procure.errors import GuardFailed, InvalidInput, Reason, StaleVersion
-from procure.extensions import db
-from procure.formfields import field_errors
+from procure.changes import check_version, flush, validated
+from procure.errors import GuardFailed, Reason
 from procure.projects.inputs import TRIGGER_FORMS
 from procure.projects.models import Project
-from procure.projects.permissions import authorize_trigger
-from procure.projects.states import TRANSITIONS
+from procure.projects.permissions import authorize_trigger, relations
+from procure.projects.states import TRANSITIONS, triggers_from
 from procure.projects.workflow import Workflow
 
 COMMENT_KEYS = ("comment", "reason", "summary", "findings", "response", "report")
@@ -36,36 +34,23 @@ def reasons_against(trigger, project, data=None) -> list[Reason]:
     return [reason for guard in GUARDS.get(trigger, []) for reason in guard(project, data)]
 
 
+def action_options(user, project) -> list[tuple[str, list]]:
+    """(trigger, reasons) for each trigger this user's part allows from the current state;
+    an empty reason list means the trigger can be fired now (given valid input)."""
+    parts = relations(user, project)
+    return [(trigger, reasons_against(trigger, project))
+            for trigger in triggers_from(project.state) if TRANSITIONS[trigger][2] & parts]
+
+
+def available_triggers(user, project) -> list[str]:
+    return [trigger for trigger, reasons in action_options(user, project) if not reasons]
+
+
 def funding_form_is(form, code, message):
     """A guard: the trigger belongs to one funding form (purchase, subsidy or reward)."""
     def guard(project, data=None):
         return [] if project.funding_form == form else [Reason(code, message)]
     return guard
-
-
-def validated(form_class, formdata):
-    form = form_class(formdata=formdata)
-    if not form.validate():
-        raise InvalidInput(field_errors(form))
-    return form.data
-
-
-def check_version(project, version):
-    try:
-        seen = int(version)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity
-        raise InvalidInput({"version": ["version is required (an integer) / 请提供版本号"]})
-    if seen != project.version:
-        raise StaleVersion()
-
-
-def flush():
-    """Flush; a concurrent change to the same project (version compare-and-swap) is a 409."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleVersion()
 
 
 def fire(project: Project, trigger: str, user, formdata, version) -> Project:

@@ -14,11 +14,12 @@ from procure.opendata.models import OcdsRelease  # noqa: F401
 from procure.payments.models import Payment  # noqa: F401
 from procure.performance_evaluation.models import (DivergenceNote, Indicator, IndicatorTemplate,  # noqa: F401
                                                    LeafScore, PerformanceEvaluation, ScoreSheet)
-from procure.procurement.models import (Bid, Challenge, Contract, ContractAmendment, Debarment,  # noqa: F401
-                                        Milestone, MilestoneReport)
+from procure.procurement.models import (Bid, Challenge, Contract, ContractAmendment, Milestone,  # noqa: F401
+                                        MilestoneReport)
 from procure.procurement.tenders import BidScore, PanelMember, Tender, TenderCriterion  # noqa: F401
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
-from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation  # noqa: F401
+from procure.providers.models import (ControlRelation, Debarment, ProviderProfile, TeamMember,  # noqa: F401
+                                     Violation)
 from procure.redemption.models import Redemption, RewardItem  # noqa: F401
 from procure.survey.models import Survey, SurveyResponse, SurveyToken  # noqa: F401
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile  # noqa: F401

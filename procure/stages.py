@@ -1,21 +1,33 @@
 """The stages of the lifecycle, in the order their guards run and their effects apply. Each stage adds its own
-guards and effects to the lifecycle core (procure.lifecycle), which knows none of them; create_app calls
-`register_stages` once per app. Payments and the survey add none: other code reads them."""
+guards and effects to the lifecycle core (procure.lifecycle), and what its records say about who may see a
+project (procure.projects.permissions); the core knows none of them. create_app calls `register_stages` once
+per app. Payments, the providers and the survey add no guards: other stages read them (procurement asks the
+providers' eligibility); payments add the paid floor to a contract's amended amount."""
 from procure import lifecycle
 from procure.acceptance import triggers as acceptance
 from procure.catalogue import triggers as catalogue
 from procure.delivery import triggers as delivery
+from procure.evaluators import relations as evaluator_relations
 from procure.evaluators import triggers as evaluators
+from procure.payments import operations as payments
 from procure.performance_evaluation import triggers as performance_evaluation
+from procure.procurement import contracts
+from procure.procurement import relations as procurement_relations
 from procure.procurement import triggers as procurement
+from procure.projects import permissions
 from procure.projects import triggers as proposal
-from procure.providers import triggers as providers
 
-# Order matters where two stages add to one trigger: the award checks the bids before the winner's
-# eligibility, and accepting records the acceptance before it opens the performance evaluation.
-STAGES = (proposal, catalogue, procurement, providers, delivery, evaluators, acceptance, performance_evaluation)
+# Order matters where two stages add to one trigger: accepting records the acceptance before it opens the
+# performance evaluation.
+STAGES = (proposal, catalogue, procurement, delivery, evaluators, acceptance, performance_evaluation)
+# The stages whose records make a user a party to a project: bidder, panel member, invited or assigned firm.
+RELATIONS = (procurement_relations, evaluator_relations)
 
 
 def register_stages():
     for stage in STAGES:
         lifecycle.register(stage.GUARDS, stage.EFFECTS)
+    for stage in RELATIONS:
+        permissions.register(stage.SEEN_BY, stage.PARTS)
+    if payments.amount_below_paid not in contracts.AMOUNT_CHECKS:
+        contracts.AMOUNT_CHECKS.append(payments.amount_below_paid)

@@ -11,10 +11,10 @@ from procure import create_app
 from procure.accounts.models import ApiToken, Organisation, User
 from procure.accounts.passwords import hash_password
 from procure.clock import ManualClock
-from procure.evaluators.models import EvaluatorProfile
 from procure.codes import make_uscc
+from procure.demo.journey import Cast, Journey
+from procure.evaluators.models import EvaluatorProfile
 from procure.extensions import db, limiter
-from procure.projects.journey import Cast, Journey
 from procure.providers.models import ProviderProfile
 from procure.workdays.service import sync_from_library
 from database_state import KEEP, DemoImage, empty_data_tables

@@ -11,11 +11,11 @@ from wtforms.fields.core import UnboundField
 
 from procure import clock
 from procure.accounts.models import ApiToken, Organisation
+from procure.demo.journey import Journey, contract_terms, proposal
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.procurement.models import Bid, Contract
 from procure.projects.inputs import TRIGGER_FORMS
-from procure.projects.journey import Journey, contract_terms, proposal
 
 SEALED_PRICE = "31415.92"  # a bid before the deadline
 UNNOTICED_PRICE = "29979.25"  # a bid judged but before the award notice

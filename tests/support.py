@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from procure import clock
 from procure.accounts.models import ApiToken
+from procure.demo.journey import tender_terms
 from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
 from procure.procurement.models import Bid, Contract
 from procure.procurement.panel import evaluation_of
-from procure.projects.journey import tender_terms
 
 USERNAMES = ["community", "community_b", "community_far", "reviewer", "bureau", "admin", "reviewer_far",
              "bureau_far", "provider", "provider2", "provider3", "evaluator", "evaluator2"]

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from procure.audit.models import AuditEntry
+from procure.demo.journey import proposal
 from procure.extensions import db
 from procure.payments.models import Payment
-from procure.projects.journey import proposal
 from procure.projects.models import Objection, Project
 
 from concurrently import post, run_together

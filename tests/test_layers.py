@@ -1,5 +1,6 @@
 """The layers hold (docs/architecture.md): the import-linter contracts in .importlinter are kept, so an import
-that makes the lifecycle core depend on a stage, or closes a cycle among the stages, fails the suite."""
+that makes the lifecycle core depend on a stage, closes a cycle among the stages or among the packages below
+the web layer, or reaches up into the web layer, fails the suite."""
 import subprocess
 import sys
 from pathlib import Path

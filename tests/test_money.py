@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
+from procure.demo.journey import GRADE_INPUTS
 from procure.extensions import db
 from procure.formfields import MAX_AMOUNT
 from procure.payments.models import Payment
 from procure.projects.inputs import BidForm
-from procure.projects.journey import GRADE_INPUTS
 from procure.projects.models import BudgetLine, Project
 from procure.types import to_yuan
 

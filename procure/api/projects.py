@@ -1,11 +1,12 @@
 """Projects: list, create, read, edit, fire a transition, history."""
 from flask import current_app, g, jsonify, request
 
+from procure import lifecycle
 from procure.api import bp, formdata, json_body
 from procure.api.jsonutil import page_number
 from procure.api.serializers import audit_json, project_json
 from procure.audit.models import AuditEntry
-from procure.audit.visibility import entry_visible
+from procure.desk.visibility import entry_visible
 from procure.errors import InvalidInput, NotFound
 from procure.extensions import db
 from procure.formfields import json_to_formdata
@@ -68,7 +69,7 @@ def fire(project_id, trigger):
     if trigger not in TRANSITIONS:
         raise NotFound()
     payload = json_body()
-    operations.fire(project, trigger, g.api_user, formdata(), payload.get("version"))
+    lifecycle.fire(project, trigger, g.api_user, formdata(), payload.get("version"))
     db.session.commit()
     return jsonify({"state": project.state, "version": project.version})
 

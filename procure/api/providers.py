@@ -6,9 +6,9 @@ from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
 from procure.extensions import db
 from procure.performance_evaluation.track_record import track_record
-from procure.procurement.models import Debarment
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons
+from procure.providers.models import Debarment
 
 
 def debarment_json(d) -> dict:

@@ -1,6 +1,6 @@
 """JSON representations of projects and their parts."""
 from procure.api.jsonutil import plain
-from procure.projects.availability import available_triggers
+from procure.lifecycle import available_triggers
 
 
 def project_json(project, user, detail=True) -> dict:

@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from procure.catalogue.operations import grouped
-from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.funding import FUNDING_FORM_LABELS
 
 HEADERS = ["序号", "类别代码", "类别名称", "采购品目", "项目编号", "项目名称", "申报社区", "资金支持形式", "预算金额（元）"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,6 @@ from procure.types import Money, UTCDateTime, sql_in
 
 if TYPE_CHECKING:  # relationship targets, resolved by name at mapping time
     from procure.accounts.models import User
-    from procure.projects.models import Project
 
 CATALOGUE_STATES = ("draft", "published", "in_force")
 
@@ -100,7 +99,8 @@ class CatalogueItem(db.Model):
     removed_in_version: Mapped[int | None] = mapped_column()
 
     catalogue: Mapped[Catalogue] = relationship(back_populates="items")
-    project: Mapped["Project"] = relationship()
+    # Resolved by name at mapping time: the projects sit above the catalogue and are not imported here.
+    project: Mapped["Project"] = relationship()  # noqa: F821
     category: Mapped[Category] = relationship()
 
 

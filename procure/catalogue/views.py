@@ -9,7 +9,7 @@ from procure.accounts.models import Role
 from procure.catalogue import export, operations
 from procure.errors import GuardFailed, Refusal
 from procure.extensions import db
-from procure.projects.inputs import FUNDING_FORM_LABELS
+from procure.funding import FUNDING_FORM_LABELS
 from procure.projects.models import Project
 from procure.projects.permissions import visible_projects
 

@@ -1,7 +1,7 @@
 """Demo data: a believable city (××市) with its organisations, accounts and micro-projects in every state.
 
 `flask demo load` calls `load(password)` and commits. Every project is driven through the real
-operations (procure.projects.journey), so each has a true audit trail. Its story is planned backwards
+operations (procure.demo.journey), so each has a true audit trail. Its story is planned backwards
 from its last step so that nothing is dated after the real present, except what is naturally ahead:
 an open tender's bid deadline, a notice period still running, planned service periods. The volunteers,
 their year of activities and hours, catalogues and talent pool follow (procure.demo.volunteers says which

@@ -1,8 +1,8 @@
 """The demo accounts, one password for all, and the cast that plays each project's parts."""
 from procure.accounts.models import User
+from procure.demo.journey import Cast
 from procure.demo.organisations import COMMUNITIES, PROVIDERS, City
 from procure.extensions import db
-from procure.projects.journey import Cast
 
 # username: (role, organisation group, organisation key, display name)
 STAFF = {

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 
-from procure import clock
+from procure import clock, lifecycle
 from procure.acceptance import operations as acceptance
 from procure.delivery import operations as delivery
 from procure.demo.organisations import PROVIDERS
@@ -15,6 +15,7 @@ from procure.demo.projects import GOOD
 from procure.demo.providers import PROFILES
 from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, EVALUATED, bid_deadline, bidders_needed, day_of,
                                    op_waits, script, service_start, tender_days, waits_for)
+from procure.demo.journey import Journey, proposal
 from procure.evaluators import operations as evaluators
 from procure.evaluators.conflicts import eligible_firms, pick
 from procure.extensions import db
@@ -30,7 +31,6 @@ from procure.procurement import operations as procurement
 from procure.procurement.models import Bid, Contract
 from procure.projects import operations
 from procure.projects.inputs import SCORED_METHODS
-from procure.projects.journey import Journey, proposal
 from procure.survey import operations as survey
 
 CENT = Decimal("0.01")
@@ -116,7 +116,7 @@ class DemoJourney(Journey):
 
     # -- one transaction for the whole demo: flush where Journey commits, expire as a commit would ---------
     def fire(self, project, trigger, user, **data):
-        operations.fire(project, trigger, user, json_to_formdata(data), project.version)
+        lifecycle.fire(project, trigger, user, json_to_formdata(data), project.version)
         self._settle()
 
     def do(self, action, *args):

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 from flask import current_app
 
 from procure import clock
+from procure.demo.journey import BRANCHES, Journey
 from procure.projects.inputs import SCORED_METHODS
-from procure.projects.journey import BRANCHES, Journey
 from procure.projects.states import TRANSITIONS
 from procure.workdays.service import Calendar
 

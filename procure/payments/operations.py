@@ -12,9 +12,10 @@ from procure.errors import GuardFailed, Reason
 from procure.extensions import db
 from procure.lifecycle import flush, validated
 from procure.payments.models import Payment
-from procure.performance_evaluation.scoring import GRADE_LABELS, final_instalment
+from procure.payments.shares import final_instalment
 from procure.procurement.models import Contract, Milestone
 from procure.projects.inputs import PaymentForm
+from procure.projects.labels import GRADE_LABELS
 from procure.projects.permissions import authorize_action
 from procure.types import CENT
 
@@ -29,6 +30,15 @@ def paid_total(project) -> Decimal:
                               .where(Payment.project_id == project.id))
     # Summed in fen by the database; SUM keeps the Money type, so the value arrives in yuan already.
     return Decimal(total).quantize(Decimal("0.01"))
+
+
+def amount_below_paid(project, amount) -> list[Reason]:
+    """An amended contract amount may not fall below what is paid (registered on procurement.contracts)."""
+    paid = paid_total(project)
+    if amount < paid:
+        return [Reason("amount_below_paid", _l("变更后金额不能低于已支付的 %(paid)s 元（含已批准的付款申请）"),
+                       paid=f"{paid:.2f}")]
+    return []
 
 
 def payment_reasons(project, kind, amount, milestone_id) -> list[Reason]:

@@ -287,7 +287,7 @@ def save_scores(project, user, formdata) -> ScoreSheet:
     if submit:
         sheet.submitted_at = clock.now()
     flush()
-    # The scores stay with the party until every party has submitted (procure.audit.visibility).
+    # The scores stay with the party until every party has submitted (procure.desk.visibility).
     record(project, user, "submit_scores" if submit else "save_scores", data={
         "party": party, "scores": [{"indicator_id": s.indicator_id, "planned": s.planned, "actual": s.actual,
                                     "value": s.value, "score": s.score} for s in sheet.scores]})

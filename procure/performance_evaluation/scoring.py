@@ -7,7 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-GRADE_LABELS = {"excellent": _l("优"), "good": _l("良"), "fair": _l("中"), "poor": _l("差")}
+# The grades' labels sit with the projects' labels and the final instalment's share with payments, both below
+# the evaluation; pages, the API and the documents read them from here too.
+from procure.payments.shares import final_instalment  # noqa: F401
+from procure.projects.labels import GRADE_LABELS  # noqa: F401
+
 GRADE_NAMES = {"excellent": "优", "good": "良", "fair": "中", "poor": "差"}  # in stored texts
 KIND_LABELS = {"ratio": _l("完成比率（实际 ÷ 计划）"), "scale": _l("分级评分"), "yes_no": _l("是 / 否"),
                "satisfaction": _l("居民满意度（问卷）")}
@@ -96,9 +100,3 @@ def total_of(nodes: list[Node], leaf_scores: dict[str, Decimal], bands=None) -> 
         groups[top.code] += Decimal(score) * path_factor(node, by_code)
     total = cents(sum(groups.values(), Decimal(0)))
     return Result(total, {code: cents(value) for code, value in groups.items()}, grade_for(total, bands))
-
-
-def final_instalment(last_share: Decimal, grade: str, percents=None) -> Decimal:
-    """What is due of the final instalment for `grade` (FINAL_PAYMENT_PERCENT of it)."""
-    percents = percents if percents is not None else current_app.config["FINAL_PAYMENT_PERCENT"]
-    return cents(Decimal(last_share) * Decimal(percents[grade]) / HUNDRED)

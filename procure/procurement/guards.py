@@ -1,5 +1,5 @@
-"""Guards of the procurement stage: opening the tender, the award, signing the contract or the subsidy
-agreement, terminating; and the budget and term checks that amending a contract repeats."""
+"""Guards of the procurement stage: opening the tender, the award (and the winner's eligibility), signing the
+contract or the subsidy agreement, terminating; and the budget and term checks that amending a contract repeats."""
 from datetime import timedelta
 
 from flask import current_app
@@ -160,3 +160,16 @@ def agreement_checks(project, data):
     reasons += within_budget(project, data["amount"])
     reasons += term_reasons(data, False)
     return reasons
+
+
+def award_eligibility(project, data):
+    """Guard for the award: the chosen bid's provider is still eligible."""
+    # Imported here, so that the API's document follows it to the reason codes (procure.api.openapi.reasons).
+    from procure.providers.eligibility import eligibility_reasons
+
+    if data is None:
+        return []
+    bid = db.session.get(Bid, data["bid_id"])
+    if bid is None or bid.project_id != project.id or bid.status != "submitted":
+        return []  # award_checks names the missing bid
+    return eligibility_reasons(bid.provider, clock.today())

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.extensions import db
-from procure.types import Money, UTCDateTime, sql_in
+from procure.types import Money, UTCDateTime
 
 
 class Bid(db.Model):
@@ -136,34 +136,3 @@ class MilestoneReport(db.Model):
 
     milestone: Mapped[Milestone] = relationship(back_populates="reports")
 
-
-# breach of contract, an evaluation graded 差, a court decision, anything else.
-DEBARMENT_SOURCES = ("breach", "evaluation_poor", "court", "other")
-
-
-class Debarment(db.Model):
-    """An organisation barred from bidding and awards for a period (set and lifted by the bureau)."""
-
-    __tablename__ = "debarments"
-    __table_args__ = (
-        CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
-        CheckConstraint(f"source IN ({sql_in(DEBARMENT_SOURCES)})", name="source"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    reason: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(16), default="other")
-    starts_on: Mapped[date] = mapped_column()
-    ends_on: Mapped[date] = mapped_column()
-    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    @staticmethod
-    def in_force(on: date):
-        """A SELECT of the debarments in force on `on`."""
-        return db.select(Debarment).where(Debarment.lifted_at.is_(None), Debarment.starts_on <= on,
-                                          Debarment.ends_on >= on)
-
-    @staticmethod
-    def active_for(organisation_id: int, on: date) -> "Debarment | None":
-        return db.session.scalar(Debarment.in_force(on).where(Debarment.organisation_id == organisation_id))

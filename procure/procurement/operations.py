@@ -1,5 +1,7 @@
-"""Bids, challenges and milestone reports: checked, changed and audited like every project change."""
+"""Bids (and whether a provider may bid), challenges and milestone reports: checked, changed and audited like
+every project change."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
 
 from procure import clock
 from procure.audit.log import record
@@ -10,7 +12,26 @@ from procure.procurement.models import Bid, Challenge, Contract, Milestone, Mile
 from procure.projects.inputs import BidForm, ChallengeForm, MilestoneReportForm
 from procure.projects.operations import answer_once
 from procure.projects.permissions import authorize_action
-from procure.providers.eligibility import bid_eligibility
+from procure.providers.eligibility import eligibility_reasons, related_organisations
+
+
+def related_bidder(project, org) -> list[Reason]:
+    """A related supplier already holds a valid bid on this project: the second bid is refused."""
+    related = related_organisations(org)
+    if not related:
+        return []
+    other = db.session.scalar(db.select(Bid).where(and_(
+        Bid.project_id == project.id, Bid.provider_id.in_(related),
+        Bid.status.in_(("submitted", "awarded")))).order_by(Bid.id).limit(1))
+    if other is None:
+        return []
+    return [Reason("related_supplier", _l("%(name)s 与本机构存在关联关系（同一法定代表人或控制关系），已参与本项目响应"),
+                   name=other.provider.name)]
+
+
+def bid_eligibility(project, org) -> list[Reason]:
+    """Everything that bars `org` from bidding on `project` today."""
+    return eligibility_reasons(org, clock.today()) + related_bidder(project, org)
 
 
 def _refuse_if(reasons):

@@ -52,7 +52,8 @@ def _sign_agreement(project, user, data):
     project.implementer_id = data["implementer_org_id"]
 
 
-GUARDS = {"open_tender": [guards.tender_checks], "award": [guards.award_checks],
+# The award checks the bids before the winner's eligibility.
+GUARDS = {"open_tender": [guards.tender_checks], "award": [guards.award_checks, guards.award_eligibility],
           "sign_contract": [guards.contract_checks], "sign_agreement": [guards.agreement_checks],
           "terminate": [guards.contract_to_end]}
 EFFECTS = {"open_tender": [_open_tender], "award": [_award], "sign_contract": [_sign_contract],

@@ -2,15 +2,14 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form
 from wtforms.fields import (BooleanField, SelectChoice, DateField, FieldList, FormField, IntegerField, SelectField,
                             StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from procure.database import MAX_ID
-from procure.formfields import BoundedFieldList, LocalDateTimeField, MoneyField, storable
+from procure.formfields import BoundedFieldList, InputForm, LocalDateTimeField, MoneyField
+from procure.funding import FUNDING_FORM_LABELS
 
-FUNDING_FORM_LABELS = {"purchase": _l("项目购买"), "subsidy": _l("项目补贴"), "reward": _l("项目奖励")}
 METHOD_LABELS = {
     "open_tender": _l("公开招标"), "invited_tender": _l("邀请招标"), "competitive_negotiation": _l("竞争性谈判"),
     "competitive_consultation": _l("竞争性磋商"), "single_source": _l("单一来源"), "inquiry": _l("询价"),
@@ -23,23 +22,6 @@ an_id = NumberRange(1, MAX_ID, message=_l("编号无效"))
 def choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 text_required = InputRequired(message=_l("此项必填"))
-
-
-def _refuse_unstorable(value):
-    # Refused as input rather than failing at the database (see formfields.storable).
-    if isinstance(value, str) and not storable(value):
-        raise ValueError(_l("包含无法保存的字符（如空字符 NUL）"))
-    return value
-
-
-class InputForm(Form):
-    """Base: no CSRF here (pages add Flask-WTF's token around it; the API uses bearer tokens)."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if not issubclass(unbound_field.field_class, (FormField, FieldList)):  # these take no filters
-                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), _refuse_unstorable]}
-            return unbound_field.bind(form=form, **options)
 
 
 class BudgetLineForm(InputForm):

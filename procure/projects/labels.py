@@ -1,10 +1,11 @@
-"""Labels shown on project pages: roles, audit actions, payment kinds, bid statuses, categories."""
+"""Labels shown on project pages: roles, audit actions, payment kinds, bid statuses, categories, grades."""
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from procure.projects.states import TRIGGER_LABELS
 
+GRADE_LABELS = {"excellent": _l("优"), "good": _l("良"), "fair": _l("中"), "poor": _l("差")}
 ROLE_LABELS = {
     "community": _l("社区工作人员"), "reviewer": _l("审核人员"), "bureau": _l("采购管理人员"),
     "provider": _l("承接主体"), "evaluator": _l("第三方评估机构"), "admin": _l("系统管理员"),

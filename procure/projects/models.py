@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.extensions import db
+from procure.funding import FUNDING_FORMS
 from procure.projects.states import State
 from procure.types import Fixed2, Money, UTCDateTime, sql_in
 
-FUNDING_FORMS = ("purchase", "subsidy", "reward")
 PROCUREMENT_METHODS = ("open_tender", "invited_tender", "competitive_negotiation",
                        "competitive_consultation", "single_source", "inquiry")
 APPROVED_STATES = ("approved", "cataloged", "tendering", "awarded", "contracted", "in_delivery",

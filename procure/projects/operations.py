@@ -1,13 +1,13 @@
 """Creating and editing a proposal, objections and their answers: check, change, audit; flush but never commit.
-A state change goes through `fire` (procure.lifecycle), which the views and the API call from here."""
+A state change goes through `fire` (procure.lifecycle), which the views and the API call."""
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.audit.log import record
+from procure.changes import check_version, flush, validated
 from procure.errors import Conflict, InvalidInput, NotEditable, NotFound
 from procure.extensions import db
 from procure.formfields import field_errors
-from procure.lifecycle import check_version, fire, flush, validated  # noqa: F401  (fire: for the views)
 from procure.projects.inputs import AnswerForm, ObjectionForm, ProjectForm
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project
 from procure.projects.permissions import authorize_action

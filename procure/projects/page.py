@@ -15,11 +15,12 @@ from procure.attachments.page import FAILED_KEY as ATTACHMENT_FORM
 from procure.attachments.page import page_context as attachments_context
 from procure.attachments.page import evidence_key
 from procure.audit.models import AuditEntry
-from procure.audit.visibility import entry_visible
 from procure.delivery import operations as delivery
+from procure.desk.visibility import entry_visible
 from procure.evaluators import page as evaluators_page
 from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
+from procure.lifecycle import action_options
 from procure.payments.models import Payment
 from procure.payments.operations import paid_total, payable_total
 from procure.performance_evaluation import page as performance_page
@@ -31,7 +32,6 @@ from procure.procurement.contracts import TERM_LABELS
 from procure.procurement.contracts import warnings as contract_warnings
 from procure.procurement.models import Challenge, Contract
 from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
-from procure.projects.availability import action_options
 from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)

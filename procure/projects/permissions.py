@@ -1,5 +1,5 @@
 """Who may see a project and who may act on it: denied unless a rule below allows it."""
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import or_, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
@@ -63,13 +63,21 @@ ACTIONS = {
 # A bid evaluation panel's members see the project while it is evaluated and until the contract.
 PANEL_STATES = ("tendering", "awarded")
 
+# What the stages add, registered by procure.stages, so that the core reads none of their records:
+# each `seen(user)` returns a condition on Project (more projects a provider or an evaluator may see) or None;
+SEEN_BY: list = []
+# each `parts(user, project)` returns the parts the stage's records give the user (a bid: "bidder").
+PARTS: list = []
+
+
+def register(seen_by: list, parts: list) -> None:
+    """Add a stage's visibility conditions and parts; adding the same function again changes nothing."""
+    for table, added in ((SEEN_BY, seen_by), (PARTS, parts)):
+        table.extend(function for function in added if function not in table)
+
 
 def visible_projects(user):
     """A SELECT of the projects `user` may see."""
-    from procure.evaluators.models import ConflictDeclaration
-    from procure.procurement.models import Bid
-    from procure.procurement.tenders import PanelMember
-
     query = select(Project)
     org = user.organisation
     if user.role == Role.admin:
@@ -80,15 +88,11 @@ def visible_projects(user):
         inside = select(Organisation.id).where(
             Organisation.division_code.startswith(area_prefix(org.division_code)))
         return query.where(Project.community_id.in_(inside))
+    added = [clause for clause in (seen(user) for seen in SEEN_BY) if clause is not None]
     if user.role == Role.provider:
-        own_bid = exists().where(Bid.project_id == Project.id, Bid.provider_id == org.id)
-        return query.where(or_(Project.state == "tendering", own_bid, Project.implementer_id == org.id))
+        return query.where(or_(Project.state == "tendering", Project.implementer_id == org.id, *added))
     if user.role == Role.evaluator:
-        invited = exists().where(ConflictDeclaration.project_id == Project.id,
-                                 ConflictDeclaration.evaluator_org_id == org.id)
-        on_panel = exists().where(PanelMember.project_id == Project.id, PanelMember.user_id == user.id)
-        return query.where(or_(Project.evaluator_org_id == org.id, invited,
-                               and_(on_panel, Project.state.in_(PANEL_STATES))))
+        return query.where(or_(Project.evaluator_org_id == org.id, *added))
     return query.where(False)
 
 
@@ -107,10 +111,6 @@ def get_visible(user, project_id, *, for_update=False) -> Project:
 
 def relations(user, project) -> set[str]:
     """The parts `user` plays in `project`: the names the permission tables grant actions to."""
-    from procure.evaluators.models import ConflictDeclaration
-    from procure.procurement.models import Bid
-    from procure.procurement.tenders import PanelMember
-
     org, role, found = user.organisation, user.role, set()
     if role == Role.community and project.community_id == org.id:
         found.add("community")
@@ -120,26 +120,8 @@ def relations(user, project) -> set[str]:
         found.add("implementer")
     if role == Role.provider:
         found.add("any_provider")
-        if db.session.scalar(select(Bid.id).filter_by(project_id=project.id, provider_id=org.id)):
-            found.add("bidder")
-    if role == Role.evaluator:
-        if project.evaluator_org_id == org.id:
-            # A user of the assigned firm acts on the project once they declared no conflict themself;
-            # one who declared a conflict is recused.
-            from procure.evaluators.models import PersonalDeclaration
-
-            own = db.session.scalar(select(PersonalDeclaration.has_conflict).filter_by(
-                project_id=project.id, user_id=user.id))
-            if own is not True:
-                found.add("firm_member")
-            if own is False:
-                found.add("assigned_evaluator")
-        if db.session.scalar(select(ConflictDeclaration.id).filter_by(
-                project_id=project.id, evaluator_org_id=org.id)):
-            found.add("invited_evaluator")
-        if project.state in PANEL_STATES and db.session.scalar(select(PanelMember.id).filter_by(
-                project_id=project.id, user_id=user.id)):
-            found.add("panel_member")
+    for parts in PARTS:
+        found |= parts(user, project)
     return found
 
 

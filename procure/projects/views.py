@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from procure import clock
+from procure import clock, lifecycle
 from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
 from procure.database import MAX_ID
@@ -35,8 +35,8 @@ from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
 from procure.projects.proposal_form import (proposal_data, proposal_formdata, refused_form, render_proposal,
                                             without_blank_rows)
+from procure.desk.waiting import WAITING_LIMIT, recent_activity, waiting_for
 from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS
-from procure.projects.waiting import WAITING_LIMIT, recent_activity, waiting_for
 from procure.workdays.service import missing_years
 
 bp = Blueprint("projects", __name__)
@@ -190,7 +190,7 @@ def fire(project_id, trigger):
     if trigger == "open_tender":
         formdata = without_blank_rows(request.form, "criteria", ("name", "description", "max_points"))
     return act(project_id, f"fire:{trigger}",
-                lambda p: operations.fire(p, trigger, current_user, formdata, request.form.get("version")),
+                lambda p: lifecycle.fire(p, trigger, current_user, formdata, request.form.get("version")),
                 _("已完成：%(action)s", action=TRIGGER_LABELS[trigger]), formdata)
 
 

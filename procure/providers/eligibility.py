@@ -1,8 +1,9 @@
-"""Whether a provider may bid and be awarded: each refusal with its reason."""
+"""Whether a provider may bid and be awarded: each refusal with its reason. Procurement asks it about a
+bidder and the winner (procure.procurement.guards)."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_
+from sqlalchemy import or_
 
 from procure import clock
 from procure.errors import Reason
@@ -13,8 +14,7 @@ VIOLATION_YEARS = 3  # no major violation in the previous 3 years (财政部令�
 
 def eligibility_reasons(org, on_date: date) -> list[Reason]:
     """Verified profile; not a 公益一类事业单位; no major violation in the last 3 years; not debarred."""
-    from procure.procurement.models import Debarment
-    from procure.providers.models import ProviderProfile, Violation
+    from procure.providers.models import Debarment, ProviderProfile, Violation
 
     reasons = []
     profile = db.session.scalar(db.select(ProviderProfile).filter_by(organisation_id=org.id))
@@ -47,36 +47,3 @@ def related_organisations(org) -> set[int]:
             or_(ControlRelation.organisation_id == org.id, ControlRelation.related_org_id == org.id))):
         related.add(b if a == org.id else a)
     return related
-
-
-def related_bidder(project, org) -> list[Reason]:
-    """A related supplier already holds a valid bid on this project: the second bid is refused."""
-    from procure.procurement.models import Bid
-
-    related = related_organisations(org)
-    if not related:
-        return []
-    other = db.session.scalar(db.select(Bid).where(and_(
-        Bid.project_id == project.id, Bid.provider_id.in_(related),
-        Bid.status.in_(("submitted", "awarded")))).order_by(Bid.id).limit(1))
-    if other is None:
-        return []
-    return [Reason("related_supplier", _l("%(name)s 与本机构存在关联关系（同一法定代表人或控制关系），已参与本项目响应"),
-                   name=other.provider.name)]
-
-
-def bid_eligibility(project, org) -> list[Reason]:
-    """Everything that bars `org` from bidding on `project` today."""
-    return eligibility_reasons(org, clock.today()) + related_bidder(project, org)
-
-
-def award_eligibility(project, data):
-    """Guard for the award: the chosen bid's provider is still eligible."""
-    from procure.procurement.models import Bid
-
-    if data is None:
-        return []
-    bid = db.session.get(Bid, data["bid_id"])
-    if bid is None or bid.project_id != project.id or bid.status != "submitted":
-        return []  # award_checks names the missing bid
-    return eligibility_reasons(bid.provider, clock.today())

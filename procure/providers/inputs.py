@@ -5,9 +5,8 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from procure.database import MAX_ID
 from procure.formfields import BoundedFieldList
-from procure.procurement.models import DEBARMENT_SOURCES
 from procure.projects.inputs import InputForm, choices, required
-from procure.providers.models import INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
+from procure.providers.models import DEBARMENT_SOURCES, INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
 
 REGISTRATION_TYPE_LABELS = {"social_group": _l("社会团体"), "social_service_agency": _l("社会服务机构"),
                             "foundation": _l("基金会"), "company": _l("企业"), "other": _l("其他")}

@@ -1,4 +1,5 @@
-"""The provider register: a profile per provider organisation, its team, violations and declared relations."""
+"""The provider register: a profile per provider organisation, its team, violations, declared relations, and
+debarments."""
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -87,3 +88,35 @@ class ControlRelation(db.Model):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     related_org: Mapped[Organisation] = relationship(foreign_keys=[related_org_id], lazy="joined")
+
+
+# breach of contract, an evaluation graded 差, a court decision, anything else.
+DEBARMENT_SOURCES = ("breach", "evaluation_poor", "court", "other")
+
+
+class Debarment(db.Model):
+    """An organisation barred from bidding and awards for a period (set and lifted by the bureau)."""
+
+    __tablename__ = "debarments"
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
+        CheckConstraint(f"source IN ({sql_in(DEBARMENT_SOURCES)})", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="other")
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @staticmethod
+    def in_force(on: date):
+        """A SELECT of the debarments in force on `on`."""
+        return db.select(Debarment).where(Debarment.lifted_at.is_(None), Debarment.starts_on <= on,
+                                          Debarment.ends_on >= on)
+
+    @staticmethod
+    def active_for(organisation_id: int, on: date) -> "Debarment | None":
+        return db.session.scalar(Debarment.in_force(on).where(Debarment.organisation_id == organisation_id))

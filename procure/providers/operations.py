@@ -10,9 +10,8 @@ from procure.audit.log import record
 from procure.errors import Conflict, Forbidden, InvalidInput, NotFound
 from procure.extensions import db
 from procure.lifecycle import flush, validated
-from procure.procurement.models import Debarment
 from procure.providers.inputs import DebarmentForm, ProfileForm, RelationForm, ViolationForm
-from procure.providers.models import ControlRelation, ProviderProfile, TeamMember, Violation
+from procure.providers.models import ControlRelation, Debarment, ProviderProfile, TeamMember, Violation
 
 REGISTER_ROLES = {Role.bureau, Role.reviewer, Role.admin}  # who reads the whole register
 

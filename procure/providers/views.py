@@ -9,13 +9,13 @@ from procure.accounts.models import Organisation, Role
 from procure.errors import NotFound
 from procure.extensions import db
 from procure.performance_evaluation.track_record import track_record
-from procure.procurement.models import Debarment
 from procure.projects.page_forms import PageForm, act_on_page
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.providers import operations
 from procure.providers.eligibility import eligibility_reasons
 from procure.providers.inputs import (DEBARMENT_SOURCE_LABELS, INSPECTION_LABELS, REGISTRATION_TYPE_LABELS,
                                       DebarmentForm, ProfileForm, RelationForm, ViolationForm)
+from procure.providers.models import Debarment
 
 bp = Blueprint("providers", __name__)
 

@@ -17,11 +17,10 @@ from procure.evaluators.models import EvaluatorProfile
 from procure.extensions import db
 from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.performance_evaluation.track_record import track_records
-from procure.procurement.models import Debarment
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
 from procure.providers.inputs import REGISTRATION_TYPE_LABELS
-from procure.providers.models import ProviderProfile
+from procure.providers.models import Debarment, ProviderProfile
 from procure.public import disclosure
 from procure.public.listing import district_names, public_projects
 from procure.public.tables import Column, Table

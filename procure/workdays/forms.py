@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from procure.projects.inputs import InputForm
+from procure.formfields import InputForm
 
 DAY_KINDS = {"holiday": _l("休息日（法定节假日）"), "workday": _l("工作日（调休上班）")}
 

@@ -7,8 +7,8 @@ import pytest
 
 from procure import clock as app_clock
 from procure.accounts.models import ApiToken, User
+from procure.demo.journey import contract_terms, proposal
 from procure.extensions import db
-from procure.projects.journey import contract_terms, proposal
 
 from conftest import PASSWORD
 

@@ -18,7 +18,7 @@ from procure.extensions import db
 from procure.projects.permissions import may_fire
 from procure.projects.states import TRANSITIONS, triggers_from
 
-from procure.projects.journey import proposal
+from procure.demo.journey import proposal
 
 from support import USERNAMES, Tokens, valid_input
 

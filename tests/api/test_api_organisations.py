@@ -1,5 +1,5 @@
 """GET /organisations lets a client find the ids that actions take; long lists are refused, not cut."""
-from procure.projects.journey import proposal
+from procure.demo.journey import proposal
 
 
 def test_organisations_by_kind(api, world):

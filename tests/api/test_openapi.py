@@ -10,9 +10,9 @@ from openapi_spec_validator import validate
 from conftest import PASSWORD
 from openapi_check import check, resolve, validator
 from procure.api import PUBLIC_ENDPOINTS
+from procure.demo.journey import contract_terms, proposal
 from procure.extensions import db
 from procure.projects.inputs import TRIGGER_FORMS
-from procure.projects.journey import contract_terms, proposal
 from procure.projects.states import TRANSITIONS
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

@@ -4,7 +4,7 @@ residents answer the satisfaction survey with their codes, three parties score b
 explained, the grade and the final payment come out as worked by hand below, and the evaluation report
 downloads — through the pages only, in headless Chromium, each role logging in in turn.
 
-The project is driven to `delivered` in the database beforehand (procure.projects.journey), and one
+The project is driven to `delivered` in the database beforehand (procure.demo.journey), and one
 evaluation firm gets a recorded engagement with the implementer (so the draw must exclude it, with the
 reason). Reading the database to assert is allowed; every change after the set-up is a click or a keystroke.
 """

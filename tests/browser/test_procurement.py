@@ -3,7 +3,7 @@ awarded, challenged, contracted, delivered, confirmed and paid but for the final
 the performance evaluation: test_walkthrough.py and test_evaluation.py pay it), through the pages only, in
 headless Chromium, each role logging in in turn; time moves on the app's ManualClock between steps.
 
-The project is driven to `cataloged` in the database beforehand (procure.projects.journey), and the third
+The project is driven to `cataloged` in the database beforehand (procure.demo.journey), and the third
 provider is made related to the first (the same legal representative). Reading the database to assert is
 allowed; every change after the set-up goes through a click or a keystroke.
 """

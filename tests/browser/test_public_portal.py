@@ -3,7 +3,7 @@ from the home page, reads its public timeline, downloads its evaluation report, 
 community notice, reads it and files an objection — whose name and contact stay off the public page but reach
 the community. A robot that fills the hidden honeypot field is told all went well and nothing is kept.
 
-The projects are driven beforehand in the database (procure.projects.journey); every step after that is a
+The projects are driven beforehand in the database (procure.demo.journey); every step after that is a
 click or a keystroke in headless Chromium. Reading the database to assert is allowed."""
 import re
 import subprocess

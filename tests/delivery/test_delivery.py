@@ -220,7 +220,7 @@ def test_the_project_page_shows_progress_and_lets_each_part_act(api, client, wor
 
 def test_waiting_for_me_lists_overdue_unconfirmed_and_undecided(app, api, world, journey, clock):
     from procure.clock import today
-    from procure.projects.waiting import waiting_for
+    from procure.desk.waiting import waiting_for
 
     project, implementer, contract = delivering(journey, world)
     first = contract.milestones[0]

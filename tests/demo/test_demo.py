@@ -333,7 +333,7 @@ class TestDemoProcurement:
 
     def test_a_tender_is_being_evaluated_with_one_member_still_to_score(self):
         from procure.procurement.panel import evaluation_of
-        from procure.projects.waiting import waiting_for
+        from procure.desk.waiting import waiting_for
 
         now = datetime.now(timezone.utc)
         evaluating = [p for p in projects(state="tendering") if p.bid_deadline <= now and evaluation_of(p).members]
@@ -408,7 +408,7 @@ class TestDemoProcurement:
     def test_contracts_in_delivery_with_records_confirmations_and_payment_requests(self):
         from procure.delivery.models import MilestoneConfirmation, PaymentRequest, ServiceRecord
         from procure.payments.operations import paid_total, payable_total
-        from procure.projects.waiting import waiting_for
+        from procure.desk.waiting import waiting_for
 
         delivering = projects(state="in_delivery", funding_form="purchase")
         assert len(delivering) >= 2
@@ -524,7 +524,7 @@ class TestDemoEvaluation:
 
     def test_a_delivered_project_waits_for_the_drawn_firms_declaration(self):
         from procure.evaluators.conflicts import firm_declaration
-        from procure.projects.waiting import waiting_for
+        from procure.desk.waiting import waiting_for
 
         drawn = [p for p in projects(state="delivered") if p.evaluator_org_id]
         assert len(drawn) == 1 and len(projects(state="delivered")) >= 2  # another still waits for its draw
@@ -606,7 +606,7 @@ class TestDemoEvaluation:
                                                                       ).quantize(Decimal("0.01"))
 
     def test_a_poor_grade_debars_the_provider_from_next_year_without_breaking_later_stories(self):
-        from procure.procurement.models import Debarment
+        from procure.providers.models import Debarment
 
         poor = next(p for p in projects() if p.grade == "poor")
         debarment = db.session.scalar(db.select(Debarment).filter_by(organisation_id=poor.implementer_id))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from conftest import PASSWORD
 from procure import clock as app_clock
+from procure.desk.waiting import waiting_for
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.notifications.models import Notification
@@ -16,7 +17,6 @@ from procure.procurement import deadlines
 from procure.procurement import operations as procurement
 from procure.procurement.models import Challenge, Contract, MilestoneReport
 from procure.procurement.tenders import Tender
-from procure.projects.waiting import waiting_for
 
 from openapi_check import check
 

@@ -16,11 +16,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from procure import clock
+from procure.demo import journey as journey_module
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.opendata.models import OcdsRelease
 from procure.procurement import contracts, panel
-from procure.projects import journey as journey_module
 
 OCDS = Path(__file__).resolve().parents[3] / "shared" / "ocds-1.1.5"
 SCHEMA_BASE = "https://standard.open-contracting.org/schema/1__1__5/"

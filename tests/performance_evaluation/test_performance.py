@@ -8,14 +8,15 @@ import pytest
 
 from conftest import PASSWORD
 from procure.audit.models import AuditEntry
+from procure.demo.journey import GRADE_INPUTS
 from procure.extensions import db
 from procure.performance_evaluation import operations as performance
 from procure.performance_evaluation import scoring
 from procure.performance_evaluation.models import IndicatorTemplate
 from procure.performance_evaluation.scoring import Node
 from procure.performance_evaluation.templates import default_template, rows_of, template_for, tree_problems
-from procure.procurement.models import Contract, Debarment
-from procure.projects.journey import GRADE_INPUTS
+from procure.procurement.models import Contract
+from procure.providers.models import Debarment
 
 from support import reason_codes
 
@@ -235,7 +236,7 @@ def full_marks(project) -> list[dict]:
 
 
 def journey_marks(indicator) -> dict:
-    from procure.projects.journey import Journey
+    from procure.demo.journey import Journey
 
     return Journey.full_marks(indicator)
 

@@ -11,7 +11,8 @@ from procure import clock as app_clock
 from procure.audit.models import AuditEntry
 from procure.catalogue.models import Catalogue, CatalogueAmendment, CatalogueItem
 from procure.extensions import db
-from procure.procurement.models import Bid, Contract, ContractAmendment, Debarment
+from procure.procurement.models import Bid, Contract, ContractAmendment
+from procure.providers.models import Debarment
 
 from support import reason_codes, valid_input
 from openapi_check import check

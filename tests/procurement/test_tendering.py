@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 
 from procure import clock as app_clock
+from procure.demo.journey import tender_terms
 from procure.extensions import db
 from procure.procurement.models import Bid
 from procure.procurement.panel import evaluation_of
 from procure.procurement.ranking import price_score, rank_by_price, rank_by_score, technical_score
 from procure.procurement.tenders import BidScore, PanelMember, Tender
-from procure.projects.journey import tender_terms
 from procure.workdays.service import Calendar
 
 from support import reason_codes

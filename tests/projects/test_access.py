@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from procure.accounts.models import ApiToken
+from procure.demo.journey import Cast, Journey
 from procure.extensions import db
-from procure.projects.journey import Cast, Journey
 
 from support import Tokens
 

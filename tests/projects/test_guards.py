@@ -8,11 +8,12 @@ import pytest
 
 from procure import clock as app_clock
 from procure.clock import SHANGHAI
+from procure.demo.journey import tender_terms
 from procure.extensions import db
 from procure.lifecycle import GUARDS
 from procure.payments.models import Payment
-from procure.procurement.models import Bid, Debarment
-from procure.projects.journey import tender_terms
+from procure.procurement.models import Bid
+from procure.providers.models import Debarment
 
 from support import valid_input
 

@@ -10,12 +10,12 @@ others, and leave every row as it was.
 """
 import pytest
 
+from procure import lifecycle
+from procure.demo.journey import BRANCHES, ROADS
 from procure.errors import Forbidden, GuardFailed, InvalidInput, InvalidTransition, Refusal
 from procure.extensions import db
 from procure.formfields import json_to_formdata
-from procure.projects import operations
-from procure.projects.availability import available_triggers
-from procure.projects.journey import BRANCHES, ROADS
+from procure.lifecycle import available_triggers
 from procure.projects.states import TRANSITIONS, State
 
 from support import USERNAMES, Tokens, expected_parts, expected_visible, valid_input
@@ -58,7 +58,7 @@ def attempt(project, trigger, user, data):
     """Fire inside a SAVEPOINT and roll it back: the outcome, the project untouched."""
     savepoint = db.session.begin_nested()
     try:
-        operations.fire(project, trigger, user, json_to_formdata(data), project.version)
+        lifecycle.fire(project, trigger, user, json_to_formdata(data), project.version)
         outcome = FIRES
     except Refusal as refusal:
         outcome = refusal
@@ -71,7 +71,7 @@ def refusal_of(project, trigger, user):
     """Fire where a refusal is expected: no SAVEPOINT needed, since a refusal must leave nothing
     behind, not even a pending change in the session."""
     try:
-        operations.fire(project, trigger, user, json_to_formdata({}), project.version)
+        lifecycle.fire(project, trigger, user, json_to_formdata({}), project.version)
     except Refusal as refusal:
         assert not db.session.new and not db.session.deleted, (trigger, user.username)
         assert not [o for o in db.session.dirty if db.session.is_modified(o)], (trigger, user.username)

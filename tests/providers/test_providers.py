@@ -7,8 +7,8 @@ import pytest
 from procure import clock as app_clock
 from procure.audit.models import AuditEntry
 from procure.extensions import db
-from procure.procurement.models import Bid, Debarment
-from procure.providers.models import ControlRelation, ProviderProfile, Violation
+from procure.procurement.models import Bid
+from procure.providers.models import ControlRelation, Debarment, ProviderProfile, Violation
 
 from support import reason_codes
 

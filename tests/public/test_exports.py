@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 
 from procure.clock import today
+from procure.demo.journey import GRADE_INPUTS, Cast, Journey
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.payments.operations import record_payment
 from procure.procurement.models import Contract
-from procure.projects.journey import GRADE_INPUTS, Cast, Journey
 
 CENT = Decimal("0.01")
 INJECTION = '=HYPERLINK("http://evil.example","点我")邻里互助'

@@ -12,8 +12,8 @@ from procure.accounts.models import Division, Organisation
 from procure.codes import make_uscc
 from procure.evaluators.models import EvaluatorProfile, EvaluatorStaff, FirmEngagement
 from procure.extensions import db
-from procure.procurement.models import Contract, Debarment
-from procure.providers.models import ProviderProfile, TeamMember
+from procure.procurement.models import Contract
+from procure.providers.models import Debarment, ProviderProfile, TeamMember
 
 PRIVATE = ["私密联系方式-ORG", "私密联系方式-PROFILE", "法人1", "法人2", "团队成员张三", "评估员李四", "往来业务-SECRET",
            "本机构与承接方及社区无任何利益关系", "用户显示名-王五"]

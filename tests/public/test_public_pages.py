@@ -6,14 +6,15 @@ from datetime import timedelta
 import pytest
 
 from procure import clock as app_clock
+from procure import lifecycle
 from procure.accounts.models import Division
+from procure.demo.journey import contract_terms
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement.models import Bid
 from procure.projects import operations
-from procure.projects.journey import contract_terms
 
 
 def text(response) -> str:
@@ -110,7 +111,7 @@ def test_sections_appear_as_the_journey_moves_on(client, journey, world, named_s
     # The contract is signed but not yet published: not shown.
     journey.clock.advance(days=20)  # past the challenge period
     start = app_clock.today() + timedelta(days=3)
-    operations.fire(project, "sign_contract", world["bureau"], json_to_formdata({
+    lifecycle.fire(project, "sign_contract", world["bureau"], json_to_formdata({
         "amount": str(winner.price), "start": start.isoformat(), "end": (start + timedelta(days=300)).isoformat(),
         "milestones": [{"name": "中期节点", "percent": 40, "due": (start + timedelta(days=120)).isoformat()},
                        {"name": "完成节点", "percent": 60, "due": (start + timedelta(days=300)).isoformat()}],
@@ -135,7 +136,7 @@ def test_the_timeline_shows_public_milestones_without_comments_or_names(client, 
     journey.resubmit(project)
     journey.start_review(project)
     journey.clock.advance(days=1)
-    operations.fire(project, "approve", world["reviewer"], json_to_formdata(
+    lifecycle.fire(project, "approve", world["reviewer"], json_to_formdata(
         {"approved_amount": "39000.00", "negative_list_checked": True, "comment": "内部审核意见：独特标记甲乙丙"}),
         project.version)
     db.session.commit()

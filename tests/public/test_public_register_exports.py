@@ -12,8 +12,7 @@ import pytest
 from procure import clock
 from procure.evaluators.models import EvaluatorProfile, EvaluatorStaff
 from procure.extensions import db
-from procure.procurement.models import Debarment
-from procure.providers.models import ProviderProfile, TeamMember
+from procure.providers.models import Debarment, ProviderProfile, TeamMember
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRIVATE = ["私密联系方式-ORG", "私密联系方式-PROFILE", "法人1", "法人2", "团队成员张三", "评估员李四"]

@@ -98,7 +98,7 @@ def paths() -> dict:
                                   "bureau sees all once the deadline has passed."),
             "post": op("submitBid", "提交或修改响应 / Submit or revise a bid", "bids", created("Bid"),
                        body="BidInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
-                       reasons=reason_codes(procurement.submit_bid, eligibility.bid_eligibility),
+                       reasons=reason_codes(procurement.submit_bid, eligibility.eligibility_reasons),
                        description="截止前可再次提交以修改（也返回 201）/ submit again before the deadline to "
                                    "revise (also 201)."),
         },
@@ -135,7 +135,8 @@ def paths() -> dict:
             ok(ref("Contract"), "已变更，返回新版本合同 / amended: the contract's new version", 201),
             body="AmendmentInput", params=["ProjectId"], fails=(400, 403, 404),
             conflicts=("invalid_transition", "conflict"),
-            reasons=reason_codes(contracts.amend, guards.within_budget, guards.term_reasons),
+            reasons=reason_codes(contracts.amend, guards.within_budget, evaluation.amount_below_paid,
+                                 guards.term_reasons),
             description="采购管理人员，签约后至验收通过前；写入变更记录（版本、理由、各字段原值与新值）/ by the bureau, "
                         "from contracted until accepted; records the version, reason and each field's old and new "
                         "value.")},

@@ -19,8 +19,7 @@ NOTES = {
 
 
 def schemas() -> dict:
-    from procure.procurement.models import DEBARMENT_SOURCES
-    from procure.providers.models import INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
+    from procure.providers.models import DEBARMENT_SOURCES, INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
     from procure.performance_evaluation.track_record import GRADES
 
     moment, day = string("date-time"), string("date")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import current_app
 
-from procure import clock
+from procure import clock, lifecycle
 from procure.acceptance import operations as acceptance
 from procure.extensions import db
 from procure.formfields import json_to_formdata
@@ -119,7 +119,7 @@ class Journey:
 
     # -- helpers -------------------------------------------------------------------------------
     def fire(self, project, trigger, user, **data):
-        operations.fire(project, trigger, user, json_to_formdata(data), project.version)
+        lifecycle.fire(project, trigger, user, json_to_formdata(data), project.version)
         db.session.commit()
 
     def do(self, action, *args):

@@ -9,14 +9,14 @@ from sqlalchemy import exists, func, select
 from procure import clock
 from procure.accounts.models import Role
 from procure.audit.models import AuditEntry
-from procure.audit.visibility import entry_visible
 from procure.delivery.models import MilestoneConfirmation, PaymentRequest
+from procure.desk.visibility import entry_visible
 from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
+from procure.lifecycle import action_options
 from procure.payments.models import Payment
 from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
 from procure.procurement.tenders import BidScore, PanelMember
-from procure.projects.availability import action_options
 from procure.projects.models import Objection, Project
 from procure.projects.permissions import PAYING_STATES, visible_projects
 from procure.projects.states import TERMINAL_STATES, TRANSITIONS

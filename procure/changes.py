@@ -1,0 +1,32 @@
+"""What every operation does around a change: validate the input, check the version the user saw, and
+flush. It imports no domain, so the lifecycle core and every stage can use it."""
+from sqlalchemy.orm.exc import StaleDataError
+
+from procure.errors import InvalidInput, StaleVersion
+from procure.extensions import db
+from procure.formfields import field_errors
+
+
+def validated(form_class, formdata):
+    form = form_class(formdata=formdata)
+    if not form.validate():
+        raise InvalidInput(field_errors(form))
+    return form.data
+
+
+def check_version(project, version):
+    try:
+        seen = int(version)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity
+        raise InvalidInput({"version": ["version is required (an integer) / 请提供版本号"]})
+    if seen != project.version:
+        raise StaleVersion()
+
+
+def flush():
+    """Flush; a concurrent change to the same project (version compare-and-swap) is a 409."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion()
