@@ -384,7 +384,7 @@ def build(world, manual_clock) -> PrivacyWorld:
 
 
 def _is_public(project) -> bool:
-    from procure.public.disclosure import is_public
+    from procure.disclosure import is_public
 
     db.session.refresh(project)
     return is_public(project)

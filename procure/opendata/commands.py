@@ -3,6 +3,7 @@ predates it (or was changed without an audit entry)."""
 import click
 from flask.cli import AppGroup
 
+from procure import disclosure
 from procure.extensions import db
 
 opendata_cli = AppGroup("opendata", help="Open data (OCDS) / 开放数据")
@@ -15,7 +16,6 @@ def publish_all() -> int:
     from procure.audit.models import AuditEntry
     from procure.opendata.publishing import publish_if_changed
     from procure.projects.models import Project
-    from procure.public import disclosure
 
     latest = dict(db.session.execute(db.select(AuditEntry.project_id, db.func.max(AuditEntry.at))
                                      .where(AuditEntry.project_id.is_not(None))

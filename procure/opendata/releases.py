@@ -1,4 +1,4 @@
-"""Building OCDS 1.1.5 releases from a project's public data (procure.public.disclosure says what is public).
+"""Building OCDS 1.1.5 releases from a project's public data (procure.disclosure says what is public).
 
 Each release is a FULL snapshot of what is public about the contracting process at its date (not just the
 part that changed), so a process's compiled release is simply its latest release re-tagged "compiled"
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
 
-from procure import clock
+from procure import clock, disclosure
 
 CURRENCY = "CNY"
 LANGUAGE = "zh"
@@ -144,8 +144,6 @@ def _path_of(url: str) -> str:
 def snapshot(project) -> dict | None:
     """The project's public data as OCDS fields (no ocid, id, date or tag), or None while it is not a public
     contracting process."""
-    from procure.public import disclosure
-
     if not disclosure.procurement_public(project):
         return None
     return pruned(_Builder(project).release())
@@ -195,8 +193,7 @@ class _Builder:
         from procure.extensions import db
         from procure.procurement import panel
         from procure.procurement.models import Bid, Contract
-        from procure.public import disclosure
-
+    
         self.project, self.code, self.ocid = project, project.code, ocid(project)
         self.government = sources.government_of(project.community)
         self.dates = dict(db.session.execute(

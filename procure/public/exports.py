@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from procure import clock
+from procure import clock, disclosure, tabular
 from procure.catalogue import export as catalogue_export
 from procure.catalogue.models import Catalogue
 from procure.catalogue.operations import grouped
@@ -31,7 +31,7 @@ from procure.extensions import db
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
-from procure.public import bp, disclosure, registers, tables
+from procure.public import bp, registers, tables
 from procure.public.listing import public_filters
 
 FORMATS = ("csv", "xlsx")
@@ -65,7 +65,7 @@ def contracts():
                            contracts=shown, payment_table=payment_table, payments=paid, years=_years(),
                            contract_numbers=page_window(shown["page"], shown["pages"]),
                            payment_numbers=page_window(paid["page"], paid["pages"]),
-                           class_labels=COMMUNITY_CLASS_LABELS, text=tables.text)
+                           class_labels=COMMUNITY_CLASS_LABELS, text=tabular.text)
 
 
 @bp.get("/public/evaluations")
@@ -75,7 +75,7 @@ def evaluations():
     shown = table.page(_page_number(), current_app.config["PER_PAGE"])
     return render_template("public/evaluations.html", filters=filters, table=table, shown=shown, years=_years(),
                            numbers=page_window(shown["page"], shown["pages"]),
-                           class_labels=COMMUNITY_CLASS_LABELS, text=tables.text)
+                           class_labels=COMMUNITY_CLASS_LABELS, text=tabular.text)
 
 
 # ---- exports -------------------------------------------------------------------------------------------------
@@ -144,14 +144,14 @@ def csv_lines(table):
     lines = _Lines()
     with force_locale("zh_Hans_CN"):
         lines.row([str(column.header) for column in table.columns])
-        totals = tables.Totals(table.columns)
+        totals = tabular.Totals(table.columns)
         for row in table.rows():
             totals.add(row)
-            lines.row([tables.plain(column, row.get(column.key)) for column in table.columns])
+            lines.row([tabular.plain(column, row.get(column.key)) for column in table.columns])
             chunk = lines.take()
             if chunk:
                 yield chunk
-        lines.row([tables.plain(column, cell) for column, cell in zip(table.columns, totals.cells())])
+        lines.row([tabular.plain(column, cell) for column, cell in zip(table.columns, totals.cells())])
     yield lines.take(0)
 
 
@@ -203,7 +203,7 @@ def _sheet(book, table, owner, describe):
     moment = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
     sheet.append([_("导出时间：%(moment)s（北京时间）", moment=moment)])
     sheet.append([_styled(sheet, str(column.header), bold) for column in table.columns])
-    totals = tables.Totals(table.columns)
+    totals = tabular.Totals(table.columns)
     for row in table.rows():
         totals.add(row)
         sheet.append([_cell(sheet, column, row.get(column.key)) for column in table.columns])

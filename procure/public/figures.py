@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from procure.accounts.divisions import district_names
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
+from procure.disclosure import public_clause
 from procure.extensions import db
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
-from procure.public.disclosure import public_clause
-from procure.public.listing import STAGE_OF, STAGES, district_names
+from procure.public.listing import STAGE_OF, STAGES
 
 ZERO = Decimal("0.00")
 

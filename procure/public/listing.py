@@ -3,13 +3,12 @@ list page and its exports share (so an export carries exactly the rows and total
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from procure.accounts.models import COMMUNITY_CLASSES, Division, Organisation
+from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.database import MAX_ID
-from procure.extensions import db
+from procure.disclosure import ACCEPTED_STATES, IMPLEMENTER_PUBLIC_STATES, public_clause
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.listing import bounded_int
 from procure.projects.models import Project
-from procure.public.disclosure import ACCEPTED_STATES, IMPLEMENTER_PUBLIC_STATES, public_clause
 
 # stage: (label, the lifecycle states it gathers), in lifecycle order.
 STAGES = {
@@ -58,14 +57,6 @@ def public_filters(args) -> dict:
         if value is not None:
             filters[key] = value
     return filters
-
-
-def district_names(codes) -> dict[str, str]:
-    """{six-digit code: name} for the districts of these division codes (the code itself where unnamed)."""
-    codes = {c[:6] for c in codes if c}
-    names = dict(db.session.execute(select(Division.code, Division.name)
-                                    .where(Division.code.in_(codes))).all()) if codes else {}
-    return {code: names.get(code) or code for code in codes}
 
 
 def public_projects(filters):

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from procure import clock
+from procure import clock, disclosure
 from procure.accounts.models import Role, User
 from procure.audit.log import record_public
 from procure.extensions import db, limiter
 from procure.formfields import storable
 from procure.notifications.models import Notification
 from procure.projects.models import Objection
-from procure.public import bp, disclosure
+from procure.public import bp
 
 CONTENT_MAX = 2000
 

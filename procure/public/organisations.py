@@ -2,14 +2,15 @@
 
 What they show is public information about organisations: names, districts, classes, credit codes, the
 register's facts about a firm, a provider's track record and the debarments in force (public credit
-information), and the public projects each takes part in (per procure.public.disclosure). Never: users and
+information), and the public projects each takes part in (per procure.disclosure). Never: users and
 staff, `contact`, the legal representative, team members, firms' engagements, declarations.
 Templates get plain dicts, never ORM objects. The lists' rows come from procure.public.registers (the tables
 the lists' exports share), built for the page shown in a few grouped queries."""
 from flask import abort, current_app, render_template, request
 from sqlalchemy import select
 
-from procure import clock
+from procure import clock, tabular
+from procure.accounts.divisions import district_names
 from procure.accounts.models import Organisation
 from procure.database import MAX_ID
 from procure.evaluators.models import EvaluatorProfile
@@ -21,7 +22,7 @@ from procure.projects.listing import bounded_int, page_window
 from procure.providers.inputs import INSPECTION_LABELS, REGISTRATION_TYPE_LABELS
 from procure.providers.models import ProviderProfile
 from procure.public import bp, registers, tables
-from procure.public.listing import district_names
+
 
 # The columns of the project tables on an organisation's page (from procure.public.tables.PROJECT_COLUMNS).
 COMMUNITY_PROJECT_COLUMNS = ("code", "title", "stage", "funding_form", "catalogue_year", "approved_amount",
@@ -51,7 +52,7 @@ def _projects_view(filters, keys, page_key="page"):
 
 
 def _render(template, **context):
-    return render_template(template, text=tables.text, GRADE_LABELS=GRADE_LABELS, **context)
+    return render_template(template, text=tabular.text, GRADE_LABELS=GRADE_LABELS, **context)
 
 
 # ---- communities ------------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from decimal import Decimal
 from flask import abort, current_app, render_template, request
 from sqlalchemy import and_, func, select
 
-from procure import clock
+from procure import clock, disclosure
+from procure.accounts.divisions import district_names
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
 from procure.database import MAX_ID
@@ -19,10 +20,9 @@ from procure.projects.inputs import FUNDING_FORM_LABELS, METHOD_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, page_window
 from procure.projects.models import Project
-from procure.public import bp, disclosure
+from procure.public import bp
 from procure.public.figures import headline
-from procure.public.listing import (IMPLEMENTER_PUBLIC_STATES, STAGES, district_names, public_filters,
-                                    public_projects, stage_of)
+from procure.public.listing import IMPLEMENTER_PUBLIC_STATES, STAGES, public_filters, public_projects, stage_of
 from procure.public.objections import CONTENT_MAX, PublicObjectionForm
 from procure.public.project_view import notice_ends_on, project_view
 from procure.workdays.service import Calendar

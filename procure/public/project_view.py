@@ -1,4 +1,4 @@
-"""What a project's public page shows, as plain dicts built from what procure.public.disclosure allows: the
+"""What a project's public page shows, as plain dicts built from what procure.disclosure allows: the
 proposal as noticed, the notice and its objections (never the objector's name or contact), and from the
 catalogue on the approval, tender, award, contract, payments, acceptance, evaluation, documents and timeline.
 A part that is not public yet is None."""
@@ -9,12 +9,13 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from procure import disclosure
 from procure.documents import sources
 from procure.extensions import db
 from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.projects.inputs import CONFIRMATION_LABELS, FUNDING_FORM_LABELS, METHOD_LABELS
 from procure.projects.labels import PAYMENT_KIND_LABELS
-from procure.public import disclosure
+
 from procure.public.listing import STAGES, stage_of
 from procure.public.timeline import public_timeline
 from procure.workdays.service import Calendar

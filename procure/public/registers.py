@@ -10,7 +10,8 @@ from decimal import Decimal
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure import clock
+from procure import clock, disclosure
+from procure.accounts.divisions import district_names
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Category
 from procure.evaluators.models import EvaluatorProfile
@@ -21,9 +22,9 @@ from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
 from procure.providers.inputs import REGISTRATION_TYPE_LABELS
 from procure.providers.models import Debarment, ProviderProfile
-from procure.public import disclosure
-from procure.public.listing import district_names, public_projects
-from procure.public.tables import Column, Table
+
+from procure.public.listing import public_projects
+from procure.tabular import Column, Table
 
 ZERO = Decimal("0.00")
 

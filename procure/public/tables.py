@@ -3,22 +3,21 @@ value; the rows; the totals) that the pages and the CSV/XLSX exports share, so t
 the rows and the totals its page shows.
 
 Rows are built from plain values in chunks of CHUNK ids (a few grouped queries per chunk, never one per row),
-and only what procure.public.disclosure allows goes into a row. Totals are worked out over every matching row
+and only what procure.disclosure allows goes into a row. Totals are worked out over every matching row
 (a page shows its slice of the rows and the totals of all of them).
 
 Tables: `projects` (the public project list), `contracts` (published contracts and subsidy agreements),
 `payments` (one row per payment of a published contract: its own table, and the second sheet of the contracts
 workbook) and `evaluations` (finalised evaluations). The catalogue is exported from procure.catalogue.export."""
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable, Iterator
+from decimal import Decimal
+from typing import Callable
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure import clock
+from procure import clock, disclosure
+from procure.accounts.divisions import district_names
 from procure.accounts.models import Organisation
 from procure.catalogue.models import Category
 from procure.extensions import db
@@ -30,142 +29,14 @@ from procure.procurement.models import Contract, ContractAmendment, Milestone
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS, PAYMENT_KIND_LABELS
 from procure.projects.models import Project
-from procure.public import disclosure
-from procure.public.listing import STAGES, district_names, public_projects, stage_of
 
-CHUNK = 500
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-KINDS = ("text", "amount", "date", "integer", "percent", "number")
+from procure.public.listing import STAGES, public_projects, stage_of
+from procure.tabular import CENT, ZERO, Column, Table
+
 CONTRACT_KIND_LABELS = {"contract": _l("合同"), "agreement": _l("补贴协议")}
 FILTER_LABELS = {"q": _l("关键词"), "stage": _l("阶段"), "year": _l("目录年度"), "district": _l("区"),
                  "community_class": _l("社区类别"), "funding_form": _l("资金支持形式"), "category": _l("服务类别"),
                  "community": _l("社区"), "provider": _l("承接方"), "evaluator": _l("评估机构")}
-
-
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: object  # a lazy msgid (Chinese)
-    kind: str = "text"
-    total: str | None = None  # "sum" (amounts), "mean" (scores) or "count_by" (how many rows show each value)
-    width: int = 14
-
-    def __post_init__(self):
-        assert self.kind in KINDS and self.total in (None, "sum", "mean", "count_by")
-
-
-class Totals:
-    """The totals of a table's amount columns (sums), score columns (averages) and grade columns (a count per
-    value), and the number of rows."""
-
-    def __init__(self, columns):
-        self.columns = columns
-        self.count = 0
-        self._sums = {c.key: ZERO for c in columns if c.total in ("sum", "mean")}
-        self._seen = {c.key: 0 for c in columns if c.total == "mean"}
-        self._counts = {c.key: {} for c in columns if c.total == "count_by"}
-
-    def add(self, row: dict):
-        self.count += 1
-        for column in self.columns:
-            value = row.get(column.key)
-            if value is None or column.total is None:
-                continue
-            if column.total == "count_by":
-                self._counts[column.key][value] = self._counts[column.key].get(value, 0) + 1
-                continue
-            self._sums[column.key] += value
-            if column.total == "mean":
-                self._seen[column.key] += 1
-
-    def value(self, column):
-        if column.total == "sum":
-            return self._sums[column.key]
-        if column.total == "mean":
-            seen = self._seen[column.key]
-            return (self._sums[column.key] / seen).quantize(CENT, ROUND_HALF_UP) if seen else None
-        if column.total == "count_by":
-            counts = self._counts[column.key]
-            order = [str(label) for label in GRADE_LABELS.values()] if column.key == "grade" else sorted(counts)
-            return "；".join(f"{label} {counts.get(label, 0)}" for label in order)
-        return None
-
-    def cells(self) -> list:
-        """The totals row, column by column: the label in the first column that has no total."""
-        cells = [self.value(column) for column in self.columns]
-        for index, column in enumerate(self.columns):
-            if column.total is None:
-                cells[index] = _("合计（共 %(count)s 条）", count=self.count)
-                break
-        return cells
-
-    def by_key(self) -> dict:
-        return {column.key: cell for column, cell in zip(self.columns, self.cells())}
-
-
-@dataclass
-class Table:
-    name: str
-    title: object
-    columns: list
-    filters: dict
-    ids: Callable[[], list]  # the ids of the rows, in order
-    build: Callable[[list], list]  # rows (dicts keyed by column key) for a chunk of ids, in the same order
-    sheets: list = field(default_factory=list)  # further tables the XLSX carries as more sheets
-
-    def rows(self, ids=None) -> Iterator[dict]:
-        ids = self.ids() if ids is None else ids
-        for start in range(0, len(ids), CHUNK):
-            yield from self.build(ids[start:start + CHUNK])
-
-    def walk(self, keep=lambda index: False) -> tuple[list, Totals, int]:
-        """(the rows whose index `keep` accepts, the totals of all rows, the number of rows)."""
-        totals, kept = Totals(self.columns), []
-        for index, row in enumerate(self.rows()):
-            totals.add(row)
-            if keep(index):
-                kept.append(row)
-        return kept, totals, totals.count
-
-    def page(self, number: int | None, per_page: int) -> dict:
-        """One page of rows (number 1…), with the totals of all matching rows."""
-        ids = self.ids()
-        pages = max(1, -(-len(ids) // per_page))
-        number = min(number or 1, pages)
-        first = (number - 1) * per_page
-        totals, kept = Totals(self.columns), []
-        for index, row in enumerate(self.rows(ids)):
-            totals.add(row)
-            if first <= index < first + per_page:
-                kept.append(row)
-        return {"rows": kept, "totals": totals, "count": len(ids), "page": number, "pages": pages}
-
-
-def text(column, value) -> str:
-    """A cell as the page shows it."""
-    if value is None:
-        return ""
-    if column.kind == "amount":
-        return f"{value:,.2f}"
-    if column.kind == "number":
-        return f"{value:.2f}"
-    if column.kind == "date":
-        return value.isoformat()
-    return str(value)
-
-
-def plain(column, value) -> str:
-    """A cell as the CSV carries it: amounts and scores as plain numbers with two decimals."""
-    if value is None:
-        return ""
-    if column.kind in ("amount", "number") and isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if column.kind == "date" and isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 # ---- lookups shared by the tables ------------------------------------------------------------------------

@@ -3,15 +3,15 @@ date, a public label and the acting organisation (never the user, the audit comm
 
 An allow-list: an action not named here (drafts, review steps, bids, the panel, score sheets, declarations,
 internal records) never shows. Each group of actions becomes public with the part of the project it is about
-(procure.public.disclosure)."""
+(procure.disclosure)."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from procure import clock
+from procure import clock, disclosure
 from procure.accounts.models import Organisation
 from procure.audit.models import AuditEntry
 from procure.extensions import db
-from procure.public import disclosure
+
 
 LABELS = {
     "publish_notice": _l("发布社区公示"), "add_objection": _l("居民提出异议"), "file_objection": _l("居民提出异议"),

@@ -7,18 +7,24 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from procure import clock
+from procure.accounts.divisions import district_names
 from procure.accounts.models import Organisation
 from procure.database import MAX_ID
 from procure.extensions import db
 from procure.projects.listing import bounded_int
-from procure.public.disclosure import volunteer_board_clause
-from procure.public.listing import district_names
 from procure.volunteers import ledger
 from procure.volunteers.models import PointEntry, Volunteer
 
 PERIODS = {"month": _l("本月"), "year": _l("本年"), "all": _l("全部")}
 HOURS_KINDS = ("service", "correction")  # the entries that carry served hours
 CHOICES_LIMIT = 2000  # communities offered in the filter
+
+
+def volunteer_board_clause():
+    """SQL: the volunteers the public star board may list (consent given). Of them it shows only a masked name
+    (procure.volunteers.ledger.mask_name), the community, hours and stars; never the real name, ID number, phone,
+    skills or account."""
+    return Volunteer.consent_public.is_(True)
 
 
 def board_filters(args) -> dict:

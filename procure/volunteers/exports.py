@@ -1,7 +1,7 @@
 """The community's volunteer register as CSV or XLSX: exactly the rows the register page's filters select (every
 page), with the page's columns. ID numbers and phones are masked here as on the page: the file leaves the building.
 
-The files are written by procure.public.exports from a procure.public.tables.Table, as the public tables are (CSV:
+The files are written by procure.public.exports from a procure.tabular.Table, as the public tables are (CSV:
 UTF-8 with a BOM, Chinese headers, plain two-decimal numbers, formula-like cells quoted, streamed; XLSX: a title row
 naming the community and the table, the filters, the export time in Shanghai, a bold frozen header row, number
 formats and a bold totals row). Rows are built CHUNK ids at a time: one query per
@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from procure import clock
 from procure.catalogue import export as catalogue_export
 from procure.extensions import db
-from procure.public.tables import Table
+from procure.tabular import Table
 from procure.volunteers import roster
 from procure.volunteers.models import Volunteer
 

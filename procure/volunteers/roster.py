@@ -14,7 +14,7 @@ from procure.accounts.models import Role
 from procure.codes import mask_id_number
 from procure.extensions import db
 from procure.projects.listing import bounded_int
-from procure.public.tables import Column
+from procure.tabular import Column
 from procure.volunteers import ledger
 from procure.volunteers.board import HOURS_KINDS
 from procure.volunteers.models import PointEntry, Volunteer

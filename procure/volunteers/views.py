@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from werkzeug.datastructures import MultiDict
 
-from procure import clock
+from procure import clock, tabular
 from procure.accounts.models import Role
 from procure.audit.log import record
 from procure.database import MAX_ID
@@ -17,7 +17,6 @@ from procure.extensions import db, limiter
 from procure.projects.listing import bounded_int, page_window
 from procure.projects.page_forms import Failed
 from procure.projects.proposal_form import refused_form
-from procure.public import tables
 from procure.public.exports import csv_lines, download, workbook_bytes
 from procure.volunteers import exports, operations, page, roster
 from procure.volunteers.inputs import (CATEGORY_LABELS, ActivityForm, CorrectionForm, DecisionForm,
@@ -103,7 +102,7 @@ def index():
     register = roster.volunteer_list(current_user, filters, requested, current_app.config["PER_PAGE"])
     return render_template("volunteers/index.html", register=register, filters=filters,
                            page_numbers=page_window(register["page"], register["pages"]),
-                           choices=roster.register_choices(), text=tables.text)
+                           choices=roster.register_choices(), text=tabular.text)
 
 
 @bp.get("/volunteers/export.<fmt>")

@@ -10,7 +10,7 @@ CSV as UTF-8. No marker and no secret may appear, no response may be a server er
 every public project (so the test cannot pass by visiting nothing). Logged-in parties do see the markers (so
 it cannot pass by markers never being stored).
 
-The private fields, and the rule that makes each private (procure/public/disclosure.py: its docstring lists
+The private fields, and the rule that makes each private (procure/disclosure.py: its docstring lists
 what stays private; "everything not allowed here stays private"):
 
   Project (title, needs_analysis, goals, location) of a draft or a   drafts and proposals that never reached the

@@ -112,12 +112,3 @@ def public_document_kinds(project) -> list[str]:
         if sources.available(project, kind):
             kinds.append(kind)
     return kinds
-
-
-def volunteer_board_clause():
-    """SQL: the volunteers the public star board may list (consent given). Of them it shows only a masked name
-    (procure.volunteers.ledger.mask_name), the community, hours and stars; never the real name, ID number, phone,
-    skills or account."""
-    from procure.volunteers.models import Volunteer
-
-    return Volunteer.consent_public.is_(True)
