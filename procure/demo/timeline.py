@@ -284,6 +284,16 @@ def planned_service(spec, start, calendar) -> tuple[date, date]:
 
 
 def plan(spec, latest: datetime, time_of_day: time, calendar) -> Plan:
+    """The plan of `spec`'s story, ending by `latest`. A story that must still be running today (an award
+    whose challenge period has not ended) also ends as close to `latest` as a longer tender allows: a start
+    one day later can move the end past a weekend, leaving a week's gap that would close the period."""
+    if spec.state != "awarded" or not spec.challenge:
+        return _latest_start(spec, latest, time_of_day, calendar)
+    longer = (replace(spec, tender_days=tender_days(spec) + extra) for extra in range(7))
+    return max((_latest_start(each, latest, time_of_day, calendar) for each in longer), key=lambda p: p.end)
+
+
+def _latest_start(spec, latest: datetime, time_of_day: time, calendar) -> Plan:
     """The latest working-day start, at `time_of_day` in Shanghai, from which the story ends by `latest`.
 
     Every wait is monotone (a later moment never leads to an earlier next one), so the end moves with

@@ -260,6 +260,8 @@ def test_installed_clock_puts_back_what_was_there(app):
     "2026-02-20T02:00", "2026-02-24T01:00",  # during and just after the Spring Festival holiday
     "2026-10-06T02:00", "2026-10-09T09:00",  # during and just after the National Day holiday
     "2027-03-10T02:00",  # a year the holiday calendar does not know yet
+    # Where the latest start that fits ended the story a week early and closed the challenge window:
+    "2026-11-14T03:00", "2026-11-16T05:00", "2026-12-07T16:10",
 ])
 def test_plans_end_in_the_past_whatever_the_day(ctx, moment):
     """Whenever the demo is loaded, each story ends by its day, one tender is still open, two
