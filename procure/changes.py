@@ -15,6 +15,8 @@ def validated(form_class, formdata):
 
 
 def check_version(project, version):
+    if isinstance(version, (bool, list, dict)):  # int(True) is 1: a boolean is no version
+        raise InvalidInput({"version": ["version is required (an integer) / 请提供版本号"]})
     try:
         seen = int(version)
     except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity
