@@ -100,6 +100,19 @@ def client(app):
 
 
 @pytest.fixture
+def as_user(client, world):
+    """Sign the test client in through the login form as a user of the world: `as_user("bureau")`."""
+    from support import login
+
+    def log_in(username):
+        client.post("/logout")
+        response = login(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return log_in
+
+
+@pytest.fixture
 def doc(client):
     """The OpenAPI document, as served (tests/openapi_check.py checks responses against it)."""
     response = client.get("/api/v1/openapi.json")

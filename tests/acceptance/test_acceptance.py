@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import PASSWORD
 from procure import clock as app_clock
 from procure.acceptance.models import ChecklistItem, Rectification
 from procure.acceptance.operations import split_items
@@ -47,15 +46,6 @@ def confirm(api, project, agreed=True, username="community", residents=4):
 def judge_all(api, project, result="met"):
     for item in acceptance(api, project)["items"]:
         assert judge(api, project, item["id"], result, "问题" if result != "met" else "").status_code == 200
-
-
-@pytest.fixture
-def as_user(client, world):
-    def log_in(username):
-        client.post("/logout")
-        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-        return client
-    return log_in
 
 
 @pytest.fixture

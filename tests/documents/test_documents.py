@@ -9,7 +9,7 @@ from io import BytesIO
 
 import pytest
 
-from conftest import PASSWORD, START
+from conftest import START
 from procure.catalogue import operations as catalogue_ops
 from procure.catalogue.models import Catalogue
 from procure.documents.models import IssuedDocument
@@ -21,15 +21,6 @@ from openapi_check import check
 from pdf_text import needs_pdftotext, text_of
 
 pytestmark = needs_pdftotext
-
-
-@pytest.fixture
-def as_user(client, world):
-    def log_in(username):
-        client.post("/logout")
-        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-        return client
-    return log_in
 
 
 def download(client, url):

@@ -25,17 +25,6 @@ ROLES = ["community", "community_b", "community_far", "reviewer", "bureau", "adm
          "provider", "provider2", "provider3", "evaluator", "evaluator2"]
 
 
-@pytest.fixture
-def as_user(client, world):
-    """Log the test client in as a user of the world: `as_user("bureau")`."""
-    def log_in(username):
-        client.post("/logout")
-        response = login(client, username)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-    return log_in
-
-
 def page(response) -> str:
     return response.get_data(as_text=True)
 

@@ -54,12 +54,9 @@ def other(world):
 
 
 @pytest.fixture
-def as_user(client, world, zhang, other):
-    def log_in(username):
-        client.post("/logout")
-        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-        return client
-    return log_in
+def as_user(as_user, zhang, other):
+    """The conftest's sign-in, with both volunteers registered first."""
+    return as_user
 
 
 def audit_actions() -> list[str]:
