@@ -376,7 +376,8 @@ def build(world, manual_clock) -> PrivacyWorld:
     from procure.catalogue.models import Catalogue
 
     for catalogue in db.session.scalars(db.select(Catalogue)).all():  # published: the public catalogue pages
-        j.do(catalogues.publish, catalogue, world["bureau"])
+        if catalogue.state == "draft":  # a catalogue bought from is already in force
+            j.do(catalogues.publish, catalogue, world["bureau"])
     db.session.commit()
     mark_volunteers(world, marks)  # last: their hours fall in the clock's month, the board's default period
     public = [name for name, project in projects.items() if _is_public(project)]

@@ -3,9 +3,10 @@
 `flask demo load` calls `load(password)` and commits. Every project is driven through the real
 operations (procure.demo.journey), so each has a true audit trail. Its story is planned backwards
 from its last step so that nothing is dated after the real present, except what is naturally ahead:
-an open tender's bid deadline, a notice period still running, planned service periods. The volunteers,
-their year of activities and hours, catalogues and talent pool follow (procure.demo.volunteers says which
-parts are bulk inserts).
+an open tender's bid deadline, a notice period still running, planned service periods. Each story stops
+before buying from its catalogue until the catalogues are published and in force (procure.demo.catalogues),
+then goes on. The volunteers, their year of activities and hours, and the talent pool follow
+(procure.demo.volunteers says which parts are bulk inserts).
 """
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone
@@ -51,12 +52,17 @@ def load(password: str) -> bool:
         cast = people.build(city, password_hash)
         providers.build(city, cast["bureau1"])
         evaluators.build(city, cast)
-        # In order of creation, so project codes (WXM2026-0001 …) follow the dates.
+        # In order of creation, so project codes (WXM2026-0001 …) follow the dates. Each story stops before
+        # buying from its catalogue; the catalogues go out once every listing is in, then the stories go on.
+        told = []
         for index, plan in sorted(enumerate(plans), key=lambda pair: pair[1].start):
             community = city.communities[plan.spec.community]
-            stories.tell(plan, cast.cast(plan.spec, index, barred(plan, plans)), manual, calendar,
-                         stories.proposal_fields(plan, community, index), cast.firm_user)
-        catalogues.publish(plans, cast["bureau1"], manual, calendar, now)
+            told.append(stories.tell(plan, cast.cast(plan.spec, index, barred(plan, plans)), manual, calendar,
+                                     stories.proposal_fields(plan, community, index), cast.firm_user))
+        catalogues.publish(cast["bureau1"], manual, calendar, now)
+        stories.DemoJourney._settle()  # the catalogues' releases, before the stories go on
+        for story in told:
+            story.finish()
         volunteers.build(city, cast, now, manual, password_hash)
     db.session.flush()
     return True

@@ -1,31 +1,22 @@
-"""Each year's purchase catalogue, published the working day after its last listing and brought into
-force once its notice period is over, if that is already past. Stories are played one project at a time,
-so the catalogues are published after all of them, at the moment the plans say their last listing ended:
-no item is ever dated after its catalogue's publication."""
-from datetime import timedelta
-
+"""Each year's purchase catalogue, published on its fixed day (procure.demo.timeline.catalogue_published: the
+first working day of December before its year) and brought into force once its notice period is over, if
+that is already past. A project is listed in the next catalogue not yet published, so no item is ever dated
+after its catalogue's publication; the stories stop before buying from a catalogue until this has run."""
 from procure.catalogue import operations
 from procure.catalogue.models import Catalogue
-from procure.demo.timeline import at, day_of, office
+from procure.demo.timeline import catalogue_in_force, catalogue_published
 from procure.extensions import db
 
 
-def publish(plans, bureau, manual, calendar, now):
-    listed = {}
-    for plan in plans:
-        moment = plan.marks.get("list_in_catalogue")
-        if moment is not None:
-            year = day_of(moment).year
-            listed[year] = max(listed.get(year, moment), moment)
-    for year, last in sorted(listed.items()):
-        catalogue = db.session.scalar(db.select(Catalogue).filter_by(year=year))
-        if catalogue is None or not catalogue.current_items:
+def publish(bureau, manual, calendar, now):
+    for catalogue in db.session.scalars(db.select(Catalogue).order_by(Catalogue.year)).all():
+        if not catalogue.current_items:
             continue
-        manual.moment = office(1)(last, {}, calendar)
+        manual.moment = catalogue_published(catalogue.year, calendar)
         if manual.moment > now:
             continue
         operations.publish(catalogue, bureau)
-        in_force = office(0)(at(catalogue.notice_ends_on + timedelta(days=1), manual.moment), {}, calendar)
+        in_force = catalogue_in_force(catalogue.year, calendar)
         if in_force <= now:
             manual.moment = in_force
             operations.bring_into_force(catalogue, bureau)

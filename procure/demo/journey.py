@@ -8,6 +8,8 @@ from flask import current_app
 
 from procure import clock, lifecycle
 from procure.acceptance import operations as acceptance
+from procure.catalogue import operations as catalogues
+from procure.catalogue.models import Catalogue
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.payments.operations import paid_total, payable_total, record_payment
@@ -202,7 +204,26 @@ class Journey:
 
     def list_in_catalogue(self, p):
         self.clock.advance(days=2)
-        self.fire(p, "list_in_catalogue", self.cast.bureau, catalogue_year=clock.today().year)
+        year = clock.today().year
+        catalogue = db.session.scalar(db.select(Catalogue).filter_by(year=year))
+        amendment = {} if catalogue is None or catalogue.state == "draft" else \
+            {"amendment_reason": "年中新增经审核通过的项目，调整年度目录。"}
+        self.fire(p, "list_in_catalogue", self.cast.bureau, catalogue_year=year, **amendment)
+
+    def in_force(self, p):
+        """`p` with its catalogue brought into force (for tests that fire the buying triggers themselves)."""
+        self.bring_catalogue_into_force(p)
+        return p
+
+    def bring_catalogue_into_force(self, p):
+        """What the bureau does before buying from a catalogue: publish the project's catalogue year, wait out
+        its notice (CATALOGUE_NOTICE_WORKING_DAYS) and bring it into force; nothing when it is in force."""
+        catalogue = db.session.scalar(db.select(Catalogue).filter_by(year=p.catalogue_year))
+        if catalogue.state == "draft":
+            self.do(catalogues.publish, catalogue, self.cast.bureau)
+        if catalogue.state == "published":
+            self.clock.advance(days=max(1, (catalogue.notice_ends_on - clock.today()).days + 1))
+            self.do(catalogues.bring_into_force, catalogue, self.cast.bureau)
 
     def cancel(self, p):
         self.fire(p, "cancel", self.cast.bureau, reason="年度预算调整，本项目暂停实施。")
@@ -211,6 +232,7 @@ class Journey:
         self.fire(p, "withdraw", self.cast.community, reason="需求已由其他渠道解决。")
 
     def open_tender(self, p):
+        self.bring_catalogue_into_force(p)
         self.clock.advance(days=5)
         deadline = clock.now() + timedelta(days=10)
         self.fire(p, "open_tender", self.cast.bureau, method="competitive_consultation",
@@ -263,6 +285,7 @@ class Journey:
         self.do(contracts.publish, p, self.cast.bureau)
 
     def sign_agreement(self, p):
+        self.bring_catalogue_into_force(p)
         self.clock.advance(days=5)
         start = clock.today() + timedelta(days=3)
         self.fire(p, "sign_agreement", self.cast.bureau, implementer_org_id=self.cast.providers[0].organisation_id,
@@ -287,6 +310,7 @@ class Journey:
         self.fire(p, "report_completion", user, summary="全部服务按合同完成，共开展服务48次，服务1,260人次。")
 
     def claim_completion(self, p):
+        self.bring_catalogue_into_force(p)
         self.clock.advance(days=30)
         self.fire(p, "claim_completion", self.cast.community, summary="社区自主开展的项目已实施完毕，申请项目奖励。")
 

@@ -5,6 +5,7 @@ Each entry says where the project stands (`state`) and how many days ago its las
 of the lifecycle and all three funding forms.
 """
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 EXCELLENT = {"decision": "95", "implementation": "93", "output": "94", "effect": "92"}
@@ -49,6 +50,9 @@ class ProjectSpec:
     # Extra actions once in its state (timeline.OP_WAITS): "bid", "panel", "score", "midterm", "midterm_request",
     # "amend", "draw", "inspect", "survey", "survey_some", "sheets_partial", "sheets_divergent".
     after: tuple = ()
+    # When the project begins to buy from its catalogue (open the tender, sign the agreement, claim the reward):
+    # the loader's plan sets it (timeline.plan), so that the story waits in its catalogue until then.
+    buy_at: datetime | None = None
 
 
 def budget_lines(spec: ProjectSpec, amount: Decimal) -> list[dict]:

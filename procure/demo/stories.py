@@ -13,8 +13,8 @@ from procure.delivery import operations as delivery
 from procure.demo.organisations import PROVIDERS
 from procure.demo.projects import GOOD
 from procure.demo.providers import PROFILES
-from procure.demo.timeline import (AGREEMENT_DAYS, CONTRACT_DAYS, EVALUATED, bid_deadline, bidders_needed, day_of,
-                                   op_waits, script, service_start, tender_days, waits_for)
+from procure.demo.timeline import (AGREEMENT_DAYS, BUYING, CONTRACT_DAYS, EVALUATED, bid_deadline, bidders_needed,
+                                   catalogue_year, day_of, op_waits, script, service_start, tender_days, waits_for)
 from procure.demo.journey import Journey, proposal
 from procure.evaluators import operations as evaluators
 from procure.evaluators.conflicts import eligible_firms, pick
@@ -113,6 +113,7 @@ class DemoJourney(Journey):
         self.app_clock, self.spec, self.calendar = app_clock, spec, calendar
         self.firm_user = firm_user or (lambda org_id: None)  # an evaluation firm's account, by firm id
         self.marks, self._waits, self._codes = {}, [], []
+        self.holding = True  # stop before buying from the catalogue until the catalogues are out (see tell)
 
     # -- one transaction for the whole demo: flush where Journey commits, expire as a commit would ---------
     def fire(self, project, trigger, user, **data):
@@ -153,6 +154,8 @@ class DemoJourney(Journey):
         self.marks[name] = self.app_clock.moment
 
     def step(self, trigger, project):
+        if trigger in BUYING and self.holding:
+            raise Held()
         self._begin(waits_for(trigger, self.spec))
         super().step(trigger, project)
         self._finish(trigger)
@@ -167,6 +170,9 @@ class DemoJourney(Journey):
         """Submitted when the wait (the notice period's end) says; Journey's own check would read the
         holiday calendar twice more."""
         self.fire(p, "submit", self.cast.community)
+
+    def list_in_catalogue(self, p):
+        self.fire(p, "list_in_catalogue", self.cast.bureau, catalogue_year=catalogue_year(clock.now(), self.calendar))
 
     def approve(self, p):
         asked = p.requested_amount
@@ -590,21 +596,53 @@ def points(most: int, bid: int, member: int, criterion: int, salt: int) -> Decim
     return min(Decimal(most), halves / 2)
 
 
-def tell(plan, cast, app_clock, calendar, proposal_fields: dict, firm_user=None):
-    """Create the project at its planned start and play its story; it must end where the plan said."""
+class Held(Exception):
+    """A story stops before buying from its catalogue: the catalogue goes out after every listing of its year."""
+
+
+class Story:
+    """One project's story, told in two parts: up to buying from the catalogue (`tell`), and after the
+    catalogues are published and in force, the rest (`finish`)."""
+
+    def __init__(self, plan, journey, project):
+        self.plan, self.journey, self.project = plan, journey, project
+        self.ops, self.moment = list(script(plan.spec)), None
+
+    def play(self):
+        app_clock = self.journey.app_clock
+        if self.moment is not None:
+            app_clock.moment = self.moment
+        while self.ops:
+            op = self.ops[0]
+            try:
+                if op[0] == "drive":
+                    self.journey.drive(self.project, op[1])
+                else:
+                    self.journey.perform(self.project, op[0])
+            except Held:
+                self.moment = app_clock.moment
+                return self
+            self.ops.pop(0)
+        if app_clock.moment != self.plan.end:
+            raise RuntimeError(f"demo time line drifted for {self.plan.spec.title}: planned to end {self.plan.end}, "
+                               f"ended {app_clock.moment}")
+        return self
+
+    def finish(self):
+        if self.moment is None:  # told to its end already: it never bought from a catalogue
+            return self
+        self.journey.holding = False
+        return self.play()
+
+
+def tell(plan, cast, app_clock, calendar, proposal_fields: dict, firm_user=None) -> Story:
+    """Create the project at its planned start and play its story up to buying from its catalogue;
+    `finish()` plays the rest, which must end where the plan said."""
     app_clock.moment = plan.start
     journey = DemoJourney(cast, app_clock, plan.spec, calendar, firm_user)
     project = journey.create(**proposal_fields)
     journey.marks["create"] = plan.start
-    for op in script(plan.spec):
-        if op[0] == "drive":
-            journey.drive(project, op[1])
-        else:
-            journey.perform(project, op[0])
-    if app_clock.moment != plan.end:
-        raise RuntimeError(f"demo time line drifted for {plan.spec.title}: planned to end {plan.end}, "
-                           f"ended {app_clock.moment}")
-    return project
+    return Story(plan, journey, project).play()
 
 
 def deliberation(spec, plan, members_total: int, index: int) -> dict:

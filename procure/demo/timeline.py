@@ -170,7 +170,56 @@ def bidders_needed(method: str) -> int:
     return 1 if method == "single_source" else max(2, current_app.config["MIN_BIDS"][method])
 
 
+# ---- the annual catalogue ----------------------------------------------------------------------------
+# Buying from a catalogue needs it in force. The catalogue of year Y is published on the first working day of
+# December of the year before (CATALOGUE_PUBLISHED) and comes into force once its notice is over; a project
+# is listed in the next catalogue not yet published, and opens its tender, signs its agreement or claims its
+# reward once that catalogue is in force.
+BUYING = ("open_tender", "sign_agreement", "claim_completion")
+CATALOGUE_PUBLISHED = (12, 1, time(9, 30))  # month, day and time in the year before the catalogue's year
+
+
+def catalogue_published(year: int, calendar) -> datetime:
+    month, day, moment = CATALOGUE_PUBLISHED
+    published = datetime.combine(date(year - 1, month, day), moment, tzinfo=clock.SHANGHAI).astimezone(timezone.utc)
+    return on_workday(published, calendar)
+
+
+def catalogue_in_force(year: int, calendar) -> datetime:
+    """The first working day after the notice of the catalogue of `year` ends."""
+    published = catalogue_published(year, calendar)
+    notice_ends_on = calendar.add(day_of(published), current_app.config["CATALOGUE_NOTICE_WORKING_DAYS"])
+    return on_workday(at(notice_ends_on + DAY, published), calendar)
+
+
+def catalogue_year(listed: datetime, calendar) -> int:
+    """The catalogue a project listed at `listed` goes into: the next one not yet published."""
+    year = day_of(listed).year + 1
+    return year if listed < catalogue_published(year, calendar) else year + 1
+
+
+def after_catalogue(wait, spec):
+    """`wait`, counted from the moment the project's catalogue is in force (and from the moment its plan
+    begins to buy, `spec.buy_at`) if that is later."""
+    def waiting(moment, marks, calendar):
+        in_force = catalogue_in_force(catalogue_year(marks["list_in_catalogue"], calendar), calendar)
+        in_force = max(in_force, spec.buy_at or in_force)
+        if moment < in_force:  # the same time of day as the project's other steps, once in force
+            moment = at(day_of(in_force), moment)
+            if moment < in_force:
+                moment = on_workday(moment + DAY, calendar)
+        return wait(moment, marks, calendar)
+    return waiting
+
+
 def waits_for(trigger, spec):
+    if trigger in BUYING:
+        first, *rest = _waits_for(trigger, spec)
+        return [after_catalogue(first, spec), *rest]
+    return _waits_for(trigger, spec)
+
+
+def _waits_for(trigger, spec):
     if trigger == "award":
         # A bid every two days; after the deadline the panel is appointed, each member scores (comprehensive
         # scoring), the award follows; or the award at once (lowest price). Then the award notice.
@@ -283,6 +332,23 @@ def planned_service(spec, start, calendar) -> tuple[date, date]:
     return day_of(marks["list_in_catalogue"]) + DAY, day_of(marks["claim_completion"]) - 3 * DAY
 
 
+PREPARATION_DAYS = 800  # more than a project takes from its draft to its catalogue in force
+
+
+def latest_fitting(fits) -> int:
+    """The fewest days back that `fits` (monotone: fits for any more days back once it fits)."""
+    early, step = 0, 1  # find a start that fits, then bisect between it and the latest that does not
+    while not fits(early):
+        early, step = early + step, step * 2
+    late = -1
+    if early:
+        late = early - step // 2 if step > 1 else 0
+        while early - late > 1:
+            middle = (early + late) // 2
+            early, late = (middle, late) if fits(middle) else (early, middle)
+    return early
+
+
 def plan(spec, latest: datetime, time_of_day: time, calendar) -> Plan:
     """The plan of `spec`'s story, ending by `latest`. A story that must still be running today (an award
     whose challenge period has not ended) also ends as close to `latest` as a longer tender allows: a start
@@ -305,18 +371,16 @@ def _latest_start(spec, latest: datetime, time_of_day: time, calendar) -> Plan:
     def start(days_back):
         return on_workday(anchor - timedelta(days=days_back), calendar, -DAY)
 
-    def fits(days_back):
-        return simulate(spec, start(days_back), calendar)[0] <= latest
+    if any(trigger in BUYING for trigger in simulate(spec, anchor, calendar)[1]):
+        # A project that buys from its catalogue: first the latest moment it may begin to buy (its story
+        # started long enough before for its catalogue to be in force by then), then the latest start from
+        # which it is listed in a catalogue in force by that moment.
+        def buys_in_time(days_back):
+            buy_at = start(days_back)
+            planned = replace(spec, buy_at=buy_at)
+            return simulate(planned, buy_at - timedelta(days=PREPARATION_DAYS), calendar)[0] <= latest
 
-    early, step = 0, 1  # find a start that fits, then bisect between it and the latest that does not
-    while not fits(early):
-        early, step = early + step, step * 2
-    late = -1
-    if early:
-        late = early - step // 2 if step > 1 else 0
-        while early - late > 1:
-            middle = (early + late) // 2
-            early, late = (middle, late) if fits(middle) else (early, middle)
-    begin = start(early)
+        spec = replace(spec, buy_at=start(latest_fitting(buys_in_time)))
+    begin = start(latest_fitting(lambda days_back: simulate(spec, start(days_back), calendar)[0] <= latest))
     end, marks = simulate(spec, begin, calendar)
     return Plan(spec, begin, end, marks, planned_service(spec, begin, calendar))

@@ -566,6 +566,9 @@ def test_the_purchase_road_through_the_api_alone(api, journey, world, clock):
     assert fire("reviewer", "start_review") == "under_review"
     assert fire("reviewer", "approve", approved_amount="38000.00", negative_list_checked=True) == "approved"
     assert fire("bureau", "list_in_catalogue", catalogue_year=2026) == "cataloged"
+    assert api.as_("bureau").post("/catalogues/2026/publish").status_code == 200
+    clock.advance(days=10)  # the catalogue's notice (CATALOGUE_NOTICE_WORKING_DAYS) has run
+    assert api.as_("bureau").post("/catalogues/2026/bring-into-force").get_json()["state"] == "in_force"
     deadline = app_clock.now() + timedelta(days=10)
     assert fire("bureau", "open_tender", method="competitive_consultation",
                 bid_deadline=deadline.astimezone(app_clock.SHANGHAI).strftime("%Y-%m-%dT%H:%M"),

@@ -343,12 +343,12 @@ def test_known_hostile_inputs_are_refused_not_crashed(arena, api, journey, world
         expect(arena["client"].post("/api/v1/tokens", data=json.dumps(credentials), content_type="application/json"),
                401, "unauthorized")
     # A moment with no UTC equivalent.
-    journey.drive(draft, "cataloged")
+    journey.in_force(journey.drive(draft, "cataloged"))
     for moment in ("0001-01-01T00:00:00", "0001-01-01T07:59+08:00", "9999-12-31T23:59:59-10:00"):
         body = expect(call("bureau").fire(draft, "open_tender", method="inquiry", bid_deadline=moment), 400)
         assert "bid_deadline" in body["fields"]
     # Ids larger than any key, in the body.
-    subsidy = journey.drive(journey.create(funding_form="subsidy"), "cataloged")
+    subsidy = journey.in_force(journey.drive(journey.create(funding_form="subsidy"), "cataloged"))
     for org_id in (10 ** 30, 2 ** 31, 0, -1):
         body = expect(call("bureau").fire(subsidy, "sign_agreement", implementer_org_id=org_id, amount="100.00",
                                           start="2026-06-01", end="2026-09-01"), 400)

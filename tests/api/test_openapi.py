@@ -128,10 +128,12 @@ def test_guard_reasons_are_listed_per_trigger(doc):
         return set(responses["422"]["x-reason-codes"]) if "422" in responses else None
 
     assert codes("approve") == {"approved_exceeds_requested", "negative_list_unchecked"}
-    assert codes("open_tender") == {"not_purchase", "deadline_in_past", "bid_period_too_short"}
+    assert codes("open_tender") == {"catalogue_not_in_force", "not_purchase", "deadline_in_past",
+                                    "bid_period_too_short"}
     assert {"panel_too_small", "scoring_incomplete", "not_top_ranked", "too_few_bids"} <= codes("award")
     assert {"term_too_long", "milestones_not_100", "open_challenges"} <= codes("sign_contract")
-    assert {"not_subsidy", "term_too_long", "implementer_invalid"} <= codes("sign_agreement")
+    assert {"catalogue_not_in_force", "not_subsidy", "term_too_long", "implementer_invalid"} <= codes("sign_agreement")
+    assert {"catalogue_not_in_force", "not_reward"} <= codes("claim_completion")
     assert codes("start_review") is None  # no guard: never 422
 
 

@@ -3,9 +3,9 @@ awarded, challenged, contracted, delivered, confirmed and paid but for the final
 the performance evaluation: test_walkthrough.py and test_evaluation.py pay it), through the pages only, in
 headless Chromium, each role logging in in turn; time moves on the app's ManualClock between steps.
 
-The project is driven to `cataloged` in the database beforehand (procure.demo.journey), and the third
-provider is made related to the first (the same legal representative). Reading the database to assert is
-allowed; every change after the set-up goes through a click or a keystroke.
+The project is driven to `cataloged`, its catalogue in force, in the database beforehand
+(procure.demo.journey), and the third provider is made related to the first (the same legal representative).
+Reading the database to assert is allowed; every change after the set-up goes through a click or a keystroke.
 """
 import re
 from datetime import timedelta
@@ -48,7 +48,7 @@ def expected_ranking() -> list[tuple[str, Decimal, Decimal, Decimal]]:
 def catalogued_project(journey, world) -> int:
     """A purchase project on the catalogue, and provider3 sharing provider's legal representative."""
     project = journey.create(title="幸福社区长者助餐服务")
-    journey.drive(project, "cataloged")
+    journey.in_force(journey.drive(project, "cataloged"))  # its catalogue published and in force
     related = db.session.get(Organisation, world["provider3"].organisation_id)
     related.legal_representative = db.session.get(Organisation, world["provider"].organisation_id).legal_representative
     db.session.commit()

@@ -118,6 +118,16 @@ def walk_from_draft_to_closed(live_server, page, clock) -> int:
         walk.login("bureau")
         walk.open_project()
         walk.fire("list_in_catalogue", "列入购买服务目录", state="cataloged")
+        # The tender waits for the catalogue in force: the action says why; the bureau publishes the catalogue
+        # on its page, and brings it into force once its notice (five working days) has run.
+        expect(page.get_by_test_id("action-open_tender")).to_contain_text("年度购买服务目录尚未生效")
+        catalogue_url = f"{live_server}/catalogues/{app_clock.local(clock()).year}"
+        page.goto(catalogue_url)
+        walk.submit(page.get_by_test_id("publish-form"), "publish-submit", "目录已发布")
+        clock.advance(days=10)
+        page.goto(catalogue_url)
+        walk.submit(page.get_by_test_id("in-force-form"), "in-force-submit", "目录已生效")
+        walk.open_project()
         deadline = clock() + timedelta(days=10)
 
         def tender(form):

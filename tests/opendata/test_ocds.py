@@ -297,7 +297,8 @@ def test_a_purchase_from_catalogue_to_close(journey, client, world, monkeypatch)
     assert set(parties_by_role(release)["payee"]) == {award["suppliers"][0]["name"]}
 
     tags = [r.tags for r in releases_of(project)]
-    assert tags[:3] == ["planning", "tender", "tenderUpdate,award"]
+    # Listed, the catalogue published (and brought into force) before the tender, then the award.
+    assert tags[:4] == ["planning", "planningUpdate", "tender", "tenderUpdate,award"]
     assert "contract" in tags and "implementation" in tags and tags[-1].endswith("contractTermination")
     assert all(r.release["date"] <= s.release["date"] for r, s in zip(releases_of(project), releases_of(project)[1:]))
     _, record = served(client, project)
@@ -402,13 +403,13 @@ def test_feed_paging_cursor_and_since(journey, client, app):
 
 
 def test_bulk_per_year(journey, client, clock):
-    first = journey.drive(journey.create(title="跨年项目"), "cataloged")
+    first = journey.in_force(journey.drive(journey.create(title="跨年项目"), "cataloged"))
     clock.moment = datetime(2027, 1, 5, 2, 0, tzinfo=timezone.utc)
     journey.drive(first, "tendering")
     response = client.get("/api/v1/ocds/bulk/2026.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     package = valid_release_package(json.loads(response.get_data(as_text=True)))
-    assert [r["tag"] for r in package["releases"]] == [["planning"]]
+    assert [r["tag"] for r in package["releases"]] == [["planning"], ["planningUpdate"]]  # listed; catalogue out
     package = valid_release_package(client.get("/api/v1/ocds/bulk/2027.json").get_json())
     assert [r["tag"] for r in package["releases"]] == [["tender"]]
     assert client.get("/api/v1/ocds/bulk/2025.json").status_code == 404

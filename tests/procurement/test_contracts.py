@@ -366,7 +366,7 @@ def test_cancelling_removes_the_item_from_a_draft_catalogue(journey):
 
 
 def test_cancelling_amends_a_published_catalogue(journey, api):
-    project = journey.drive(journey.create(), "tendering")
+    project = journey.drive(journey.create(), "cataloged")
     keep = journey.drive(journey.create(title="保留的项目"), "cataloged")
     assert api.as_("bureau").post(f"/catalogues/{project.catalogue_year}/publish").status_code == 200
     catalogue = db.session.scalar(db.select(Catalogue))

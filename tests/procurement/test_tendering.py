@@ -77,7 +77,7 @@ def open_tender(api, project, method="competitive_consultation", days=10, **data
 
 @pytest.fixture
 def cataloged(journey):
-    return journey.drive(journey.create(), "cataloged")
+    return journey.in_force(journey.drive(journey.create(), "cataloged"))
 
 
 @pytest.mark.parametrize("method,number,unit", [
@@ -431,7 +431,7 @@ def test_panel_api_refusals(tendering, api, world, journey, clock):
     assert score(api, "bureau", project, first, [1, 1, 1]).status_code == 403
     response = api.as_("evaluator").post(f"/projects/{project.id}/bids/999999/scores", json={"scores": []})
     assert response.status_code == 404
-    other = journey.drive(journey.create(title="未采购项目"), "cataloged")
+    other = journey.in_force(journey.drive(journey.create(title="未采购项目"), "cataloged"))
     assert api.as_("bureau").get(f"/projects/{other.id}/tender").status_code == 404
     assert api.as_("bureau").post(f"/projects/{other.id}/panel",
                                   json={"user_id": world["evaluator"].id}).status_code == 404
@@ -488,7 +488,7 @@ def test_pages_for_the_panel_and_the_bureau(tendering, client, world, clock):
 
 
 def test_the_open_tender_form_adds_criteria_rows(journey, client):
-    project = journey.drive(journey.create(), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(), "cataloged"))
     bureau = login(client, "bureau")
     html = bureau.get(f"/projects/{project.id}").get_data(as_text=True)
     assert 'data-add-row="criteria"' in html and 'name="criteria-0-name"' in html

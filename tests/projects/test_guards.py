@@ -24,7 +24,7 @@ TRIGGER_GUARD_CODES = {
     "not_purchase", "bid_deadline_not_passed", "too_few_bids", "no_justification", "bid_not_found",
     "bidder_debarred", "challenge_period_running", "open_challenges", "amount_exceeds_bid", "term_too_long",
     "milestones_not_100", "not_subsidy", "implementer_invalid", "milestones_unreported", "not_reward",
-    "final_payment_missing", "over_budget",
+    "final_payment_missing", "over_budget", "catalogue_not_in_force",
     "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
     "amendment_reason_required",
     # Tendering and bid evaluation.
@@ -57,6 +57,7 @@ def test_every_guard_code_in_the_source_is_listed_here():
 
     source = inspect.getsource(guards) + inspect.getsource(eligibility.eligibility_reasons)
     source += inspect.getsource(procurement) + inspect.getsource(catalogue.catalogue_checks)
+    source += inspect.getsource(catalogue.catalogue_in_force)
     source += inspect.getsource(delivery.milestones_reported)
     source += inspect.getsource(acceptance.rectification_reasons) + inspect.getsource(acceptance.accept_reasons)
     from procure.evaluators import conflicts
@@ -221,17 +222,17 @@ def test_the_negative_list_must_be_checked(journey, api, refused):
 # ---- funding form ------------------------------------------------------------------------------
 
 def test_only_the_purchase_form_is_tendered(journey, api, world, refused):
-    project = journey.drive(journey.create(funding_form="subsidy"), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(funding_form="subsidy"), "cataloged"))
     refused(fire_valid(api, world, "bureau", project, "open_tender"), "not_purchase")
 
 
 def test_only_the_subsidy_form_signs_an_agreement(journey, api, world, refused):
-    project = journey.drive(journey.create(), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(), "cataloged"))
     refused(fire_valid(api, world, "bureau", project, "sign_agreement"), "not_subsidy")
 
 
 def test_only_the_reward_form_claims_completion(journey, api, world, refused):
-    project = journey.drive(journey.create(funding_form="subsidy"), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(funding_form="subsidy"), "cataloged"))
     refused(fire_valid(api, world, "community", project, "claim_completion"), "not_reward")
 
 
@@ -277,7 +278,7 @@ def test_a_withdrawn_bid_counts_for_nothing(journey, api, clock, refused):
 
 
 def test_single_source_needs_a_published_justification(journey, api, world, clock, refused):
-    project = journey.drive(journey.create(), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(), "cataloged"))
     deadline = (app_clock.now() + timedelta(days=8)).isoformat()  # 5 working days at least
     response = api.as_("bureau").fire(project, "open_tender", method="single_source", bid_deadline=deadline,
                                       requirements="采购需求")
@@ -395,7 +396,7 @@ def test_several_contract_reasons_at_once(awarded, api, world, refused):
 # ---- subsidy agreement -----------------------------------------------------------------------------
 
 def test_the_implementer_must_be_a_registered_provider(journey, api, world, refused):
-    project = journey.drive(journey.create(funding_form="subsidy"), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(funding_form="subsidy"), "cataloged"))
     for org_id in (world["community"].organisation_id, world["evaluator"].organisation_id, 999999):
         refused(fire_valid(api, world, "bureau", project, "sign_agreement", implementer_org_id=org_id),
                 "implementer_invalid")
@@ -593,7 +594,7 @@ def test_no_award_above_the_approved_budget(journey, api, clock, db_snapshot):
 
 
 def test_no_subsidy_agreement_above_the_approved_budget(journey, api, world, db_snapshot):
-    project = journey.drive(journey.create(funding_form="subsidy"), "cataloged")  # approved 40,000.00
+    project = journey.in_force(journey.drive(journey.create(funding_form="subsidy"), "cataloged"))  # approved 40,000.00
     before = db_snapshot()
     response = api.as_("bureau").fire(project, "sign_agreement", implementer_org_id=world.providers[0].id,
                                       amount="40000.01", start="2026-04-01", end="2026-12-31")
@@ -603,7 +604,7 @@ def test_no_subsidy_agreement_above_the_approved_budget(journey, api, world, db_
 
 
 def test_the_bid_deadline_lies_in_the_future(journey, api):
-    project = journey.drive(journey.create(), "cataloged")
+    project = journey.in_force(journey.drive(journey.create(), "cataloged"))
     response = api.as_("bureau").fire(project, "open_tender", method="competitive_consultation",
                                       bid_deadline=(app_clock.now() - timedelta(days=1)).isoformat(), **tender_terms())
     assert response.status_code == 422, response.get_json()
