@@ -200,7 +200,7 @@ class DemoJourney(Journey):
         method = self.spec.method
         extra = {"justification": SINGLE_SOURCE_REASON} if method == "single_source" else {}
         self.fire(p, "open_tender", self.cast.bureau, method=method,
-                  bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar).isoformat(),
+                  bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar, method).isoformat(),
                   **tender_notice(self.spec), **extra)
 
     def _bid_from(self, p, provider, index):

@@ -55,10 +55,17 @@ def tender_days(spec) -> int:
     return spec.tender_days or TENDER_DAYS.get(spec.method, 10)
 
 
-def bid_deadline(opened: datetime, days: int, calendar) -> datetime:
-    """17:00 on the first working day at least `days` after the tender opened."""
-    day = day_of(on_workday(opened + timedelta(days=days), calendar))
-    return datetime.combine(day, BID_CLOSING, tzinfo=clock.SHANGHAI).astimezone(timezone.utc)
+def bid_deadline(opened: datetime, days: int, calendar, method: str) -> datetime:
+    """17:00 on the first working day at least `days` after the tender opened, and no earlier than the
+    method's shortest bid period allows (MIN_BID_PERIODS: a working-day period may span a long holiday)."""
+    number, unit = current_app.config["MIN_BID_PERIODS"][method]
+    legal = (calendar.add(day_of(opened), number) - day_of(opened)).days if unit == "working_days" else number
+    earliest = opened + timedelta(days=max(days, legal))
+    day = day_of(on_workday(earliest, calendar))
+    deadline = datetime.combine(day, BID_CLOSING, tzinfo=clock.SHANGHAI).astimezone(timezone.utc)
+    if deadline < opened + timedelta(days=legal):  # opened after 17:00: the legal period ends the next day
+        deadline = on_workday(deadline + DAY, calendar)
+    return deadline
 
 
 def service_start(signed: datetime, calendar) -> date:
@@ -97,10 +104,10 @@ def after_period(mark, setting, margin):
     return wait
 
 
-def after_deadline(days):
+def after_deadline(days, method):
     """The first working day after the bid deadline."""
     def wait(moment, marks, calendar):
-        deadline = bid_deadline(marks["open_tender"], days, calendar)
+        deadline = bid_deadline(marks["open_tender"], days, calendar, method)
         return on_workday(at(day_of(deadline) + DAY, moment), calendar)
     return wait
 
@@ -223,7 +230,7 @@ def _waits_for(trigger, spec):
     if trigger == "award":
         # A bid every two days; after the deadline the panel is appointed, each member scores (comprehensive
         # scoring), the award follows; or the award at once (lowest price). Then the award notice.
-        waits = [anytime(2)] * bidders_needed(spec.method) + [after_deadline(tender_days(spec))]
+        waits = [anytime(2)] * bidders_needed(spec.method) + [after_deadline(tender_days(spec), spec.method)]
         if spec.method in SCORED_METHODS:
             waits += [office(1), hours(1), office(1)]
         return waits + [workdays(4) if "award_notice" in spec.late else office(1)]
@@ -241,7 +248,7 @@ def _waits_for(trigger, spec):
 
 def op_waits(action, spec):
     if action == "panel":  # the bureau appoints the bid evaluation panel the first working day after the deadline
-        return [after_deadline(tender_days(spec))]
+        return [after_deadline(tender_days(spec), spec.method)]
     return OP_WAITS[action]
 
 

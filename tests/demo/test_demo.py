@@ -262,6 +262,10 @@ def test_installed_clock_puts_back_what_was_there(app):
     "2027-03-10T02:00",  # a year the holiday calendar does not know yet
     # Where the latest start that fits ended the story a week early and closed the challenge window:
     "2026-11-14T03:00", "2026-11-16T05:00", "2026-12-07T16:10",
+    # An inquiry opened the day before the National Day holiday: its three working days end after it.
+    "2026-06-30T20:00",
+    # The next catalogue is published that day (1 December in Shanghai) or a month later.
+    "2026-11-30T20:00", "2026-12-31T17:00",
 ])
 def test_plans_end_in_the_past_whatever_the_day(ctx, moment):
     """Whenever the demo is loaded, each story ends by its day, one tender is still open, two
@@ -274,7 +278,7 @@ def test_plans_end_in_the_past_whatever_the_day(ctx, moment):
     for p in plans:
         assert p.end <= now - timedelta(days=p.spec.days_ago), p.spec.title
         assert p.service[0] <= p.service[1]
-    deadlines = [timeline.bid_deadline(p.marks["open_tender"], timeline.tender_days(p.spec), calendar)
+    deadlines = [timeline.bid_deadline(p.marks["open_tender"], timeline.tender_days(p.spec), calendar, p.spec.method)
                  for p in plans if p.spec.state == "tendering"]
     assert any(d > now for d in deadlines) and any(d < now for d in deadlines)
     notices, days = [p for p in plans if p.spec.state == "notice"], current_app.config["NOTICE_WORKING_DAYS"]
@@ -287,7 +291,8 @@ def test_plans_end_in_the_past_whatever_the_day(ctx, moment):
     assert timeline.day_of(challenged.marks["challenge"]) <= ends and today <= ends
     # The panel is appointed after the bid deadline; the contract left unpublished is already overdue.
     evaluating = spec_plan(plans, "翠湖社区高龄老人居家探访及智慧助老")
-    deadline = timeline.bid_deadline(evaluating.marks["open_tender"], timeline.tender_days(evaluating.spec), calendar)
+    deadline = timeline.bid_deadline(evaluating.marks["open_tender"], timeline.tender_days(evaluating.spec), calendar,
+                                   evaluating.spec.method)
     assert deadline < evaluating.marks["panel"] < evaluating.marks["score"] <= now
     unpublished = spec_plan(plans, "老街社区无物业小区居民自治")
     signed = timeline.day_of(unpublished.marks["sign_contract"])
