@@ -9,6 +9,7 @@ from flask import current_app, has_request_context, request
 
 from procure import clock
 from procure.extensions import db
+from procure.opendata import merging
 from procure.opendata.models import OcdsRelease
 from procure.opendata.releases import base_url, public_url
 
@@ -44,16 +45,11 @@ def release_package(rows: list[OcdsRelease], **extra) -> dict:
     return {**metadata(max((r.date for r in rows), default=None)), "releases": [r.release for r in rows], **extra}
 
 
-def compiled(releases: list[dict]) -> dict:
-    """Each release is a full snapshot of the public data at its date (procure.opendata.releases), so the
-    current state of every field is the latest release: it becomes the compiled release as it is."""
-    latest = releases[-1]
-    return {**latest, "id": f"{latest['ocid']}-compiled", "tag": ["compiled"]}
-
-
 def record_package(rows: list[OcdsRelease]) -> dict:
+    """One process's record: its releases in the feed's order and their compiled release, by the OCDS merge
+    (procure.opendata.merging), as any OCDS tool would compile them from the releases."""
     releases = [r.release for r in rows]
-    record = {"ocid": rows[0].ocid, "releases": releases, "compiledRelease": compiled(releases)}
+    record = {"ocid": rows[0].ocid, "releases": releases, "compiledRelease": merging.compiled_release(releases)}
     return {**metadata(max(r.date for r in rows)), "records": [record]}
 
 

@@ -1,8 +1,9 @@
 """Building OCDS 1.1.5 releases from a project's public data (procure.disclosure says what is public).
 
 Each release is a FULL snapshot of what is public about the contracting process at its date (not just the
-part that changed), so a process's compiled release is simply its latest release re-tagged "compiled"
-(procure.opendata.packages.compiled); no OCDS merge is needed.
+part that changed). A process's compiled release is still the OCDS merge of its releases
+(procure.opendata.merging), as any OCDS tool compiles them: what an earlier release published (a document, a
+party) stays in it even where a later-dated snapshot lacks it.
 
 Modelling choices (see also the /open-data page):
 - A contracting process starts when the project is listed in a catalogue; before that (and for projects that

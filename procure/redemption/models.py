@@ -2,8 +2,8 @@
 both taken with conditional UPDATEs and guarded by CHECKs: never oversold, never overdrawn."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from procure import clock
 from procure.extensions import db
@@ -40,3 +40,18 @@ class Redemption(db.Model):
     redeemed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     item: Mapped[RewardItem] = relationship()
+
+
+class RedemptionIsFinal(Exception):
+    """Code tried to change or delete a redemption: no route may (DOMAIN.md: redemptions are final)."""
+
+
+@event.listens_for(Redemption, "before_update")
+def _never_changed(mapper, connection, target):
+    if object_session(target).is_modified(target, include_collections=False):
+        raise RedemptionIsFinal(f"redemption {target.id} is final")
+
+
+@event.listens_for(Redemption, "before_delete")
+def _never_deleted(mapper, connection, target):
+    raise RedemptionIsFinal(f"redemption {target.id} is final")

@@ -42,8 +42,9 @@ def paths() -> dict:
                   description="未知 ocid 返回 404 / 404 for an unknown ocid.")
     record = op("getOcdsRecord", "采购过程的记录 / A contracting process's record", "ocds",
                 ok(ocds_package("record-package", "records")), fails=(404,), public=True,
-                description="一条记录：全部发布与 compiledRelease（即最新发布的完整快照）/ one record: every release "
-                            "and the compiled release (the latest release, a full snapshot).")
+                description="一条记录：全部发布，以及按 OCDS 合并规则由这些发布合成的 compiledRelease / one "
+                            "record: every release, and the compiled release merged from them by the OCDS "
+                            "merge rules.")
     releases["parameters"], record["parameters"] = ocid, ocid
     return {"/ocds/releases": {"get": feed}, "/ocds/bulk/{year}.json": {"get": bulk},
             "/ocds/processes/{ocid}/releases": {"get": releases}, "/ocds/processes/{ocid}/record": {"get": record}}
