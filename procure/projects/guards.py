@@ -50,8 +50,10 @@ def council_rules(community) -> tuple[Fraction, Fraction]:
     return config["CLASS_QUORUM"][community.community_class], config["CLASS_MAJORITY"][community.community_class]
 
 
-def quorate(meeting, quorum: Fraction) -> bool:
-    return meeting.members_present * quorum.denominator > meeting.members_total * quorum.numerator
+def quorate(meeting, quorum: Fraction, members: int | None = None) -> bool:
+    """More than `quorum` of the members present: the registered council's when given, else the meeting's count."""
+    members = meeting.members_total if members is None else members
+    return meeting.members_present * quorum.denominator > members * quorum.numerator
 
 
 def agreed(meeting, majority: Fraction) -> bool:
@@ -79,9 +81,10 @@ def deliberation_reasons(project, meeting) -> list[Reason]:
     if not (meeting.minutes or "").strip():
         reasons.append(Reason("minutes_missing", _l("尚未填写议事会会议纪要")))
     quorum, majority = council_rules(project.community)
-    if not quorate(meeting, quorum):
+    members = meeting.members_total if council is None else council
+    if not quorate(meeting, quorum, members):
         reasons.append(Reason("no_quorum", _l("议事会实到 %(present)s 人，未超过应到 %(total)s 人的 %(share)s"),
-                              present=meeting.members_present, total=meeting.members_total, share=str(quorum)))
+                              present=meeting.members_present, total=members, share=str(quorum)))
     if not agreed(meeting, majority):
         reasons.append(Reason("no_majority", _l("赞成 %(votes)s 票，未超过实到 %(present)s 人的 %(share)s"),
                               votes=meeting.votes_for, present=meeting.members_present, share=str(majority)))

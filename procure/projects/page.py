@@ -232,7 +232,7 @@ def council_context(community, meeting=None) -> dict:
     """The community's registered council and its class's rules, and how the recorded meeting fares by them."""
     quorum, majority = guards.council_rules(community)
     return {"size": community.members_total, "quorum": str(quorum), "majority": str(majority),
-            "quorate": meeting is not None and guards.quorate(meeting, quorum),
+            "quorate": meeting is not None and guards.quorate(meeting, quorum, community.members_total),
             "agreed": meeting is not None and guards.agreed(meeting, majority)}
 
 
