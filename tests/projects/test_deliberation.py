@@ -25,8 +25,9 @@ def publish(api, project):
 
 def test_three_present_of_a_declared_three_is_refused_for_a_council_of_fifteen(journey, api, refused):
     project = journey.create(deliberation=meeting(members_total=3, members_present=3, votes_for=3, votes_against=0))
-    [reason] = refused(publish(api, project), "council_size_mismatch")
-    assert "3" in reason["message"] and "15" in reason["message"]
+    mismatch, quorum = refused(publish(api, project), "council_size_mismatch", "no_quorum")
+    assert "3 人" in mismatch["message"] and "15 人" in mismatch["message"]
+    assert "实到 3 人，未超过应到 15 人的 2/3" in quorum["message"]  # quorum counts the registered council
 
 
 def test_a_community_without_a_registered_council_cannot_publish(journey, api, refused, world):
