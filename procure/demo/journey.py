@@ -70,6 +70,7 @@ class Cast:
     evaluator: object
     providers: list = field(default_factory=list)
     panel: list = field(default_factory=list)  # the bid evaluation panel; [evaluator] when not given
+    street_office: object = None  # the street office's reviewer; `reviewer` when not given
 
     @property
     def panel_users(self) -> list:
@@ -358,7 +359,9 @@ class Journey:
     def community_voice(self, p):
         """Who confirms the acceptance and fills the community's sheet: the community, or the reviewer of its area
         (the street office) where the community implements the project itself."""
-        return self.cast.reviewer if permissions.community_voice(p) == "reviewer" else self.cast.community
+        if permissions.community_voice(p) == "reviewer":
+            return self.cast.street_office or self.cast.reviewer
+        return self.cast.community
 
     def accept(self, p, report="服务数量、质量均达到合同要求，验收合格。"):
         """Site visit, every checklist item judged met, the community's confirmation, then acceptance."""
