@@ -2,6 +2,7 @@
 import os
 import secrets
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -14,6 +15,14 @@ def _env_int(name, default):
 
 def _env_decimal(name, default):
     return Decimal(os.environ.get(name, default))
+
+
+def _env_fraction(name, default):
+    """A share such as "2/3" or "0.5", kept exact."""
+    return Fraction(os.environ.get(name, default))
+
+
+COMMUNITY_CLASSES = ("mature", "urban_village", "village_converted", "work_unit", "no_property")
 
 
 def secret_key():
@@ -65,6 +74,10 @@ class Config:
         "work_unit": _env_decimal("CAP_WORK_UNIT", "50000.00"),
         "no_property": _env_decimal("CAP_NO_PROPERTY", "50000.00"),
     }
+    # The residents' council (居民议事会) by community class: a meeting is quorate when more than QUORUM_<CLASS>
+    # of the registered members are present, and agrees when more than MAJORITY_<CLASS> of those present vote for.
+    CLASS_QUORUM = {cls: _env_fraction(f"QUORUM_{cls.upper()}", "2/3") for cls in COMMUNITY_CLASSES}
+    CLASS_MAJORITY = {cls: _env_fraction(f"MAJORITY_{cls.upper()}", "1/2") for cls in COMMUNITY_CLASSES}
     # Minimum valid bids to award, per procurement method.
     MIN_BIDS = {
         "open_tender": _env_int("MIN_BIDS_OPEN_TENDER", 3),

@@ -83,11 +83,13 @@ def register_blueprints(app):
     from procure.providers.views import bp as providers_bp
     from procure.survey.views import bp as survey_bp
     from procure.workdays.views import bp as workdays_bp
+    from procure.council.views import bp as council_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(workdays_bp)
+    app.register_blueprint(council_bp)
     app.register_blueprint(providers_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(notifications_bp)

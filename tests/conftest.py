@@ -133,8 +133,10 @@ class World:
         city = _org("government", "××市民政局", "330100")
         far = _org("government", "□□市民政局", "330200")
         self.community = _org("community", "幸福社区", "330102001001", community_class="mature", members_total=15)
-        self.community_b = _org("community", "和平社区", "330102001002", community_class="urban_village")
-        self.community_far = _org("community", "远山社区", "330201001001", community_class="mature")
+        self.community_b = _org("community", "和平社区", "330102001002", community_class="urban_village",
+                                members_total=15)
+        self.community_far = _org("community", "远山社区", "330201001001", community_class="mature",
+                                  members_total=15)
         self.providers = [_org("provider", name, "330102", credit_code=make_uscc(f"5233010{i}MJ000000{i}"),
                                legal_representative=f"法人{i}")
                           for i, name in enumerate(["阳光社会工作服务中心", "同心社工事务所", "乐龄养老服务中心"], 1)]

@@ -188,7 +188,7 @@ class MarkedJourney(Journey):
         self.do(acceptance.judge_item, p, self.cast.evaluator, items[0].id, json_to_formdata(
             {"result": "not_met",
              "finding": self.marks.new("CHECKLIST-FINDING", f"ChecklistItem.finding of {p.code}")}))
-        self.do(acceptance.confirm_acceptance, p, self.cast.community, json_to_formdata(
+        self.do(acceptance.confirm_acceptance, p, self.community_voice(p), json_to_formdata(
             {"agreed": False, "residents_present": 3,
              "opinion": self.marks.new("CONFIRMATION-OPINION", f"CommunityConfirmation.opinion of {p.code}")}))
 
@@ -214,7 +214,7 @@ class MarkedJourney(Journey):
 
         state = performance.state_of(p)
         for party, user in (("third_party", self.cast.evaluator), ("bureau", self.cast.bureau),
-                            ("community", self.cast.community)):
+                            ("community", self.community_voice(p))):
             rows = [{**row, "note": self.marks.new("SHEET-NOTE", f"LeafScore.note ({party}, draft) of {p.code}")}
                     for row in self.sheet(state, party)[:2]] + self.sheet(state, party)[2:]
             self.do(performance.save_scores, p, user, json_to_formdata({"submit": False, "scores": rows}))

@@ -8,7 +8,7 @@ from procure.acceptance import operations as acceptance
 from procure.acceptance.inputs import (OUTCOME_LABELS, RESULT_LABELS, SOURCE_LABELS, AcceptanceConfirmationForm,
                                        ChecklistItemForm, JudgementForm, SiteVisitForm)
 from procure.projects.page_forms import page_form
-from procure.projects.permissions import ACTIONS
+from procure.projects.permissions import community_voice, may_act
 
 # (anchor on the project page, label in its task links, the form keys that make the link appear)
 SECTION = ("acceptance", _l("验收"),
@@ -22,8 +22,7 @@ def page_part(user, project, parts, failed) -> tuple[dict, dict]:
     confirmation = acceptance.confirmation_of(project)
 
     def allowed(action):
-        states, who = ACTIONS[action]
-        return project.state in states and bool(who & parts)
+        return may_act(project, action, parts)
 
     forms = {}
     if allowed("judge_item"):
@@ -56,7 +55,7 @@ def page_part(user, project, parts, failed) -> tuple[dict, dict]:
         "shown": shown, "checklist": items, "visits": acceptance.visits_of(project),
         "rounds": [{"row": r, "late": acceptance.response_late(r), "overdue": acceptance.response_overdue(r)}
                    for r in rounds],
-        "confirmation": confirmation,
+        "confirmation": confirmation, "street_office_confirms": community_voice(project) == "reviewer",
         "confirmation_current": acceptance.confirmation_current(project, confirmation),
         "accepted_on": acceptance.accepted_on(project) if project.acceptance_report else None,
         "limit_reached": limit and project.state == "under_acceptance",

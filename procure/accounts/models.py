@@ -63,7 +63,8 @@ class Organisation(db.Model):
     credit_code_override: Mapped[bool] = mapped_column(default=False)
     community_class: Mapped[str | None] = mapped_column(String(32))
     legal_representative: Mapped[str | None] = mapped_column(String(100))
-    members_total: Mapped[int | None] = mapped_column()
+    members_total: Mapped[int | None] = mapped_column()  # a community's registered council size (居民议事会)
+    council_version: Mapped[int] = mapped_column(default=0)  # compare-and-swap for changes of the council size
     contact: Mapped[str | None] = mapped_column(Text)
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")

@@ -50,6 +50,7 @@ def load(password: str) -> bool:
     with installed_clock(current_app, manual):
         city = organisations.build()
         cast = people.build(city, password_hash)
+        organisations.register_councils(city, cast, manual)
         providers.build(city, cast["bureau1"])
         evaluators.build(city, cast)
         # In order of creation, so project codes (WXM2026-0001 …) follow the dates. Each story stops before

@@ -18,7 +18,7 @@ from procure.procurement import operations as procurement
 from procure.procurement import panel
 from procure.procurement.models import Bid, Contract
 from procure.procurement.tenders import PanelMember
-from procure.projects import operations
+from procure.projects import operations, permissions
 from procure.projects.models import Project
 from procure.workdays.service import Calendar
 
@@ -70,6 +70,7 @@ class Cast:
     evaluator: object
     providers: list = field(default_factory=list)
     panel: list = field(default_factory=list)  # the bid evaluation panel; [evaluator] when not given
+    street_office: object = None  # the street office's reviewer; `reviewer` when not given
 
     @property
     def panel_users(self) -> list:
@@ -355,6 +356,13 @@ class Journey:
     def resubmit_for_acceptance(self, p, response="已补齐签到表及照片资料。"):
         self.fire(p, "resubmit_for_acceptance", self._implementer(p), response=response)
 
+    def community_voice(self, p):
+        """Who confirms the acceptance and fills the community's sheet: the community, or the reviewer of its area
+        (the street office) where the community implements the project itself."""
+        if permissions.community_voice(p) == "reviewer":
+            return self.cast.street_office or self.cast.reviewer
+        return self.cast.community
+
     def accept(self, p, report="服务数量、质量均达到合同要求，验收合格。"):
         """Site visit, every checklist item judged met, the community's confirmation, then acceptance."""
         self.clock.advance(days=5)
@@ -364,7 +372,7 @@ class Journey:
         for item in acceptance.items_of(p):
             if item.result != "met":
                 self.do(acceptance.judge_item, p, self.cast.evaluator, item.id, json_to_formdata({"result": "met"}))
-        self.do(acceptance.confirm_acceptance, p, self.cast.community, json_to_formdata(
+        self.do(acceptance.confirm_acceptance, p, self.community_voice(p), json_to_formdata(
             {"agreed": True, "opinion": "服务对象反映良好，同意验收。", "residents_present": 5}))
         self.fire(p, "accept", self.cast.evaluator, report=report)
 
@@ -410,7 +418,7 @@ class Journey:
 
         state = performance.state_of(p)
         for party, user in (("third_party", self.cast.evaluator), ("bureau", self.cast.bureau),
-                            ("community", self.cast.community)):
+                            ("community", self.community_voice(p))):
             self.do(performance.save_scores, p, user,
                     json_to_formdata({"submit": submit, "scores": self.sheet(state, party, scores)}))
 

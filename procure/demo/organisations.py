@@ -84,9 +84,9 @@ def build() -> City:
     city = City()
     for key, (name, division) in GOVERNMENT.items():
         city.government[key] = Organisation(kind="government", name=name, division_code=division)
-    for key, (name, division, cls, members, contact) in COMMUNITIES.items():
+    for key, (name, division, cls, _members, contact) in COMMUNITIES.items():  # councils: register_councils
         city.communities[key] = Organisation(kind="community", name=name, division_code=division,
-                                             community_class=cls, members_total=members, contact=contact)
+                                             community_class=cls, contact=contact)
     for key, (name, category, division, org_code, representative) in PROVIDERS.items():
         city.providers[key] = Organisation(kind="provider", name=name, division_code=division,
                                            credit_code=provider_code(category, division, org_code),
@@ -102,3 +102,22 @@ def build() -> City:
         db.session.add_all(group.values())
     db.session.flush()
     return city
+
+
+def register_councils(city: City, people, manual_clock):
+    """Each community's staff register its residents' council (audited) before its first proposal; 幸福里's
+    council grew by two members at its re-election a week later (a change with its reason)."""
+    from datetime import timedelta
+
+    from procure.council.operations import set_council_size
+    from procure.formfields import json_to_formdata
+
+    for key, community in city.communities.items():
+        size = COMMUNITIES[key][3] - (2 if key == "xingfuli" else 0)
+        set_council_size(people.by_community[key], community, json_to_formdata({"council_size": size}),
+                         community.council_version)
+    manual_clock.moment += timedelta(days=7)
+    xingfuli = city.communities["xingfuli"]
+    set_council_size(people.by_community["xingfuli"], xingfuli, json_to_formdata(
+        {"council_size": COMMUNITIES["xingfuli"][3], "reason": "社区居委会换届，居民议事会增补两名楼栋长代表"}),
+        xingfuli.council_version)

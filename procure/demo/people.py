@@ -86,7 +86,7 @@ class People:
         others = [k for k in keys[turn:] + keys[:turn] if k != lead and k not in barred]
         providers = [self.provider(k) for k in [lead, *others]]
         return Cast(community=community, reviewer=reviewer, bureau=self["bureau1"], evaluator=evaluator,
-                    providers=providers, panel=[evaluator, second])
+                    providers=providers, panel=[evaluator, second], street_office=self[street])
 
 
 def build(city: City, password_hash: str) -> People:

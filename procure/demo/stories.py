@@ -420,7 +420,8 @@ class DemoJourney(Journey):
 
     # the three parties' sheets, blind until all have submitted (timeline: "evaluate", "sheets_…")
     def _submit(self, p, party, sheets, submit=True, rows=None):
-        user = {"third_party": self.cast.evaluator, "bureau": self.cast.bureau, "community": self.cast.community}[party]
+        user = {"third_party": self.cast.evaluator, "bureau": self.cast.bureau,
+                "community": self.community_voice(p)}[party]
         entries = [{"indicator_id": leaf.indicator.id, **given} for leaf, given in sheets[party]][:rows]
         self.do(performance.save_scores, p, user, json_to_formdata({"submit": submit, "scores": entries}))
 

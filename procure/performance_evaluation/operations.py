@@ -20,11 +20,12 @@ from procure.performance_evaluation import scoring
 from procure.performance_evaluation.inputs import DivergenceForm, SheetForm, TemplateForm
 from procure.performance_evaluation.models import DivergenceNote, LeafScore, PerformanceEvaluation, ScoreSheet
 from procure.performance_evaluation.templates import build, leaves_of, nodes_of, template_for, tree_problems
-from procure.projects.permissions import authorize_action, relations
+from procure.projects.permissions import authorize_action, community_voice, relations
 from procure.providers.operations import debar
 from procure.survey.operations import response_count, satisfaction_rate as survey_rate
 
-# Which relation to the project makes a user which scoring party.
+# Which relation to the project makes a user which scoring party; the community's sheet is filled by whoever
+# speaks for the community (procure.projects.permissions.community_voice: the street office on its own work).
 PARTY_OF_RELATION = {"assigned_evaluator": "third_party", "bureau": "bureau", "community": "community"}
 PARTY_LABELS = {"third_party": _l("第三方评估机构"), "bureau": _l("采购管理部门"), "community": _l("社区")}
 SHEET_ACTIONS = {"save_scores", "submit_scores"}
@@ -56,7 +57,10 @@ def evaluation_of(project) -> PerformanceEvaluation | None:
 
 def party_of(user, project, parts=None) -> str | None:
     parts = relations(user, project) if parts is None else parts
-    return next((PARTY_OF_RELATION[r] for r in PARTY_OF_RELATION if r in parts), None)
+    voice = community_voice(project)
+    spoken = {relation: party for relation, party in PARTY_OF_RELATION.items() if relation != "community"}
+    spoken[voice] = "community"
+    return next((spoken[r] for r in spoken if r in parts), None)
 
 
 def sheets_of(evaluation) -> dict[str, ScoreSheet]:

@@ -12,15 +12,14 @@ from procure.performance_evaluation.operations import PARTIES, PARTY_LABELS
 from procure.performance_evaluation.scoring import GRADE_LABELS, KIND_LABELS
 from procure.performance_evaluation.templates import GROUP_LABELS, tree_of
 from procure.projects.page_forms import page_form
-from procure.projects.permissions import ACTIONS
+from procure.projects.permissions import community_voice, may_act
 
 # (anchor on the project page, label in its task links, the form keys that make the link appear)
 SECTION = ("evaluation", _l("绩效评价"), ("score_sheet", "divergences"))
 
 
 def _allowed(action, project, parts) -> bool:
-    states, who = ACTIONS[action]
-    return project.state in states and bool(who & parts)
+    return may_act(project, action, parts)
 
 
 def _sheet_rows(state, failed) -> list[dict]:
@@ -91,7 +90,8 @@ def page_part(user, project, parts, failed) -> tuple[dict, dict]:
         "rows": _sheet_rows(state, failed) if "score_sheet" in forms else [],
         "final_payment": operations.final_payment(project),
         "leaves": {leaf.indicator.id: leaf for leaf in state.leaves},
-        "PARTIES": PARTIES, "PARTY_LABELS": PARTY_LABELS, "KIND_LABELS": KIND_LABELS,
+        "PARTIES": PARTIES, "PARTY_LABELS": PARTY_LABELS,
+        "street_office_scores": community_voice(project) == "reviewer", "KIND_LABELS": KIND_LABELS,
         "GROUP_LABELS": GROUP_LABELS, "GRADE_LABELS": GRADE_LABELS,
     }}
     return forms, context

@@ -4,6 +4,8 @@ its reason. Each other stage keeps its own guards and registers them with the li
 A guard gets the project and the validated input, or `data=None` when the page only asks
 whether an action is possible now; checks on the input are then skipped.
 """
+from fractions import Fraction
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -34,15 +36,58 @@ def content_reasons(project, data=None) -> list[Reason]:
     cap = current_app.config["CLASS_CAPS"].get(project.community.community_class)
     if cap is not None and project.requested_amount is not None and project.requested_amount > cap:
         reasons.append(Reason("over_cap", _l("申请金额超过本类社区单个项目上限 %(cap)s 元"), cap=cap))
-    meeting = project.deliberation
-    if meeting is None:
+    if project.deliberation is None:
         reasons.append(Reason("no_deliberation", _l("尚未录入居民议事会记录")))
     else:
-        if meeting.members_present * 3 <= meeting.members_total * 2:
-            reasons.append(Reason("no_quorum", _l("议事会实到 %(present)s 人，未超过应到 %(total)s 人的三分之二"),
-                                  present=meeting.members_present, total=meeting.members_total))
-        if meeting.votes_for * 2 <= meeting.members_present:
-            reasons.append(Reason("no_majority", _l("赞成 %(votes)s 票，未过实到人数半数"), votes=meeting.votes_for))
+        reasons.extend(deliberation_reasons(project, project.deliberation))
+    return reasons
+
+
+def council_rules(community) -> tuple[Fraction, Fraction]:
+    """(quorum, majority) of the community's class: more than `quorum` of the members present, more than
+    `majority` of those present in favour."""
+    config = current_app.config
+    return config["CLASS_QUORUM"][community.community_class], config["CLASS_MAJORITY"][community.community_class]
+
+
+def quorate(meeting, quorum: Fraction, members: int | None = None) -> bool:
+    """More than `quorum` of the members present: the registered council's when given, else the meeting's count."""
+    members = meeting.members_total if members is None else members
+    return meeting.members_present * quorum.denominator > members * quorum.numerator
+
+
+def agreed(meeting, majority: Fraction) -> bool:
+    return meeting.votes_for * majority.denominator > meeting.members_present * majority.numerator
+
+
+def deliberation_reasons(project, meeting) -> list[Reason]:
+    """The council that met is the one the community registered, it met before the notice (and not in the
+    future), its minutes are recorded, and it was quorate and agreed by the rules of the community's class."""
+    reasons = []
+    council = project.community.members_total
+    if council is None:
+        reasons.append(Reason("council_size_unregistered", _l("本社区尚未登记居民议事会成员人数")))
+    elif meeting.members_total != council:
+        reasons.append(Reason("council_size_mismatch",
+                              _l("议事会应到人数 %(total)s 人与本社区登记的议事会成员 %(council)s 人不一致"),
+                              total=meeting.members_total, council=council))
+    if meeting.held_on > clock.today():
+        reasons.append(Reason("deliberation_in_future", _l("议事会日期 %(day)s 晚于今天"),
+                              day=meeting.held_on.isoformat()))
+    published = project.notice_published_on
+    if published is not None and meeting.held_on > published:
+        reasons.append(Reason("deliberation_after_notice", _l("议事会日期 %(day)s 晚于社区公示发布日期 %(published)s"),
+                              day=meeting.held_on.isoformat(), published=published.isoformat()))
+    if not (meeting.minutes or "").strip():
+        reasons.append(Reason("minutes_missing", _l("尚未填写议事会会议纪要")))
+    quorum, majority = council_rules(project.community)
+    members = meeting.members_total if council is None else council
+    if not quorate(meeting, quorum, members):
+        reasons.append(Reason("no_quorum", _l("议事会实到 %(present)s 人，未超过应到 %(total)s 人的 %(share)s"),
+                              present=meeting.members_present, total=members, share=str(quorum)))
+    if not agreed(meeting, majority):
+        reasons.append(Reason("no_majority", _l("赞成 %(votes)s 票，未超过实到 %(present)s 人的 %(share)s"),
+                              votes=meeting.votes_for, present=meeting.members_present, share=str(majority)))
     return reasons
 
 

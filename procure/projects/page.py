@@ -32,6 +32,7 @@ from procure.procurement.contracts import TERM_LABELS
 from procure.procurement.contracts import warnings as contract_warnings
 from procure.procurement.models import Challenge, Contract
 from procure.procurement.tender_page import award_choices, tender_context, tender_defaults, tender_forms
+from procure.projects import guards
 from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)
@@ -227,6 +228,14 @@ def delivery_context(project, contract) -> dict:
     }}
 
 
+def council_context(community, meeting=None) -> dict:
+    """The community's registered council and its class's rules, and how the recorded meeting fares by them."""
+    quorum, majority = guards.council_rules(community)
+    return {"size": community.members_total, "quorum": str(quorum), "majority": str(majority),
+            "quorate": meeting is not None and guards.quorate(meeting, quorum, community.members_total),
+            "agreed": meeting is not None and guards.agreed(meeting, majority)}
+
+
 def detail_context(user, project, failed=None) -> dict:
     parts = relations(user, project)
     contract = db.session.scalar(select(Contract).filter_by(project_id=project.id))
@@ -274,6 +283,7 @@ def detail_context(user, project, failed=None) -> dict:
         "paid": paid_total(project), "payable": payable_total(project),
         "budget_total": sum((line.amount for line in project.budget_lines), start=0),
         "cap": class_cap(project.community),
+        "council": council_context(project.community, project.deliberation),
         "sealed": project.state == "tendering" and project.bid_deadline and clock.now() <= project.bid_deadline,
         "weights": current_app.config["INDICATOR_WEIGHTS"],
         "may_edit": project.state in ACTIONS["edit"][0] and "community" in parts,

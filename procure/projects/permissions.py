@@ -1,9 +1,10 @@
 """Who may see a project and who may act on it: denied unless a rule below allows it."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
-from procure.errors import Forbidden, InvalidTransition, NotFound
+from procure.errors import Forbidden, GuardFailed, InvalidTransition, NotFound, Reason
 from procure.extensions import db
 from procure.projects.models import Project
 from procure.projects.states import TRANSITIONS
@@ -43,8 +44,8 @@ ACTIONS = {
     "score_bid": ({"tendering"}, {"panel_member"}),
     "publish_award_notice": ({"awarded"}, {"bureau"}),
     # Performance evaluation (procure.performance_evaluation.operations): each party scores on its own sheet.
-    "save_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community"}),
-    "submit_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community"}),
+    "save_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community", "reviewer"}),
+    "submit_scores": ({"accepted"}, {"assigned_evaluator", "bureau", "community", "reviewer"}),
     "explain_divergence": ({"accepted"}, {"assigned_evaluator"}),
     # Resident satisfaction survey (procure.survey.operations); results and comments are never public.
     "open_survey": ({"under_acceptance", "rectification", "accepted"}, {"community"}),
@@ -58,8 +59,12 @@ ACTIONS = {
     "judge_item": ({"under_acceptance"}, {"assigned_evaluator"}),
     "add_checklist_item": ({"under_acceptance"}, {"assigned_evaluator"}),
     "record_site_visit": ({"under_acceptance", "rectification"}, {"assigned_evaluator"}),
-    "confirm_acceptance": ({"under_acceptance"}, {"community"}),
+    "confirm_acceptance": ({"under_acceptance"}, {"community", "reviewer"}),
 }
+# The community confirms the acceptance and fills the community's score sheet, except where it implements the
+# project itself (a reward, or a subsidy agreement naming it): then the reviewer of its area, the street office
+# (街道), does both, so that nobody accepts or scores their own work (community_voice below).
+VOICED_ACTIONS = {"confirm_acceptance", "save_scores", "submit_scores"}
 # A bid evaluation panel's members see the project while it is evaluated and until the contract.
 PANEL_STATES = ("tendering", "awarded")
 
@@ -139,10 +144,38 @@ def authorize_trigger(user, project, trigger):
         raise InvalidTransition()
 
 
-def authorize_action(user, project, action, wrong_state=InvalidTransition):
-    """Role and record first (403), then whether the project's state allows the action (409)."""
+def community_voice(project) -> str:
+    """The part that speaks for the community in acceptance and evaluation: `community`, or `reviewer` (the
+    street office covering it) where the community is the project's implementer."""
+    if project.implementer_id is not None and project.implementer_id == project.community_id:
+        return "reviewer"
+    return "community"
+
+
+def may_act(project, action, parts) -> bool:
+    """Whether these parts allow the action in the project's state (the community's voice included)."""
     states, allowed = ACTIONS[action]
-    if not allowed & relations(user, project):
+    if action in VOICED_ACTIONS:
+        allowed = allowed - ({"community", "reviewer"} - {community_voice(project)})
+    return project.state in states and bool(allowed & parts)
+
+
+def authorize_action(user, project, action, wrong_state=InvalidTransition):
+    """Role and record first (403), then whether the project's state allows the action (409). A community
+    acting on its own work where the street office speaks for it is a 422 with its reason."""
+    states, allowed = ACTIONS[action]
+    parts = relations(user, project)
+    if not allowed & parts:
         raise Forbidden()
+    own_work = False
+    if action in VOICED_ACTIONS:
+        others = allowed - {"community", "reviewer"}
+        if community_voice(project) not in parts and not others & parts:
+            if "community" not in parts:
+                raise Forbidden()
+            own_work = True
     if project.state not in states:
         raise wrong_state()
+    if own_work:
+        raise GuardFailed([Reason("community_is_implementer",
+                                  _l("本项目由社区自行实施，验收确认和社区评分须由所在街道（审核人员）办理"))])

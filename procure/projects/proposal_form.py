@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from procure.catalogue.models import category_tree
 from procure.errors import InvalidInput
+from procure.projects.guards import council_rules
 from procure.projects.labels import english
 
 
@@ -62,8 +63,14 @@ def render_proposal(form, project=None, error=None, status=200):
     community = project.community if project else current_user.organisation
     if not form.budget_lines.entries:
         form.budget_lines.append_entry()
+    members = form.deliberation.form.members_total
+    if members.data is None and not members.raw_data:  # the registered council, unless the user typed another
+        members.data = community.members_total
+    quorum, majority = council_rules(community)
     return render_template("projects/form.html", form=form, project=project, error=error,
-                           categories=category_groups(), cap=class_cap(community)), status
+                           categories=category_groups(), cap=class_cap(community),
+                           council={"size": community.members_total, "quorum": str(quorum),
+                                    "majority": str(majority)}), status
 
 
 def refused_form(form_class, formdata, error):

@@ -85,6 +85,35 @@ class TestLoadedDemo:
             assert any(u.role == "community" for u in community.users), community.name
         assert user("community1").organisation_id != user("community2").organisation_id
 
+    def test_each_community_registered_its_council_and_one_changed_it_with_a_reason(self):
+        entries = db.session.scalars(db.select(AuditEntry).filter_by(action="set_council_size")
+                                     .order_by(AuditEntry.id)).all()
+        communities = db.session.scalars(db.select(Organisation).filter_by(kind="community")).all()
+        assert {e.data["community_id"] for e in entries} == {c.id for c in communities}
+        assert all(e.user.role == "community" and e.user.organisation_id == e.data["community_id"] for e in entries)
+        change = entries[-1]
+        assert change.data["before"] is not None and change.comment and change.user.username == "community1"
+        assert user("community1").organisation.members_total == change.data["after"]
+
+    def test_every_proposal_names_its_registered_council(self):
+        for project in projects():
+            if project.deliberation is not None:
+                assert project.deliberation.members_total == project.community.members_total, project.title
+                assert project.deliberation.minutes.strip()
+
+    def test_the_street_office_confirms_and_scores_for_a_community_rewarded(self):
+        from procure.acceptance.models import CommunityConfirmation
+        from procure.performance_evaluation.models import PerformanceEvaluation, ScoreSheet
+
+        rewarded = [p for p in projects() if p.funding_form == "reward" and p.state in ("evaluated", "closed")]
+        assert rewarded
+        for project in rewarded:
+            confirmation = db.session.scalar(db.select(CommunityConfirmation).filter_by(project_id=project.id))
+            sheet = db.session.scalar(db.select(ScoreSheet).join(PerformanceEvaluation).where(
+                PerformanceEvaluation.project_id == project.id, ScoreSheet.party == "community"))
+            for done_by in (db.session.get(User, confirmation.confirmed_by_id), db.session.get(User, sheet.user_id)):
+                assert done_by.role == "reviewer" and len(done_by.organisation.division_code) == 12, project.title
+
     def test_community1_class_cap_allows_50000(self):
         cls = user("community1").organisation.community_class
         assert current_app.config["CLASS_CAPS"][cls] >= 50000

@@ -20,6 +20,8 @@ from support import valid_input
 # Every code a trigger's guard can give, and the sub-resource guards; each has a test below.
 TRIGGER_GUARD_CODES = {
     "missing_fields", "budget_mismatch", "over_cap", "no_deliberation", "no_quorum", "no_majority",
+    "council_size_unregistered", "council_size_mismatch", "deliberation_in_future", "deliberation_after_notice",
+    "minutes_missing",
     "notice_period_running", "objections_unanswered", "approved_exceeds_requested", "negative_list_unchecked",
     "not_purchase", "bid_deadline_not_passed", "too_few_bids", "no_justification", "bid_not_found",
     "bidder_debarred", "challenge_period_running", "open_challenges", "amount_exceeds_bid", "term_too_long",

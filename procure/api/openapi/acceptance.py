@@ -81,9 +81,11 @@ def paths() -> dict:
         base + "/confirmation": {"post": op(
             "confirmAcceptance", "社区确认验收 / The community confirms acceptance", "acceptance",
             ok(ref("AcceptanceConfirmation")), body="AcceptanceConfirmationInput", params=["ProjectId"],
-            fails=(400, 403, 404), conflicts=states,
-            description="申报社区，验收中；每项目一份，再次提交替换之前的确认（操作记录保留原值）；整改答复后须重新确认；"
-                        "agreed 缺省为 false / by the community, in `under_acceptance`; one per project, a later "
+            fails=(400, 403, 404), conflicts=states, reasons=["community_is_implementer"],
+            description="申报社区（社区自行实施的项目，如项目奖励，由所在街道即审核人员确认，社区确认为 422 "
+                        "community_is_implementer），验收中；每项目一份，再次提交替换之前的确认（操作记录保留原值）；整改答复后须重新确认；"
+                        "agreed 缺省为 false / by the community (by the reviewer of its area, the street office, where the "
+                        "community implements the project itself), in `under_acceptance`; one per project, a later "
                         "one replaces it (the audit trail keeps the old values); after a rectification response "
                         "it must be given again; agreed defaults to false.")},
     }

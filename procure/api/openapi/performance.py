@@ -95,11 +95,14 @@ def paths() -> dict:
         base + "/sheets": {"post": op(
             "saveScoreSheet", "保存或提交本方评分 / Save or submit your party's score sheet", "performance",
             ok(ref("ScoreSheet")), body="SheetInput", params=["ProjectId"], fails=(400, 403, 404),
-            conflicts=("invalid_transition", "conflict"), reasons=reason_codes(performance.save_scores),
-            description="被指派的评估机构、采购管理部门、社区，已验收状态。ratio 填 planned（> 0）与 actual，scale 填 "
+            conflicts=("invalid_transition", "conflict"),
+            reasons=["community_is_implementer", *reason_codes(performance.save_scores)],
+            description="被指派的评估机构、采购管理部门、社区（社区自行实施的项目由所在街道即审核人员填写社区评分表，社区提交为 "
+                        "422 community_is_implementer），已验收状态。ratio 填 planned（> 0）与 actual，scale 填 "
                         "value 0..scale_max，yes_no 填 value 1 或 0；submit 为 true 时须覆盖满意度以外的全部末级指标，"
                         "提交后不能修改（409 conflict）/ by the assigned evaluation firm, the bureau or the community "
-                        "while accepted; submitting needs every leaf but satisfaction, and freezes the sheet.")},
+                        "(where the community implements the project itself, the reviewer of its area, the street "
+                        "office, fills the community's sheet) while accepted; submitting needs every leaf but satisfaction, and freezes the sheet.")},
         base + "/divergences": {"post": op(
             "explainDivergence", "说明评分差异 / Explain a divergence", "performance",
             ok(ref("DivergenceNote"), "已保存 / saved", 201), body="DivergenceInput", params=["ProjectId"],
