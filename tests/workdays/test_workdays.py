@@ -10,18 +10,8 @@ from procure.errors import Forbidden
 from procure.extensions import db
 from procure.workdays import operations
 from procure.workdays.models import CalendarDay, CalendarYear
+from calendar_state import restore_calendar  # noqa: F401  (a fixture)
 from procure.workdays.service import Calendar, missing_years, sync_from_library
-
-
-@pytest.fixture
-def restore_calendar():
-    """The calendar tables are shared reference data: put them back as the library has them."""
-    yield
-    db.session.rollback()
-    db.session.execute(db.delete(CalendarDay).where(CalendarDay.source == "admin"))
-    db.session.execute(db.delete(CalendarYear).where(CalendarYear.year >= 2027))
-    sync_from_library()
-    db.session.commit()
 
 
 def d(text):
