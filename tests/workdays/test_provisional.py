@@ -2,6 +2,7 @@
 and marked provisional wherever a period is shown, until an admin enters and confirms the official arrangement
 (or a newer library brings it). The story: a community notice and a challenge window running into the 2027
 Spring Festival (除夕 is Friday 5 February 2027)."""
+import shutil
 from datetime import date, datetime, timedelta, timezone
 
 import chinese_calendar
@@ -11,9 +12,12 @@ from procure import clock as app_clock
 from procure.extensions import db
 from procure.procurement import panel
 from procure.workdays.models import CalendarYear
-from calendar_state import restore_calendar  # noqa: F401  (a fixture)
 from procure.workdays.service import Calendar
 from procure.workdays.statutory import holidays_by_rule
+
+from calendar_state import restore_calendar  # noqa: F401  (a fixture)
+from openapi_check import check
+from pdf_text import text_of
 from support import reason_codes, valid_input
 
 SPRING_FESTIVAL_2027 = [{"day": "2027-02-05", "name": "春节"}, {"day": "2027-02-08", "name": "春节"}]
@@ -112,9 +116,9 @@ def notice_published_on_29_january_2027(journey, clock):
     return project
 
 
-def test_the_api_shows_the_notice_period_and_its_provisional_holidays(journey, clock, api):
+def test_the_api_shows_the_notice_period_and_its_provisional_holidays(journey, clock, api, doc):
     project = notice_published_on_29_january_2027(journey, clock)
-    body = api.as_("community").get(f"/projects/{project.id}").get_json()
+    body = check(doc, "/projects/{project_id}", "get", api.as_("community").get(f"/projects/{project.id}"), 200)
     assert body["notice_published_on"] == "2027-01-29"
     assert body["notice_ends_on"] == "2027-02-09"
     assert body["notice_provisional_holidays"] == SPRING_FESTIVAL_2027
@@ -188,15 +192,20 @@ def awarded_just_before_the_spring_festival(journey, clock):
     return project, noticed
 
 
-def test_a_challenge_window_over_the_spring_festival(journey, clock, api, as_user, world):
+def test_a_challenge_window_over_the_spring_festival(journey, clock, api, as_user, world, doc):
     project, noticed = awarded_just_before_the_spring_festival(journey, clock)
-    tender = api.as_("bureau").get(f"/projects/{project.id}/tender").get_json()
+    tender = check(doc, "/projects/{project_id}/tender", "get",
+                   api.as_("bureau").get(f"/projects/{project.id}/tender"), 200)
 
     ends = d(tender["challenge_window_ends"])
     assert ends == Calendar().add(noticed, 7) and ends > weekdays_after(noticed, 7)
     assert tender["challenge_window_provisional_holidays"] == SPRING_FESTIVAL_2027
     page = as_user("bureau").get(f"/projects/{project.id}").get_data(as_text=True)
     assert f"质疑期至 {ends.isoformat()}" in page and "春节 2027-02-05、2027-02-08" in page
+    # The award notice the bidders receive says so too.
+    if shutil.which("pdftotext"):  # poppler-utils, as tests/documents need
+        notice = text_of(as_user("bureau").get(f"/projects/{project.id}/documents/award_notice.pdf").data)
+        assert f"至 {ends.isoformat()}（含）" in notice and "含暂定节假日（春节 2027-02-05、2027-02-08）" in notice
     # Signing waits for the window, and says why it ends when it does.
     clock.moment = at_shanghai(weekdays_after(noticed, 7).isoformat())
     response = api.as_("bureau").fire(project, "sign_contract", **valid_input("sign_contract", project, world))

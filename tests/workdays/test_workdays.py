@@ -10,8 +10,9 @@ from procure.errors import Forbidden
 from procure.extensions import db
 from procure.workdays import operations
 from procure.workdays.models import CalendarDay, CalendarYear
-from calendar_state import restore_calendar  # noqa: F401  (a fixture)
 from procure.workdays.service import Calendar, missing_years, sync_from_library
+
+from calendar_state import restore_calendar  # noqa: F401  (a fixture)
 
 
 def d(text):
