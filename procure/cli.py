@@ -93,7 +93,8 @@ def sync_calendar():
 
     years = sync_from_library()
     db.session.commit()
-    click.echo(f"holiday calendar covers {years[0]}–{years[-1]}")
+    click.echo(f"holiday calendar covers {years[0]}–{years[-1]}; later years without an arrangement confirmed at "
+               "/admin/calendar count their statutory holidays by rule, provisionally")
 
 
 @demo_cli.command("load")

@@ -1,6 +1,9 @@
 """JSON representations of projects and their parts."""
+from flask import current_app
+
 from procure.api.jsonutil import plain
 from procure.lifecycle import available_triggers
+from procure.workdays.service import Calendar
 
 
 def project_json(project, user, detail=True) -> dict:
@@ -15,6 +18,7 @@ def project_json(project, user, detail=True) -> dict:
     if not detail:
         return data
     meeting = project.deliberation
+    notice = Calendar().period(project.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"])
     data.update({
         "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries, "goals": project.goals,
         "location": project.location, "start_date": plain(project.start_date), "end_date": plain(project.end_date),
@@ -24,6 +28,8 @@ def project_json(project, user, detail=True) -> dict:
             "members_present": meeting.members_present, "votes_for": meeting.votes_for,
             "votes_against": meeting.votes_against, "minutes": meeting.minutes},
         "notice_published_on": plain(project.notice_published_on),
+        "notice_ends_on": plain(notice and notice.ends_on),
+        "notice_provisional_holidays": [h.as_dict() for h in notice.provisional] if notice else [],
         "procurement_method": project.procurement_method, "bid_deadline": plain(project.bid_deadline),
         "single_source_justification": project.single_source_justification,
         "awarded_at": plain(project.awarded_at), "implementer": _org(project.implementer),

@@ -43,6 +43,7 @@ def tender_json(user, project) -> dict:
     progress = panel.sees_progress(user, project, parts)
     due = deadlines.award_notice_due(project)
     notice_at = tender.award_notice_at if tender else None
+    window = deadlines.challenge_window(tender)
     return {
         "method": project.procurement_method, "budget": plain(project.approved_amount),
         "requirements": tender.requirements if tender else "",
@@ -59,7 +60,8 @@ def tender_json(user, project) -> dict:
         "ranking": ranking_json(evaluation) if sees_all and evaluation.ranked else None,
         "award_notice_at": plain(notice_at), "award_notice_due": plain(due),
         "award_notice_late": deadlines.is_late(due, notice_at and clock.local(notice_at).date()),
-        "challenge_window_ends": plain(deadlines.challenge_window_ends(tender)),
+        "challenge_window_ends": plain(window and window.ends_on),
+        "challenge_window_provisional_holidays": [h.as_dict() for h in window.provisional] if window else [],
     }
 
 

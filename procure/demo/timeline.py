@@ -27,10 +27,10 @@ AGREEMENT_DAYS = 120  # a subsidy agreement's term
 
 
 class QuietCalendar(Calendar):
-    """The holiday calendar without the warning for unknown years: plans reach into next year."""
+    """The holiday calendar without the warning for years without official data: plans reach into next year."""
 
-    def is_workday(self, day: date) -> bool:
-        return self.overrides.get(day, day.weekday() < 5)
+    def unofficial_year(self, year: int) -> None:
+        pass
 
 
 # ---- moments ---------------------------------------------------------------------------------

@@ -90,13 +90,15 @@ def issuer_of(project, kind, government=None) -> Organisation | None:
 
 def _award(project) -> dict:
     from procure.procurement import panel
-    from procure.procurement.deadlines import challenge_window_ends
+    from procure.procurement.deadlines import challenge_window
     from procure.procurement.models import Bid
 
     evaluation = panel.evaluation_of(project)
     winning = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
+    window = challenge_window(evaluation.tender)
     return {"tender": evaluation.tender, "evaluation": evaluation, "winning": winning,
-            "ranked": evaluation.ranked or [], "challenge_ends": challenge_window_ends(evaluation.tender)}
+            "ranked": evaluation.ranked or [], "challenge_ends": window and window.ends_on,
+            "challenge_provisional": window.provisional if window else ()}
 
 
 def catalogue_issuer(year) -> Organisation | None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app
 
 from procure import clock
-from procure.workdays.service import Calendar
+from procure.workdays.service import Calendar, Period
 
 
 def _day(moment) -> date:
@@ -21,11 +21,16 @@ def award_notice_due(project, calendar=None) -> date | None:
     return (calendar or Calendar()).add(_day(project.awarded_at), current_app.config["AWARD_NOTICE_WORKING_DAYS"])
 
 
-def challenge_window_ends(tender) -> date | None:
-    """Bidders may challenge within 7 working days of the award notice."""
+def challenge_window(tender) -> Period | None:
+    """Bidders may challenge within 7 working days of the award notice; with the provisional holidays it skips."""
     if tender is None or tender.award_notice_at is None:
         return None
-    return Calendar().add(_day(tender.award_notice_at), current_app.config["CHALLENGE_WORKING_DAYS"])
+    return Calendar().period(_day(tender.award_notice_at), current_app.config["CHALLENGE_WORKING_DAYS"])
+
+
+def challenge_window_ends(tender) -> date | None:
+    window = challenge_window(tender)
+    return window.ends_on if window else None
 
 
 def challenge_answer_due(challenge, calendar=None) -> date:

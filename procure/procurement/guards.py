@@ -10,7 +10,7 @@ from procure.accounts.models import Organisation
 from procure.errors import Reason
 from procure.extensions import db
 from procure.lifecycle import funding_form_is
-from procure.procurement.deadlines import challenge_window_ends
+from procure.procurement.deadlines import challenge_window
 from procure.procurement.models import Bid, Challenge, Contract
 from procure.procurement.panel import evaluation_of, tender_of
 from procure.workdays.service import Calendar
@@ -98,15 +98,20 @@ def term_reasons(data, multi_year) -> list[Reason]:
     return []
 
 
+CHALLENGE_RUNNING = _l("质疑期（公告后 %(days)s 个工作日）至 %(ends)s 结束")
+CHALLENGE_RUNNING_PROVISIONAL = _l("质疑期（公告后 %(days)s 个工作日）至 %(ends)s 结束；该期限含按规则暂定的节假日，"
+                                   "正式放假安排公布后可能调整")
+
+
 def contract_checks(project, data):
     reasons = []
     days = current_app.config["CHALLENGE_WORKING_DAYS"]
-    ends = challenge_window_ends(tender_of(project))
-    if ends is None:
+    window = challenge_window(tender_of(project))
+    if window is None:
         reasons.append(Reason("award_notice_not_published", _l("中标（成交）公告尚未发布")))
-    elif clock.today() <= ends:
-        reasons.append(Reason("challenge_period_running", _l("质疑期（公告后 %(days)s 个工作日）至 %(ends)s 结束"),
-                              days=days, ends=ends.isoformat()))
+    elif clock.today() <= window.ends_on:
+        message = CHALLENGE_RUNNING_PROVISIONAL if window.provisional else CHALLENGE_RUNNING
+        reasons.append(Reason("challenge_period_running", message, days=days, ends=window.ends_on.isoformat()))
     if db.session.scalar(db.select(Challenge.id).filter_by(project_id=project.id, answer=None)):
         reasons.append(Reason("open_challenges", _l("尚有质疑未答复")))
     if data is None:

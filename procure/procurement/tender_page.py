@@ -73,6 +73,7 @@ def tender_context(user, project, parts, evaluation, challenges) -> dict:
         "own_sums": evaluation.sums(own.member.id) if own else {},
         "notice_due": due, "notice_late": deadlines.is_late(due, notice_at and clock.local(notice_at).date()),
         "challenge_ends": deadlines.challenge_window_ends(tender),
+        "challenge_window": deadlines.challenge_window(tender),
         "challenge_due": {c.id: (deadlines.challenge_answer_due(c),
                                  deadlines.is_late(deadlines.challenge_answer_due(c),
                                                    c.answered_at and clock.local(c.answered_at).date()))

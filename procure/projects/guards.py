@@ -91,14 +91,18 @@ def deliberation_reasons(project, meeting) -> list[Reason]:
     return reasons
 
 
+NOTICE_RUNNING = _l("公示期（%(days)s 个工作日）至 %(ends)s 结束，之后方可提交")
+NOTICE_RUNNING_PROVISIONAL = _l("公示期（%(days)s 个工作日）至 %(ends)s 结束，之后方可提交；该期限含按规则暂定的节假日，"
+                                "正式放假安排公布后可能调整")
+
+
 def notice_over(project, data=None):
     reasons = []
     days = current_app.config["NOTICE_WORKING_DAYS"]
-    published = project.notice_published_on
-    if published is None or not Calendar().period_over(published, days):
-        ends = Calendar().add(published or clock.today(), days)
-        reasons.append(Reason("notice_period_running", _l("公示期（%(days)s 个工作日）至 %(ends)s 结束，之后方可提交"),
-                              days=days, ends=ends.isoformat()))
+    period = Calendar().period(project.notice_published_on or clock.today(), days)
+    if project.notice_published_on is None or clock.today() <= period.ends_on:
+        message = NOTICE_RUNNING_PROVISIONAL if period.provisional else NOTICE_RUNNING
+        reasons.append(Reason("notice_period_running", message, days=days, ends=period.ends_on.isoformat()))
     if any(o.answer is None for o in project.objections):
         reasons.append(Reason("objections_unanswered", _l("公示期间收到的异议尚未全部答复")))
     return reasons

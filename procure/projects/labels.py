@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "judge_item": _l("评定验收内容"), "add_checklist_item": _l("补充验收内容"),
     "record_site_visit": _l("登记现场走访"), "confirm_acceptance": _l("社区确认验收"),
     "calendar_edit": _l("修改节假日日历"), "calendar_sync": _l("同步节假日日历"),
+    "calendar_confirm": _l("确认全年放假安排"), "calendar_reopen": _l("撤销全年放假安排确认"),
     "add_project_skill": _l("添加项目所需技能"), "remove_project_skill": _l("删除项目所需技能"),
     "calendar_remove": _l("删除日历调整"), "credit_code_override": _l("确认统一社会信用代码"),
     "set_council_size": _l("登记议事会成员人数"),

@@ -44,6 +44,7 @@ from procure.projects.proposal_form import class_cap
 from procure.projects.states import TRIGGER_LABELS
 from procure.survey import page as survey_page
 from procure.talent import page as talent_page
+from procure.workdays.service import Calendar
 
 DANGER = {"withdraw", "cancel", "reject", "terminate"}
 # The packages that add their own forms and data to the project page (each: page_part, SECTION).
@@ -280,6 +281,7 @@ def detail_context(user, project, failed=None) -> dict:
         "unplaced_failure": failed if failed and failed.key != ATTACHMENT_FORM
         and not any(pf.failed for pf in placed) else None,
         "private_objections": bool({"community", "reviewer"} & parts),
+        "notice_period": Calendar().period(project.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"]),
         "paid": paid_total(project), "payable": payable_total(project),
         "budget_total": sum((line.amount for line in project.budget_lines), start=0),
         "cap": class_cap(project.community),

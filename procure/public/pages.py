@@ -24,7 +24,7 @@ from procure.public import bp
 from procure.public.figures import headline
 from procure.public.listing import IMPLEMENTER_PUBLIC_STATES, STAGES, public_filters, public_projects, stage_of
 from procure.public.objections import CONTENT_MAX, PublicObjectionForm
-from procure.public.project_view import notice_ends_on, project_view
+from procure.public.project_view import notice_period, project_view
 from procure.workdays.service import Calendar
 
 RECENT = 6  # rows in each "recent" list of the home page
@@ -102,9 +102,11 @@ def under_notice() -> list[dict]:
     projects = db.session.scalars(select(Project).where(Project.state.in_(disclosure.NOTICE_STATES))
                                   .order_by(Project.notice_published_on.desc(), Project.id.desc()).limit(20)).all()
     calendar = Calendar() if projects else None
+    periods = {p.id: notice_period(p, calendar) for p in projects}
     return [{"code": p.code, "title": p.title, "community": {"id": p.community.id, "name": p.community.name},
              "requested_amount": p.requested_amount, "published_on": p.notice_published_on,
-             "ends_on": notice_ends_on(p, calendar)} for p in projects]
+             "ends_on": periods[p.id] and periods[p.id].ends_on,
+             "provisional": periods[p.id].provisional if periods[p.id] else ()} for p in projects]
 
 
 @bp.get("/")

@@ -27,12 +27,10 @@ TERM_LABELS = {"amount": _l("金额（元）"), "end": _l("结束日期"), "serv
 ITEM_RESULT_LABELS = {"met": _l("达到"), "partly_met": _l("部分达到"), "not_met": _l("未达到")}
 
 
-def notice_ends_on(project, calendar=None):
-    """The last day of the community notice (NOTICE_WORKING_DAYS working days after it was published); a list
-    passes one Calendar for all its rows."""
-    if project.notice_published_on is None:
-        return None
-    return (calendar or Calendar()).add(project.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"])
+def notice_period(project, calendar=None):
+    """The community notice (NOTICE_WORKING_DAYS working days after it was published), with the provisional
+    holidays it skips; None before it is published. A list passes one Calendar for all its rows."""
+    return (calendar or Calendar()).period(project.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"])
 
 
 def _org(org) -> dict | None:
@@ -58,7 +56,9 @@ def notice(project) -> dict:
     """The notice and the objections so far: content, date and the community's answer only."""
     objections = [{"raised_at": o.raised_at, "content": o.content, "answer": o.answer, "answered_at": o.answered_at}
                   for o in project.objections]
-    return {"published_on": project.notice_published_on, "ends_on": notice_ends_on(project),
+    period = notice_period(project)
+    return {"published_on": project.notice_published_on, "ends_on": period.ends_on if period else None,
+            "provisional": period.provisional if period else (),
             "open": disclosure.on_notice(project), "objections": objections}
 
 

@@ -1,4 +1,7 @@
-"""Working-day arithmetic over the holiday calendar, falling back to weekends for unknown years."""
+"""Working-day arithmetic over the holiday calendar. A year with official data (the chinesecalendar library, or an
+arrangement an admin confirmed) counts its entered days; any other year counts the statutory holidays by rule
+(procure.workdays.statutory), marked provisional, plus whatever an admin has entered for it so far."""
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -6,6 +9,26 @@ from flask import current_app
 from procure import clock
 from procure.extensions import db
 from procure.workdays.models import CalendarDay, CalendarYear
+from procure.workdays.statutory import holidays_by_rule
+
+
+@dataclass(frozen=True)
+class ProvisionalHoliday:
+    """A weekday a period skips only because the rule says so: the year's official arrangement is not in yet."""
+
+    day: date
+    name: str
+
+    def as_dict(self) -> dict:
+        return {"day": self.day.isoformat(), "name": self.name}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period counted in working days: its last day, and the provisional holidays that counting skipped."""
+
+    ends_on: date
+    provisional: tuple[ProvisionalHoliday, ...] = ()
 
 
 class Calendar:
@@ -17,13 +40,25 @@ class Calendar:
         self.known_years = set(db.session.scalars(db.select(CalendarYear.year)))
         self.warned = set()
 
+    def provisional_holidays(self, year: int) -> dict[date, str]:
+        """The statutory holidays by rule of a year without official data; {} for a year that has it."""
+        return {} if year in self.known_years else holidays_by_rule(year)
+
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        if day.year not in self.known_years and day.year not in self.warned:
-            self.warned.add(day.year)
-            current_app.logger.warning("holiday calendar has no data for %s; counting weekends only", day.year)
+        if day.year not in self.known_years:
+            self.unofficial_year(day.year)
+            if day in holidays_by_rule(day.year):
+                return False
         return day.weekday() < 5
+
+    def unofficial_year(self, year: int) -> None:
+        """Told once per snapshot of each year counted without official data."""
+        if year not in self.warned:
+            self.warned.add(year)
+            current_app.logger.warning("holiday calendar has no official data for %s; counting its statutory "
+                                       "holidays by rule, provisionally, without make-up working days", year)
 
     def add(self, start: date, days: int) -> date:
         """The `days`-th working day after `start` (start itself not counted)."""
@@ -38,9 +73,29 @@ class Calendar:
         """Whether a period of `days` working days that began on `start` has fully passed."""
         return (today or clock.today()) > self.add(start, days)
 
+    def period(self, start: date | None, days: int) -> Period | None:
+        """The period of `days` working days after `start`, or None before it starts."""
+        if start is None:
+            return None
+        ends_on = self.add(start, days)
+        return Period(ends_on, tuple(self.provisional_between(start, ends_on)))
+
+    def provisional_between(self, start: date | None, end: date | None) -> list[ProvisionalHoliday]:
+        """The provisional holidays a period from `start` (not counted) to `end` skipped: weekdays off by rule only,
+        with no admin entry. When the official arrangement arrives the period may end on another day."""
+        if start is None or end is None:
+            return []
+        found, day = [], start
+        while day < end:
+            day += timedelta(days=1)
+            name = self.provisional_holidays(day.year).get(day)
+            if name and day not in self.overrides and day.weekday() < 5:
+                found.append(ProvisionalHoliday(day, name))
+        return found
+
 
 def missing_years(years) -> list[int]:
-    """Years among `years` that the calendar holds no holiday data for (shown to admins)."""
+    """Years among `years` that the calendar holds no official holiday data for (shown to admins)."""
     known = set(db.session.scalars(db.select(CalendarYear.year)))
     return sorted(set(years) - known)
 

@@ -14,6 +14,7 @@ from procure.workdays import operations
 from procure.workdays.forms import CalendarDayForm
 from procure.workdays.models import CalendarDay, CalendarYear
 from procure.workdays.service import missing_years
+from procure.workdays.statutory import holidays_by_rule
 
 bp = Blueprint("workdays", __name__, url_prefix="/admin/calendar")
 
@@ -35,16 +36,31 @@ def _year_arg() -> int:
 def _render(form=None, error=None, status=200, year=None):
     year = year or _year_arg()
     this_year = clock.today().year
-    days = db.session.scalars(select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
-                                                        CalendarDay.day <= date(year, 12, 31))
-                              .order_by(CalendarDay.day)).all()
+    entered = db.session.scalars(select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
+                                                           CalendarDay.day <= date(year, 12, 31))
+                                 .order_by(CalendarDay.day)).all()
     history = db.session.scalars(select(AuditEntry).where(AuditEntry.project_id.is_(None),
                                                           AuditEntry.action.startswith("calendar_"))
                                  .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(10)).all()
     years = db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)).all()
-    return render_template("workdays/calendar.html", years=years, missing=missing_years([this_year, this_year + 1]),
-                           form=form or CalendarDayForm(), error=error, year=year, days=days, history=history,
-                           year_choices=sorted({y.year for y in years} | {this_year, this_year + 1})), status
+    official = {y.year: y for y in years}
+    provisional = sorted(y for y in {this_year, this_year + 1, year} - set(official) if holidays_by_rule(y))
+    return render_template("workdays/calendar.html", years=years, provisional_years=provisional,
+                           missing=missing_years([this_year, this_year + 1]), official=official.get(year),
+                           form=form or CalendarDayForm(), error=error, year=year,
+                           days=year_days(year, entered, official.get(year)), history=history,
+                           year_choices=sorted(set(official) | {this_year, this_year + 1, year})), status
+
+
+def year_days(year, entered, official) -> list[dict]:
+    """The year's rows: the days entered, and for a year without official data its holidays by rule not entered."""
+    rows = {d.day: {"day": d.day, "is_workday": d.is_workday, "name": d.name, "source": d.source,
+                    "provisional": False} for d in entered}
+    if official is None:
+        for day, name in holidays_by_rule(year).items():
+            rows.setdefault(day, {"day": day, "is_workday": False, "name": name, "source": "rule",
+                                  "provisional": True})
+    return [rows[day] for day in sorted(rows)]
 
 
 @bp.get("")
@@ -92,3 +108,27 @@ def sync():
     else:
         flash(_("节假日数据库中没有可同步的年份"), "warning")
     return redirect(url_for("workdays.calendar"))
+
+
+@bp.post("/years/<year>/confirm")
+def confirm_year(year):
+    try:
+        row = operations.confirm_year(current_user, year)
+        db.session.commit()
+    except Refusal as error:
+        db.session.rollback()
+        return _render(error=error, status=error.status)
+    flash(_("已确认 %(year)s 年的正式放假安排：该年不再按规则暂定计算", year=row.year), "success")
+    return redirect(url_for("workdays.calendar", year=row.year))
+
+
+@bp.post("/years/<year>/reopen")
+def reopen_year(year):
+    try:
+        operations.reopen_year(current_user, year)
+        db.session.commit()
+    except Refusal as error:
+        db.session.rollback()
+        return _render(error=error, status=error.status)
+    flash(_("已撤销 %(year)s 年放假安排的确认：该年的法定节假日重新按规则暂定计算", year=year), "success")
+    return redirect(url_for("workdays.calendar", year=year))

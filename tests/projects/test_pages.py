@@ -589,7 +589,7 @@ def test_calendar_is_admin_only(as_user, world):
 def test_admin_calendar_page_edits_a_day(as_user, world):
     client = as_user("admin")
     html = page(client.get("/admin/calendar?year=2026"))
-    assert "已覆盖的年份" in html and "2026-02-17" in html and "春节" in html
+    assert "正式与暂定的年份" in html and "2026-02-17" in html and "春节" in html
     assert "节假日日历" in page(client.get("/desk"))  # linked in the header
     response = client.post("/admin/calendar/days", data={"day": "2026-03-09", "kind": "holiday", "name": "防汛停工"})
     assert response.status_code == 302

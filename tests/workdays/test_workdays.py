@@ -12,16 +12,7 @@ from procure.workdays import operations
 from procure.workdays.models import CalendarDay, CalendarYear
 from procure.workdays.service import Calendar, missing_years, sync_from_library
 
-
-@pytest.fixture
-def restore_calendar():
-    """The calendar tables are shared reference data: put them back as the library has them."""
-    yield
-    db.session.rollback()
-    db.session.execute(db.delete(CalendarDay).where(CalendarDay.source == "admin"))
-    db.session.execute(db.delete(CalendarYear).where(CalendarYear.year >= 2027))
-    sync_from_library()
-    db.session.commit()
+from calendar_state import restore_calendar  # noqa: F401  (a fixture)
 
 
 def d(text):
@@ -59,8 +50,8 @@ def test_holidays_and_make_up_days_of_2026(day, working):
     ("2026-09-19", 1, "2026-09-20"),   # the make-up Sunday
     ("2026-02-13", 1, "2026-02-14"),
     ("2026-02-13", 2, "2026-02-24"),   # across the Spring Festival
-    ("2026-12-31", 1, "2027-01-01"),   # into a year the library does not know: weekends only, so New Year
-                                       # counts as working until an admin or a library update adds it
+    ("2026-12-31", 1, "2027-01-04"),   # into a year the library does not know: New Year (a Friday) by rule,
+                                       # provisionally, until an admin or a library update brings the arrangement
 ])
 def test_add_counts_working_days(start, days, end):
     assert Calendar().add(d(start), days) == d(end)
@@ -86,14 +77,17 @@ def test_period_over_reads_the_app_clock(clock):
     assert Calendar().period_over(d("2026-03-02"), 5)
 
 
-def test_a_year_the_library_does_not_cover_counts_weekends_and_warns(caplog):
+def test_a_year_the_library_does_not_cover_counts_its_holidays_by_rule_and_warns(caplog):
     assert 2030 in missing_years([2026, 2030]) and 2026 not in missing_years([2026, 2030])
     with caplog.at_level(logging.WARNING):
         end = Calendar().add(d("2030-09-30"), 5)
-    assert end == d("2030-10-07")   # Tue–Fri 1–4 Oct and Monday 7 Oct: no National Day known for 2030
+    # National Day by rule is 1–3 October (Tue–Thu); no make-up days are guessed, so Friday 4 October works.
+    assert end == d("2030-10-10")
     assert any("2030" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
-    assert Calendar().period_over(d("2030-09-30"), 5, today=d("2030-10-08"))
-    assert Calendar().is_workday(d("2030-10-01")) and not Calendar().is_workday(d("2030-10-05"))
+    assert not Calendar().period_over(d("2030-09-30"), 5, today=d("2030-10-10"))
+    assert Calendar().period_over(d("2030-09-30"), 5, today=d("2030-10-11"))
+    assert not Calendar().is_workday(d("2030-10-01")) and Calendar().is_workday(d("2030-10-04"))
+    assert not Calendar().is_workday(d("2030-10-05"))
 
 
 def test_known_years_do_not_warn(caplog):

@@ -13,6 +13,11 @@ def schemas() -> dict:
                                       "most two decimals, 0 to 100,000,000.00; strings preferred over numbers"},
         "Score": string(pattern=r"^\d+\.\d{2}$", description="得分（0–100，两位小数）/ score 0–100, two decimals"),
         "OrganisationRef": obj({"id": integer(), "name": string()}),
+        "ProvisionalHoliday": obj({"day": string("date"), "name": string(description="例如 春节 / e.g. 春节")},
+                                  description="期限按规则暂定跳过的法定节假日（该年尚无正式放假安排，不含调休）；正式安排"
+                                              "录入后期限可能变化 / a statutory holiday the period skipped by rule "
+                                              "alone (no official arrangement for its year yet, no make-up days); "
+                                              "the period may change once the arrangement is entered"),
         "Error": obj({"error": string(description="稳定的错误代码 / stable error code"), "message": string()}),
         "FieldErrors": {"anyOf": [array({"anyOf": [string(), ref("FieldErrors")]}),
                                   {"type": "object", "additionalProperties": ref("FieldErrors")}],

@@ -83,7 +83,11 @@ def schemas() -> dict:
         "needs_analysis": nullable(string()), "beneficiaries": nullable(string()), "goals": nullable(string()),
         "location": nullable(string()), "start_date": nullable(day), "end_date": nullable(day),
         "budget_lines": array(ref("BudgetLine")), "deliberation": nullable(ref("Deliberation")),
-        "notice_published_on": nullable(day), "procurement_method": nullable(enum(PROCUREMENT_METHODS)),
+        "notice_published_on": nullable(day),
+        "notice_ends_on": nullable(string("date", description="社区公示的最后一天（按工作日计算）/ the notice's last "
+                                                              "day, counted in working days")),
+        "notice_provisional_holidays": array(ref("ProvisionalHoliday")),
+        "procurement_method": nullable(enum(PROCUREMENT_METHODS)),
         "single_source_justification": nullable(string()),
         "bid_deadline": nullable(moment), "awarded_at": nullable(moment), "implementer": nullable(org),
         "evaluator_org": nullable(org), "completion_summary": nullable(string()),

@@ -46,7 +46,8 @@ def schemas() -> dict:
                                                                  "the bureau and the panel, after the award for all")),
             "ranking": nullable(array(ref("RankingRow"))),
             "award_notice_at": nullable(moment), "award_notice_due": nullable(day),
-            "award_notice_late": {"type": "boolean"}, "challenge_window_ends": nullable(day)}),
+            "award_notice_late": {"type": "boolean"}, "challenge_window_ends": nullable(day),
+            "challenge_window_provisional_holidays": array(ref("ProvisionalHoliday"))}),
         "BidScoresInput": scores_input,
     }
 
