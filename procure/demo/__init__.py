@@ -50,7 +50,7 @@ def load(password: str) -> bool:
     with installed_clock(current_app, manual):
         city = organisations.build()
         cast = people.build(city, password_hash)
-        providers.build(city, cast["bureau1"])
+        providers.build(city, cast["bureau1"], cast)
         evaluators.build(city, cast)
         # In order of creation, so project codes (WXM2026-0001 …) follow the dates. Each story stops before
         # buying from its catalogue; the catalogues go out once every listing is in, then the stories go on.
@@ -64,6 +64,7 @@ def load(password: str) -> bool:
         for story in told:
             story.finish()
         volunteers.build(city, cast, now, manual, password_hash)
+        providers.renew_one(city, cast)
     db.session.flush()
     return True
 

@@ -278,7 +278,7 @@ def test_pages_for_bureau_and_provider(client, world):
     assert "保存机构信息" in page and "列入禁入名单" not in page
     assert client.get(f"/providers/{world['provider2'].organisation_id}").status_code == 404
     response = client.post(f"/providers/{org_id}/profile", data={
-        "registration_type": "social_group", "annual_inspection": "qualified", "rating": "5A",
+        "registration_type": "social_service_agency", "annual_inspection": "qualified", "rating": "5A",
         "team-0-name": "李华", "team-0-qualification": "社会工作者职业资格（初级）", "team-0-role": "社工"})
     assert response.status_code == 302
     assert profile_of(world, "provider").rating == "5A" and not profile_of(world, "provider").verified
@@ -290,7 +290,7 @@ def test_pages_for_bureau_and_provider(client, world):
 def test_a_minimal_profile_leaves_the_rest_empty(api, world):
     org_id = world["provider"].organisation_id
     response = api.as_("provider").put(f"/providers/{org_id}/profile",
-                                       json={"registration_type": "foundation", "annual_inspection": "not_inspected"})
+                                       json={"registration_type": "other", "annual_inspection": "not_inspected"})
     assert response.status_code == 200, response.get_json()
     profile = response.get_json()["profile"]
     assert profile["rating"] is None and profile["founded_on"] is None and profile["team"] == []
