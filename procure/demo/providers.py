@@ -74,8 +74,20 @@ def renew_one(city: City, people) -> None:
                     _evidence(org, "social_security_record", "本年度缴费证明（更新）"), "本年度缴费证明（更新）")
 
 
-def build(city: City, bureau_user, people) -> None:
-    """Each demo provider's profile and requirements, verified by the city bureau (all may bid)."""
+def prove_all(city: City, bureau_user, people, manual, moment) -> None:
+    """Each provider proves every requirement at `moment` (a week before the first tender or agreement, so
+    that one verification covers every bid and award of the demo year); the clock goes back afterwards."""
+    before, manual.moment = manual.moment, moment
+    for key in PROFILES:
+        for requirement in REQUIREMENTS:
+            prove(city.providers[key], people.provider(key), bureau_user, requirement,
+                  f"{clock.local(moment).year}年度")
+    db.session.flush()
+    manual.moment = before
+
+
+def build(city: City, bureau_user) -> None:
+    """Each demo provider's profile, verified by the city bureau."""
     for key, (founded, rating, areas, contact, team) in PROFILES.items():
         org = city.providers[key]
         profile = ProviderProfile(
@@ -85,7 +97,4 @@ def build(city: City, bureau_user, people) -> None:
             updated_at=clock.now(),
             team=[TeamMember(name=n, qualification=q, role=r) for n, q, r in team])
         db.session.add(profile)
-        db.session.flush()
-        for requirement in REQUIREMENTS:
-            prove(org, people.provider(key), bureau_user, requirement, f"{founded.year}年起持续登记")
     db.session.flush()
