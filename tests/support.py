@@ -157,3 +157,10 @@ def meet_requirements(org, bureau_user, verified_on):
     for requirement in REQUIREMENTS:
         db.session.add(ProviderRequirement(organisation_id=org.id, requirement=requirement, verified_on=verified_on,
                                            verified_by_id=bureau_user.id, updated_at=clock.now()))
+
+
+def renew_requirements(orgs, on):
+    """The bureau's yearly re-verification, for story worlds whose clock runs past PROVIDER_REQUIREMENT_VALID_DAYS."""
+    for row in db.session.scalars(db.select(ProviderRequirement).where(
+            ProviderRequirement.organisation_id.in_([org.id for org in orgs]))):
+        row.verified_on = on
