@@ -66,6 +66,19 @@ class Config:
     # Debarment periods in years: a breach of contract; an evaluation graded 差 bars the next year.
     DEBARMENT_BREACH_YEARS = _env_int("DEBARMENT_BREACH_YEARS", 3)
     DEBARMENT_POOR_GRADE_YEARS = _env_int("DEBARMENT_POOR_GRADE_YEARS", 1)
+    # A provider's requirement (civil liability, accounts, capacity, tax, social security) verified by the bureau
+    # counts for this many days from the day of verification; then new evidence must be verified.
+    PROVIDER_REQUIREMENT_VALID_DAYS = _env_int("PROVIDER_REQUIREMENT_VALID_DAYS", 365)
+    # Positions 1–2 of a unified social credit code (registration authority and organisation category, GB 32100)
+    # each kind of organisation may have; anything else needs an admin's override with a reason. Providers and
+    # evaluators: 民政 51 社会团体, 52 民办非企业单位, 53 基金会, 59 其他; 12 事业单位 (公益一类 are barred
+    # separately); 91 企业. Communities (村/居民委员会) are coded by 民政: 54, 55, 59. Government: 11 机关.
+    CREDIT_CODE_PREFIXES = {
+        "provider": os.environ.get("CREDIT_CODE_PREFIXES_PROVIDER", "51,52,53,59,12,91").split(","),
+        "evaluator": os.environ.get("CREDIT_CODE_PREFIXES_EVALUATOR", "51,52,53,59,12,91").split(","),
+        "community": os.environ.get("CREDIT_CODE_PREFIXES_COMMUNITY", "54,55,59").split(","),
+        "government": os.environ.get("CREDIT_CODE_PREFIXES_GOVERNMENT", "11").split(","),
+    }
     # Cap per project by community class, in yuan.
     CLASS_CAPS = {
         "mature": _env_decimal("CAP_MATURE", "50000.00"),

@@ -78,6 +78,7 @@ def register_blueprints(app):
     from procure.catalogue.views import bp as catalogue_bp
     from procure.documents.views import bp as documents_bp
     from procure.notifications.views import bp as notifications_bp
+    from procure.organisations.views import bp as organisations_bp
     from procure.performance_evaluation.views import bp as performance_bp
     from procure.projects.views import bp as projects_bp
     from procure.providers.views import bp as providers_bp
@@ -90,6 +91,7 @@ def register_blueprints(app):
     app.register_blueprint(attachments_bp)
     app.register_blueprint(workdays_bp)
     app.register_blueprint(council_bp)
+    app.register_blueprint(organisations_bp)
     app.register_blueprint(providers_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(notifications_bp)

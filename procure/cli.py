@@ -43,9 +43,11 @@ def create_user(username, role, org_id, display_name, password):
 @click.option("--credit-code", default=None, help="unified social credit code (providers, evaluators)")
 @click.option("--class", "community_class", default=None, help="community class (communities)")
 @click.option("--override-credit-check", "override_by", default=None, metavar="ADMIN",
-              help="accept a credit code that fails its check character; ADMIN is the admin's username")
-def create_org(name, kind, division_code, credit_code, community_class, override_by):
-    """Create an organisation; a failing credit code needs an admin's audited override."""
+              help="accept a credit code that fails a check (check character, or positions 1–2 against the kind); "
+                   "ADMIN is the admin's username")
+@click.option("--reason", default=None, help="why the failing credit code is accepted (required with the override)")
+def create_org(name, kind, division_code, credit_code, community_class, override_by, reason):
+    """Create an organisation; a failing credit code needs an admin's audited override with a reason."""
     from procure import clock
     from procure.accounts.models import Organisation, User
     from procure.audit.models import AuditEntry
@@ -55,17 +57,22 @@ def create_org(name, kind, division_code, credit_code, community_class, override
         admin = db.session.scalar(db.select(User).filter_by(username=override_by, role="admin"))
         if admin is None:
             raise click.BadParameter(f"{override_by} is not an admin", param_hint="--override-credit-check")
+        if not (reason or "").strip():
+            raise click.BadParameter("an override needs a reason", param_hint="--reason")
     org = Organisation(name=name, kind=kind, division_code=division_code, credit_code=credit_code,
                        community_class=community_class, credit_code_override=admin is not None)
     problems = org.problems()
     if problems:
         raise click.ClickException("; ".join(problems))
+    overridden = [code for code, _message in org.credit_code_problems()] if credit_code and admin else []
+    org.credit_code_override = bool(overridden)
     db.session.add(org)
     db.session.flush()
-    if admin is not None:
+    if overridden:
         db.session.add(AuditEntry(at=clock.now(), user_id=admin.id, organisation_id=admin.organisation_id,
-                                  action="credit_code_override", comment=name,
-                                  data={"organisation_id": org.id, "credit_code": credit_code}))
+                                  action="credit_code_override", comment=reason.strip(),
+                                  data={"organisation_id": org.id, "credit_code": credit_code,
+                                        "problems": overridden}))
     db.session.commit()
     click.echo(f"created organisation {org.id}: {name}")
 

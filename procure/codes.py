@@ -26,6 +26,22 @@ def make_uscc(first17: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
+# Positions 1–2 of a credit code: the registration authority and the organisation category it registers.
+USCC_CATEGORIES = {
+    "11": "机关", "12": "事业单位", "13": "中央编办直接管理机构编制的群众团体", "19": "机构编制其他",
+    "31": "律师执业机构", "32": "公证处", "33": "基层法律服务所", "34": "司法鉴定机构", "35": "仲裁委员会",
+    "39": "司法行政其他", "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "54": "村民委员会",
+    "55": "居民委员会", "59": "民政其他", "71": "宗教活动场所", "72": "宗教院校", "79": "宗教其他",
+    "81": "基层工会", "89": "工会其他", "91": "企业", "92": "个体工商户", "93": "农民专业合作社",
+    "N1": "组级集体经济组织", "N2": "村级集体经济组织", "N3": "乡镇级集体经济组织", "N9": "农业其他", "Y1": "其他",
+}
+
+
+def uscc_prefix(code: str) -> str:
+    """Positions 1–2 (registration authority and organisation category) of a credit code."""
+    return (code or "").strip().upper()[:2]
+
+
 def is_valid_division(code: str) -> bool:
     return bool(_DIVISION_SHAPE.fullmatch(code or ""))  # fullmatch: "$" lets a trailing newline in
 

@@ -18,6 +18,7 @@ from procure.extensions import db, limiter
 from procure.providers.models import ProviderProfile
 from procure.workdays.service import sync_from_library
 from database_state import KEEP, DemoImage, empty_data_tables
+from support import meet_requirements
 from serverlike import ServerLikeClient
 
 PASSWORD = "pw-for-tests"
@@ -28,7 +29,9 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    # Files the demo and the tests upload go to a directory of this run, never the instance folder.
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
+                     ATTACHMENTS_DIR=str(tmp_path_factory.mktemp("attachments")))
     app.test_client_class = ServerLikeClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -164,6 +167,7 @@ class World:
             db.session.add(ProviderProfile(organisation_id=org.id, registration_type="social_service_agency",
                                            annual_inspection="qualified", verified_at=START,
                                            verified_by_id=self.users["bureau"].id))
+            meet_requirements(org, self.users["bureau"], START.date())
         db.session.commit()
 
     def __getitem__(self, username) -> User:

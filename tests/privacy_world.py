@@ -16,6 +16,7 @@ from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.procurement.models import Bid, Contract
 from procure.projects.inputs import TRIGGER_FORMS
+from support import renew_requirements
 
 SEALED_PRICE = "31415.92"  # a bid before the deadline
 UNNOTICED_PRICE = "29979.25"  # a bid judged but before the award notice
@@ -310,6 +311,7 @@ def build(world, manual_clock) -> PrivacyWorld:
     projects = {}
 
     def make(name, title=None, **overrides):
+        renew_requirements(world.providers, clock.today())  # the clock runs past a year of verification
         project = j.create(title=title or f"社区服务项目 {name}", **overrides)
         projects[name] = project
         return project

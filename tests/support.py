@@ -10,6 +10,7 @@ from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
 from procure.procurement.models import Bid, Contract
 from procure.procurement.panel import evaluation_of
+from procure.providers.models import REQUIREMENTS, ProviderRequirement
 
 USERNAMES = ["community", "community_b", "community_far", "reviewer", "bureau", "admin", "reviewer_far",
              "bureau_far", "provider", "provider2", "provider3", "evaluator", "evaluator2"]
@@ -148,3 +149,18 @@ def login(client, username, password=None):
     from conftest import PASSWORD
 
     return client.post("/login", data={"username": username, "password": password or PASSWORD})
+
+
+def meet_requirements(org, bureau_user, verified_on):
+    """Record every provider requirement of `org` as verified by `bureau_user` on `verified_on` (no file: the
+    requirement tests upload and verify evidence themselves), so that it may bid and be awarded."""
+    for requirement in REQUIREMENTS:
+        db.session.add(ProviderRequirement(organisation_id=org.id, requirement=requirement, verified_on=verified_on,
+                                           verified_by_id=bureau_user.id, updated_at=clock.now()))
+
+
+def renew_requirements(orgs, on):
+    """The bureau's yearly re-verification, for story worlds whose clock runs past PROVIDER_REQUIREMENT_VALID_DAYS."""
+    for row in db.session.scalars(db.select(ProviderRequirement).where(
+            ProviderRequirement.organisation_id.in_([org.id for org in orgs]))):
+        row.verified_on = on

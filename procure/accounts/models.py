@@ -4,12 +4,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
-from procure.codes import covers, is_valid_division, is_valid_uscc
+from procure.codes import covers, is_valid_division, is_valid_uscc, uscc_prefix
 from procure.extensions import db
 from procure.types import UTCDateTime, sql_in
 
@@ -76,8 +77,25 @@ class Organisation(db.Model):
             found.append("division_code must be 6 or 12 digits (GB/T 2260) / 行政区划代码须为6位或12位数字")
         if self.kind == OrgKind.community and self.community_class not in COMMUNITY_CLASSES:
             found.append(f"community_class must be one of {', '.join(COMMUNITY_CLASSES)} / 社区类别无效")
-        if self.credit_code and not self.credit_code_override and not is_valid_uscc(self.credit_code):
-            found.append("credit_code fails its check character (GB 32100) / 统一社会信用代码校验位错误")
+        if self.credit_code and not self.credit_code_override:
+            found += [message for _code, message in self.credit_code_problems()]
+        return found
+
+    def credit_code_problems(self, code: str | None = None) -> list[tuple[str, str]]:
+        """(reason code, bilingual message) for what is wrong with `code` (by default its own credit code) for
+        an organisation of this kind: the check character, and positions 1–2 (registration authority and
+        category, GB 32100) against the kind's CREDIT_CODE_PREFIXES. An admin may override either."""
+        code = self.credit_code if code is None else code
+        found = []
+        if not is_valid_uscc(code):
+            found.append(("credit_code_invalid",
+                          "credit_code fails its check character (GB 32100) / 统一社会信用代码校验位错误"))
+        allowed = current_app.config["CREDIT_CODE_PREFIXES"].get(self.kind, [])
+        if uscc_prefix(code) not in allowed:
+            found.append(("credit_code_category_mismatch",
+                          f"credit_code positions 1–2 ({uscc_prefix(code)}) do not fit a {self.kind} organisation, "
+                          f"expected one of {', '.join(allowed)} / 统一社会信用代码第1–2位（登记管理部门和机构类别）"
+                          f"与机构类型不符"))
         return found
 
     def covers(self, other: "Organisation") -> bool:

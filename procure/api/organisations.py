@@ -1,5 +1,5 @@
 """GET /organisations: names and ids of organisations, for the ids that actions take; a community's council
-(居民议事会): its registered size, read and changed at /organisations/<id>/council."""
+(居民议事会): its registered size, read and changed at /organisations/<id>/council; the admin sets a credit code."""
 from flask import g, jsonify, request
 
 from procure.accounts.models import OrgKind, Organisation
@@ -13,7 +13,8 @@ from procure.projects.guards import council_rules
 
 def organisation_json(org) -> dict:
     return {"id": org.id, "name": org.name, "kind": org.kind, "division_code": org.division_code,
-            "credit_code": org.credit_code, "community_class": org.community_class,
+            "credit_code": org.credit_code, "credit_code_override": org.credit_code_override,
+            "community_class": org.community_class,
             "council_size": org.members_total if org.kind == OrgKind.community else None}
 
 
@@ -48,3 +49,11 @@ def set_council(org_id):
     community = council.get_community(g.api_user, org_id, for_update=True)
     council.set_council_size(g.api_user, community, formdata(), json_body().get("version"))
     return committed(council_json(community))
+
+
+@bp.put("/organisations/<int:org_id>/credit-code")
+def set_credit_code(org_id):
+    from procure.organisations import operations
+
+    org = operations.get_organisation(g.api_user, org_id)
+    return committed(organisation_json(operations.set_credit_code(org, g.api_user, formdata())))

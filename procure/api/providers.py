@@ -1,13 +1,15 @@
 """The provider register: profiles, verification, eligibility, violations, relations and debarments."""
-from flask import g, jsonify
+from flask import g, jsonify, request, url_for
 
 from procure import clock
 from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
+from procure.attachments import operations as attachments
 from procure.extensions import db
 from procure.performance_evaluation.track_record import track_record
 from procure.providers import operations
-from procure.providers.eligibility import eligibility_reasons
+from procure.providers.eligibility import (REQUIREMENT_LABELS, eligibility_reasons, expires_on, requirement_status,
+                                           requirements_of)
 from procure.providers.models import Debarment
 
 
@@ -39,6 +41,7 @@ def provider_json(org) -> dict:
     data.update({
         "profile": profile_json(profile),
         "eligibility": [r.as_dict() for r in eligibility_reasons(org, clock.today())],
+        "requirements": [requirement_json(name, row) for name, row in requirements_of(org).items()],
         "violations": [{"id": v.id, "occurred_on": plain(v.occurred_on), "description": v.description,
                         "major": v.major} for v in operations.violations_of(org)],
         "debarments": [debarment_json(d) for d in operations.debarments_of(org)],
@@ -46,6 +49,19 @@ def provider_json(org) -> dict:
         "track_record": track_record_json(track_record(org)),
     })
     return data
+
+
+def requirement_json(name, row) -> dict:
+    evidence = db.session.get(attachments.Attachment, row.evidence_id) if row is not None and row.evidence_id else None
+    return {"requirement": name, "label": str(REQUIREMENT_LABELS[name]),
+            "status": requirement_status(row, clock.today()),
+            "evidence": {"id": evidence.id, "name": evidence.original_name, "sha256": evidence.sha256,
+                         "uploaded_at": plain(evidence.uploaded_at),
+                         "download_url": url_for("api.download_attachment", attachment_id=evidence.id)}
+            if evidence else None,
+            "note": row.note if row is not None else "",
+            "verified_on": plain(row.verified_on) if row is not None else None,
+            "expires_on": plain(expires_on(row))}
 
 
 def track_record_json(record) -> dict:
@@ -109,3 +125,19 @@ def add_violation(org_id):
 def declare_relation(org_id):
     org = operations.get_provider(g.api_user, org_id)
     return committed(relation_json(operations.declare_relation(org, g.api_user, formdata()), org), 201)
+
+
+@bp.post("/providers/<int:org_id>/requirements/<requirement>/evidence")
+def upload_evidence(org_id, requirement):
+    org = operations.get_provider(g.api_user, org_id)
+    attachment = attachments.upload_evidence(org, g.api_user, requirement, request.files.get("file"),
+                                             request.form.get("note", ""))
+    attachments.commit(attachment)
+    return jsonify(requirement_json(requirement, requirements_of(org)[requirement])), 201
+
+
+@bp.post("/providers/<int:org_id>/requirements/<requirement>/verify")
+def verify_requirement(org_id, requirement):
+    org = operations.get_provider(g.api_user, org_id)
+    row = operations.verify_requirement(org, g.api_user, requirement, formdata())
+    return committed(requirement_json(requirement, row))

@@ -9,7 +9,8 @@ from procure.accounts.models import Organisation, User
 from procure.extensions import db
 from procure.types import UTCDateTime, sql_in
 
-KINDS = ("proposal", "bid", "milestone_report", "service_record", "contract", "acceptance", "other")
+KINDS = ("proposal", "bid", "milestone_report", "service_record", "contract", "acceptance", "other",
+         "provider_evidence")
 
 
 class Attachment(db.Model):
@@ -22,10 +23,12 @@ class Attachment(db.Model):
         CheckConstraint("(kind = 'service_record') = (service_record_id IS NOT NULL)",
                         name="service_record_only_for_records"),
         CheckConstraint("size > 0", name="size_positive"),
+        # A provider's evidence of a requirement (procure.providers) belongs to the provider, not to a project.
+        CheckConstraint("(kind = 'provider_evidence') = (project_id IS NULL)", name="project_unless_evidence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     bid_id: Mapped[int | None] = mapped_column(ForeignKey("bids.id", ondelete="CASCADE"), index=True)
     service_record_id: Mapped[int | None] = mapped_column(

@@ -19,11 +19,12 @@ from procure.lifecycle import flush
 from procure.procurement.models import Bid
 from procure.procurement.operations import bids_visible_to
 from procure.projects.permissions import get_visible, relations
+from procure.providers import operations as providers
 
 KIND_LABELS = {
     "proposal": _l("申报材料"), "bid": _l("响应文件附件"), "milestone_report": _l("节点报告材料"),
     "service_record": _l("服务记录佐证材料"), "contract": _l("合同文本"), "acceptance": _l("验收材料"),
-    "other": _l("其他材料"),
+    "other": _l("其他材料"), "provider_evidence": _l("承接主体资格证明材料"),
 }
 # Who may upload which kind, and in which states: kind → (states, relations). A kind not named is denied.
 UPLOAD_RULES = {
@@ -138,6 +139,30 @@ def upload(project, user, kind, file, bid=None, service_record_id=None) -> Attac
     return attachment
 
 
+def upload_evidence(org, user, requirement, file, note="") -> Attachment:
+    """A provider's evidence of one of its requirements (procure.providers): stored like any attachment but
+    belonging to the provider, read by the provider and the government staff who keep the register."""
+    providers.check_evidence_upload(org, user, requirement)
+    name, content = _read(file)
+    detected = sniffing.check(name, content)
+    if detected is None:
+        raise InvalidInput({"file": [_("只能上传 PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）、文本（.txt）或 CSV "
+                                       "文件，且扩展名须与文件内容一致")]})
+    stored_name = storage.save(content)
+    try:
+        attachment = Attachment(project_id=None, kind="provider_evidence", original_name=name,
+                                stored_name=stored_name, content_type=detected.content_type, size=len(content),
+                                sha256=hashlib.sha256(content).hexdigest(), uploaded_at=clock.now(),
+                                uploaded_by_id=user.id, organisation_id=user.organisation_id)
+        db.session.add(attachment)
+        flush()
+        providers.record_evidence(org, user, requirement, attachment.id, note)
+    except BaseException:
+        storage.discard(stored_name)
+        raise
+    return attachment
+
+
 def commit(attachment: Attachment):
     """Commit the upload; if the commit fails the stored file goes too, so no file outlives its record."""
     try:
@@ -172,6 +197,9 @@ def get_visible_attachment(user, attachment_id) -> Attachment:
     attachment = db.session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
     if attachment is None:
         raise NotFound()
+    if attachment.project_id is None:  # a provider's evidence: whoever may see the provider
+        providers.get_provider(user, attachment.organisation_id)
+        return attachment
     project = get_visible(user, attachment.project_id)
     if attachment.bid_id is not None and attachment.bid_id not in {b.id for b in bids_visible_to(user, project)}:
         raise NotFound()

@@ -52,6 +52,9 @@ def load(password: str) -> bool:
         cast = people.build(city, password_hash)
         organisations.register_councils(city, cast, manual)
         providers.build(city, cast["bureau1"])
+        first_purchase = min(moment for p in plans for name, moment in p.marks.items()
+                             if name in ("open_tender", "sign_agreement", "claim_completion"))
+        providers.prove_all(city, cast["bureau1"], cast, manual, first_purchase - timedelta(days=7))
         evaluators.build(city, cast)
         # In order of creation, so project codes (WXM2026-0001 …) follow the dates. Each story stops before
         # buying from its catalogue; the catalogues go out once every listing is in, then the stories go on.
@@ -65,6 +68,7 @@ def load(password: str) -> bool:
         for story in told:
             story.finish()
         volunteers.build(city, cast, now, manual, password_hash)
+        providers.renew_one(city, cast)
     db.session.flush()
     return True
 

@@ -1,10 +1,17 @@
-"""The demo providers' register entries: verified profiles with ratings, founding dates, service areas and teams."""
+"""The demo providers' register entries: verified profiles with ratings, founding dates, service areas and teams,
+and each requirement's evidence, uploaded by the provider and verified by the bureau."""
 from datetime import date
+from io import BytesIO
+
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from procure import clock
 from procure.demo.organisations import PROVIDERS, City
 from procure.extensions import db
-from procure.providers.models import ProviderProfile, TeamMember
+from procure.attachments.operations import upload_evidence
+from procure.providers.eligibility import REQUIREMENT_LABELS
+from procure.providers.models import REQUIREMENTS, ProviderProfile, TeamMember
+from procure.providers.operations import verify_requirement
 
 REGISTRATION_BY_CATEGORY = {"1": "social_group", "2": "social_service_agency", "3": "foundation"}
 
@@ -33,8 +40,54 @@ PROFILES = {
 assert set(PROFILES) == set(PROVIDERS)
 
 
+# The evidence each requirement is proved with (the file the provider uploads, as text).
+EVIDENCE = {
+    "civil_liability": ("登记证书.txt", "民政部门颁发的登记证书（正副本）"),
+    "sound_accounts": ("年度审计报告.txt", "上一年度财务审计报告"),
+    "capacity": ("服务能力说明.txt", "场地、人员与专业资质说明"),
+    "tax_record": ("无欠税证明.txt", "税务机关出具的无欠税证明"),
+    "social_security_record": ("社保缴费证明.txt", "社会保险经办机构出具的缴费证明"),
+}
+assert set(EVIDENCE) == set(REQUIREMENTS)
+# Whose social-security evidence, renewed at the end of the demo, still waits for the bureau's verification:
+# the register page shows what is missing and why the provider may not bid today.
+RENEWED = "neighbour"
+
+
+def _evidence(org, requirement, note) -> FileStorage:
+    name, what = EVIDENCE[requirement]
+    text = f"{org.name}\n{REQUIREMENT_LABELS[requirement]}\n{what}\n{note}\n"
+    return FileStorage(stream=BytesIO(text.encode()), filename=name)
+
+
+def prove(org, provider_user, bureau_user, requirement, note, verify=True) -> None:
+    """The provider uploads its evidence of `requirement`; the bureau verifies it today (unless not `verify`)."""
+    upload_evidence(org, provider_user, requirement, _evidence(org, requirement, note), note)
+    if verify:
+        verify_requirement(org, bureau_user, requirement, MultiDict())
+
+
+def renew_one(city: City, people) -> None:
+    """One provider renews its social-security evidence; the bureau has not verified it yet."""
+    org = city.providers[RENEWED]
+    upload_evidence(org, people.provider(RENEWED), "social_security_record",
+                    _evidence(org, "social_security_record", "本年度缴费证明（更新）"), "本年度缴费证明（更新）")
+
+
+def prove_all(city: City, bureau_user, people, manual, moment) -> None:
+    """Each provider proves every requirement at `moment` (a week before the first tender or agreement, so
+    that one verification covers every bid and award of the demo year); the clock goes back afterwards."""
+    before, manual.moment = manual.moment, moment
+    for key in PROFILES:
+        for requirement in REQUIREMENTS:
+            prove(city.providers[key], people.provider(key), bureau_user, requirement,
+                  f"{clock.local(moment).year}年度")
+    db.session.flush()
+    manual.moment = before
+
+
 def build(city: City, bureau_user) -> None:
-    """Each demo provider's profile, verified by the city bureau (all may bid)."""
+    """Each demo provider's profile, verified by the city bureau."""
     for key, (founded, rating, areas, contact, team) in PROFILES.items():
         org = city.providers[key]
         profile = ProviderProfile(

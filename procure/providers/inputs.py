@@ -17,6 +17,9 @@ DEBARMENT_SOURCE_LABELS = {"breach": _l("违约"), "evaluation_poor": _l("绩效
                            "other": _l("其他")}
 assert set(REGISTRATION_TYPE_LABELS) == set(REGISTRATION_TYPES) and set(INSPECTION_LABELS) == set(INSPECTION_RESULTS)
 assert set(DEBARMENT_SOURCE_LABELS) == set(DEBARMENT_SOURCES)
+# The credit code's positions 1–2 each registration type implies (GB 32100); "other" is any the kind allows.
+REGISTRATION_PREFIXES = {"social_group": {"51"}, "social_service_agency": {"52"}, "foundation": {"53"},
+                         "company": {"91"}}
 
 
 class TeamMemberForm(InputForm):
@@ -52,3 +55,7 @@ class ViolationForm(InputForm):
 class RelationForm(InputForm):
     related_org_id = IntegerField(_l("关联机构"), [required, NumberRange(1, MAX_ID, message=_l("编号无效"))])
     description = TextAreaField(_l("关系说明"), [Optional(), Length(max=2000)])
+
+
+class RequirementVerifyForm(InputForm):
+    verified_on = DateField(_l("核验日期"), [Optional()])

@@ -13,6 +13,10 @@ from procure.types import UTCDateTime, sql_in
 REGISTRATION_TYPES = ("social_group", "social_service_agency", "foundation", "company", "other")
 RATINGS = ("3A", "4A", "5A")
 INSPECTION_RESULTS = ("qualified", "basically_qualified", "unqualified", "not_inspected")
+# What a provider must prove, each on its own (财政部令第102号 第八条): independent civil liability, sound
+# accounts, the capacity to deliver, clean tax and social-security records. No major violation in 3 years is
+# the violations register's, the annual inspection the profile's.
+REQUIREMENTS = ("civil_liability", "sound_accounts", "capacity", "tax_record", "social_security_record")
 
 
 class ProviderProfile(db.Model):
@@ -46,6 +50,29 @@ class ProviderProfile(db.Model):
     @property
     def verified(self) -> bool:
         return self.verified_at is not None
+
+
+class ProviderRequirement(db.Model):
+    """One requirement of one provider: the evidence the provider uploaded and the day the bureau verified it.
+    New evidence needs verifying again; a verification lapses after PROVIDER_REQUIREMENT_VALID_DAYS."""
+
+    __tablename__ = "provider_requirements"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "requirement", name="uq_provider_requirements_org_requirement"),
+        CheckConstraint(f"requirement IN ({sql_in(REQUIREMENTS)})", name="requirement"),
+        CheckConstraint("(verified_on IS NULL) = (verified_by_id IS NULL)", name="verified_with_verifier"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    requirement: Mapped[str] = mapped_column(String(32))
+    # The file the provider uploaded (procure.attachments, kind "provider_evidence"); NULL only for a
+    # requirement carried over from a profile verified before requirements were recorded one by one.
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    verified_on: Mapped[date | None] = mapped_column()
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class TeamMember(db.Model):

@@ -7,11 +7,14 @@ from flask_babel import lazy_gettext as _l
 from procure import clock
 from procure.accounts.models import Organisation, Role
 from procure.audit.log import record
-from procure.errors import Conflict, Forbidden, InvalidInput, NotFound
+from procure.errors import Conflict, Forbidden, GuardFailed, InvalidInput, NotFound, Reason
 from procure.extensions import db
 from procure.lifecycle import flush, validated
-from procure.providers.inputs import DebarmentForm, ProfileForm, RelationForm, ViolationForm
-from procure.providers.models import ControlRelation, Debarment, ProviderProfile, TeamMember, Violation
+from procure.providers.eligibility import REQUIREMENT_LABELS
+from procure.providers.inputs import (REGISTRATION_PREFIXES, DebarmentForm, ProfileForm, RelationForm,
+                                      RequirementVerifyForm, ViolationForm)
+from procure.providers.models import (REQUIREMENTS, ControlRelation, Debarment, ProviderProfile, ProviderRequirement,
+                                      TeamMember, Violation)
 
 REGISTER_ROLES = {Role.bureau, Role.reviewer, Role.admin}  # who reads the whole register
 
@@ -65,6 +68,10 @@ def update_profile(org, user, formdata) -> ProviderProfile:
     """The provider's own profile; any edit un-verifies it until the bureau verifies again."""
     _require_own(user, org)
     data = validated(ProfileForm, formdata)
+    prefixes = REGISTRATION_PREFIXES.get(data["registration_type"])
+    if prefixes and not org.credit_code_override and org.credit_code[:2] not in prefixes:
+        raise InvalidInput({"registration_type": [str(_l("登记类型与统一社会信用代码第1–2位（%(prefix)s）不符",
+                                                         prefix=org.credit_code[:2]))]})
     profile = profile_of(org) or ProviderProfile(organisation_id=org.id)
     was_verified = profile.verified
     for name in ("registration_type", "founded_on", "annual_inspection", "public_welfare_class_one"):
@@ -94,6 +101,67 @@ def verify_profile(org, user) -> ProviderProfile:
     record(None, user, "verify_provider_profile", data={"organisation_id": org.id})
     flush()
     return profile
+
+
+def _requirement_row(org, requirement, create=False) -> ProviderRequirement | None:
+    """The provider's row for `requirement`, locked until the commit (NotFound for an unknown requirement)."""
+    if requirement not in REQUIREMENTS:
+        raise NotFound()
+    row = db.session.scalar(db.select(ProviderRequirement).filter_by(organisation_id=org.id, requirement=requirement)
+                            .with_for_update())
+    if row is None and create:
+        row = ProviderRequirement(organisation_id=org.id, requirement=requirement)
+        db.session.add(row)
+    return row
+
+
+def check_evidence_upload(org, user, requirement):
+    """Before the file is read: only the provider itself supplies its evidence, for a known requirement."""
+    if requirement not in REQUIREMENTS:
+        raise NotFound()
+    _require_own(user, org)
+
+
+def record_evidence(org, user, requirement, attachment_id, note="") -> ProviderRequirement:
+    """The provider's new evidence of `requirement` (an uploaded file, procure.attachments): it replaces the
+    evidence before it, and the requirement needs verifying again."""
+    check_evidence_upload(org, user, requirement)
+    row = _requirement_row(org, requirement, create=True)
+    previous = row.evidence_id
+    row.evidence_id, row.note = attachment_id, (note or "").strip()[:500]
+    row.verified_on = row.verified_by_id = None
+    row.updated_at = clock.now()
+    flush()
+    record(None, user, "provider_evidence", comment=row.note,
+           data={"organisation_id": org.id, "requirement": requirement, "attachment_id": attachment_id,
+                 "previous_attachment_id": previous})
+    flush()
+    return row
+
+
+def verify_requirement(org, user, requirement, formdata) -> ProviderRequirement:
+    """The bureau verifies the evidence of one requirement, as of a day (today by default, never in the
+    future nor before the evidence arrived); it counts for PROVIDER_REQUIREMENT_VALID_DAYS from that day."""
+    _require_bureau(user)
+    row = _requirement_row(org, requirement)
+    data = validated(RequirementVerifyForm, formdata)
+    if row is None or row.evidence_id is None:
+        raise GuardFailed([Reason("requirement_no_evidence", _l("「%(requirement)s」尚无证明材料，不能核验"),
+                                  requirement=REQUIREMENT_LABELS[requirement])])
+    if row.verified_on is not None:
+        raise Conflict(_l("该证明材料已核验；过期后须由承接主体提交新的证明材料"))
+    verified_on = data["verified_on"] or clock.today()
+    if verified_on > clock.today():
+        raise InvalidInput({"verified_on": [str(_l("核验日期不能晚于今天"))]})
+    if verified_on < clock.local(row.updated_at).date():
+        raise InvalidInput({"verified_on": [str(_l("核验日期不能早于证明材料提交的日期"))]})
+    row.verified_on, row.verified_by_id = verified_on, user.id
+    flush()
+    record(None, user, "verify_provider_requirement",
+           data={"organisation_id": org.id, "requirement": requirement, "attachment_id": row.evidence_id,
+                 "verified_on": verified_on})
+    flush()
+    return row
 
 
 def default_end(source: str, starts_on):

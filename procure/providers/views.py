@@ -1,18 +1,21 @@
 """Provider pages: the register and one provider's page, where the provider keeps its profile and the
 bureau verifies it, records violations and sets or lifts debarments. Commits here and only here."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from procure import clock
 from procure.accounts.models import Organisation, Role
-from procure.errors import NotFound
+from procure.attachments import operations as attachments
+from procure.errors import NotFound, Refusal
 from procure.extensions import db
 from procure.performance_evaluation.track_record import track_record
-from procure.projects.page_forms import PageForm, act_on_page
+from procure.projects.page_forms import Failed, PageForm, act_on_page
 from procure.projects.proposal_form import refused_form, without_blank_rows
 from procure.providers import operations
-from procure.providers.eligibility import eligibility_reasons
+from procure.providers.eligibility import (REQUIREMENT_LABELS, eligibility_reasons, expires_on, requirement_status,
+                                           requirements_of)
 from procure.providers.inputs import (DEBARMENT_SOURCE_LABELS, INSPECTION_LABELS, REGISTRATION_TYPE_LABELS,
                                       DebarmentForm, ProfileForm, RelationForm, ViolationForm)
 from procure.providers.models import Debarment
@@ -69,7 +72,15 @@ def _context(org, failed=None) -> dict:
         forms["debarment"] = _form("debarment", DebarmentForm, url("providers.set_debarment"), failed,
                                    {"starts_on": clock.today()})
         forms["violation"] = _form("violation", ViolationForm, url("providers.add_violation"), failed)
+    today = clock.today()
+    requirements = [{"name": name, "label": REQUIREMENT_LABELS[name], "row": row,
+                     "status": requirement_status(row, today), "expires_on": expires_on(row),
+                     "evidence": db.session.get(attachments.Attachment, row.evidence_id)
+                     if row is not None and row.evidence_id else None,
+                     "failed": failed if failed is not None and failed.key == f"requirement:{name}" else None}
+                    for name, row in requirements_of(org).items()]
     return {"org": org, "profile": profile, "own": own, "bureau": bureau, "forms": forms, "failed": failed,
+            "requirements": requirements, "upload_accept": ",".join(attachments.sniffing.ALLOWED_EXTENSIONS),
             "reasons": eligibility_reasons(org, clock.today()), "today": clock.today(),
             "track_record": track_record(org),
             "debarments": operations.debarments_of(org), "violations": operations.violations_of(org),
@@ -140,3 +151,29 @@ def add_violation(org_id):
 def declare_relation(org_id):
     return _act(org_id, "relation", lambda org, data: operations.declare_relation(org, current_user, data),
                 _("关联关系已声明"))
+
+
+@bp.post("/providers/<int:org_id>/requirements/<requirement>/evidence")
+@login_required
+def upload_evidence(org_id, requirement):
+    """The provider uploads its evidence of one requirement; the file goes if the commit fails."""
+    org = operations.get_provider(current_user, org_id)
+    try:
+        attachment = attachments.upload_evidence(org, current_user, requirement, request.files.get("file"),
+                                                 request.form.get("note", ""))
+        attachments.commit(attachment)
+    except Refusal as error:
+        db.session.rollback()
+        failed = Failed(f"requirement:{requirement}", MultiDict(request.form), error)
+        org = operations.get_provider(current_user, org_id)
+        return render_template("providers/detail.html", **_context(org, failed)), error.status
+    flash(_("证明材料已上传，待民政局核验"), "success")
+    return redirect(url_for("providers.detail", org_id=org_id, _anchor="requirements"))
+
+
+@bp.post("/providers/<int:org_id>/requirements/<requirement>/verify")
+@login_required
+def verify_requirement(org_id, requirement):
+    return _act(org_id, f"requirement:{requirement}",
+                lambda org, data: operations.verify_requirement(org, current_user, requirement, data),
+                _("证明材料已核验"))

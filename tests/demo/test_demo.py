@@ -135,6 +135,27 @@ class TestLoadedDemo:
         assert all(representatives) and len(set(representatives)) == len(representatives)
         assert user("provider1").organisation_id != user("provider2").organisation_id
 
+    def test_providers_proved_each_requirement_and_one_renewal_waits(self, client):
+        from procure.demo.providers import RENEWED
+        from procure.providers.eligibility import requirement_status, requirements_of
+
+        from support import login
+
+        providers = db.session.scalars(db.select(Organisation).filter_by(kind="provider")).all()
+        waiting = {}
+        for org in providers:
+            for name, row in requirements_of(org).items():
+                assert row is not None and row.evidence_id is not None, (org.name, name)
+                status = requirement_status(row, clock.today())
+                if status != "verified":
+                    waiting[(org.name, name)] = status
+        renewed = next(o for o in providers if o.id == user(f"provider0{7}").organisation_id)
+        assert waiting == {(renewed.name, "social_security_record"): "unverified"} and RENEWED == "neighbour"
+        login(client, "bureau1", PASSWORD)
+        page = client.get(f"/providers/{renewed.id}").get_data(as_text=True)
+        assert 'data-testid="requirement-social_security_record" data-status="unverified"' in page
+        assert "依法缴纳社会保障资金记录良好」缺少经民政局核验的证明材料" in page
+
     def test_evaluation_firms_are_in_the_register(self):
         from procure.evaluators.models import EvaluatorProfile
 

@@ -8,7 +8,7 @@ from procure import clock as app_clock
 from procure.audit.models import AuditEntry
 from procure.extensions import db
 from procure.procurement.models import Bid
-from procure.providers.models import ControlRelation, Debarment, ProviderProfile, Violation
+from procure.providers.models import REQUIREMENTS, ControlRelation, Debarment, ProviderProfile, ProviderRequirement, Violation
 
 from support import reason_codes
 
@@ -64,9 +64,38 @@ def drop_profile(world, username):
     db.session.commit()
 
 
+def fail_inspection(world, username):
+    profile_of(world, username).annual_inspection = "unqualified"
+    db.session.commit()
+
+
+def requirement_of(world, username, requirement) -> ProviderRequirement:
+    return db.session.scalar(db.select(ProviderRequirement).filter_by(
+        organisation_id=world[username].organisation_id, requirement=requirement))
+
+
+def drop(requirement):
+    def spoil(world, username):
+        db.session.delete(requirement_of(world, username, requirement))
+        db.session.commit()
+    spoil.__name__ = f"drop_{requirement}"
+    return spoil
+
+
+def lapse(requirement):
+    """Verified one validity period (PROVIDER_REQUIREMENT_VALID_DAYS, 365) before today: lapsed yesterday."""
+    def spoil(world, username):
+        requirement_of(world, username, requirement).verified_on = app_clock.today() - timedelta(days=365)
+        db.session.commit()
+    spoil.__name__ = f"lapse_{requirement}"
+    return spoil
+
+
 REFUSALS = [(make_unverified, "profile_unverified"), (drop_profile, "profile_unverified"),
             (make_class_one, "public_welfare_barred"), (add_major_violation, "major_violation"),
-            (debar, "bidder_debarred")]
+            (debar, "bidder_debarred"), (fail_inspection, "annual_inspection_failed"),
+            *[(drop(r), "requirement_missing") for r in REQUIREMENTS],
+            *[(lapse(r), "requirement_expired") for r in REQUIREMENTS]]
 
 
 @pytest.mark.parametrize("spoil,code", REFUSALS)
@@ -278,7 +307,7 @@ def test_pages_for_bureau_and_provider(client, world):
     assert "保存机构信息" in page and "列入禁入名单" not in page
     assert client.get(f"/providers/{world['provider2'].organisation_id}").status_code == 404
     response = client.post(f"/providers/{org_id}/profile", data={
-        "registration_type": "social_group", "annual_inspection": "qualified", "rating": "5A",
+        "registration_type": "social_service_agency", "annual_inspection": "qualified", "rating": "5A",
         "team-0-name": "李华", "team-0-qualification": "社会工作者职业资格（初级）", "team-0-role": "社工"})
     assert response.status_code == 302
     assert profile_of(world, "provider").rating == "5A" and not profile_of(world, "provider").verified
@@ -290,7 +319,7 @@ def test_pages_for_bureau_and_provider(client, world):
 def test_a_minimal_profile_leaves_the_rest_empty(api, world):
     org_id = world["provider"].organisation_id
     response = api.as_("provider").put(f"/providers/{org_id}/profile",
-                                       json={"registration_type": "foundation", "annual_inspection": "not_inspected"})
+                                       json={"registration_type": "other", "annual_inspection": "not_inspected"})
     assert response.status_code == 200, response.get_json()
     profile = response.get_json()["profile"]
     assert profile["rating"] is None and profile["founded_on"] is None and profile["team"] == []

@@ -39,6 +39,10 @@ def components(schemas: dict) -> dict:
     def error(description, name="Error"):
         return {"description": description, "content": {JSON: {"schema": ref(name)}}}
 
+    def _requirements():
+        from procure.providers.models import REQUIREMENTS
+        return REQUIREMENTS
+
     def path_id(name, description):
         return {"name": name, "in": "path", "required": True, "schema": integer(), "description": description}
 
@@ -59,6 +63,9 @@ def components(schemas: dict) -> dict:
             "ItemId": path_id("item_id", "验收清单项 id / checklist item id"),
             "BidId": path_id("bid_id", "响应 id / bid id"),
             "Year": path_id("year", "目录年度 / the catalogue's year"),
+            "Requirement": {"name": "requirement", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": list(_requirements())},
+                            "description": "承接主体条件 / a provider requirement"},
         },
         "responses": {
             "InvalidInput": error("输入有误（invalid_input）/ invalid input, per field", "InvalidInputError"),

@@ -11,7 +11,12 @@ def schemas() -> dict:
         "Organisation": obj({"id": integer(), "name": string(),
                              "kind": enum(["community", "government", "provider", "evaluator"]),
                              "division_code": string(pattern=r"^(\d{6}|\d{12})$"),
-                             "credit_code": nullable(string()), "community_class": nullable(string()),
+                             "credit_code": nullable(string()),
+                             "credit_code_override": {"type": "boolean", "description": "代码未通过 GB 32100 校验（校验位"
+                                                      "或第1–2位与机构类型不符），由管理员说明理由后确认 / the code fails "
+                                                      "a GB 32100 check (check character, or positions 1–2 against the "
+                                                      "kind) and an admin accepted it with a reason"},
+                             "community_class": nullable(string()),
                              "council_size": nullable(integer(
                                  description="社区登记的居民议事会成员人数（其他机构为 null）/ a community's registered "
                                              "council size (null for other organisations)"))}),
@@ -35,6 +40,9 @@ def requests(schemas: dict) -> None:
     body = schemas["CouncilInput"]
     body["properties"]["version"] = integer(description="读到的 version / the version you read")
     body.setdefault("required", []).append("version")
+    from procure.organisations.operations import CreditCodeForm
+
+    form_ref(CreditCodeForm, schemas)
 
 
 def paths() -> dict:
@@ -61,6 +69,16 @@ def paths() -> dict:
                                   "proposal's deliberation must name this many members."),
         },
     }
+    from procure.organisations.operations import set_credit_code
+
+    result["/organisations/{org_id}/credit-code"] = {"put": op(
+        "setCreditCode", "设置统一社会信用代码 / Set an organisation's credit code", "organisations",
+        ok(ref("Organisation")), body="CreditCodeInput", params=["OrgId"], fails=(400, 403, 404),
+        reasons=reason_codes(set_credit_code),
+        description="仅管理员。校验位与第1–2位（登记管理部门和机构类别，设置 CREDIT_CODE_PREFIXES）须与机构类型相符；"
+                    "否则须填写 override_reason，确认记入审计记录 / admins only. The check character and positions 1–2 "
+                    "(registration authority and category, setting CREDIT_CODE_PREFIXES) must fit the kind; "
+                    "otherwise an override_reason accepts it, recorded in the audit trail.")}
     result["/organisations"]["get"]["parameters"] = [
         {"name": "kind", "in": "query", "required": False,
          "schema": enum(["community", "government", "provider", "evaluator"]),

@@ -15,11 +15,13 @@ NOTES = {
                                                 "3 years for a breach and 1 year for an evaluation graded 差 (settings); "
                                                 "required for other sources",
     (provider_inputs.RelationForm, "related_org_id"): "另一家承接主体的机构 id / id of another provider",
+    (provider_inputs.RequirementVerifyForm, "verified_on"): "默认今天；不晚于今天、不早于证明材料提交日 / today by "
+                                                            "default; not in the future nor before the evidence arrived",
 }
 
 
 def schemas() -> dict:
-    from procure.providers.models import DEBARMENT_SOURCES, INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES
+    from procure.providers.models import DEBARMENT_SOURCES, INSPECTION_RESULTS, RATINGS, REGISTRATION_TYPES, REQUIREMENTS
     from procure.performance_evaluation.track_record import GRADES
 
     moment, day = string("date-time"), string("date")
@@ -45,12 +47,24 @@ def schemas() -> dict:
                                 "declared_by_this": {"type": "boolean", "description": "由本机构声明 / declared by "
                                                      "this provider (else by the related one)"},
                                 "declared_at": moment}),
+        "ProviderRequirement": obj({
+            "requirement": enum(REQUIREMENTS, texts(eligibility.REQUIREMENT_LABELS)), "label": string(),
+            "status": enum(["missing", "unverified", "verified", "expired"], {
+                "missing": "无证明材料 / no evidence", "unverified": "待民政局核验 / awaiting the bureau",
+                "verified": "核验有效 / verified and in force", "expired": "核验已过期 / the verification has lapsed"}),
+            "evidence": nullable(obj({"id": integer(), "name": string(), "sha256": string(pattern=r"^[0-9a-f]{64}$"),
+                                      "uploaded_at": moment, "download_url": string()})),
+            "note": string(), "verified_on": nullable(day),
+            "expires_on": nullable(string("date", description="核验有效的最后一天（设置 PROVIDER_REQUIREMENT_VALID_DAYS）/ the "
+                                                    "last day the verification counts (PROVIDER_REQUIREMENT_VALID_DAYS)"))}),
         "ProviderSummary": obj(summary),
         "ProviderDetail": obj({
             **summary, "profile": nullable(ref("ProviderProfile")),
             "eligibility": array(ref("Reason"), description="今天不能投标或中标的原因，空表示合格 / why the provider "
                                  "could not bid or be awarded today; empty when eligible. 原因代码 / codes: "
                                  + ", ".join(f"`{c}`" for c in reason_codes(eligibility.eligibility_reasons))),
+            "requirements": array(ref("ProviderRequirement"), description="每项条件的证明材料与核验 / each "
+                                  "requirement's evidence and verification"),
             "violations": array(ref("Violation")), "debarments": array(ref("Debarment")),
             "relations": array(ref("ControlRelation")), "track_record": ref("TrackRecord")}),
         "TrackRecord": obj({
@@ -70,14 +84,35 @@ def schemas() -> dict:
 
 def requests(schemas: dict) -> None:
     for form_class in (provider_inputs.ProfileForm, provider_inputs.DebarmentForm, provider_inputs.ViolationForm,
-                       provider_inputs.RelationForm):
+                       provider_inputs.RelationForm, provider_inputs.RequirementVerifyForm):
         form_ref(form_class, schemas)
 
 
 def paths() -> dict:
     provider = "/providers/{org_id}"
     bureau_only = "仅采购管理人员（民政局）/ bureau officers only."
+    from procure.providers import operations as provider_operations
+
+    evidence_op = op(
+        "uploadProviderEvidence", "上传条件证明材料 / Upload evidence of a requirement", "providers",
+        ok(ref("ProviderRequirement"), "已上传 / uploaded", 201), params=["OrgId", "Requirement"],
+        fails=(400, 403, 404, 413),
+        description="multipart/form-data：`file` 与可选的 `note`；由承接主体本身上传，替换原证明材料，须经民政局重新核验 / "
+                    "`file` and an optional `note` as multipart/form-data, by the provider itself; it replaces the "
+                    "evidence before it and needs verifying again.")
+    evidence_op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
+        {"file": string(contentMediaType="application/octet-stream"), "note": string(maxLength=500)},
+        optional=("note",))}}}
     return {
+        provider + "/requirements/{requirement}/evidence": {"post": evidence_op},
+        provider + "/requirements/{requirement}/verify": {"post": op(
+            "verifyProviderRequirement", "核验条件证明材料 / Verify the evidence of a requirement", "providers",
+            ok(ref("ProviderRequirement")), body="RequirementVerifyInput", params=["OrgId", "Requirement"],
+            fails=(400, 403, 404), conflicts=("conflict",),
+            reasons=reason_codes(provider_operations.verify_requirement),
+            description=bureau_only + " 核验自核验日起 PROVIDER_REQUIREMENT_VALID_DAYS 天内有效；已核验的返回 409 / "
+                                      "counts for PROVIDER_REQUIREMENT_VALID_DAYS from the day of verification; 409 "
+                                      "when already verified.")},
         "/providers": {"get": op(
             "listProviders", "承接主体名录 / List providers", "providers", ok(array(ref("ProviderSummary"))),
             description="审核、采购管理人员与管理员看到全部；承接主体只看到本机构 / reviewers, bureau officers and "

@@ -1,0 +1,47 @@
+"""The admin's organisation pages: every organisation with its credit code, and the form that changes it."""
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from procure.accounts.models import Organisation
+from procure.extensions import db, login_manager
+from procure.organisations import operations
+from procure.projects.page_forms import act_on_page
+from procure.projects.proposal_form import refused_form
+
+bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
+
+KIND_LABELS = {"community": _l("社区"), "government": _l("政府部门"), "provider": _l("承接主体"),
+               "evaluator": _l("评估机构")}
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != "admin":
+        abort(404)
+
+
+def _page(failed=None):
+    rows = db.session.scalars(db.select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    forms = {org.id: (refused_form(operations.CreditCodeForm, failed.formdata, failed.error)
+                      if failed is not None and failed.key == f"org:{org.id}"
+                      else operations.CreditCodeForm(data={"credit_code": org.credit_code or ""}))
+             for org in rows}
+    return render_template("organisations/index.html", rows=rows, forms=forms, failed=failed,
+                           kind_labels=KIND_LABELS)
+
+
+@bp.get("")
+def index():
+    return _page()
+
+
+@bp.post("/<int:org_id>/credit-code")
+def set_credit_code(org_id):
+    return act_on_page(lambda: operations.get_organisation(current_user, org_id), f"org:{org_id}",
+                       lambda org, data: operations.set_credit_code(org, current_user, data),
+                       _("统一社会信用代码已保存"), lambda org, failed: _page(failed),
+                       url_for("organisations.index", _anchor=f"org-{org_id}"))
