@@ -72,9 +72,16 @@ class ProjectForm(InputForm):
     category = StringField(_l("服务类别"), [Optional(), Length(max=16)])
     requested_amount = MoneyField(_l("申请金额（元）"), [Optional()])
     needs_analysis = TextAreaField(_l("需求分析"), [Optional(), Length(max=20000)])
-    beneficiaries = TextAreaField(_l("受益对象"), [Optional(), Length(max=5000)])
+    beneficiaries = TextAreaField(_l("直接受益对象"), [Optional(), Length(max=5000)])
+    beneficiaries_count = IntegerField(_l("直接受益人数"), [Optional(), NumberRange(1, 10_000_000)])
+    indirect_beneficiaries = TextAreaField(_l("间接受益对象"), [Optional(), Length(max=5000)])
+    indirect_beneficiaries_count = IntegerField(_l("间接受益人数"), [Optional(), NumberRange(0, 10_000_000)])
     goals = TextAreaField(_l("项目目标"), [Optional(), Length(max=5000)])
     location = StringField(_l("实施地点"), [Optional(), Length(max=200)])
+    lead_name = StringField(_l("项目负责人"), [Optional(), Length(max=100)])
+    contact_name = StringField(_l("联系人（不公开）"), [Optional(), Length(max=100)])
+    contact_phone = StringField(_l("联系电话（不公开）"), [Optional(), Length(max=50)])
+    team = TextAreaField(_l("项目团队（成员及分工）"), [Optional(), Length(max=5000)])
     start_date = DateField(_l("开始日期"), [Optional()])
     end_date = DateField(_l("结束日期"), [Optional()])
     budget_lines = BoundedFieldList(FormField(BudgetLineForm), label=_l("预算明细"), max_entries=100)
@@ -88,6 +95,12 @@ class ProjectForm(InputForm):
         from procure.catalogue.models import leaf_codes
         if field.data and field.data not in leaf_codes():
             raise ValidationError(_l("请选择服务类别目录中的末级类别"))
+
+
+# The proposal's fields stored on the project as they are (the category, budget and deliberation aside).
+PROPOSAL_FIELDS = ("title", "funding_form", "requested_amount", "needs_analysis", "beneficiaries",
+                   "beneficiaries_count", "indirect_beneficiaries", "indirect_beneficiaries_count", "goals",
+                   "location", "lead_name", "contact_name", "contact_phone", "team", "start_date", "end_date")
 
 
 class CommentForm(InputForm):

@@ -43,7 +43,10 @@ def proposal(project) -> dict:
     meeting = project.deliberation
     lines = [{"item": line.item, "amount": line.amount} for line in project.budget_lines]
     return {
-        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries, "goals": project.goals,
+        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries,
+        "beneficiaries_count": project.beneficiaries_count, "indirect_beneficiaries": project.indirect_beneficiaries,
+        "indirect_beneficiaries_count": project.indirect_beneficiaries_count, "goals": project.goals,
+        "lead_name": project.lead_name, "team": project.team,  # the contact stays private
         "location": project.location, "start_date": project.start_date, "end_date": project.end_date,
         "requested_amount": project.requested_amount, "budget_lines": lines,
         "budget_total": sum((line["amount"] for line in lines), ZERO),
