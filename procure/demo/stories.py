@@ -200,7 +200,9 @@ class DemoJourney(Journey):
     def open_tender(self, p):
         method = self.spec.method
         extra = {"justification": SINGLE_SOURCE_REASON} if method == "single_source" else {}
-        self.fire(p, "open_tender", self.cast.bureau, method=method,
+        # Open tenders ask a bid deposit of 1 % of the budget (at most BID_DEPOSIT_MAX_PERCENT), the others none.
+        deposit = (p.approved_amount / 100).quantize(CENT) if method == "open_tender" else Decimal("0.00")
+        self.fire(p, "open_tender", self.cast.bureau, method=method, bid_deposit=str(deposit),
                   bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar).isoformat(),
                   **tender_notice(self.spec), **extra)
 

@@ -33,6 +33,7 @@ def schemas() -> dict:
         "Tender": obj({
             "method": enum(inputs.METHOD_LABELS, texts(inputs.METHOD_LABELS)), "budget": nullable(ref("Money")),
             "requirements": string(), "price_weight": integer(minimum=0, maximum=100),
+            "bid_deposit": ref("Money"),
             "scored": {"type": "boolean", "description": "综合评分 / comprehensive scoring"},
             "published_at": nullable(moment), "bid_deadline": nullable(moment),
             "min_bid_period": obj({"number": integer(), "unit": enum(["days", "working_days"])}),
