@@ -132,6 +132,9 @@ class Config:
                              "good": _env_int("FINAL_PAYMENT_PERCENT_GOOD", 100),
                              "fair": _env_int("FINAL_PAYMENT_PERCENT_FAIR", 90),
                              "poor": _env_int("FINAL_PAYMENT_PERCENT_POOR", 70)}
+    # Use of the grades the year after: a provider graded one of these has priority among equal bids (同等条件下
+    # 优先: the same score and price, or the same price for the lowest-price methods); 差 debars (above).
+    PRIORITY_GRADES = tuple(os.environ.get("PRIORITY_GRADES", "excellent,good").split(","))
     # Resident satisfaction survey: days it stays open, and the responses needed before it counts.
     SURVEY_DAYS = _env_int("SURVEY_DAYS", 14)
     SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 10)

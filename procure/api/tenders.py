@@ -33,7 +33,7 @@ def score_rows(evaluation, member_ids) -> list[dict]:
 def ranking_json(evaluation) -> list[dict]:
     return [{"rank": r.rank, "bid_id": r.bid.id, "provider": {"id": r.bid.provider_id, "name": r.bid.provider.name},
              "price": plain(r.bid.price), "technical": plain(r.technical), "price_score": plain(r.price_score),
-             "total": plain(r.total)} for r in evaluation.ranked or []]
+             "total": plain(r.total), "priority": r.priority} for r in evaluation.ranked or []]
 
 
 def tender_json(user, project) -> dict:
