@@ -22,7 +22,8 @@ ROLE_NOTES = {
 
 # Rules the project forms check across fields or that guards check later (422).
 NOTES = {
-    inputs.ProjectForm: "保存草稿只需 title 与 funding_form；发布公示（publish_notice）时须填齐其余内容、预算明细合计等于申请金额，"
+    inputs.ProjectForm: "保存草稿只需 title 与 funding_form；发布公示（publish_notice）时须填齐其余内容（含直接与间接受益对象及人数、"
+                        "目标、地点、负责人、联系人及电话、团队，否则 422 missing_fields）、预算明细合计等于申请金额，"
                         "并有达到法定人数且过半数赞成的议事会记录 / A draft needs only title and funding_form; "
                         "publish_notice needs the rest, budget lines adding up to the requested amount and a "
                         "quorate, majority deliberation.",
@@ -90,8 +91,14 @@ def schemas() -> dict:
         "catalogue_year": nullable(integer()), "created_at": moment, "updated_at": moment,
     }
     detail = {
-        "needs_analysis": nullable(string()), "beneficiaries": nullable(string()), "goals": nullable(string()),
-        "location": nullable(string()), "start_date": nullable(day), "end_date": nullable(day),
+        "needs_analysis": nullable(string()),
+        "beneficiaries": nullable(string(description="直接受益对象 / the direct beneficiaries")),
+        "beneficiaries_count": nullable(integer(description="直接受益人数 / direct beneficiaries (people)")),
+        "indirect_beneficiaries": nullable(string()), "indirect_beneficiaries_count": nullable(integer()),
+        "goals": nullable(string()), "location": nullable(string()),
+        "lead_name": nullable(string(description="项目负责人 / the project lead")),
+        "contact_name": nullable(string(description="联系人（不公开）/ the contact (not public)")),
+        "contact_phone": nullable(string()), "team": nullable(string(description="项目团队 / the team")), "start_date": nullable(day), "end_date": nullable(day),
         "budget_lines": array(ref("BudgetLine")), "deliberation": nullable(ref("Deliberation")),
         "notice_published_on": nullable(day), "procurement_method": nullable(enum(PROCUREMENT_METHODS)),
         "single_source_justification": nullable(string()),
