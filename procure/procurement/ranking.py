@@ -15,7 +15,7 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Ranked:
-    bid: object  # anything with .id, .price and .submitted_at
+    bid: object  # anything with .id, .price and .submitted_at (and .provider_id, when some provider has priority)
     rank: int
     technical: Decimal | None = None
     price_score: Decimal | None = None
@@ -38,6 +38,11 @@ def price_score(lowest: Decimal, price: Decimal, weight: int) -> Decimal:
     return two_places(Decimal(lowest) / Decimal(price) * weight)
 
 
+def _first(bid, priority) -> bool:
+    """The bid's provider has priority among equals (its .provider_id is read only when some provider has)."""
+    return bool(priority) and bid.provider_id in priority
+
+
 def _submitted(bid) -> datetime:
     return bid.submitted_at
 
@@ -53,11 +58,11 @@ def rank_by_score(bids, member_sums: dict[int, list[Decimal]], weight: int, prio
         technical = technical_score(member_sums[bid.id])
         on_price = price_score(lowest, bid.price, weight)
         rows.append((bid, technical, on_price, technical + on_price))
-    rows.sort(key=lambda r: (-r[3], r[0].price, r[0].provider_id not in priority, -r[1], _submitted(r[0]), r[0].id))
-    return [Ranked(bid, i, technical, on_price, total, bid.provider_id in priority)
+    rows.sort(key=lambda r: (-r[3], r[0].price, not _first(r[0], priority), -r[1], _submitted(r[0]), r[0].id))
+    return [Ranked(bid, i, technical, on_price, total, _first(bid, priority))
             for i, (bid, technical, on_price, total) in enumerate(rows, 1)]
 
 
 def rank_by_price(bids, priority=frozenset()) -> list[Ranked]:
-    ordered = sorted(bids, key=lambda b: (b.price, b.provider_id not in priority, _submitted(b), b.id))
-    return [Ranked(bid, i, priority=bid.provider_id in priority) for i, bid in enumerate(ordered, 1)]
+    ordered = sorted(bids, key=lambda b: (b.price, not _first(b, priority), _submitted(b), b.id))
+    return [Ranked(bid, i, priority=_first(bid, priority)) for i, bid in enumerate(ordered, 1)]
