@@ -122,6 +122,22 @@ class Config:
     CONTRACT_PUBLISH_WORKING_DAYS = _env_int("CONTRACT_PUBLISH_WORKING_DAYS", 2)
     # Performance deposit at most 10 % of the contract amount; amendments may add at most 10 % to it.
     DEPOSIT_MAX_PERCENT = _env_int("DEPOSIT_MAX_PERCENT", 10)
+    # Bid deposit (投标保证金) at most 2 % of the project's budget (its approved amount).
+    BID_DEPOSIT_MAX_PERCENT = _env_int("BID_DEPOSIT_MAX_PERCENT", 2)
+    # The text that pre-fills a new contract's (or subsidy agreement's) rights and obligations, liability for
+    # breach and dispute resolution; the bureau edits it per contract, and each contract keeps its own.
+    CONTRACT_DEFAULT_TERMS = {
+        "rights_obligations": os.environ.get("CONTRACT_DEFAULT_RIGHTS_OBLIGATIONS", (
+            "甲方有权监督检查乙方的服务过程和服务质量，按合同约定组织验收和绩效评价，并按约定及时支付服务费用。"
+            "乙方应按合同约定的服务内容、数量和质量标准提供服务，建立服务台账，按时报告服务进展，接受甲方、服务社区"
+            "和第三方评估机构的监督，不得转包、违法分包，并对服务中获取的个人信息保密。")),
+        "breach_liability": os.environ.get("CONTRACT_DEFAULT_BREACH_LIABILITY", (
+            "乙方未按合同约定提供服务或服务质量不达标的，应在甲方要求的期限内整改；逾期不整改或整改后仍不达标的，"
+            "甲方有权扣减相应服务费用、不予退还履约保证金并解除合同，乙方列入禁止参与政府购买服务名单。"
+            "甲方无正当理由逾期支付服务费用的，应承担相应的违约责任。")),
+        "dispute_resolution": os.environ.get("CONTRACT_DEFAULT_DISPUTE_RESOLUTION", (
+            "因履行本合同发生的争议，双方应协商解决；协商不成的，任何一方可向甲方所在地有管辖权的人民法院提起诉讼。")),
+    }
     AMENDMENT_MAX_INCREASE_PERCENT = _env_int("AMENDMENT_MAX_INCREASE_PERCENT", 10)
     # Evaluation: first-level indicator weights (sum 100) and grade bands (lower bounds).
     INDICATOR_WEIGHTS = {"decision": 20, "implementation": 20, "output": 40, "effect": 20}
@@ -142,6 +158,9 @@ class Config:
                              "good": _env_int("FINAL_PAYMENT_PERCENT_GOOD", 100),
                              "fair": _env_int("FINAL_PAYMENT_PERCENT_FAIR", 90),
                              "poor": _env_int("FINAL_PAYMENT_PERCENT_POOR", 70)}
+    # Use of the grades the year after: a provider graded one of these has priority among equal bids (同等条件下
+    # 优先: the same score and price, or the same price for the lowest-price methods); 差 debars (above).
+    PRIORITY_GRADES = tuple(os.environ.get("PRIORITY_GRADES", "excellent,good").split(","))
     # Resident satisfaction survey: days it stays open, and the responses needed before it counts.
     SURVEY_DAYS = _env_int("SURVEY_DAYS", 14)
     SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 10)

@@ -317,7 +317,8 @@ def build(world, manual_clock) -> PrivacyWorld:
         return project
 
     # The long roads first: the clock moves on with each, and the sealed bids come last (before their deadline).
-    p = make("closed")
+    p = make("closed", contact_name=marks.new("CONTACT-NAME", "Project.contact_name of a public proposal"),
+             contact_phone=marks.new("CONTACT-PHONE", "Project.contact_phone of a public proposal"))
     j.drive(p, "notice")
     j.objection(p)  # filed under notice, kept when the project moves on
     j.drive(p, "closed")

@@ -11,6 +11,7 @@ from procure.errors import InvalidInput, NotFound
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.projects import operations
+from procure.projects.inputs import PROPOSAL_FIELDS
 from procure.projects.models import Project
 from procure.projects.permissions import get_visible, visible_projects
 from procure.projects.states import TRANSITIONS, State
@@ -56,9 +57,7 @@ def update_project(project_id):
 
 def _proposal_payload(project) -> dict:
     current = project_json(project, g.api_user)
-    keys = ("title", "funding_form", "requested_amount", "needs_analysis", "beneficiaries", "goals", "location",
-            "start_date", "end_date", "budget_lines", "deliberation")
-    payload = {k: current[k] for k in keys}
+    payload = {k: current[k] for k in (*PROPOSAL_FIELDS, "budget_lines", "deliberation")}
     payload["category"] = current["category"]
     return payload
 

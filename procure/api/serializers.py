@@ -20,8 +20,12 @@ def project_json(project, user, detail=True) -> dict:
     meeting = project.deliberation
     notice = Calendar().period(project.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"])
     data.update({
-        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries, "goals": project.goals,
-        "location": project.location, "start_date": plain(project.start_date), "end_date": plain(project.end_date),
+        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries,
+        "beneficiaries_count": project.beneficiaries_count, "indirect_beneficiaries": project.indirect_beneficiaries,
+        "indirect_beneficiaries_count": project.indirect_beneficiaries_count, "goals": project.goals,
+        "location": project.location, "lead_name": project.lead_name, "contact_name": project.contact_name,
+        "contact_phone": project.contact_phone, "team": project.team,
+        "start_date": plain(project.start_date), "end_date": plain(project.end_date),
         "budget_lines": [{"item": b.item, "amount": plain(b.amount)} for b in project.budget_lines],
         "deliberation": None if meeting is None else {
             "held_on": plain(meeting.held_on), "members_total": meeting.members_total,

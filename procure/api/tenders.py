@@ -1,4 +1,6 @@
 """The tender notice and its bid evaluation: panel, blind scores, ranking, award notice."""
+from decimal import Decimal
+
 from flask import current_app, g, jsonify
 
 from procure.api import bp, committed, formdata
@@ -31,7 +33,7 @@ def score_rows(evaluation, member_ids) -> list[dict]:
 def ranking_json(evaluation) -> list[dict]:
     return [{"rank": r.rank, "bid_id": r.bid.id, "provider": {"id": r.bid.provider_id, "name": r.bid.provider.name},
              "price": plain(r.bid.price), "technical": plain(r.technical), "price_score": plain(r.price_score),
-             "total": plain(r.total)} for r in evaluation.ranked or []]
+             "total": plain(r.total), "priority": r.priority} for r in evaluation.ranked or []]
 
 
 def tender_json(user, project) -> dict:
@@ -48,6 +50,7 @@ def tender_json(user, project) -> dict:
         "method": project.procurement_method, "budget": plain(project.approved_amount),
         "requirements": tender.requirements if tender else "",
         "price_weight": tender.price_weight if tender else current_app.config["BID_PRICE_WEIGHT"],
+        "bid_deposit": plain(tender.bid_deposit if tender else Decimal("0.00")),
         "scored": evaluation.scored_method, "published_at": plain(tender.published_at if tender else None),
         "bid_deadline": plain(project.bid_deadline), "min_bid_period": {"number": number, "unit": unit},
         "criteria": [{"id": c.id, "name": c.name, "description": c.description, "max_points": c.max_points}

@@ -2,6 +2,7 @@
 the demo's waits, its own texts, and extra actions: objections, bids, the panel's scores, challenges,
 service records, milestone confirmations, payment requests, a contract amendment."""
 import hashlib
+import re
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -199,7 +200,9 @@ class DemoJourney(Journey):
     def open_tender(self, p):
         method = self.spec.method
         extra = {"justification": SINGLE_SOURCE_REASON} if method == "single_source" else {}
-        self.fire(p, "open_tender", self.cast.bureau, method=method,
+        # Open tenders ask a bid deposit of 1 % of the budget (at most BID_DEPOSIT_MAX_PERCENT), the others none.
+        deposit = (p.approved_amount / 100).quantize(CENT) if method == "open_tender" else Decimal("0.00")
+        self.fire(p, "open_tender", self.cast.bureau, method=method, bid_deposit=str(deposit),
                   bid_deadline=bid_deadline(clock.now(), tender_days(self.spec), self.calendar, method).isoformat(),
                   **tender_notice(self.spec), **extra)
 
@@ -672,10 +675,45 @@ def proposal_fields(plan, community, index: int) -> dict:
     amount = Decimal(spec.amount) if cap is None else min(Decimal(spec.amount), cap)
     begin, end = plan.service
     return {"title": spec.title, "funding_form": spec.funding_form, "amount": str(amount),
-            "category": spec.category, "needs_analysis": spec.needs, "beneficiaries": spec.beneficiaries,
-            "goals": spec.goals, "location": spec.location, "start_date": begin.isoformat(),
+            "category": spec.category, "needs_analysis": spec.needs, **beneficiaries(spec.beneficiaries),
+            "goals": spec.goals, "location": spec.location, **people(index), "start_date": begin.isoformat(),
             "end_date": end.isoformat(), "budget_lines": budget_lines(spec, amount),
             "deliberation": deliberation(spec, plan, community.members_total, index)}
+
+
+PEOPLE_PER_HOUSEHOLD = 3
+
+
+def _headcount(text: str) -> int | None:
+    """The people a phrase such as “约1,100户” or “60名” counts (a household taken as three people)."""
+    people = re.search(r"(\d[\d,]*)(?:人|名)", text)
+    if people:
+        return int(people.group(1).replace(",", ""))
+    households = re.search(r"(\d[\d,]*)户", text)
+    return int(households.group(1).replace(",", "")) * PEOPLE_PER_HOUSEHOLD if households else None
+
+
+def beneficiaries(text: str) -> dict:
+    """The spec's “直接受益：…；间接受益：…。” as the proposal's direct and indirect beneficiaries and counts."""
+    direct, _, indirect = text.rstrip("。").partition("；间接受益：")
+    direct = direct.removeprefix("直接受益：")
+    direct_count = _headcount(direct) or 1
+    indirect_count = _headcount(indirect) if indirect else 0
+    return {"beneficiaries": direct, "beneficiaries_count": direct_count,
+            "indirect_beneficiaries": indirect or "无明显的间接受益对象",
+            "indirect_beneficiaries_count": direct_count * 2 if indirect_count is None else indirect_count}
+
+
+LEADS = ("王建华", "陈丽萍", "刘志强", "张秀英", "赵海涛", "周敏")
+CONTACTS = ("李晓燕", "黄伟", "吴静", "徐磊", "孙倩", "马俊")
+
+
+def people(index: int) -> dict:
+    """The community's project lead, its contact and the team (staff and volunteers) of the index-th story."""
+    return {"lead_name": LEADS[index % len(LEADS)], "contact_name": CONTACTS[index % len(CONTACTS)],
+            "contact_phone": f"0571-8600{index:04d}",
+            "team": f"社区社工{2 + index % 2}名负责组织协调、居民动员和服务台账；居民志愿者{8 + index % 7}名参与服务，"
+                    "社区党委书记统筹并对接承接方。"}
 
 
 # ---- the evaluation's inputs ---------------------------------------------------------------------------

@@ -44,7 +44,7 @@ FUNDING_DETAILS = {
     "reward": "项目奖励：社区自主实施，验收合格后按绩效评价结果给予奖励",
 }
 CONFIRMATION_STATUS = {"met": "met", "partial": "partiallyMet", "not_met": "notMet"}
-TERM_NAMES = {"amount": "金额（元）", "end": "结束日期", "service_content": "服务内容", "quantity_targets": "数量指标",
+TERM_NAMES = {"amount": "金额（元）", "deposit": "履约保证金（元）", "end": "结束日期", "service_content": "服务内容", "quantity_targets": "数量指标",
               "quality_targets": "质量指标"}
 DOCUMENTS = {  # public document kind → (OCDS documentType, title)
     "proposal": ("needsAssessment", "项目申报书"),

@@ -330,9 +330,13 @@ def create_template(user, formdata):
         raise Forbidden()
     data = validated(TemplateForm, formdata)
     rows = [{**row, "parent": row["parent"] or None, "kind": row["kind"] or None} for row in data["indicators"]]
-    problems = tree_problems(rows)
-    if problems:
-        raise GuardFailed([Reason("template_invalid", problem) for problem in problems])
+    reasons = [Reason("template_invalid", problem) for problem in tree_problems(rows)]
+    # Imported here, so that the API's document follows it to the reason codes (procure.api.openapi.reasons).
+    from procure.performance_evaluation.templates import satisfaction_reasons
+
+    reasons += satisfaction_reasons(rows)
+    if reasons:
+        raise GuardFailed(reasons)
     template = build(rows, name=data["name"], category_code=data["category_code"],
                      community_class=data["community_class"])
     record(None, user, "create_indicator_template", comment=data["name"],

@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from procure.errors import Reason
 from procure.extensions import db
 from procure.performance_evaluation.models import INDICATOR_KINDS, Indicator, IndicatorTemplate
 from procure.performance_evaluation.scoring import Node
@@ -120,6 +121,29 @@ def tree_problems(nodes) -> list[str]:
             problems.append(_l("指标“%(name)s”的类型无效", name=names[code]))
         if kind == "scale" and (_get(n, "scale_max") or 0) < 1:
             problems.append(_l("分级评分指标“%(name)s”的最高分须不小于 1", name=names[code]))
+    return problems
+
+
+SATISFACTION_GROUP = "effect"  # 效益 includes the residents' satisfaction (满意度)
+
+
+def satisfaction_reasons(nodes) -> list[Reason]:
+    """A template keeps a resident satisfaction indicator (kind `satisfaction`) under 效益, and none elsewhere."""
+    level_of = levels(nodes)
+    parent = {_get(n, "code"): _get(n, "parent") or None for n in nodes}
+
+    def group(code):
+        while parent.get(code) is not None and level_of.get(code, 0) > 1:
+            code = parent[code]
+        return code
+    satisfaction = [n for n in nodes if (_get(n, "kind") or None) == "satisfaction" and _get(n, "code") in level_of]
+    problems = []
+    if not any(group(_get(n, "code")) == SATISFACTION_GROUP for n in satisfaction):
+        problems.append(Reason("satisfaction_indicator_missing", _l("“效益”下须保留一项满意度指标（指标类型：满意度）")))
+    for n in satisfaction:
+        if group(_get(n, "code")) != SATISFACTION_GROUP:
+            problems.append(Reason("satisfaction_indicator_misplaced", _l("满意度指标“%(name)s”须位于“效益”之下"),
+                                   name=_get(n, "name") or _get(n, "code")))
     return problems
 
 

@@ -84,6 +84,26 @@ def _aware(moment):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def priority_providers(provider_ids, year: int) -> set[int]:
+    """The providers among `provider_ids` that implemented a project graded 优 or 良 (PRIORITY_GRADES) in an
+    evaluation finalised in `year` (Asia/Shanghai): they have priority among equal bids the year after."""
+    from datetime import datetime
+
+    from flask import current_app
+
+    from procure.performance_evaluation.models import PerformanceEvaluation
+
+    ids = sorted({i for i in provider_ids if i is not None})
+    if not ids:
+        return set()
+    start, end = (datetime(y, 1, 1, tzinfo=clock.SHANGHAI) for y in (year, year + 1))
+    rows = db.session.scalars(
+        select(Project.implementer_id).join(PerformanceEvaluation, PerformanceEvaluation.project_id == Project.id)
+        .where(Project.implementer_id.in_(ids), PerformanceEvaluation.grade.in_(current_app.config["PRIORITY_GRADES"]),
+               PerformanceEvaluation.finalised_at >= start, PerformanceEvaluation.finalised_at < end))
+    return set(rows)
+
+
 def track_record(org) -> dict:
     """The track record of one organisation (see track_records)."""
     return track_records([org.id])[org.id]

@@ -18,7 +18,7 @@ from procure.errors import Conflict, GuardFailed, NotFound, Reason
 from procure.extensions import db
 from procure.lifecycle import flush, validated
 from procure.procurement import deadlines
-from procure.procurement.guards import term_reasons, within_budget
+from procure.procurement.guards import deposit_reasons, term_reasons, within_budget
 from procure.procurement.models import Contract, ContractAmendment
 from procure.projects.inputs import AmendmentForm
 from procure.projects.permissions import authorize_action
@@ -26,7 +26,8 @@ from procure.providers.operations import debar
 from procure.types import CENT
 
 TEXT_TERMS = ("service_content", "quantity_targets", "quality_targets")
-TERM_LABELS = {"amount": _l("金额（元）"), "end": _l("结束日期"), "service_content": _l("服务内容"),
+TERM_LABELS = {"amount": _l("金额（元）"), "deposit": _l("履约保证金（元）"), "end": _l("结束日期"),
+               "service_content": _l("服务内容"),
                "quantity_targets": _l("数量指标"), "quality_targets": _l("质量指标")}
 
 
@@ -77,6 +78,8 @@ def amendment_changes(contract, data) -> dict:
     changes = {}
     if data["amount"] is not None and data["amount"] != contract.amount:
         changes["amount"] = [f"{contract.amount:.2f}", f"{data['amount']:.2f}"]
+    if data["deposit"] is not None and data["deposit"] != contract.deposit:
+        changes["deposit"] = [f"{contract.deposit:.2f}", f"{data['deposit']:.2f}"]
     if data["end"] is not None and data["end"] != contract.end_date:
         changes["end"] = [contract.end_date.isoformat(), data["end"].isoformat()]
     for name in TEXT_TERMS:
@@ -106,6 +109,9 @@ def amendment_reasons(project, contract, data, changes) -> list[Reason]:
         reasons += within_budget(project, amount)
         for check in AMOUNT_CHECKS:
             reasons += check(project, amount)
+    if "amount" in changes or "deposit" in changes:  # a lower amount may need a lower deposit with it
+        reasons += deposit_reasons(Decimal(changes.get("deposit", [None, contract.deposit])[1]),
+                                   Decimal(changes.get("amount", [None, contract.amount])[1]))
     if "end" in changes:
         end = data["end"]
         if end < contract.start_date:
@@ -130,6 +136,8 @@ def amend(project, user, formdata) -> ContractAmendment:
         raise GuardFailed(reasons)
     if "amount" in changes:
         contract.amount = data["amount"]
+    if "deposit" in changes:
+        contract.deposit = data["deposit"]
     if "end" in changes:
         contract.end_date = data["end"]
     for name in TEXT_TERMS:

@@ -1,6 +1,7 @@
 """Guards of the procurement stage: opening the tender, the award (and the winner's eligibility), signing the
 contract or the subsidy agreement, terminating; and the budget and term checks that amending a contract repeats."""
 from datetime import timedelta
+from decimal import ROUND_DOWN
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from procure.lifecycle import funding_form_is
 from procure.procurement.deadlines import challenge_window
 from procure.procurement.models import Bid, Challenge, Contract
 from procure.procurement.panel import evaluation_of, tender_of
+from procure.types import CENT
 from procure.workdays.service import Calendar
 
 
@@ -72,7 +74,19 @@ def tender_checks(project, data):
         number, unit = current_app.config["MIN_BID_PERIODS"][data["method"]]
         reasons.append(Reason("bid_period_too_short", PERIOD_TOO_SHORT[unit], number=number,
                               earliest=clock.local(earliest_bid_deadline(data["method"])).strftime("%Y-%m-%d %H:%M")))
+    if data is not None:
+        reasons += bid_deposit_reasons(project, data["bid_deposit"])
     return reasons
+
+
+def bid_deposit_reasons(project, deposit) -> list[Reason]:
+    """The bid deposit (投标保证金) is at most BID_DEPOSIT_MAX_PERCENT of the budget (the approved amount)."""
+    percent = current_app.config["BID_DEPOSIT_MAX_PERCENT"]
+    if deposit and project.approved_amount is not None and deposit * 100 > project.approved_amount * percent:
+        ceiling = (project.approved_amount * percent / 100).quantize(CENT, ROUND_DOWN)
+        return [Reason("bid_deposit_too_high", _l("投标保证金不得超过采购预算 %(budget)s 元的 %(percent)s%%（最高 %(ceiling)s 元）"),
+                       budget=f"{project.approved_amount:.2f}", percent=percent, ceiling=f"{ceiling:.2f}")]
+    return []
 
 
 PERIOD_TOO_SHORT = {
@@ -127,12 +141,17 @@ def contract_checks(project, data):
     return reasons
 
 
+def deposit_reasons(deposit, amount) -> list[Reason]:
+    """The performance deposit (履约保证金) is at most DEPOSIT_MAX_PERCENT of the contract amount."""
+    percent = current_app.config["DEPOSIT_MAX_PERCENT"]
+    if (deposit or 0) * 100 > amount * percent:
+        return [Reason("deposit_too_high", _l("履约保证金不得超过合同金额的 %(percent)s%%"), percent=percent)]
+    return []
+
+
 def contract_terms_reasons(project, data) -> list[Reason]:
     """The signed contract's terms: deposit cap, no subcontracting, the date it bears, milestones in its term."""
-    reasons = []
-    percent = current_app.config["DEPOSIT_MAX_PERCENT"]
-    if (data["deposit"] or 0) * 100 > data["amount"] * percent:
-        reasons.append(Reason("deposit_too_high", _l("履约保证金不得超过合同金额的 %(percent)s%%"), percent=percent))
+    reasons = deposit_reasons(data["deposit"], data["amount"])
     if not data["no_subcontracting"]:
         reasons.append(Reason("subcontracting_not_declared", _l("承接方须声明不转包、不分包")))
     if data["signed_on"] > clock.today():

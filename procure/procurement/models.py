@@ -80,6 +80,11 @@ class Contract(db.Model):
     quality_targets: Mapped[str] = mapped_column(Text, default="")
     deposit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))  # performance deposit
     no_subcontracting: Mapped[bool] = mapped_column(default=False)  # the provider's declaration
+    # The parties' rights and obligations, liability for breach (违约责任) and dispute resolution: the
+    # setting CONTRACT_DEFAULT_TERMS pre-fills them, each contract keeps its own text.
+    rights_obligations: Mapped[str] = mapped_column(Text, default="")
+    breach_liability: Mapped[str] = mapped_column(Text, default="")
+    dispute_resolution: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)  # 1 as signed, +1 per amendment
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

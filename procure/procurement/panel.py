@@ -103,6 +103,25 @@ def active_member(project, user) -> bool:
     return member is not None and recusal_reason(member, valid_bids(project), {}) is None
 
 
+# Who has priority among equal bids (优/良 the year before): `source(provider_ids, year) -> set of ids`, added by
+# procure.stages from the performance evaluation (a stage above procurement, which does not read it).
+PRIORITY_SOURCES: list = []
+
+
+def priority_year(project, tender) -> int:
+    """The year whose purchases the tender makes: the year its notice went out (today, before it has)."""
+    return clock.local(tender.published_at).year if tender is not None and tender.published_at else clock.today().year
+
+
+def priority_providers(project, tender, bids) -> frozenset:
+    """The bidders graded 优 or 良 (PRIORITY_GRADES) in an evaluation finalised the year before the tender's."""
+    ids = {b.provider_id for b in bids}
+    found = set()
+    for source in PRIORITY_SOURCES:
+        found |= source(ids, priority_year(project, tender) - 1) if ids else set()
+    return frozenset(found)
+
+
 def evaluation_of(project) -> Evaluation:
     tender = tender_of(project)
     scored = is_scored(project, tender)
@@ -126,9 +145,9 @@ def evaluation_of(project) -> Evaluation:
     if scored and complete:
         sums = {b.id: [sum((points[(m.member.id, b.id)][c] for c in criteria), Decimal(0)) for m in active]
                 for b in bids}
-        ranked = ranking.rank_by_score(bids, sums, tender.price_weight)
+        ranked = ranking.rank_by_score(bids, sums, tender.price_weight, priority_providers(project, tender, bids))
     elif not scored and project.procurement_method not in SCORED_METHODS and project.procurement_method:
-        ranked = ranking.rank_by_price(bids)
+        ranked = ranking.rank_by_price(bids, priority_providers(project, tender, bids))
     return Evaluation(tender, scored, bids, members, points, complete, ranked)
 
 

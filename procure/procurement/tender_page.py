@@ -8,8 +8,10 @@ from procure.procurement import deadlines, panel
 from procure.projects.inputs import BidScoreForm, PanelConflictForm, PanelMemberForm
 from procure.projects.permissions import ACTIONS
 
-TIE_RULE = _l("得分相同的，按报价由低到高排序；报价也相同的，按技术得分由高到低排序；仍相同的，按响应文件提交时间先后排序。")
-PRICE_RULE = _l("按报价由低到高排序，报价相同的按响应文件提交时间先后排序；排名第一的为成交供应商。")
+TIE_RULE = _l("得分相同的，按报价由低到高排序；报价也相同的，上一年度绩效评价为优、良的承接主体优先，再按技术得分由高到低排序；"
+              "仍相同的，按响应文件提交时间先后排序。")
+PRICE_RULE = _l("按报价由低到高排序，报价相同的，上一年度绩效评价为优、良的承接主体优先，再按响应文件提交时间先后排序；"
+                "排名第一的为成交供应商。")
 UNITS = {"days": _l("日"), "working_days": _l("个工作日")}
 
 

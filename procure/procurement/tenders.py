@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure import clock
 from procure.accounts.models import User
 from procure.extensions import db
-from procure.types import Fixed2, UTCDateTime
+from procure.types import Fixed2, Money, UTCDateTime
 
 
 class Tender(db.Model):
@@ -16,12 +16,14 @@ class Tender(db.Model):
     project; and when the award notice (中标/成交公告) went out."""
 
     __tablename__ = "tenders"
-    __table_args__ = (CheckConstraint("price_weight >= 0 AND price_weight <= 100", name="price_weight_range"),)
+    __table_args__ = (CheckConstraint("price_weight >= 0 AND price_weight <= 100", name="price_weight_range"),
+                      CheckConstraint("bid_deposit >= 0", name="bid_deposit_nonnegative"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
     requirements: Mapped[str] = mapped_column(Text, default="")
     price_weight: Mapped[int] = mapped_column(default=10)  # points of 100 given to price
+    bid_deposit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))  # 投标保证金, ≤ 2 % of the budget
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     award_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     award_notice_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

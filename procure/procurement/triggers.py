@@ -21,6 +21,7 @@ def _open_tender(project, user, data):
     criteria = data["criteria"] if data["method"] in SCORED_METHODS else []  # lowest price wins otherwise
     tender = db.session.scalar(db.select(Tender).filter_by(project_id=project.id)) or Tender(project_id=project.id)
     tender.requirements, tender.price_weight, tender.published_at = data["requirements"], weight, clock.now()
+    tender.bid_deposit = data["bid_deposit"] or Decimal("0.00")
     tender.criteria = [TenderCriterion(position=i, name=c["name"], description=c["description"] or "",
                                        max_points=c["max_points"]) for i, c in enumerate(criteria)]
     db.session.add(tender)
@@ -31,6 +32,10 @@ def _award(project, user, data):
     project.awarded_at = clock.now()
 
 
+def _text_terms(data) -> dict:
+    return {name: data[name].strip() for name in ("rights_obligations", "breach_liability", "dispute_resolution")}
+
+
 def _sign_contract(project, user, data):
     bid = db.session.scalar(db.select(Bid).filter_by(project_id=project.id, status="awarded"))
     contract = Contract(project_id=project.id, kind="contract", implementer_id=bid.provider_id,
@@ -38,7 +43,7 @@ def _sign_contract(project, user, data):
                         multi_year=data["multi_year"], signed_at=clock.now(), signed_on=data["signed_on"],
                         service_content=data["service_content"], quantity_targets=data["quantity_targets"],
                         quality_targets=data["quality_targets"], deposit=data["deposit"] or Decimal("0.00"),
-                        no_subcontracting=data["no_subcontracting"], version=1)
+                        no_subcontracting=data["no_subcontracting"], version=1, **_text_terms(data))
     contract.milestones = [Milestone(position=i, name=m["name"], percent=m["percent"], due=m["due"])
                            for i, m in enumerate(data["milestones"])]
     db.session.add(contract)
@@ -48,7 +53,7 @@ def _sign_contract(project, user, data):
 def _sign_agreement(project, user, data):
     db.session.add(Contract(project_id=project.id, kind="agreement", implementer_id=data["implementer_org_id"],
                             amount=data["amount"], start_date=data["start"], end_date=data["end"],
-                            signed_at=clock.now()))
+                            signed_at=clock.now(), **_text_terms(data)))
     project.implementer_id = data["implementer_org_id"]
 
 

@@ -15,15 +15,19 @@ from procure.workdays.service import Calendar
 
 REQUIRED_FIELDS = {
     "title": _l("项目名称"), "funding_form": _l("资金支持形式"), "category_code": _l("服务类别"),
-    "requested_amount": _l("申请金额"), "needs_analysis": _l("需求分析"), "beneficiaries": _l("受益对象"),
-    "start_date": _l("开始日期"), "end_date": _l("结束日期"),
+    "requested_amount": _l("申请金额"), "needs_analysis": _l("需求分析"), "beneficiaries": _l("直接受益对象"),
+    "beneficiaries_count": _l("直接受益人数"), "indirect_beneficiaries": _l("间接受益对象"),
+    "indirect_beneficiaries_count": _l("间接受益人数"), "goals": _l("项目目标"), "location": _l("实施地点"),
+    "start_date": _l("开始日期"), "end_date": _l("结束日期"), "lead_name": _l("项目负责人"),
+    "contact_name": _l("联系人"), "contact_phone": _l("联系电话"), "team": _l("项目团队"),
 }
 
 
 def content_reasons(project, data=None) -> list[Reason]:
     """A proposal ready for the public notice: complete, budget adds up, within cap, agreed by residents."""
     reasons = []
-    missing = [str(label) for name, label in REQUIRED_FIELDS.items() if getattr(project, name) in (None, "")]
+    missing = [str(label) for name, label in REQUIRED_FIELDS.items()
+               if getattr(project, name) is None or str(getattr(project, name)).strip() == ""]
     if not project.budget_lines:
         missing.append(str(_l("预算明细")))
     if missing:

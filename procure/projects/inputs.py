@@ -72,9 +72,16 @@ class ProjectForm(InputForm):
     category = StringField(_l("服务类别"), [Optional(), Length(max=16)])
     requested_amount = MoneyField(_l("申请金额（元）"), [Optional()])
     needs_analysis = TextAreaField(_l("需求分析"), [Optional(), Length(max=20000)])
-    beneficiaries = TextAreaField(_l("受益对象"), [Optional(), Length(max=5000)])
+    beneficiaries = TextAreaField(_l("直接受益对象"), [Optional(), Length(max=5000)])
+    beneficiaries_count = IntegerField(_l("直接受益人数"), [Optional(), NumberRange(1, 10_000_000)])
+    indirect_beneficiaries = TextAreaField(_l("间接受益对象"), [Optional(), Length(max=5000)])
+    indirect_beneficiaries_count = IntegerField(_l("间接受益人数"), [Optional(), NumberRange(0, 10_000_000)])
     goals = TextAreaField(_l("项目目标"), [Optional(), Length(max=5000)])
     location = StringField(_l("实施地点"), [Optional(), Length(max=200)])
+    lead_name = StringField(_l("项目负责人"), [Optional(), Length(max=100)])
+    contact_name = StringField(_l("联系人（不公开）"), [Optional(), Length(max=100)])
+    contact_phone = StringField(_l("联系电话（不公开）"), [Optional(), Length(max=50)])
+    team = TextAreaField(_l("项目团队（成员及分工）"), [Optional(), Length(max=5000)])
     start_date = DateField(_l("开始日期"), [Optional()])
     end_date = DateField(_l("结束日期"), [Optional()])
     budget_lines = BoundedFieldList(FormField(BudgetLineForm), label=_l("预算明细"), max_entries=100)
@@ -88,6 +95,12 @@ class ProjectForm(InputForm):
         from procure.catalogue.models import leaf_codes
         if field.data and field.data not in leaf_codes():
             raise ValidationError(_l("请选择服务类别目录中的末级类别"))
+
+
+# The proposal's fields stored on the project as they are (the category, budget and deliberation aside).
+PROPOSAL_FIELDS = ("title", "funding_form", "requested_amount", "needs_analysis", "beneficiaries",
+                   "beneficiaries_count", "indirect_beneficiaries", "indirect_beneficiaries_count", "goals",
+                   "location", "lead_name", "contact_name", "contact_phone", "team", "start_date", "end_date")
 
 
 class CommentForm(InputForm):
@@ -135,6 +148,7 @@ class TenderForm(InputForm):
     justification = TextAreaField(_l("单一来源理由"), [Length(max=5000)])
     requirements = TextAreaField(_l("采购需求"), [required, Length(max=20000)])
     price_weight = IntegerField(_l("价格分（满分）"), [Optional(), NumberRange(0, 100)], default=default_price_weight)
+    bid_deposit = MoneyField(_l("投标保证金（元）"), [Optional(), NumberRange(min=Decimal("0"))], default=Decimal("0.00"))
     criteria = BoundedFieldList(FormField(CriterionForm), label=_l("评审因素及分值"), max_entries=20)
 
     def validate_justification(self, field):
@@ -168,10 +182,25 @@ class MilestoneForm(InputForm):
     due = DateField(_l("完成期限"), [required])
 
 
+def default_term(name):
+    """The setting CONTRACT_DEFAULT_TERMS[name]: what a new contract's text starts from (omitted: kept)."""
+    def default():
+        from flask import current_app
+        return current_app.config["CONTRACT_DEFAULT_TERMS"][name]
+    return default
+
+
 class TermForm(InputForm):
     amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     start = DateField(_l("开始日期"), [required])
     end = DateField(_l("结束日期"), [required])
+    # A contract's or agreement's own text, pre-filled from the default (财政部令第102号: rights, liability).
+    rights_obligations = TextAreaField(_l("双方权利和义务"), [required, Length(max=20000)],
+                                       default=default_term("rights_obligations"))
+    breach_liability = TextAreaField(_l("违约责任"), [required, Length(max=20000)],
+                                     default=default_term("breach_liability"))
+    dispute_resolution = TextAreaField(_l("争议解决方式"), [required, Length(max=20000)],
+                                       default=default_term("dispute_resolution"))
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
@@ -196,6 +225,7 @@ class AmendmentForm(InputForm):
 
     reason = TextAreaField(_l("变更理由"), [required, Length(max=5000)])
     amount = MoneyField(_l("变更后金额（元）"), [Optional(), NumberRange(min=Decimal("0.01"))])
+    deposit = MoneyField(_l("变更后履约保证金（元）"), [Optional(), NumberRange(min=Decimal("0"))])
     end = DateField(_l("变更后结束日期"), [Optional()])
     service_content = TextAreaField(_l("变更后服务内容"), [Optional(), Length(max=20000)])
     quantity_targets = TextAreaField(_l("变更后数量指标"), [Optional(), Length(max=5000)])

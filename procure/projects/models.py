@@ -32,6 +32,9 @@ class Project(db.Model):
                         name="tender_has_method"),
         CheckConstraint("state NOT IN ('evaluated', 'closed') OR grade IS NOT NULL", name="evaluated_has_grade"),
         CheckConstraint("start_date IS NULL OR end_date IS NULL OR start_date <= end_date", name="dates_ordered"),
+        CheckConstraint("beneficiaries_count IS NULL OR beneficiaries_count >= 0", name="beneficiaries_nonnegative"),
+        CheckConstraint("indirect_beneficiaries_count IS NULL OR indirect_beneficiaries_count >= 0",
+                        name="indirect_beneficiaries_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,9 +45,16 @@ class Project(db.Model):
     category_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
     requested_amount: Mapped[Decimal | None] = mapped_column(Money)
     needs_analysis: Mapped[str | None] = mapped_column(Text)
-    beneficiaries: Mapped[str | None] = mapped_column(Text)
+    beneficiaries: Mapped[str | None] = mapped_column(Text)  # the direct beneficiaries, described
+    beneficiaries_count: Mapped[int | None] = mapped_column()  # direct beneficiaries (people)
+    indirect_beneficiaries: Mapped[str | None] = mapped_column(Text)
+    indirect_beneficiaries_count: Mapped[int | None] = mapped_column()
     goals: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(200))
+    lead_name: Mapped[str | None] = mapped_column(String(100))  # 项目负责人
+    contact_name: Mapped[str | None] = mapped_column(String(100))  # 联系人 (private, like the phone)
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    team: Mapped[str | None] = mapped_column(Text)  # members and who does what
     start_date: Mapped[date | None] = mapped_column()
     end_date: Mapped[date | None] = mapped_column()
 

@@ -8,7 +8,7 @@ from procure.changes import check_version, flush, validated
 from procure.errors import Conflict, InvalidInput, NotEditable, NotFound
 from procure.extensions import db
 from procure.formfields import field_errors
-from procure.projects.inputs import AnswerForm, ObjectionForm, ProjectForm
+from procure.projects.inputs import PROPOSAL_FIELDS, AnswerForm, ObjectionForm, ProjectForm
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project
 from procure.projects.permissions import authorize_action
 
@@ -30,8 +30,7 @@ def _next_code(year: int) -> str:
 
 
 def _apply_proposal(project, data, deliberation_given):
-    for name in ("title", "funding_form", "requested_amount", "needs_analysis", "beneficiaries", "goals",
-                 "location", "start_date", "end_date"):
+    for name in PROPOSAL_FIELDS:
         setattr(project, name, data[name] if data[name] != "" else None)
     project.category_code = data["category"] or None
     project.budget_lines = [BudgetLine(position=i, item=line["item"], amount=line["amount"])

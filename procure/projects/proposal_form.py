@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from procure.catalogue.models import category_tree
 from procure.errors import InvalidInput
 from procure.projects.guards import council_rules
+from procure.projects.inputs import PROPOSAL_FIELDS
 from procure.projects.labels import english
 
 
@@ -84,10 +85,8 @@ def refused_form(form_class, formdata, error):
 def proposal_data(project) -> dict:
     meeting = project.deliberation
     return {
-        "title": project.title, "funding_form": project.funding_form, "category": project.category_code,
-        "requested_amount": project.requested_amount, "needs_analysis": project.needs_analysis,
-        "beneficiaries": project.beneficiaries, "goals": project.goals, "location": project.location,
-        "start_date": project.start_date, "end_date": project.end_date,
+        "category": project.category_code,
+        **{name: getattr(project, name) for name in PROPOSAL_FIELDS},
         "budget_lines": [{"item": line.item, "amount": line.amount} for line in project.budget_lines],
         "deliberation": {} if meeting is None else {
             "held_on": meeting.held_on, "members_total": meeting.members_total,

@@ -22,7 +22,7 @@ from procure.workdays.service import Calendar
 
 ZERO = Decimal("0.00")
 CONTRACT_KIND_LABELS = {"contract": _l("政府购买服务合同"), "agreement": _l("补贴协议")}
-TERM_LABELS = {"amount": _l("金额（元）"), "end": _l("结束日期"), "service_content": _l("服务内容"),
+TERM_LABELS = {"amount": _l("金额（元）"), "deposit": _l("履约保证金（元）"), "end": _l("结束日期"), "service_content": _l("服务内容"),
                "quantity_targets": _l("数量指标"), "quality_targets": _l("质量指标")}
 ITEM_RESULT_LABELS = {"met": _l("达到"), "partly_met": _l("部分达到"), "not_met": _l("未达到")}
 
@@ -41,7 +41,10 @@ def proposal(project) -> dict:
     meeting = project.deliberation
     lines = [{"item": line.item, "amount": line.amount} for line in project.budget_lines]
     return {
-        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries, "goals": project.goals,
+        "needs_analysis": project.needs_analysis, "beneficiaries": project.beneficiaries,
+        "beneficiaries_count": project.beneficiaries_count, "indirect_beneficiaries": project.indirect_beneficiaries,
+        "indirect_beneficiaries_count": project.indirect_beneficiaries_count, "goals": project.goals,
+        "lead_name": project.lead_name, "team": project.team,  # the contact stays private
         "location": project.location, "start_date": project.start_date, "end_date": project.end_date,
         "requested_amount": project.requested_amount, "budget_lines": lines,
         "budget_total": sum((line["amount"] for line in lines), ZERO),
@@ -70,6 +73,7 @@ def tender_part(project, tender) -> dict | None:
             "requirements": tender.requirements if tender else "",
             "published_at": tender.published_at if tender else None,
             "price_weight": tender.price_weight if tender and tender.criteria else None,
+            "bid_deposit": tender.bid_deposit if tender else None,
             "criteria": [{"name": c.name, "description": c.description, "max_points": c.max_points}
                          for c in (tender.criteria if tender else [])],
             "bids": None}

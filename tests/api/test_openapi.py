@@ -128,7 +128,7 @@ def test_guard_reasons_are_listed_per_trigger(doc):
         return set(responses["422"]["x-reason-codes"]) if "422" in responses else None
 
     assert codes("approve") == {"approved_exceeds_requested", "negative_list_unchecked"}
-    assert codes("open_tender") == {"catalogue_not_in_force", "not_purchase", "deadline_in_past",
+    assert codes("open_tender") == {"catalogue_not_in_force", "not_purchase", "deadline_in_past", "bid_deposit_too_high",
                                     "bid_period_too_short"}
     assert {"panel_too_small", "scoring_incomplete", "not_top_ranked", "too_few_bids"} <= codes("award")
     assert {"term_too_long", "milestones_not_100", "open_challenges"} <= codes("sign_contract")

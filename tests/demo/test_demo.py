@@ -21,6 +21,7 @@ from procure.demo.projects import PROJECTS
 from procure.extensions import db
 from procure.payments.models import Payment
 from procure.procurement.models import Bid, Challenge, Contract
+from procure.procurement.tenders import Tender
 from procure.projects.models import FUNDING_FORMS, Objection, Project
 from procure.projects.permissions import visible_projects
 from procure.projects.states import State
@@ -188,6 +189,9 @@ class TestLoadedDemo:
             assert 8000 <= p.requested_amount <= caps[p.community.community_class], p.title
             assert sum(line.amount for line in p.budget_lines) == p.requested_amount, p.title
             assert p.category_code and p.needs_analysis and p.beneficiaries and p.location
+            # What the notice needs besides (issue 14): both kinds of beneficiaries counted, lead, contact, team.
+            assert p.beneficiaries_count > 0 and p.indirect_beneficiaries and p.indirect_beneficiaries_count >= 0
+            assert p.goals and p.lead_name and p.contact_name and p.contact_phone and p.team, p.title
 
     def test_community1_and_community2_own_projects_in_several_states(self):
         mine = {p.state for p in projects(community_id=user("community1").organisation_id)}
@@ -450,6 +454,10 @@ class TestDemoProcurement:
         late, unpublished = [], []
         for c in contracts:
             assert c.service_content and c.quantity_targets and c.quality_targets and c.no_subcontracting
+            assert c.rights_obligations and c.breach_liability and c.dispute_resolution
+            tender = db.session.scalar(db.select(Tender).filter_by(project_id=c.project_id))
+            budget = db.session.get(Project, c.project_id).approved_amount
+            assert tender is None or tender.bid_deposit * 100 <= budget * current_app.config["BID_DEPOSIT_MAX_PERCENT"]
             assert 0 < c.deposit * 100 <= c.amount * current_app.config["DEPOSIT_MAX_PERCENT"]
             assert c.signed_on == clock.local(c.signed_at).date()
             if c.published_at is None:

@@ -30,8 +30,9 @@ TRIGGER_GUARD_CODES = {
     "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
     "amendment_reason_required",
     # Tendering and bid evaluation.
-    "bid_period_too_short", "panel_too_small", "scoring_incomplete", "not_top_ranked", "award_notice_not_published",
-    # Contract terms at signing and termination (tested in test_contracts.py).
+    "bid_period_too_short", "bid_deposit_too_high", "panel_too_small", "scoring_incomplete", "not_top_ranked", "award_notice_not_published",
+    # Contract terms at signing and termination (tested in test_contracts.py; bid_deposit_too_high in
+    # test_contract_contents.py).
     "deposit_too_high", "subcontracting_not_declared", "signed_on_in_future", "signed_before_award",
     "milestone_outside_term", "no_contract",
     # Starting the acceptance: the drawn firm and its evaluators declared (procure.evaluators.conflicts).

@@ -34,6 +34,8 @@ def proposal_form(**overrides) -> dict:
     data = {
         "title": "社区儿童四点半课堂", "funding_form": "purchase", "category": "A0102", "requested_amount": "30000.00",
         "needs_analysis": "双职工家庭放学后无人看护。", "beneficiaries": "辖区小学生约60人。", "goals": "每周五天课后托管。",
+        "beneficiaries_count": "60", "indirect_beneficiaries": "学生家长", "indirect_beneficiaries_count": "100",
+        "lead_name": "王建华", "contact_name": "李晓燕", "contact_phone": "0571-86001234", "team": "社工2名、志愿者6名",
         "location": "社区活动室", "start_date": (today + timedelta(days=60)).isoformat(),
         "end_date": (today + timedelta(days=300)).isoformat(),
         "budget_lines-0-item": "课程与活动材料", "budget_lines-0-amount": "12000.00",

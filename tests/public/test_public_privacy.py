@@ -19,6 +19,7 @@ what stays private; "everything not allowed here stays private"):
     publish_notice, submit, start_review, approve, award, start_delivery, start_acceptance, close, resubmit…)
   AuditEntry.comment of return_for_revision, reject, withdraw         review reasons; internal comments
   Objection.resident_name, Objection.resident_contact                resident personal data (objectors)
+  Project.contact_name, contact_phone (of a public proposal)        the proposal's contact (only the lead is shown)
   Bid.plan, Bid.team, Bid.price before the award notice (a sealed    bids and their plans; award_public(tender):
     bid before the deadline, a judged bid before the notice)         nothing about bids before the award notice
   Contract.amount, service_content, quantity_targets, quality_targets unpublished contracts (contract_public)

@@ -24,7 +24,8 @@ def note(form_class, name: str):
 def is_required(field) -> bool:
     if isinstance(field, FieldList):
         return field.min_entries > 0
-    return any(isinstance(v, (DataRequired, InputRequired)) for v in field.validators)
+    # A field with a default (the contract's default terms) may be left out: the default fills it.
+    return field.default is None and any(isinstance(v, (DataRequired, InputRequired)) for v in field.validators)
 
 
 def bounds(field) -> dict:

@@ -55,6 +55,9 @@ def schemas() -> dict:
                          "signed_at": moment, "signed_on": nullable(day), "service_content": string(),
                          "quantity_targets": string(), "quality_targets": string(), "deposit": ref("Money"),
                          "no_subcontracting": {"type": "boolean"},
+                         "rights_obligations": string(description="双方权利和义务 / the parties' rights and obligations"),
+                         "breach_liability": string(description="违约责任 / liability for breach"),
+                         "dispute_resolution": string(description="争议解决方式 / dispute resolution"),
                          "version": integer(minimum=1, description="签订时为 1，每次变更加 1 / 1 as signed, +1 per "
                                                                    "amendment"),
                          "published_at": nullable(moment),

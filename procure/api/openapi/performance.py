@@ -79,12 +79,15 @@ def paths() -> dict:
                       ok(array(ref("IndicatorTemplateSummary")))),
             "post": op("createIndicatorTemplate", "新建指标模板 / Create an indicator template", "performance",
                        ok(ref("IndicatorTemplate"), "已创建 / created", 201), body="TemplateInput",
-                       fails=(400, 403), reasons=["template_invalid"],
+                       fails=(400, 403), reasons=reason_codes(performance.create_template),
                        description="采购管理人员与管理员。indicators 为节点列表，parent 为上级节点的 code（一级为 null）；"
                                    "一级须恰为 decision、implementation、output、effect；同级权重合计 100；最多三级；"
-                                   "末级须有 kind，scale 须有 scale_max ≥ 1。不符合时 422，每个问题一条 template_invalid "
+                                   "末级须有 kind，scale 须有 scale_max ≥ 1。不符合时 422，每个问题一条 template_invalid；"
+                                   "effect（效益）下须有一项 kind 为 satisfaction 的满意度指标，其他一级指标下不得有 "
                                    "/ bureau and admins. indicators is a flat list of nodes naming their parent's "
-                                   "code; every problem is one template_invalid reason."),
+                                   "code; every problem is one template_invalid reason; a satisfaction leaf must stay "
+                                   "under effect (satisfaction_indicator_missing) and nowhere else "
+                                   "(satisfaction_indicator_misplaced)."),
         },
         "/indicator-templates/{template_id}": {"get": get_template},
         base: {"get": op(

@@ -22,7 +22,8 @@ ROLE_NOTES = {
 
 # Rules the project forms check across fields or that guards check later (422).
 NOTES = {
-    inputs.ProjectForm: "保存草稿只需 title 与 funding_form；发布公示（publish_notice）时须填齐其余内容、预算明细合计等于申请金额，"
+    inputs.ProjectForm: "保存草稿只需 title 与 funding_form；发布公示（publish_notice）时须填齐其余内容（含直接与间接受益对象及人数、"
+                        "目标、地点、负责人、联系人及电话、团队，否则 422 missing_fields）、预算明细合计等于申请金额，"
                         "并有达到法定人数且过半数赞成的议事会记录 / A draft needs only title and funding_form; "
                         "publish_notice needs the rest, budget lines adding up to the requested amount and a "
                         "quorate, majority deliberation.",
@@ -35,10 +36,20 @@ NOTES = {
     (inputs.ProjectForm, "budget_lines"): "超过 100 行的部分被忽略 / entries beyond 100 are ignored",
     (inputs.TermForm, "end"): "不早于 start；服务期限有上限（默认 1 年，跨年度合同 3 年），超出则 422 / not before "
                               "start; the term is capped (by default one year, three if multi-year; 422 beyond)",
+    (inputs.TermForm, "rights_obligations"): "省略则为设置项 CONTRACT_DEFAULT_TERMS 的默认文本，每份合同保存自己的文本；"
+                                             "不能为空 / omitted: the default text of the setting "
+                                             "CONTRACT_DEFAULT_TERMS, kept per contract; never empty",
+    (inputs.TermForm, "breach_liability"): "违约责任；省略则为默认文本 / liability for breach; omitted: the default text",
+    (inputs.TermForm, "dispute_resolution"): "争议解决方式；省略则为默认文本 / dispute resolution; omitted: the "
+                                             "default text",
     (inputs.ApproveForm, "approved_amount"): "不超过申请金额 / at most the requested amount",
     (inputs.ApproveForm, "negative_list_checked"): "须为 true，否则 422 / must be true (422 otherwise)",
     (inputs.TenderForm, "justification"): "method 为 single_source 时必填 / required when method is single_source",
     (inputs.TenderForm, "price_weight"): "默认 10（设置项 BID_PRICE_WEIGHT）/ 10 by default (setting BID_PRICE_WEIGHT)",
+    (inputs.TenderForm, "bid_deposit"): "投标保证金，默认 0，不超过采购预算（批准金额）的 2%（设置项 BID_DEPOSIT_MAX_PERCENT），"
+                                        "否则 422 bid_deposit_too_high / bid deposit, 0 by default, at most 2 % of the "
+                                        "budget (the approved amount; setting BID_DEPOSIT_MAX_PERCENT), else 422 "
+                                        "bid_deposit_too_high",
     (inputs.TenderForm, "criteria"): "公开招标、邀请招标、竞争性磋商（综合评分）至少一项，max_points 合计须为 100 − price_weight；"
                                      "其他方式（最低价成交、单一来源）忽略 / for open_tender, invited_tender and "
                                      "competitive_consultation (comprehensive scoring) at least one, max_points adding "
@@ -80,8 +91,14 @@ def schemas() -> dict:
         "catalogue_year": nullable(integer()), "created_at": moment, "updated_at": moment,
     }
     detail = {
-        "needs_analysis": nullable(string()), "beneficiaries": nullable(string()), "goals": nullable(string()),
-        "location": nullable(string()), "start_date": nullable(day), "end_date": nullable(day),
+        "needs_analysis": nullable(string()),
+        "beneficiaries": nullable(string(description="直接受益对象 / the direct beneficiaries")),
+        "beneficiaries_count": nullable(integer(description="直接受益人数 / direct beneficiaries (people)")),
+        "indirect_beneficiaries": nullable(string()), "indirect_beneficiaries_count": nullable(integer()),
+        "goals": nullable(string()), "location": nullable(string()),
+        "lead_name": nullable(string(description="项目负责人 / the project lead")),
+        "contact_name": nullable(string(description="联系人（不公开）/ the contact (not public)")),
+        "contact_phone": nullable(string()), "team": nullable(string(description="项目团队 / the team")), "start_date": nullable(day), "end_date": nullable(day),
         "budget_lines": array(ref("BudgetLine")), "deliberation": nullable(ref("Deliberation")),
         "notice_published_on": nullable(day),
         "notice_ends_on": nullable(string("date", description="社区公示的最后一天（按工作日计算）/ the notice's last "

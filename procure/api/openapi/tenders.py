@@ -28,11 +28,15 @@ def schemas() -> dict:
         "BidScore": score,
         "RankingRow": obj({"rank": integer(minimum=1), "bid_id": integer(), "provider": ref("OrganisationRef"),
                            "price": ref("Money"), "technical": nullable(points), "price_score": nullable(points),
-                           "total": nullable(points)},
+                           "total": nullable(points),
+                           "priority": {"type": "boolean", "description": "上一年度绩效评价为优或良，同等条件下优先（设置项 "
+                                                                          "PRIORITY_GRADES）/ graded 优 or 良 the year "
+                                                                          "before: first among equal bids"}},
                           description="最低价成交方式无分数 / no scores for the lowest-price methods"),
         "Tender": obj({
             "method": enum(inputs.METHOD_LABELS, texts(inputs.METHOD_LABELS)), "budget": nullable(ref("Money")),
             "requirements": string(), "price_weight": integer(minimum=0, maximum=100),
+            "bid_deposit": ref("Money"),
             "scored": {"type": "boolean", "description": "综合评分 / comprehensive scoring"},
             "published_at": nullable(moment), "bid_deadline": nullable(moment),
             "min_bid_period": obj({"number": integer(), "unit": enum(["days", "working_days"])}),
