@@ -179,7 +179,9 @@ class Ids:
             "ocid": sorted({r["ocid"] for r in api_json(live, "/ocds/releases?limit=100", None)["releases"]}),
         }
         orgs = {"/providers/": items(api_json(live, "/providers", token)),
-                "/evaluators/": items(api_json(live, "/evaluators", token))}
+                "/evaluators/": items(api_json(live, "/evaluators", token)),
+                "/organisations/": [org for org in items(api_json(live, "/organisations", token))
+                                    if org["kind"] == "community"]}
         self.org_ids = {prefix: [item["id"] for item in items] for prefix, items in orgs.items()}
         with sqlite3.connect(database) as db:
             self.values["attachment_id"] = [row[0] for row in db.execute("SELECT id FROM attachments LIMIT 5")]

@@ -116,7 +116,7 @@ def test_existing_contracts_get_the_default_text_from_the_migration():
     """The migration fills contracts signed before the terms were recorded with the text of the default."""
     from importlib import import_module
 
-    migration = import_module("migrations.versions.0012_contents")
+    migration = import_module("migrations.versions.0014_contents")
     assert migration.DEFAULT_TERMS == current_app.config["CONTRACT_DEFAULT_TERMS"]
 
 

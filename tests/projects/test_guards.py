@@ -27,7 +27,7 @@ TRIGGER_GUARD_CODES = {
     "bidder_debarred", "challenge_period_running", "open_challenges", "amount_exceeds_bid", "term_too_long",
     "milestones_not_100", "not_subsidy", "implementer_invalid", "milestones_unreported", "not_reward",
     "final_payment_missing", "over_budget", "catalogue_not_in_force",
-    "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation",
+    "deadline_in_past", "profile_unverified", "public_welfare_barred", "major_violation", "annual_inspection_failed",
     "amendment_reason_required",
     # Tendering and bid evaluation.
     "bid_period_too_short", "bid_deposit_too_high", "panel_too_small", "scoring_incomplete", "not_top_ranked", "award_notice_not_published",
