@@ -35,6 +35,9 @@ NOTES = {
     (inputs.ProjectForm, "budget_lines"): "超过 100 行的部分被忽略 / entries beyond 100 are ignored",
     (inputs.TermForm, "end"): "不早于 start；服务期限有上限（默认 1 年，跨年度合同 3 年），超出则 422 / not before "
                               "start; the term is capped (by default one year, three if multi-year; 422 beyond)",
+    (inputs.ContractForm, "advance_percent"): "预付款比例，默认 0，至多 ADVANCE_MAX_PERCENT（默认 50）；与各付款节点比例合计 100 / "
+                                              "the advance, 0 by default, at most ADVANCE_MAX_PERCENT (50 by "
+                                              "default); with the milestones it makes 100",
     (inputs.ApproveForm, "approved_amount"): "不超过申请金额 / at most the requested amount",
     (inputs.ApproveForm, "negative_list_checked"): "须为 true，否则 422 / must be true (422 otherwise)",
     (inputs.TenderForm, "justification"): "method 为 single_source 时必填 / required when method is single_source",
