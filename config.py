@@ -161,6 +161,20 @@ class Config:
     # Use of the grades the year after: a provider graded one of these has priority among equal bids (同等条件下
     # 优先: the same score and price, or the same price for the lowest-price methods); 差 debars (above).
     PRIORITY_GRADES = tuple(os.environ.get("PRIORITY_GRADES", "excellent,good").split(","))
+    # What may be paid when (procure/payments/schedule.py). A contract's milestone the community confirms as
+    # partly met pays this share of its instalment (met in full: all of it; not met: nothing); a contract may
+    # state an advance of at most ADVANCE_MAX_PERCENT of its amount.
+    MILESTONE_PARTIAL_PERCENT = _env_int("MILESTONE_PARTIAL_PERCENT", 50)
+    ADVANCE_MAX_PERCENT = _env_int("ADVANCE_MAX_PERCENT", 50)
+    # A subsidy agreement, as signed: the advance paid from signing, the final share held until the performance
+    # evaluation and paid by grade (FINAL_PAYMENT_PERCENT), the rest once the project is accepted.
+    SUBSIDY_ADVANCE_PERCENT = _env_int("SUBSIDY_ADVANCE_PERCENT", 50)
+    SUBSIDY_FINAL_PERCENT = _env_int("SUBSIDY_FINAL_PERCENT", 30)
+    # A reward: nothing before the evaluation, then the approved amount times the grade's share, in percent.
+    REWARD_PERCENT = {"excellent": _env_int("REWARD_PERCENT_EXCELLENT", 100),
+                      "good": _env_int("REWARD_PERCENT_GOOD", 90),
+                      "fair": _env_int("REWARD_PERCENT_FAIR", 70),
+                      "poor": _env_int("REWARD_PERCENT_POOR", 0)}
     # Resident satisfaction survey: days it stays open, and the responses needed before it counts.
     SURVEY_DAYS = _env_int("SURVEY_DAYS", 14)
     SURVEY_MIN_RESPONSES = _env_int("SURVEY_MIN_RESPONSES", 10)

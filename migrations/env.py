@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -108,8 +109,39 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+            sqlite_foreign_key_check(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite changes a table in batch mode by rebuilding it (a copy, the old table dropped, the copy renamed).
+    With foreign keys on, dropping a table runs its ON DELETE actions on the rows that reference it (CASCADE
+    would delete them) and fails on the others; so they are off while the migrations run, set outside any
+    transaction (inside one SQLite ignores the pragma), and on again after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection  # before SQLAlchemy begins a transaction on it
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        driver.execute("PRAGMA foreign_keys=ON")  # the connection goes back to the pool as it came
+
+
+def sqlite_foreign_key_check(connection):
+    """Every reference still holds once the migrations are done."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    connection.rollback()  # ends the transaction the check began
+    if broken:
+        raise RuntimeError(f"migrations left rows whose references do not hold: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -122,19 +122,20 @@ def test_bid_prices_must_be_positive():
 def test_payments_add_up_to_the_fen(api, journey, world):
     project = journey.drive(journey.create(funding_form="subsidy", amount="100.00",
                                            budget_lines=[{"item": "全部", "amount": "100.00"}]), "in_delivery")
-    for amount in ("33.33", "33.33", "33.34"):
+    # The agreement's advance (SUBSIDY_ADVANCE_PERCENT, 50 %) paid in three parts, to the fen.
+    for amount in ("16.66", "16.67", "16.67"):
         response = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-            "kind": "instalment", "amount": amount, "paid_on": "2026-06-01"})
+            "kind": "advance", "amount": amount, "paid_on": "2026-06-01"})
         assert response.status_code == 201, response.get_json()
     refused = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": "0.01", "paid_on": "2026-06-01"})
-    assert refused.status_code == 422 and refused.get_json()["reasons"][0]["code"] == "over_contract_amount"
-    assert "100.01" in refused.get_json()["reasons"][0]["message"]
+        "kind": "advance", "amount": "0.01", "paid_on": "2026-06-01"})
+    assert refused.status_code == 422 and refused.get_json()["reasons"][0]["code"] == "over_payable"
+    assert "已付 50.00 元，本次最多 0.00 元" in refused.get_json()["reasons"][0]["message"]
     stored = db.session.execute(text("SELECT sum(amount) FROM payments WHERE project_id = :id"),
                                 {"id": project.id}).scalar()
-    assert int(stored) == 10000
+    assert int(stored) == 5000
     listed = api.as_("bureau").get(f"/projects/{project.id}/payments").get_json()
-    assert [p["amount"] for p in listed] == ["33.33", "33.33", "33.34"]
+    assert [p["amount"] for p in listed] == ["16.66", "16.67", "16.67"]
 
 
 def test_scores_are_decimal_too(journey):
@@ -151,9 +152,9 @@ def test_scores_are_decimal_too(journey):
 
 
 def test_payment_amount_is_stored_in_fen(api, journey):
-    project = journey.drive(journey.create(), "in_delivery")
-    api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": "1234.56", "paid_on": "2026-06-01"})
+    project = journey.drive(journey.create(funding_form="subsidy"), "in_delivery")
+    assert api.as_("bureau").post(f"/projects/{project.id}/payments", json={
+        "kind": "advance", "amount": "1234.56", "paid_on": "2026-06-01"}).status_code == 201
     payment = db.session.scalar(db.select(Payment).filter_by(project_id=project.id))
     assert payment.amount == Decimal("1234.56") and payment.paid_on == date(2026, 6, 1)
     raw = db.session.execute(text("SELECT amount FROM payments WHERE id = :id"), {"id": payment.id}).scalar()

@@ -8,6 +8,7 @@ from procure.api.jsonutil import plain
 from procure.extensions import db
 from procure.payments import operations as payments
 from procure.payments.models import Payment
+from procure.payments.schedule import schedule
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement.deadlines import challenge_answer_due, is_late
@@ -108,6 +109,7 @@ def answer_challenge(project_id, challenge_id):
 def contract_json(contract, project) -> dict:
     return {
         "id": contract.id, "kind": contract.kind, "amount": plain(contract.amount),
+        "advance_percent": contract.advance_percent, "final_percent": contract.final_percent,
         "implementer": {"id": contract.implementer_id, "name": contract.implementer.name},
         "start": plain(contract.start_date), "end": plain(contract.end_date), "multi_year": contract.multi_year,
         "signed_at": plain(contract.signed_at), "signed_on": plain(contract.signed_on),
@@ -173,3 +175,25 @@ def list_payments(project_id):
 def record_payment(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
     return _created(payment_json(payments.record_payment(project, g.api_user, formdata())))
+
+
+def schedule_json(plan) -> dict:
+    """The payment schedule (procure.payments.schedule): each line, what it comes to, what is payable now,
+    what is held and why."""
+    return {
+        "funding_form": plan.funding_form, "ceiling": plain(plan.ceiling), "grade": plan.grade,
+        "paid": plain(plan.paid), "payable_now": plain(plan.payable), "held": plain(plan.held),
+        "withheld": plain(plan.withheld),
+        "lines": [{"kind": line.kind, "milestone_id": line.milestone_id, "label": line.label,
+                   "percent": line.percent, "base": plain(line.base),
+                   "due": None if line.due is None else plain(line.due), "share": line.share,
+                   "paid": plain(line.paid), "payable_now": plain(line.payable), "held": plain(line.held),
+                   "withheld": plain(line.withheld), "status": line.status,
+                   "reason": line.reason.as_dict() if line.reason else None} for line in plan.lines],
+    }
+
+
+@bp.get("/projects/<int:project_id>/payment-schedule")
+def payment_schedule(project_id):
+    project = get_visible(g.api_user, project_id)
+    return jsonify(schedule_json(schedule(project)))

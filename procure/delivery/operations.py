@@ -6,7 +6,7 @@ Progress counts a milestone confirmed as met in full and one partially met at ha
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from procure import clock
 from procure.audit.log import record
@@ -14,8 +14,7 @@ from procure.delivery.models import PROGRESS_SHARE, MilestoneConfirmation, Payme
 from procure.errors import Conflict, GuardFailed, NotFound, Reason
 from procure.extensions import db
 from procure.lifecycle import flush, validated
-from procure.payments.models import Payment
-from procure.payments.operations import final_reasons, milestone_share, pay, payment_reasons
+from procure.payments.operations import pay, payable_line, request_reasons
 from procure.procurement.models import Contract, Milestone, MilestoneReport
 from procure.projects.inputs import (ConfirmationForm, PaymentApprovalForm, PaymentRequestForm, ReasonForm,
                                      ServiceRecordForm)
@@ -96,6 +95,11 @@ def confirmations(project) -> dict[int, MilestoneConfirmation]:
     return {c.milestone_id: c for c in rows}
 
 
+def confirmed_results(project) -> dict[int, str]:
+    """How the community confirmed each milestone (procure.stages gives it to the payment schedule)."""
+    return {milestone_id: c.result for milestone_id, c in confirmations(project).items()}
+
+
 def progress(project) -> Decimal:
     """Percent of the contract delivered as the community confirmed it (see the module's docstring)."""
     confirmed = confirmations(project)
@@ -106,19 +110,6 @@ def progress(project) -> Decimal:
 
 # ---- payment requests ----------------------------------------------------------------------------------
 
-def paid_for(milestone) -> Decimal:
-    total = db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
-                              .where(Payment.milestone_id == milestone.id))
-    return Decimal(total).quantize(CENT)
-
-
-def milestone_reasons(milestone, amount) -> list[Reason]:
-    left = milestone_share(milestone) - paid_for(milestone)
-    if amount > left:
-        return [Reason("over_milestone_share", _l("申请金额超过该节点尚可支付的 %(left)s 元"), left=left)]
-    return []
-
-
 def request_payment(project, user, formdata) -> PaymentRequest:
     """The implementer asks to be paid for a reported milestone, at most what is left of its share."""
     authorize_action(user, project, "request_payment")
@@ -128,8 +119,7 @@ def request_payment(project, user, formdata) -> PaymentRequest:
         raise _not_ours()
     reasons = [] if _is_reported(milestone) else [
         Reason("milestone_unreported", _l("该节点尚未报告完成情况，暂不能申请付款"))]
-    reasons += milestone_reasons(milestone, data["amount"])
-    reasons += final_reasons(project, "instalment", data["amount"], milestone.id)  # the last one
+    reasons += request_reasons(project, milestone.id, data["amount"])
     if reasons:
         raise GuardFailed(reasons)
     row = PaymentRequest(project_id=project.id, milestone_id=milestone.id, amount=data["amount"],
@@ -157,19 +147,15 @@ def _undecided(row):
 
 
 def approve_payment_request(project, user, request_id, formdata) -> PaymentRequest:
-    """The bureau approves: the payment is recorded through the same checks as a direct payment, plus the
-    milestone's share. The caller holds the project row locked, so racing approvals queue here."""
+    """The bureau approves: the payment is recorded through the same check as a direct payment (the
+    milestone confirmed, at most what its line leaves; the last milestone after the evaluation, by grade).
+    The caller holds the project row locked, so racing approvals queue here."""
     row = _open_request(project, user, request_id)
     data = validated(PaymentApprovalForm, formdata)
     _undecided(row)
-    milestone = db.session.get(Milestone, row.milestone_id)
-    reasons = payment_reasons(project, "instalment", row.amount, row.milestone_id)
-    reasons += milestone_reasons(milestone, row.amount)
-    if reasons:
-        raise GuardFailed(reasons)
-    payment = pay(project, user, "instalment", row.amount, data["paid_on"] or clock.today(),
-                             row.milestone_id, data["note"], action="approve_payment_request",
-                             payment_request_id=row.id)
+    line = payable_line(project, "milestone", row.amount, row.milestone_id)
+    payment = pay(project, user, line, row.amount, data["paid_on"] or clock.today(), data["note"],
+                  action="approve_payment_request", payment_request_id=row.id)
     row.state, row.decided_by_id, row.decided_at, row.payment_id = "approved", user.id, clock.now(), payment.id
     flush()
     return row

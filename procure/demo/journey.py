@@ -10,13 +10,15 @@ from procure import clock, lifecycle
 from procure.acceptance import operations as acceptance
 from procure.catalogue import operations as catalogues
 from procure.catalogue.models import Catalogue
+from procure.delivery import operations as delivery
 from procure.extensions import db
 from procure.formfields import json_to_formdata
-from procure.payments.operations import paid_total, payable_total, record_payment
+from procure.payments.operations import record_payment
+from procure.payments.schedule import schedule
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.procurement.models import Bid, Contract
+from procure.procurement.models import Bid, Contract, MilestoneReport
 from procure.procurement.tenders import PanelMember
 from procure.projects import operations, permissions
 from procure.projects.models import Project
@@ -305,13 +307,27 @@ class Journey:
         self.fire(p, "start_delivery", self._implementer(p))
 
     def report_completion(self, p):
+        """The implementer reports each milestone and the community confirms it as met (unless confirmed
+        already), then the implementer reports completion."""
         user = self._implementer(p)
         contract = db.session.scalar(db.select(Contract).filter_by(project_id=p.id))
         for milestone in contract.milestones:
             self.clock.advance(days=60)
             self.do(procurement.report_milestone, p, user,
                     json_to_formdata({"milestone_id": milestone.id, "content": f"{milestone.name}：按计划完成，附服务台账。"}))
+            if milestone.id not in delivery.confirmations(p):
+                self.confirm(p, milestone.id)
         self.fire(p, "report_completion", user, summary="全部服务按合同完成，共开展服务48次，服务1,260人次。")
+
+    def confirm(self, p, milestone_id, result="met"):
+        """The community confirms a milestone as `result` (the implementer reports it first if it has not)."""
+        if not db.session.scalar(db.select(MilestoneReport.id).filter_by(milestone_id=milestone_id).limit(1)):
+            self.do(procurement.report_milestone, p, self._implementer(p),
+                    json_to_formdata({"milestone_id": milestone_id, "content": "本节点服务已完成，附服务台账。"}))
+        comment = {"met": "经核查服务台账，本节点已按合同完成。", "partial": "部分服务记录缺少服务对象签字，按部分达成确认。",
+                   "not_met": "本节点服务未按合同开展。"}[result]
+        return self.do(delivery.confirm_milestone, p, self.cast.community, milestone_id,
+                       json_to_formdata({"result": result, "comment": comment}))
 
     def claim_completion(self, p):
         self.bring_catalogue_into_force(p)
@@ -443,16 +459,21 @@ class Journey:
         self.fire(p, "evaluate", self.cast.evaluator, findings=findings or "项目管理规范，服务按计划完成，居民满意度较高。",
                   rectification_plan=plan or "")
 
-    def close(self, p):
-        """The bureau pays what is left of the earlier instalments, then the final instalment by the grade,
-        and closes the project."""
-        from procure.performance_evaluation.operations import final_payment
+    def pay_due(self, p, note=""):
+        """The bureau pays each line of the payment schedule payable now (procure.payments.schedule)."""
+        paid = []
+        for line in schedule(p).lines:
+            if line.payable > 0:
+                data = {"kind": line.kind, "amount": str(line.payable), "paid_on": clock.today().isoformat(),
+                        "note": note}
+                if line.milestone_id:
+                    data["milestone_id"] = line.milestone_id
+                paid.append(self.do(record_payment, p, self.cast.bureau, json_to_formdata(data)))
+        return paid
 
+    def close(self, p):
+        """The bureau pays what the schedule leaves payable (the final instalment or the reward by the grade)
+        and closes the project."""
         self.clock.advance(days=10)
-        due = final_payment(p)
-        earlier = payable_total(p) - due.base - (paid_total(p) - due.paid)
-        for kind, amount in (("instalment", earlier), ("final", due.due - due.paid)):
-            if amount > 0:
-                self.do(record_payment, p, self.cast.bureau, json_to_formdata(
-                    {"kind": kind, "amount": str(amount), "paid_on": clock.today().isoformat()}))
+        self.pay_due(p)
         self.fire(p, "close", self.cast.bureau)

@@ -22,7 +22,8 @@ from procure.evaluators.conflicts import eligible_firms, pick
 from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.opendata import publishing
-from procure.payments.operations import paid_total, payable_total, record_payment
+from procure.payments.operations import record_payment
+from procure.payments.schedule import schedule
 from procure.performance_evaluation import operations as performance
 from procure.performance_evaluation.models import PARTIES
 from procure.performance_evaluation.operations import final_payment
@@ -248,14 +249,18 @@ class DemoJourney(Journey):
         start = service_start(clock.now(), self.calendar)
         content, quantity, quality, _activity = terms_of(self.spec)
         rate = Decimal("0.05") if bid.price >= 30000 else Decimal("0.03")  # at most DEPOSIT_MAX_PERCENT
+        # The larger contracts state an advance (预付款) of 20 %, paid once signed; the milestones share the rest.
+        advance = 20 if bid.price >= 30000 else 0
         self.fire(p, "sign_contract", self.cast.bureau, amount=str(bid.price), start=start.isoformat(),
-                  end=(start + timedelta(days=CONTRACT_DAYS)).isoformat(),
-                  milestones=[{"name": "项目启动及中期评估", "percent": 40,
+                  end=(start + timedelta(days=CONTRACT_DAYS)).isoformat(), advance_percent=advance,
+                  milestones=[{"name": "项目启动及中期评估", "percent": 40 - advance,
                                "due": (start + timedelta(days=65)).isoformat()},
                               {"name": "项目完成及总结评估", "percent": 60,
                                "due": (start + timedelta(days=130)).isoformat()}],
                   signed_on=clock.today().isoformat(), service_content=content, quantity_targets=quantity,
                   quality_targets=quality, deposit=str((bid.price * rate).quantize(CENT)), no_subcontracting=True)
+        if advance:
+            self._pay_line(p, "advance", note=f"合同约定预付款（合同金额的{advance}%），签订后支付")
         if "unpublished" not in self.spec.late:
             self.pause()
             self.do(contracts.publish, p, self.cast.bureau)
@@ -265,16 +270,20 @@ class DemoJourney(Journey):
         self.fire(p, "sign_agreement", self.cast.bureau, implementer_org_id=self.cast.providers[0].organisation_id,
                   amount=str(p.approved_amount), start=start.isoformat(),
                   end=(start + timedelta(days=AGREEMENT_DAYS)).isoformat())
-        self._pay(p, "instalment", (p.approved_amount / 2).quantize(CENT), note="补贴协议签订后预拨50%")
+        agreement = db.session.scalar(db.select(Contract).filter_by(project_id=p.id))
+        self._pay_line(p, "advance", note=f"补贴协议签订后预拨{agreement.advance_percent}%")
         self.pause()
         self.do(contracts.publish, p, self.cast.bureau)
 
     # -- delivery --------------------------------------------------------------------------------------
-    def _pay(self, p, kind, amount, note="", milestone_id=None):
-        data = {"kind": kind, "amount": str(amount), "paid_on": clock.today().isoformat(), "note": note}
-        if milestone_id:
-            data["milestone_id"] = milestone_id
-        self.do(record_payment, p, self.cast.bureau, json_to_formdata(data))
+    def _pay_line(self, p, kind, note=""):
+        """The bureau pays what the schedule's line of this kind leaves payable now (if anything)."""
+        for line in schedule(p).lines:
+            if line.kind == kind and line.payable > 0:
+                data = {"kind": kind, "amount": str(line.payable), "paid_on": clock.today().isoformat(), "note": note}
+                if line.milestone_id:
+                    data["milestone_id"] = line.milestone_id
+                self.do(record_payment, p, self.cast.bureau, json_to_formdata(data))
 
     def _report(self, p, milestone, content):
         self.do(procurement.report_milestone, p, self._implementer(p),
@@ -396,6 +405,7 @@ class DemoJourney(Journey):
         else:
             report = "服务数量、质量均达到合同（协议）要求，服务台账和影像资料齐全，验收合格。"
         super().accept(p, report=report)  # a site visit, every item judged met, the community's confirmation
+        self._pay_line(p, "acceptance", note="补贴协议项目验收通过，支付验收款")
 
     # the residents' survey: slips with one-use codes, the answers (timeline: "survey", "survey_some")
     def _open_survey(self, p, slips):
@@ -469,12 +479,15 @@ class DemoJourney(Journey):
             self._submit(p, party, sheets)
 
     def close(self, p):
+        """What the schedule leaves payable: a milestone partly met (its share as confirmed), an agreement's
+        acceptance share if still due, and the final instalment or the reward by the grade; then closed."""
         due = final_payment(p)
-        earlier = payable_total(p) - due.base - (paid_total(p) - due.paid)
-        if earlier > 0:
-            self._pay(p, "instalment", earlier, note="支付剩余节点款项")
-        self._pay(p, "final", due.due - due.paid,
-                  note=f"绩效评价等级“{GRADE_NAMES[due.grade]}”，按评价等级支付尾款的 {due.percent}%")
+        self._pay_line(p, "milestone", note="按社区确认的节点完成情况支付节点款项")
+        self._pay_line(p, "acceptance", note="验收通过，支付验收款")
+        if p.funding_form == "reward":
+            self._pay_line(p, "reward", note=f"绩效评价等级“{GRADE_NAMES[due.grade]}”，按核定奖励金额的 {due.percent}% 支付")
+        else:
+            self._pay_line(p, "final", note=f"绩效评价等级“{GRADE_NAMES[due.grade]}”，按评价等级支付尾款的 {due.percent}%")
         self.pause()
         self.fire(p, "close", self.cast.bureau, comment="项目资料已归档，准予结项。")
 

@@ -14,7 +14,7 @@ from procure.desk.visibility import entry_visible
 from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
 from procure.lifecycle import action_options
-from procure.payments.models import Payment
+from procure.payments.schedule import schedule
 from procure.procurement.models import (Bid, Challenge, Contract, Milestone, MilestoneReport)
 from procure.procurement.tenders import BidScore, PanelMember
 from procure.projects.models import Objection, Project
@@ -102,10 +102,13 @@ def _pending_notes(user) -> dict[int, list[str]]:
                                      Project.state.in_(("delivered", "under_acceptance", "rectification",
                                                         "accepted")))),
             lambda: _("待抽取第三方评估机构"))
-        add((
-            select(Project.id).where(Project.id.in_(ids), Project.state.in_(("accepted", "evaluated")),
-                                     ~exists().where(Payment.project_id == Project.id, Payment.kind == "final"))),
-            lambda: _("尾款待登记"))
+        # The final instalment or the reward, payable by grade once the project is evaluated (差 may leave none).
+        evaluated = select(Project).where(Project.id.in_(ids), Project.state == "evaluated").limit(WAITING_LIMIT)
+        for project in db.session.scalars(evaluated):
+            final = schedule(project).final
+            if final is not None and final.payable > 0:
+                notes.setdefault(project.id, []).append(
+                    _("%(line)s待支付 %(amount)s 元", line=final.label, amount=f"{final.payable:,.2f}"))
         add((
             select(PaymentRequest.project_id, func.count(PaymentRequest.id))
             .join(Project, Project.id == PaymentRequest.project_id)

@@ -212,21 +212,21 @@ def percent(part, whole) -> Decimal | None:
 
 
 def final_payment(project, grade) -> dict | None:
-    """The last instalment (the contract's last milestone; without milestones the whole amount), the share
-    of it the grade allows (FINAL_PAYMENT_PERCENT) and what was paid towards it (final payments and those
-    for the last milestone; without milestones every payment)."""
+    """The final instalment of a contract or agreement (procure.payments.schedule: a contract's last
+    milestone, an agreement's final share), the share of it the grade allows (FINAL_PAYMENT_PERCENT) and
+    what was paid towards it."""
     from procure.payments.models import Payment
-    from procure.performance_evaluation.scoring import final_instalment
+    from procure.payments.schedule import schedule
+    from procure.payments.shares import final_instalment
 
-    contract = contract_of(project)
     percents = current_app.config["FINAL_PAYMENT_PERCENT"]
-    if contract is None or grade not in percents:
+    line = schedule(project).final
+    if line is None or line.kind != "final" or grade not in percents:
         return None
-    last = contract.milestones[-1] if contract.milestones else None
-    base = (contract.amount * last.percent / 100).quantize(CENT) if last else contract.amount
-    payments = db.session.scalars(db.select(Payment).filter_by(project_id=project.id)).all()
-    towards = [p for p in payments if last is None or p.kind == "final" or p.milestone_id == last.id]
-    return {"base": base, "basis": last.name if last else None, "percent": percents[grade],
-            "payable": final_instalment(base, grade, percents),
+    towards = db.session.scalars(db.select(Payment).filter_by(project_id=project.id).where(
+        db.or_(Payment.kind == "final", Payment.milestone_id == line.milestone_id)
+        if line.milestone_id else Payment.kind == "final")).all()
+    return {"base": line.base, "basis": line.milestone_name, "percent": percents[grade],
+            "payable": final_instalment(line.base, grade, percents),
             "paid": sum((p.amount for p in towards), Decimal("0.00")) if towards else None,
             "paid_on": max(p.paid_on for p in towards) if towards else None}

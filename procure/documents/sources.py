@@ -2,6 +2,8 @@
 the data it is rendered from (committed rows only; nothing here writes)."""
 from decimal import Decimal
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
@@ -9,6 +11,7 @@ from procure.accounts.models import Organisation
 from procure.documents import results
 from procure.documents.results import contract_of, evaluation_of
 from procure.extensions import db
+from procure.projects.labels import GRADE_LABELS, PAYMENT_KIND_LABELS
 
 TITLES = {"proposal": _l("项目申报书"), "catalogue": _l("年度购买服务目录"), "award_notice": _l("成交（中标）通知书"),
           "contract": _l("政府购买服务合同"), "acceptance_certificate": _l("验收证书"),
@@ -69,13 +72,26 @@ def project_context(project, kind) -> dict:
         context.update(_award(project))
     elif kind == "contract":
         contract = contract_of(project)
-        context.update(contract=contract, milestone_amounts=[
-            (m, (contract.amount * m.percent / 100).quantize(Decimal("0.01"))) for m in contract.milestones])
+        context.update(contract=contract, payment_terms=payment_terms(project, contract),
+                       final_percents=[(GRADE_LABELS[grade], percent) for grade, percent
+                                       in current_app.config["FINAL_PAYMENT_PERCENT"].items()])
     elif kind == "acceptance_certificate":
         context.update(results.acceptance(project))
     elif kind == "evaluation_report":
         context.update(results.evaluation(project))
     return context
+
+
+def payment_terms(project, contract) -> list[dict]:
+    """The contract's payment schedule as signed (procure.payments.schedule): each part, when it falls due, its
+    share and amount; the last one (尾款) is paid by grade after the performance evaluation."""
+    from procure.payments.schedule import schedule
+
+    dues = {m.id: m.due for m in contract.milestones}
+    when = {"advance": _("合同签订后"), "acceptance": _("验收通过后"), "final": _("绩效评价后")}
+    return [{"label": line.milestone_name or str(PAYMENT_KIND_LABELS[line.kind]),
+             "final": line.kind == "final", "due": dues.get(line.milestone_id) or when.get(line.kind, ""),
+             "percent": line.percent, "amount": line.base} for line in schedule(project).lines]
 
 
 def issuer_of(project, kind, government=None) -> Organisation | None:

@@ -208,11 +208,12 @@ def _debar_implementer(project, user, result):
 
 
 def close_reasons(project, data):
+    """The money the grade decides (the final instalment, or the reward) is paid as the grade sets it. Nothing
+    more can be paid on it (procure.payments.schedule), so a project graded 差 closes once its share is paid."""
     due = final_payment(project)
-    if due is None or due.paid < due.due:
-        paid, owed = (due.paid, due.due) if due else (Decimal("0.00"), Decimal("0.00"))
+    if due is not None and due.paid < due.due:
         return [Reason("final_payment_missing", _l("尾款尚未足额支付：按评价等级应付 %(due)s 元，已付 %(paid)s 元"),
-                       due=owed, paid=paid)]
+                       due=due.due, paid=due.paid)]
     return []
 
 

@@ -134,9 +134,7 @@ def contract_checks(project, data):
     if bid and data["amount"] > bid.price:
         reasons.append(Reason("amount_exceeds_bid", _l("合同金额不能超过成交报价 %(price)s 元"), price=bid.price))
     reasons += term_reasons(data, data["multi_year"])
-    percent = sum(m["percent"] or 0 for m in data["milestones"])
-    if percent != 100:
-        reasons.append(Reason("milestones_not_100", _l("付款节点比例合计 %(sum)s%%，应为 100%%"), sum=percent))
+    reasons += schedule_reasons(data)
     reasons += contract_terms_reasons(project, data)
     return reasons
 
@@ -147,6 +145,23 @@ def deposit_reasons(deposit, amount) -> list[Reason]:
     if (deposit or 0) * 100 > amount * percent:
         return [Reason("deposit_too_high", _l("履约保证金不得超过合同金额的 %(percent)s%%"), percent=percent)]
     return []
+
+
+def schedule_reasons(data) -> list[Reason]:
+    """The payment schedule a contract states: an advance of at most ADVANCE_MAX_PERCENT, and the
+    milestones sharing the rest (together 100 %)."""
+    reasons = []
+    advance = data.get("advance_percent") or 0
+    limit = current_app.config["ADVANCE_MAX_PERCENT"]
+    if advance > limit:
+        reasons.append(Reason("advance_too_high", _l("预付款不得超过合同金额的 %(percent)s%%"), percent=limit))
+    percent = sum(m["percent"] or 0 for m in data["milestones"])
+    if advance and advance + percent != 100:
+        reasons.append(Reason("milestones_not_100", _l("预付款 %(advance)s%% 与付款节点比例合计 %(sum)s%%，应为 100%%"),
+                              advance=advance, sum=advance + percent))
+    elif percent + advance != 100:
+        reasons.append(Reason("milestones_not_100", _l("付款节点比例合计 %(sum)s%%，应为 100%%"), sum=percent))
+    return reasons
 
 
 def contract_terms_reasons(project, data) -> list[Reason]:

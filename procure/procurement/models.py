@@ -63,6 +63,12 @@ class Contract(db.Model):
         CheckConstraint("start_date <= end_date", name="dates_ordered"),
         CheckConstraint("deposit >= 0", name="deposit_nonnegative"),
         CheckConstraint("(terminated_at IS NULL) = (termination_reason IS NULL)", name="termination_has_reason"),
+        # The payment schedule as signed (procure.payments.schedule): an advance share on either kind; an
+        # agreement's final share (a contract's final instalment is its last milestone).
+        CheckConstraint("advance_percent >= 0 AND advance_percent < 100", name="advance_percent_range"),
+        CheckConstraint("(kind = 'agreement') = (final_percent IS NOT NULL)", name="final_percent_on_agreements"),
+        CheckConstraint("final_percent IS NULL OR (final_percent >= 0 AND advance_percent + final_percent <= 100)",
+                        name="final_percent_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +76,8 @@ class Contract(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     implementer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     amount: Mapped[Decimal] = mapped_column(Money)
+    advance_percent: Mapped[int] = mapped_column(default=0)  # 预付款, percent of the amount paid from signing
+    final_percent: Mapped[int | None] = mapped_column()  # an agreement's final share, paid by grade
     start_date: Mapped[date] = mapped_column()
     end_date: Mapped[date] = mapped_column()
     multi_year: Mapped[bool] = mapped_column(default=False)

@@ -41,6 +41,7 @@ def _sign_contract(project, user, data):
     contract = Contract(project_id=project.id, kind="contract", implementer_id=bid.provider_id,
                         amount=data["amount"], start_date=data["start"], end_date=data["end"],
                         multi_year=data["multi_year"], signed_at=clock.now(), signed_on=data["signed_on"],
+                        advance_percent=data["advance_percent"] or 0,
                         service_content=data["service_content"], quantity_targets=data["quantity_targets"],
                         quality_targets=data["quality_targets"], deposit=data["deposit"] or Decimal("0.00"),
                         no_subcontracting=data["no_subcontracting"], version=1, **_text_terms(data))
@@ -51,9 +52,12 @@ def _sign_contract(project, user, data):
 
 
 def _sign_agreement(project, user, data):
+    """The agreement takes the subsidy's payment schedule of the settings as they stand when it is signed."""
+    advance = current_app.config["SUBSIDY_ADVANCE_PERCENT"]
+    final = min(current_app.config["SUBSIDY_FINAL_PERCENT"], 100 - advance)
     db.session.add(Contract(project_id=project.id, kind="agreement", implementer_id=data["implementer_org_id"],
-                            amount=data["amount"], start_date=data["start"], end_date=data["end"],
-                            signed_at=clock.now(), **_text_terms(data)))
+                            amount=data["amount"], advance_percent=advance, final_percent=final,
+                            start_date=data["start"], end_date=data["end"], signed_at=clock.now(), **_text_terms(data)))
     project.implementer_id = data["implementer_org_id"]
 
 

@@ -210,6 +210,8 @@ class TermForm(InputForm):
 class ContractForm(TermForm):
     multi_year = BooleanField(_l("跨年度（服务稳定，期限最长三年）"))
     milestones = BoundedFieldList(FormField(MilestoneForm), label=_l("付款节点"), min_entries=1, max_entries=24)
+    # 预付款: a share of the amount paid from signing; the milestones share the rest (procure.payments.schedule).
+    advance_percent = IntegerField(_l("预付款比例（%）"), [Optional(), NumberRange(0, 99)], default=0)
     # The contract's terms (财政部令第102号): content, quantity and quality (later the performance
     # indicators), the performance deposit and the provider's no-subcontracting declaration.
     signed_on = DateField(_l("合同签订日期"), [required])
@@ -340,8 +342,14 @@ class MilestoneReportForm(InputForm):
     content = TextAreaField(_l("节点完成情况"), [required, Length(max=20000)])
 
 
+# What a payment pays (procure.payments.schedule); "instalment", the name before the schedule, is read as a
+# milestone payment.
+PAYMENT_KIND_CHOICES = {"advance": _l("预付款"), "milestone": _l("节点款"), "acceptance": _l("验收款"),
+                        "final": _l("尾款"), "reward": _l("项目奖励")}
+
+
 class PaymentForm(InputForm):
-    kind = SelectField(_l("付款类型"), choices=choices({"instalment": _l("进度款"), "final": _l("尾款")}),
+    kind = SelectField(_l("付款类型"), choices=choices({**PAYMENT_KIND_CHOICES, "instalment": _l("进度款")}),
                        validators=[required])
     amount = MoneyField(_l("金额（元）"), [InputRequired(message=_l("此项必填")), NumberRange(min=Decimal("0.01"))])
     paid_on = DateField(_l("付款日期"), [required])

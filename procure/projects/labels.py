@@ -52,7 +52,8 @@ ACTION_LABELS = {
     "admit_talent": _l("纳入社区人才库"), "withdraw_talent": _l("移出社区人才库"),
     "issue_certificate": _l("出具志愿者证书"),
 }
-PAYMENT_KIND_LABELS = {"instalment": _l("进度款"), "final": _l("尾款")}
+PAYMENT_KIND_LABELS = {"advance": _l("预付款"), "milestone": _l("节点款"), "acceptance": _l("验收款"),
+                       "final": _l("尾款"), "reward": _l("项目奖励"), "instalment": _l("进度款（未注明节点）")}
 BID_STATUS_LABELS = {"submitted": _l("有效"), "withdrawn": _l("已撤回"), "awarded": _l("成交")}
 
 

@@ -22,9 +22,8 @@ from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
 from procure.lifecycle import action_options
 from procure.payments.models import Payment
-from procure.payments.operations import paid_total, payable_total
+from procure.payments.schedule import schedule as payment_schedule
 from procure.performance_evaluation import page as performance_page
-from procure.performance_evaluation.operations import final_payment
 from procure.performance_evaluation.track_record import bid_track_records
 from procure.procurement import operations as procurement
 from procure.procurement import panel
@@ -36,8 +35,8 @@ from procure.projects import guards
 from procure.projects.inputs import AmendmentForm
 from procure.projects.inputs import (CONFIRMATION_LABELS, ConfirmationForm, PaymentApprovalForm,
                                      PaymentRequestForm, ReasonForm, ServiceRecordForm)
-from procure.projects.inputs import (TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm, MilestoneReportForm,
-                                     ObjectionForm, PaymentForm)
+from procure.projects.inputs import (PAYMENT_KIND_CHOICES, TRIGGER_FORMS, AnswerForm, BidForm, ChallengeForm,
+                                     MilestoneReportForm, ObjectionForm, PaymentForm)
 from procure.projects.page_forms import Failed, PageForm, page_form  # noqa: F401  (Failed: for the views)
 from procure.projects.permissions import ACTIONS, relations
 from procure.projects.proposal_form import class_cap
@@ -98,7 +97,7 @@ def _trigger_form(user, project, trigger, failed, contract, bids, declarations) 
     return trigger_form
 
 
-def _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges) -> dict:
+def _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges, plan) -> dict:
     """The forms for a project's parts (objections, bids …) that this user's part and the state allow."""
     forms = {}
     pid = project.id
@@ -138,20 +137,25 @@ def _sub_forms(user, project, parts, failed, contract, bids, declarations, chall
             "milestone_report", MilestoneReportForm, url_for("projects.report_milestone", project_id=pid), failed,
             {"milestone_id": first_open.id}, choices=choices, title=_("报告节点完成情况"))
     if allowed("record_payment"):
-        remaining = payable_total(project) - paid_total(project)
-        final = final_payment(project) if project.state == "evaluated" else None
-        if final is not None:  # the form offers the final instalment: at most what the grade leaves due
-            remaining = min(remaining, final.due - final.paid)
-        choices = {"milestone_id": [(m.id, f"{m.name}（{m.percent}%）") for m in (contract.milestones if contract
-                                                                                else [])]}
-        forms["payment"] = page_form(
-            "payment", PaymentForm, url_for("projects.record_payment", project_id=pid), failed,
-            {"amount": remaining if remaining and remaining > 0 else None, "paid_on": clock.today(),
-             "kind": "final" if project.state in ("accepted", "evaluated") else "instalment"},
-            choices=choices, title=_("登记付款"))
+        forms["payment"] = _payment_form(project, failed, contract, plan)
     forms.update(_delivery_forms(project, parts, failed, contract))
     forms.update(_contract_forms(project, parts, failed, contract))
     return forms
+
+
+def _payment_form(project, failed, contract, plan) -> PageForm:
+    """The bureau's payment form, filled in with the first line of the schedule payable now (its kinds and
+    the contract's milestones to choose from)."""
+    first = next((line for line in plan.lines if line.payable > 0), None)
+    kinds = list(dict.fromkeys(line.kind for line in plan.lines)) or list(PAYMENT_KIND_CHOICES)
+    choices = {"milestone_id": [("", _("（不对应节点）"))] + [(m.id, f"{m.name}（{m.percent}%）")
+                                                          for m in (contract.milestones if contract else [])]}
+    data = {"paid_on": clock.today(), "kind": first.kind if first else kinds[0],
+            "milestone_id": first.milestone_id if first else None, "amount": first.payable if first else None}
+    form = page_form("payment", PaymentForm, url_for("projects.record_payment", project_id=project.id), failed,
+                     data, choices=choices, title=_("登记付款"))
+    form.form.kind.choices = [(kind, PAYMENT_KIND_CHOICES[kind]) for kind in kinds]  # this project's kinds only
+    return form
 
 
 def _contract_forms(project, parts, failed, contract) -> dict:
@@ -257,7 +261,8 @@ def detail_context(user, project, failed=None) -> dict:
             else None
         actions.append({"trigger": trigger, "reasons": [r.message for r in reasons], "page_form": page_form,
                         "danger": trigger in DANGER})
-    forms = _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges)
+    plan = payment_schedule(project)
+    forms = _sub_forms(user, project, parts, failed, contract, bids, declarations, challenges, plan)
     bid_evaluation = panel.evaluation_of(project)
     forms.update(tender_forms(user, project, parts, failed, bid_evaluation))
     part_context = {}
@@ -282,7 +287,7 @@ def detail_context(user, project, failed=None) -> dict:
         and not any(pf.failed for pf in placed) else None,
         "private_objections": bool({"community", "reviewer"} & parts),
         "notice_period": Calendar().period(project.notice_published_on, current_app.config["NOTICE_WORKING_DAYS"]),
-        "paid": paid_total(project), "payable": payable_total(project),
+        "paid": plan.paid, "payable": plan.ceiling, "payment_schedule": plan,
         "budget_total": sum((line.amount for line in project.budget_lines), start=0),
         "cap": class_cap(project.community),
         "council": council_context(project.community, project.deliberation),

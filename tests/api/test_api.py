@@ -490,11 +490,19 @@ def test_contract_milestone_reports_and_payments(api, journey, world, unchanged)
                                                                     "paid_on": "2026-06-01", "milestone_id": 999999}),
                      422, "guard_failed")
     assert [r["code"] for r in body["reasons"]] == ["milestone_not_found"]
+    # A milestone is paid once the community has confirmed it; "instalment" (the kind's name before the payment
+    # schedule) is read as a milestone payment.
+    body = unchanged(lambda: api.as_("bureau").post(payments, json={"kind": "milestone", "amount": "1000.50",
+                                                                    "paid_on": "2026-06-01", "milestone_id": milestone}),
+                     422, "guard_failed")
+    assert [r["code"] for r in body["reasons"]] == ["milestone_unconfirmed"]
+    assert api.as_("community").post(f"/projects/{project.id}/milestones/{milestone}/confirmation",
+                                     json={"result": "met", "comment": "按计划完成"}).status_code == 201
     paid = api.as_("bureau").post(payments, json={"kind": "instalment", "amount": "1000.50", "paid_on": "2026-06-01",
                                                   "milestone_id": milestone, "note": "首期"})
     assert paid.status_code == 201
     assert api.as_("bureau").get(payments).get_json() == [
-        {"id": paid.get_json()["id"], "kind": "instalment", "amount": "1000.50", "paid_on": "2026-06-01",
+        {"id": paid.get_json()["id"], "kind": "milestone", "amount": "1000.50", "paid_on": "2026-06-01",
          "milestone_id": milestone, "note": "首期"}]
 
 

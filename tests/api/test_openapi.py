@@ -169,14 +169,26 @@ def test_projects_list_detail_and_history(api, journey, doc):
     contract = "/projects/{project_id}/contract"
     assert check(doc, contract, "get", api.as_("provider").get(f"/projects/{project.id}/contract"), 200)
     assert check(doc, contract, "get", api.as_("community").get(f"/projects/{other.id}/contract"), 200) is None
-    payments, instalment = "/projects/{project_id}/payments", {"kind": "instalment", "paid_on": "2026-06-01"}
-    paid = check(doc, payments, "post", api.as_("bureau").post(
-        f"/projects/{project.id}/payments", json={**instalment, "amount": "100.00"}), 201)
-    assert paid["amount"] == "100.00" and paid["milestone_id"] is None
+    payments, schedule = "/projects/{project_id}/payments", "/projects/{project_id}/payment-schedule"
+    first = api.as_("bureau").get(f"/projects/{project.id}/contract").get_json()["milestones"][0]["id"]
+    held = check(doc, schedule, "get", api.as_("provider").get(f"/projects/{project.id}/payment-schedule"), 200)
+    assert [line["status"] for line in held["lines"]] == ["held", "held"] and held["payable_now"] == "0.00"
+    unconfirmed = check(doc, payments, "post", api.as_("bureau").post(f"/projects/{project.id}/payments", json={
+        "kind": "milestone", "milestone_id": first, "amount": "100.00", "paid_on": "2026-06-01"}), 422)
+    journey.confirm(project, first)
+    paid = check(doc, payments, "post", api.as_("bureau").post(f"/projects/{project.id}/payments", json={
+        "kind": "milestone", "milestone_id": first, "amount": "100.00", "paid_on": "2026-06-01"}), 201)
+    assert paid["amount"] == "100.00" and paid["milestone_id"] == first and paid["kind"] == "milestone"
     refused = check(doc, payments, "post", api.as_("bureau").post(
         f"/projects/{project.id}/payments", json={"kind": "final", "amount": "99999999", "paid_on": "2026-06-01"}), 422)
+    untagged = check(doc, payments, "post", api.as_("bureau").post(
+        f"/projects/{project.id}/payments", json={"kind": "instalment", "amount": "1.00", "paid_on": "2026-06-01"}), 422)
     listed = doc["paths"][payments]["post"]["responses"]["422"]["x-reason-codes"]
-    assert {r["code"] for r in refused["reasons"]} == {"final_before_evaluation", "over_contract_amount"} <= set(listed)
+    codes = {r["code"] for r in refused["reasons"] + unconfirmed["reasons"] + untagged["reasons"]}
+    assert codes == {"final_before_evaluation", "over_contract_amount", "milestone_unconfirmed",
+                     "milestone_required"} <= set(listed)
+    assert check(doc, schedule, "get", api.as_("community").get(f"/projects/{other.id}/payment-schedule"),
+                 200)["lines"] == []
 
 
 def test_create_edit_and_refusals(api, journey, doc):

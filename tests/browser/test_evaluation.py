@@ -270,9 +270,17 @@ def test_draw_acceptance_survey_scoring_grade_payment_and_report(live_server, br
             walk.as_("bureau")
             expect(page.get_by_test_id("final-payment-due")).to_contain_text(f"应付 {due:,.2f} 元")
             expect(page.get_by_test_id("final-payment-due")).to_contain_text(f"最后一期 {last_instalment:,.2f} 元")
-            # offered: what the grade leaves due
+            # the form offers the first line payable now: the first milestone, confirmed and not yet paid
+            first = cents(amount) - last_instalment
+            form = page.get_by_test_id("payment-form")
+            expect(form.get_by_label("付款类型")).to_have_value("milestone")
+            expect(form.get_by_label("金额（元）")).to_have_value(f"{first:.2f}")
+            walk.submit(form, "payment-submit", "付款已登记")
+            # then the final instalment: what the grade leaves due
             assert walk.pay_final("按绩效评价等级“中”支付尾款90%。", due=due) == due
-            expect(page.get_by_test_id("paid-total")).to_contain_text(f"已支付 {due:,.2f} 元")
+            expect(page.get_by_test_id("paid-total")).to_contain_text(f"已支付 {first + due:,.2f} 元")
+            expect(page.get_by_test_id("payable-now")).to_contain_text(
+                f"现可支付 0.00 元 · 暂缓支付 0.00 元 · 不予支付 {last_instalment - due:,.2f} 元")
             walk.fire("close", "结项", state="closed")
 
             # -- the evaluation report downloads as a PDF with the grade and the project's title

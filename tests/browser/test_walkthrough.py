@@ -35,7 +35,8 @@ EXPECTED_TIMELINE = [
     "create", "publish_notice", "submit", "start_review", "approve", "list_in_catalogue", "open_tender",
     "submit_bid", "submit_bid", "appoint_panel_member", "appoint_panel_member", "score_bid", "score_bid",
     "score_bid", "score_bid", "award", "publish_award_notice", "sign_contract", "publish_contract",
-    "start_delivery", "report_milestone", "report_milestone", "report_completion", "record_payment",
+    "start_delivery", "report_milestone", "report_milestone", "report_completion", "confirm_milestone",
+    "record_payment",
     "draw_evaluator", "declare_conflict", "declare_personal", "start_acceptance", "record_site_visit",
     *["judge_item"] * 5,  # one per checklist item: the contract's content and targets, and its two milestones
     "confirm_acceptance", "accept", "open_survey", "issue_survey_tokens",  # residents' answers are not audited
@@ -221,14 +222,31 @@ def walk_from_draft_to_closed(live_server, page, clock) -> int:
                   lambda form: form.get_by_label("完成情况总结").fill("全部服务按合同完成，共服务1,260人次。"),
                   state="delivered")
 
-        # -- the bureau pays the first milestone's instalment, then draws an evaluation firm at random
+        # -- the community confirms the first milestone as met; until then the bureau's page holds its payment
+        walk.as_("bureau")
+        schedule = page.get_by_test_id("payment-schedule")
+        expect(schedule.locator("tr[data-status=held]")).to_have_count(2)
+        expect(schedule).to_contain_text("节点“项目启动及中期评估”待社区确认完成情况后支付")
+        walk.as_("community")
+        item = page.get_by_test_id("confirmations").locator("li.item", has_text="项目启动及中期评估")
+        item.locator("summary").click()
+        confirm = item.locator("form")
+        confirm.get_by_label("确认结果").select_option("met")
+        confirm.get_by_label("确认意见").fill("经核查服务台账和签到表，本节点已按合同完成。")
+        with page.expect_navigation():
+            confirm.locator("button[type=submit]").click()
+        expect(page.locator(".flash-success")).to_contain_text("节点完成情况已确认")
+
+        # -- the bureau pays the first milestone's instalment the page offers, then draws an evaluation firm
         clock.advance(days=2)
         walk.as_("bureau")
+        expect(page.get_by_test_id("payable-now")).to_contain_text(f"现可支付 {FIRST_INSTALMENT:,.2f} 元")
         payment = walk.open_details("payment")
-        expect(payment.get_by_label("付款类型")).to_have_value("instalment")
-        payment.get_by_label("金额（元）").fill(f"{FIRST_INSTALMENT:.2f}")
-        select_by_text(payment.get_by_label("对应节点"), "项目启动及中期评估")
+        expect(payment.get_by_label("付款类型")).to_have_value("milestone")
+        expect(payment.get_by_label("金额（元）")).to_have_value(f"{FIRST_INSTALMENT:.2f}")
+        expect(payment.get_by_label("对应节点").locator("option:checked")).to_have_text("项目启动及中期评估（40%）")
         walk.submit(payment, "payment-submit", "付款已登记")
+        expect(schedule.locator("tr[data-status=settled]")).to_have_count(1)
         firm_user = walk.draw_evaluator(FIRMS)
 
         # -- the firm declares none, then its evaluator for themself; the bureau starts acceptance

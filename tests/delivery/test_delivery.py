@@ -113,6 +113,13 @@ def test_payment_requests_ceiling_and_the_bureaus_decision(api, world, journey, 
                   api.as_(implementer).post(path, json={"milestone_id": first.id, "amount": "200.00"}), 201)
     approve = PROJECT + "/payment-requests/{request_id}/approve"
     refuse = PROJECT + "/payment-requests/{request_id}/refuse"
+    # Asked for before the community confirmed the milestone: the bureau may pay only once it is confirmed.
+    before = db_snapshot()
+    early = api.as_("bureau").post(f"{path}/{made['id']}/approve", json={})
+    check(doc, approve, "post", early, 422)
+    assert reason_codes(early) == ["milestone_unconfirmed"]
+    assert db_snapshot() == before
+    journey.confirm(project, first.id)
     before = db_snapshot()
     for username, status in ((implementer, 403), ("community", 403), ("bureau_far", 404)):
         check(doc, approve, "post", api.as_(username).post(f"{path}/{made['id']}/approve", json={}), status)
@@ -128,7 +135,7 @@ def test_payment_requests_ceiling_and_the_bureaus_decision(api, world, journey, 
     before = db_snapshot()
     over = api.as_("bureau").post(f"{path}/{other['id']}/approve", json={})
     check(doc, approve, "post", over, 422)
-    assert reason_codes(over) == ["over_milestone_share"]
+    assert reason_codes(over) == ["over_payable"] and "100.00" in over.get_json()["reasons"][0]["message"]
     assert db_snapshot() == before
     body = check(doc, refuse, "post", api.as_("bureau").post(f"{path}/{other['id']}/refuse",
                                                               json={"reason": "超过节点应付金额"}), 200)
@@ -139,43 +146,39 @@ def test_payment_requests_ceiling_and_the_bureaus_decision(api, world, journey, 
     assert paid == [share - 100]
 
 
-def test_the_bureaus_direct_payment_still_counts_against_the_contract(api, world, journey):
+def test_a_direct_payment_and_an_approved_request_draw_on_the_same_milestone(api, world, journey):
     project, implementer, contract = delivering(journey, world)
     first = contract.milestones[0]
-    report(api, implementer, project, first)
+    share = (contract.amount * first.percent / 100).quantize(Decimal("0.01"))
+    journey.confirm(project, first.id)
     made = api.as_(implementer).post(f"/projects/{project.id}/payment-requests",
                                      json={"milestone_id": first.id, "amount": "100.00"}).get_json()
-    rest = contract.amount - 50
     assert api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": str(rest), "paid_on": "2026-06-01"}).status_code == 201
+        "kind": "milestone", "milestone_id": first.id, "amount": str(share - 50),
+        "paid_on": "2026-06-01"}).status_code == 201
     over = api.as_("bureau").post(f"/projects/{project.id}/payment-requests/{made['id']}/approve", json={})
-    assert reason_codes(over) == ["over_contract_amount"]
+    assert reason_codes(over) == ["over_payable"]
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_racing_approvals_never_exceed_the_contract(app, client, world, journey, round_):
-    """Two requests each within the milestone's share, together over it: approved at once, one wins."""
+def test_racing_approvals_never_exceed_the_milestone(app, client, world, journey, round_):
+    """Two requests each for the whole milestone, approved at once: one wins, the other finds nothing left."""
     project, implementer, contract = delivering(journey, world)
-    second = contract.milestones[0]  # not the last: its instalment waits for the performance evaluation
-    share = (contract.amount * second.percent / 100).quantize(Decimal("0.01"))
+    first = contract.milestones[0]  # not the last: its instalment waits for the performance evaluation
+    share = (contract.amount * first.percent / 100).quantize(Decimal("0.01"))
     tokens = Tokens(client, world)
-    assert tokens.post(implementer, f"/projects/{project.id}/milestone-reports",
-                       json={"milestone_id": second.id, "content": "完成"}).status_code == 201
-    # Most of the contract is paid already, so the second approval would also break the contract ceiling.
-    paid_before = contract.amount - share
-    assert tokens.post("bureau", f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": str(paid_before), "paid_on": "2026-06-01"}).status_code == 201
+    journey.confirm(project, first.id)
     ids = [tokens.post(implementer, f"/projects/{project.id}/payment-requests",
-                       json={"milestone_id": second.id, "amount": str(share)}).get_json()["id"] for _ in range(2)]
+                       json={"milestone_id": first.id, "amount": str(share)}).get_json()["id"] for _ in range(2)]
     headers = tokens.headers("bureau")
     results = run_together(app, [post(headers, f"/projects/{project.id}/payment-requests/{i}/approve", {})
                                  for i in ids])
     assert sorted(status for status, _ in results) == [200, 422], results
     loser = next(body for status, body in results if status == 422)
-    assert {r["code"] for r in loser["reasons"]} <= {"over_contract_amount", "over_milestone_share"}
+    assert [r["code"] for r in loser["reasons"]] == ["over_payable"]
     db.session.expire_all()
     paid = db.session.scalars(db.select(Payment.amount).filter_by(project_id=project.id)).all()
-    assert sum(paid) == contract.amount
+    assert paid == [share]
     states = db.session.scalars(db.select(PaymentRequest.state).filter_by(project_id=project.id)).all()
     assert sorted(states) == ["approved", "requested"]
 

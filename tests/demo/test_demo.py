@@ -253,7 +253,8 @@ class TestLoadedDemo:
         assert projects_with("return_for_revision") & projects_with("resubmit")
         grades = Counter(p.grade for p in projects() if p.grade)
         assert {"excellent", "good", "fair"} <= set(grades)
-        assert {p.kind for p in db.session.scalars(db.select(Payment))} == {"instalment", "final"}
+        assert {p.kind for p in db.session.scalars(db.select(Payment))} == {"advance", "milestone", "acceptance",
+                                                                            "final", "reward"}
         assert db.session.scalar(db.select(Challenge).where(Challenge.answer.is_not(None)))
         assert db.session.scalar(db.select(Objection).where(Objection.answer.is_(None)))
 
@@ -664,15 +665,18 @@ class TestDemoEvaluation:
         assert grades["fair"] == 1 and grades["poor"] == 1 and grades["excellent"] + grades["good"] >= 7
         assert grades["excellent"] >= 2 and grades["good"] >= 2
         assert len({p.score for p in done}) >= 6  # the parties' own views make each total its own
-        percent = current_app.config["FINAL_PAYMENT_PERCENT"]
         for p in done:
             assert response_count(p) >= current_app.config["SURVEY_MIN_RESPONSES"], p.title
             state = state_of(p)
             assert state.evaluation.grade == p.grade == grade_for(p.score) and state.revealed, p.title
             assert (state.evaluation.rectification_plan != "") == (p.grade == "fair"), p.title
             due = final_payment(p)
-            assert due.percent == percent[p.grade] and due.due == final_instalment(due.base, p.grade)
-            finals = db.session.scalars(db.select(Payment.amount).filter_by(project_id=p.id, kind="final")).all()
+            # A reward is the approved amount by REWARD_PERCENT; a contract's or agreement's final instalment
+            # is paid by FINAL_PAYMENT_PERCENT.
+            percent = current_app.config["REWARD_PERCENT" if p.funding_form == "reward" else "FINAL_PAYMENT_PERCENT"]
+            assert due.percent == percent[p.grade] and due.due == final_instalment(due.base, p.grade, percent)
+            finals = db.session.scalars(db.select(Payment.amount).filter_by(project_id=p.id).where(
+                Payment.kind.in_(("final", "reward")))).all()
             if p.state == "evaluated":
                 assert finals == [] and due.paid < due.due, p.title
             else:
@@ -682,6 +686,47 @@ class TestDemoEvaluation:
         fair = next(p for p in done if p.grade == "fair")
         assert fair.state == "closed" and final_payment(fair).due == (final_payment(fair).base * Decimal("0.9")
                                                                       ).quantize(Decimal("0.01"))
+
+    def test_each_funding_form_is_paid_by_its_schedule(self):
+        """Contracts: the advance they state, the milestones as confirmed, the last one by grade; agreements: the
+        advance, the share due on acceptance, the final share by grade; rewards: nothing before the evaluation,
+        then the approved amount by grade. No line was paid before it was due, nor beyond what it came to."""
+        from procure.payments.schedule import schedule
+
+        def kinds(p):
+            return list(db.session.scalars(db.select(Payment.kind).filter_by(project_id=p.id).order_by(Payment.id)))
+
+        closed = {form: projects(state="closed", funding_form=form) for form in FUNDING_FORMS}
+        assert all(closed.values())
+        for p in (p for group in closed.values() for p in group):
+            plan = schedule(p)
+            assert plan.payable == plan.held == 0 and plan.paid == plan.ceiling - plan.withheld, p.title
+        contract = lambda p: db.session.scalar(db.select(Contract).filter_by(project_id=p.id))  # noqa: E731
+        advanced = [p for p in closed["purchase"] if contract(p).advance_percent]
+        assert advanced and all(kinds(p) == ["advance", "milestone", "final"] for p in advanced)
+        assert any(kinds(p) == ["milestone", "final"] for p in closed["purchase"])  # no advance stated, none paid
+        poor = schedule(next(p for p in closed["purchase"] if p.grade == "poor")).final
+        assert poor.due == (poor.base * Decimal("0.7")).quantize(Decimal("0.01")) == poor.paid < poor.base
+        assert all(kinds(p) == ["advance", "acceptance", "final"] for p in closed["subsidy"])
+        percent = current_app.config["REWARD_PERCENT"]
+        for p in closed["reward"]:
+            [paid] = db.session.scalars(db.select(Payment).filter_by(project_id=p.id)).all()
+            assert paid.kind == "reward"
+            assert paid.amount == (p.approved_amount * percent[p.grade] / 100).quantize(Decimal("0.01")), p.title
+        assert any(p.grade != "excellent" for p in closed["reward"])  # one paid less than approved
+        for p in projects(funding_form="reward"):
+            if p.state != "closed":
+                assert kinds(p) == [], p.title
+        [waiting] = projects(funding_form="reward", state="evaluated")
+        assert schedule(waiting).payable == (waiting.approved_amount * percent[waiting.grade] / 100
+                                             ).quantize(Decimal("0.01")) > 0
+        for p in projects(funding_form="subsidy", state="in_delivery"):
+            assert kinds(p) == ["advance"] and schedule(p).lines[1].reason.code == "acceptance_pending"
+        for p in projects():
+            for line in schedule(p).lines:
+                assert line.paid <= (line.base if line.due is None else line.due), (p.title, line.kind)
+                assert line.due is not None or line.paid == 0, (p.title, line.kind)
+        assert db.session.scalar(db.select(Payment.id).filter_by(kind="instalment")) is None
 
     def test_a_poor_grade_debars_the_provider_from_next_year_without_breaking_later_stories(self):
         from procure.providers.models import Debarment

@@ -67,7 +67,7 @@ def test_award_notice_and_contract(contracted, as_user):
     first = (contract.amount * 40 / 100).quantize(Decimal("0.01"))
     for expected in ("政府购买服务合同", contract.implementer.name, f"{contract.amount:,.2f} 元", f"{first:,.2f} 元",
                      f"{contract.deposit:,.2f} 元", "项目启动及中期评估", "40%", "不转包", "助餐配送",
-                     str(contract.signed_on), f"{contracted.code}-HT-01"):
+                     str(contract.signed_on), f"{contracted.code}-HT-01", "尾款在绩效评价完成后按评价等级支付"):
         assert expected in text, expected
 
 

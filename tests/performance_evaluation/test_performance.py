@@ -416,8 +416,9 @@ def test_a_community_implementer_is_not_debarred(journey):
     journey.evaluate(project, scores=scores, satisfied=satisfied)
     assert project.grade == "poor"
     assert db.session.scalar(db.select(Debarment)) is None
-    # Without milestones the final instalment is the whole amount: 15,000 × 70 % = 10,500.00.
-    assert performance.final_payment(project).due == D("10500.00")
+    # A reward is the approved amount times the grade's share (REWARD_PERCENT): 差 pays nothing.
+    due = performance.final_payment(project)
+    assert (due.base, due.percent, due.due) == (D("15000.00"), 0, D("0.00"))
 
 
 def test_evaluate_needs_the_opened_evaluation_and_enough_survey_responses(journey, api, refused):

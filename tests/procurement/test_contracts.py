@@ -245,10 +245,12 @@ def test_never_below_what_is_paid_including_approved_requests(journey, api, worl
     request = api.as_(implementer).post(f"/projects/{project.id}/payment-requests",
                                         json={"milestone_id": first.id, "amount": "5000.00"})
     assert request.status_code == 201, request.get_json()
+    journey.confirm(project, first.id)
     assert api.as_("bureau").post(f"/projects/{project.id}/payment-requests/{request.get_json()['id']}/approve",
                                   json={}).status_code == 200
     assert api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": "3000.00", "paid_on": app_clock.today().isoformat()}).status_code == 201
+        "kind": "milestone", "milestone_id": first.id, "amount": "3000.00",
+        "paid_on": app_clock.today().isoformat()}).status_code == 201
     # The deposit comes down with the amount (at most 10 % of it).
     [reason] = refused(lambda: amend(api, project, amount="7999.99", deposit="0.00"), "amount_below_paid")
     assert "8000.00" in reason["message"]
@@ -257,14 +259,18 @@ def test_never_below_what_is_paid_including_approved_requests(journey, api, worl
 
 def test_payment_ceilings_follow_the_amended_amount(journey, api, refused):
     project = journey.drive(journey.create(), "in_delivery")
-    amount = contract_of(project).amount
-    lower = amount - Decimal("1000.00")
+    contract = contract_of(project)
+    first = contract.milestones[0]
+    lower = contract.amount - Decimal("1000.00")
     assert amend(api, project, amount=f"{lower:.2f}").status_code == 201
+    share = (lower * first.percent / 100).quantize(Decimal("0.01"))  # the milestone's share of the new amount
+    journey.confirm(project, first.id)
     pay = lambda value: api.as_("bureau").post(f"/projects/{project.id}/payments", json={  # noqa: E731
-        "kind": "instalment", "amount": f"{value:.2f}", "paid_on": app_clock.today().isoformat()})
-    [reason] = refused(lambda: pay(lower + Decimal("0.01")), "over_contract_amount")
-    assert f"{lower:.2f}" in reason["message"]
-    assert pay(lower).status_code == 201
+        "kind": "milestone", "milestone_id": first.id, "amount": f"{value:.2f}",
+        "paid_on": app_clock.today().isoformat()})
+    [reason] = refused(lambda: pay(share + Decimal("0.01")), "over_payable")
+    assert f"{share:.2f}" in reason["message"]
+    assert pay(share).status_code == 201
     body = api.as_("bureau").get(f"/projects/{project.id}").get_json()
     assert body["state"] == "in_delivery"
 

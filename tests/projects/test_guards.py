@@ -35,6 +35,8 @@ TRIGGER_GUARD_CODES = {
     # test_contract_contents.py).
     "deposit_too_high", "subcontracting_not_declared", "signed_on_in_future", "signed_before_award",
     "milestone_outside_term", "no_contract",
+    # The advance a contract states (tested in tests/payments/test_payments.py).
+    "advance_too_high",
     # Starting the acceptance: the drawn firm and its evaluators declared (procure.evaluators.conflicts).
     "evaluator_not_assigned", "firm_not_declared", "no_evaluator_declared",
     # Acceptance: rectification and accept (procure.acceptance.operations; tested in test_acceptance.py).
@@ -459,9 +461,10 @@ def test_closing_needs_the_final_payment_by_grade(journey, api, refused):
     project = journey.drive(journey.create(), "evaluated")
     due = Decimal(api.as_("bureau").get(f"/projects/{project.id}/evaluation").get_json()["final_payment"]["due"])
     refused(fire(api, "bureau", project, "close"), "final_payment_missing")
+    first = api.as_("bureau").get(f"/projects/{project.id}/contract").get_json()["milestones"][0]["id"]
     instalment = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": "100.00", "paid_on": "2026-12-01"})
-    assert instalment.status_code == 201
+        "kind": "milestone", "milestone_id": first, "amount": "100.00", "paid_on": "2026-12-01"})
+    assert instalment.status_code == 201  # a milestone's payment is no part of the final instalment
     final = api.as_("bureau").post(f"/projects/{project.id}/payments", json={
         "kind": "final", "amount": "100.00", "paid_on": "2026-12-01"})
     assert final.status_code == 201, final.get_json()
@@ -553,17 +556,18 @@ def test_an_objection_is_answered_once(journey, api, db_snapshot):
 
 
 def test_payments_never_exceed_the_contract(journey, api, refused):
-    project = journey.drive(journey.create(), "in_delivery")
-    amount = Decimal(api.as_("bureau").get(f"/projects/{project.id}/contract").get_json()["amount"])
-    first = (amount * Decimal("0.4")).quantize(Decimal("0.01"))
-    assert api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": str(first), "paid_on": "2026-06-01"}).status_code == 201
-    [reason] = refused(lambda: api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": str(amount - first + Decimal("0.01")), "paid_on": "2026-07-01"}),
-        "over_contract_amount")
-    assert f"{amount:.2f}" in reason["message"]
-    assert api.as_("bureau").post(f"/projects/{project.id}/payments", json={
-        "kind": "instalment", "amount": str(amount - first), "paid_on": "2026-07-01"}).status_code == 201
+    """Paid line by line as the schedule allows, the payments come to the contract amount (优: everything) and
+    every line then refuses more."""
+    project = journey.drive(journey.create(), "evaluated")
+    contract = api.as_("bureau").get(f"/projects/{project.id}/contract").get_json()
+    amount, first = Decimal(contract["amount"]), contract["milestones"][0]["id"]
+    journey.pay_due(project)
+    [line, ceiling] = refused(lambda: api.as_("bureau").post(f"/projects/{project.id}/payments", json={
+        "kind": "milestone", "milestone_id": first, "amount": "0.01", "paid_on": "2026-12-01"}),
+        "over_payable", "over_contract_amount")
+    assert "本次最多 0.00 元" in line["message"] and f"{amount:.2f}" in ceiling["message"]
+    refused(lambda: api.as_("bureau").post(f"/projects/{project.id}/payments", json={
+        "kind": "final", "amount": "0.01", "paid_on": "2026-12-01"}), "final_over_grade", "over_contract_amount")
     paid = sum(p.amount for p in db.session.scalars(db.select(Payment).filter_by(project_id=project.id)))
     assert paid == amount
 

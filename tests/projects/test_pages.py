@@ -536,9 +536,15 @@ def test_contract_milestones_reports_declarations_payments(as_user, journey, wor
     response = bureau.post(f"/projects/{project.id}/payments",
                            data={"kind": "final", "amount": "100", "paid_on": app_clock.today().isoformat()})
     assert response.status_code == 422 and "绩效评价完成后方可支付尾款" in page(response)
-    assert bureau.post(f"/projects/{project.id}/payments",
-                       data={"kind": "instalment", "amount": "1000.00", "paid_on": app_clock.today().isoformat(),
-                             "milestone_id": contract_milestones[0].id}).status_code == 302
+    first = contract_milestones[0]
+    payment = {"kind": "milestone", "amount": "1000.00", "paid_on": app_clock.today().isoformat(),
+               "milestone_id": first.id}
+    response = bureau.post(f"/projects/{project.id}/payments", data=payment)
+    assert response.status_code == 422 and "节点“启动”待社区确认完成情况后支付" in page(response)
+    assert as_user("community").post(f"/projects/{project.id}/milestones/{first.id}/confirmation",
+                                     data={"result": "met", "comment": "按计划完成"}).status_code == 302
+    bureau = as_user("bureau")
+    assert bureau.post(f"/projects/{project.id}/payments", data=payment).status_code == 302
     html = page(bureau.get(f"/projects/{project.id}"))
     assert f"已支付 1,000.00 元 / 应付 {bid.price:,.2f} 元" in html
     assert db.session.scalar(db.select(Payment.amount)) == Decimal("1000.00")

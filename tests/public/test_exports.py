@@ -29,15 +29,17 @@ def money(text) -> Decimal:
 
 @pytest.fixture
 def portal(journey, world, clock):
-    """Projects at different stages in two communities: closed with grades 优 and 良, in delivery with a paid
-    instalment, a subsidy whose agreement is never published, one under notice and a draft."""
+    """Projects at different stages in two communities: closed with grades 优 and 良, in delivery with a
+    milestone paid in part, a subsidy whose agreement is never published, one under notice and a draft."""
     closed = journey.drive(journey.create(title="社区长者助餐服务"), "closed")
     delivering = journey.drive(journey.create(title="青少年课后托管", amount="30000.00"), "in_delivery")
+    first = db.session.scalar(db.select(Contract).filter_by(project_id=delivering.id)).milestones[0]
+    journey.confirm(delivering, first.id)
     journey.do(record_payment, delivering, world["bureau"], json_to_formdata(
-        {"kind": "instalment", "amount": "5000.00", "paid_on": "2026-09-01"}))
+        {"kind": "milestone", "milestone_id": first.id, "amount": "5000.00", "paid_on": "2026-09-01"}))
     subsidy = journey.drive(journey.create(title=INJECTION, funding_form="subsidy", amount="20000.00"), "in_delivery")
     journey.do(record_payment, subsidy, world["bureau"], json_to_formdata(
-        {"kind": "instalment", "amount": "7777.77", "paid_on": "2026-09-02"}))
+        {"kind": "advance", "amount": "7777.77", "paid_on": "2026-09-02"}))
     cast_b = Cast(community=world["community_b"], reviewer=world["reviewer"], bureau=world["bureau"],
                   evaluator=world["evaluator"], providers=[world["provider"], world["provider2"], world["provider3"]],
                   panel=[world["evaluator"], world["evaluator2"]])

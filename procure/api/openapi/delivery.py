@@ -71,20 +71,24 @@ def paths() -> dict:
             "post": op("requestPayment", "申请节点付款 / Request a milestone payment", "delivery",
                        ok(ref("PaymentRequest"), "已创建 / created", 201), body="PaymentRequestInput",
                        params=["ProjectId"], fails=(400, 403, 404), conflicts=states,
-                       reasons=reason_codes(delivery.request_payment, delivery.milestone_reasons,
-                                            evaluation.final_reasons),
-                       description="承接方对已报告的节点申请，金额不超过该节点应付金额（合同金额×比例）减去已付；最后一个节点"
-                                   "须待绩效评价完成，且不超过按评价等级应付的尾款 / by the implementer for a reported "
-                                   "milestone, at most its share of the contract amount less what was paid for it; "
-                                   "the last milestone waits for the performance evaluation and its grade's share."),
+                       reasons=reason_codes(delivery.request_payment, evaluation.request_reasons)
+                       + ["final_before_evaluation", "milestone_not_met"],
+                       description="承接方对已报告的节点申请，金额不超过该节点应付金额（合同金额×比例，部分达成按设置比例）"
+                                   "减去已付；未达成的节点不能申请；最后一个节点须待绩效评价完成，且不超过按评价等级应付的尾款 / "
+                                   "by the implementer for a reported milestone, at most its share of the contract "
+                                   "amount (partly met: the setting's share of it) less what was paid for it; not for a "
+                                   "milestone not met; the last milestone waits for the performance evaluation and its "
+                                   "grade's share."),
         },
         PROJECT + "/payment-requests/{request_id}/approve": {"post": op(
             "approvePaymentRequest", "批准付款申请并登记付款 / Approve a payment request", "delivery",
             ok(ref("PaymentRequest")), body="PaymentApprovalInput", params=["ProjectId", "PaymentRequestId"],
             fails=(400, 403, 404), conflicts=decided,
-            reasons=reason_codes(evaluation.payment_reasons, delivery.milestone_reasons),
-            description=bureau + " 累计支付不超过合同金额，并发批准也不会 / the total paid never exceeds the contract "
-                                 "amount, even under concurrent approvals.")},
+            reasons=reason_codes(evaluation.line_reasons)
+            + ["milestone_unconfirmed", "milestone_not_met", "final_before_evaluation"],
+            description=bureau + " 与直接付款同一检查：节点经社区确认、不超过该项现可支付的金额；并发批准也不会超付 / the same "
+                                 "check as a direct payment: the milestone confirmed, at most what its line leaves "
+                                 "payable now; concurrent approvals never overpay.")},
         PROJECT + "/payment-requests/{request_id}/refuse": {"post": op(
             "refusePaymentRequest", "退回付款申请 / Refuse a payment request", "delivery",
             ok(ref("PaymentRequest")), body="ReasonInput", params=["ProjectId", "PaymentRequestId"],

@@ -4,11 +4,22 @@ from procure.api.openapi.operation import PROJECT, ok, op
 from procure.api.openapi.reasons import reason_codes
 from procure.api.openapi.schema import array, enum, integer, nullable, obj, ref, string
 from procure.payments import operations as evaluation
+from procure.payments import schedule as payment_schedule
+from procure.payments.models import LEGACY_KINDS, PAYMENT_KINDS
 from procure.procurement import contracts, operations as procurement
 from procure.procurement import guards
 from procure.projects import inputs
 from procure.providers import eligibility
 
+
+# Why a line of the payment schedule is held or not due: the refusal when a payment asks for it (a line paid
+# in part by its confirmation or its grade says why too, but refuses with over_payable or final_over_grade).
+SCHEDULE_LINES = (payment_schedule.contract_lines, payment_schedule.agreement_lines, payment_schedule.reward_lines)
+EXPLANATIONS = {"milestone_partly_met", "final_by_grade", "reward_by_grade"}
+
+
+def payment_codes(*functions) -> list[str]:
+    return [code for code in reason_codes(*functions, *SCHEDULE_LINES) if code not in EXPLANATIONS]
 
 # Rules the forms check across fields or that guards check later (422).
 NOTES = {
@@ -18,7 +29,12 @@ NOTES = {
     (inputs.AmendmentForm, "end"): "空则不变；不早于开始日期，服务期限上限同签订时 / blank keeps it; not before the "
                                    "start, the term capped as at signing",
     (inputs.MilestoneReportForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
-    (inputs.PaymentForm, "milestone_id"): "本项目合同中的节点 id / a milestone of this project's contract",
+    (inputs.PaymentForm, "milestone_id"): "本项目合同中的节点 id；节点款必填，尾款可填最后一个节点 / a milestone of "
+                                          "this project's contract: required for a milestone payment, the last one "
+                                          "for the final instalment",
+    (inputs.PaymentForm, "kind"): "付款计划中的一项（见 payment-schedule）；instalment 为旧名，按节点款处理；项目奖励的 final 即 "
+                                  "reward / a line of the payment schedule (see payment-schedule); instalment, the "
+                                  "name before the schedule, is a milestone payment; final on a reward is the reward",
 }
 
 
@@ -51,6 +67,11 @@ def schemas() -> dict:
             "changes": {"type": "object", "additionalProperties": array(string(), minItems=2, maxItems=2),
                         "description": "字段 → [原值, 新值]（字符串）/ field → [old, new], as strings"}}),
         "Contract": obj({"id": integer(), "kind": enum(["contract", "agreement"]), "amount": ref("Money"),
+                         "advance_percent": integer(minimum=0, maximum=99, description="预付款比例 / the advance, "
+                                                                                        "percent of the amount"),
+                         "final_percent": nullable(integer(minimum=0, maximum=100, description=(
+                             "补贴协议按评价等级支付的尾款比例；合同为 null（尾款即最后一个节点）/ an agreement's final "
+                             "share, paid by grade; null on a contract (its last milestone is the final instalment)"))),
                          "implementer": org, "start": day, "end": day, "multi_year": {"type": "boolean"},
                          "signed_at": moment, "signed_on": nullable(day), "service_content": string(),
                          "quantity_targets": string(), "quality_targets": string(), "deposit": ref("Money"),
@@ -67,8 +88,26 @@ def schemas() -> dict:
                          "termination": nullable(obj({"terminated_at": moment, "reason": string()})),
                          "milestones": array(ref("Milestone"))},
                         description="kind=agreement（补贴协议）无付款节点 / a subsidy agreement has no milestones"),
-        "Payment": obj({"id": integer(), "kind": enum(["instalment", "final"]), "amount": ref("Money"),
-                        "paid_on": day, "milestone_id": nullable(integer()), "note": string()}),
+        "Payment": obj({"id": integer(), "kind": enum([*PAYMENT_KINDS, *LEGACY_KINDS]), "amount": ref("Money"),
+                        "paid_on": day, "milestone_id": nullable(integer()), "note": string()},
+                       description="instalment：付款计划实施前登记、未注明节点的款项 / instalment: recorded before the "
+                                   "payment schedule, naming no milestone"),
+        "PaymentScheduleLine": obj({
+            "kind": enum(list(PAYMENT_KINDS)), "milestone_id": nullable(integer()), "label": string(),
+            "percent": integer(description="占合同金额的比例 / percent of the amount"),
+            "base": ref("Money"), "due": nullable(ref("Money")),
+            "share": nullable(integer(description="确认结果或评价等级释放的比例 / the percent of it the confirmation "
+                                                  "or the grade releases")),
+            "paid": ref("Money"), "payable_now": ref("Money"), "held": ref("Money"), "withheld": ref("Money"),
+            "status": enum(["payable", "held", "settled"]),
+            "reason": nullable(obj({"code": string(), "message": string()}))}),
+        "PaymentSchedule": obj({
+            "funding_form": enum(["purchase", "subsidy", "reward"]), "ceiling": ref("Money"),
+            "grade": nullable(enum(["excellent", "good", "fair", "poor"])), "paid": ref("Money"),
+            "payable_now": ref("Money"), "held": ref("Money"), "withheld": ref("Money"),
+            "lines": array(ref("PaymentScheduleLine"))},
+            description="各款项现可支付、暂缓支付（及原因）与不予支付的金额 / what each part of the money comes to, what "
+                        "is payable now, what is held and why, what is withheld for good"),
     }
 
 
@@ -152,6 +191,12 @@ def paths() -> dict:
                       fails=(404,)),
             "post": op("recordPayment", "登记付款 / Record a payment", "payments", created("Payment"),
                        body="PaymentInput", params=["ProjectId"], fails=(400, 403, 404), conflicts=state_only,
-                       reasons=reason_codes(evaluation.record_payment)),
+                       reasons=payment_codes(evaluation.record_payment),
+                       description="采购管理人员；每笔付款对应付款计划中现可支付的一项（见 payment-schedule）/ by the "
+                                   "bureau; each payment pays a line of the schedule that is payable now (see "
+                                   "payment-schedule)."),
         },
+        PROJECT + "/payment-schedule": {"get": op(
+            "getPaymentSchedule", "付款计划：现可支付、暂缓及原因 / The payment schedule: payable now, held and why",
+            "payments", ok(ref("PaymentSchedule")), params=["ProjectId"], fails=(404,))},
     }

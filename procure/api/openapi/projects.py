@@ -42,6 +42,9 @@ NOTES = {
     (inputs.TermForm, "breach_liability"): "违约责任；省略则为默认文本 / liability for breach; omitted: the default text",
     (inputs.TermForm, "dispute_resolution"): "争议解决方式；省略则为默认文本 / dispute resolution; omitted: the "
                                              "default text",
+    (inputs.ContractForm, "advance_percent"): "预付款比例，默认 0，至多 ADVANCE_MAX_PERCENT（默认 50）；与各付款节点比例合计 100 / "
+                                              "the advance, 0 by default, at most ADVANCE_MAX_PERCENT (50 by "
+                                              "default); with the milestones it makes 100",
     (inputs.ApproveForm, "approved_amount"): "不超过申请金额 / at most the requested amount",
     (inputs.ApproveForm, "negative_list_checked"): "须为 true，否则 422 / must be true (422 otherwise)",
     (inputs.TenderForm, "justification"): "method 为 single_source 时必填 / required when method is single_source",
