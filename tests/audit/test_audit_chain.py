@@ -1,6 +1,5 @@
 """The audit trail is a hash chain: an entry changed, removed or slipped in afterwards is found and named by
 `flask audit verify` and the admin page; a project and its entries cannot be deleted; appends at once queue."""
-import threading
 import time
 
 import pytest
