@@ -75,6 +75,7 @@ def register_blueprints(app):
     from procure.acceptance.views import bp as acceptance_bp
     from procure.api import bp as api_bp
     from procure.attachments.views import bp as attachments_bp
+    from procure.audit.views import bp as audit_bp
     from procure.catalogue.views import bp as catalogue_bp
     from procure.documents.views import bp as documents_bp
     from procure.notifications.views import bp as notifications_bp
@@ -90,6 +91,7 @@ def register_blueprints(app):
     app.register_blueprint(projects_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(workdays_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(council_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(providers_bp)

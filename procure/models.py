@@ -2,6 +2,7 @@
 from procure.acceptance.models import ChecklistItem, CommunityConfirmation, Rectification, SiteVisit  # noqa: F401
 from procure.accounts.models import ApiToken, Division, Organisation, User  # noqa: F401
 from procure.attachments.models import Attachment  # noqa: F401
+from procure.audit import chain  # noqa: F401  (seals every new audit entry as it is flushed)
 from procure.audit.models import AuditEntry  # noqa: F401
 from procure.catalogue.models import (Catalogue, CatalogueAmendment, CatalogueItem, Category,  # noqa: F401
                                       NegativeListItem)

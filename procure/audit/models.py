@@ -1,4 +1,5 @@
-"""The audit trail: one row for every change to a project, written in the change's transaction."""
+"""The audit trail: one row for every change, written in the change's transaction, chained by hashes
+(procure.audit.chain). A project with entries cannot be deleted: the trail outlives nothing it records."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -13,7 +14,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -22,6 +23,8 @@ class AuditEntry(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(24))
     comment: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
