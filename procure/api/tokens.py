@@ -10,7 +10,8 @@ from procure.extensions import db
 
 class PasswordChangeRequired(Refusal):
     status, code = 403, "password_change_required"
-    message = "the password was reset: sign in on the web and choose a new one first / 密码已重置，请先登录网页修改密码"
+    message = ("the password was reset: sign in on the web and choose a new one first / "
+               "密码已重置，请先登录网页修改密码")
 
 
 @bp.post("/tokens")
