@@ -1,6 +1,7 @@
 """Application settings: every secret, period and cap comes from the environment with a default."""
 import os
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -50,6 +51,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A signed-in session ends after this many minutes without a request, and this many hours after the login
+    # whatever happens (the signed cookie itself is refused after the same hours without a request).
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # Cookies only over HTTPS: "1" always (production's default), "0" never; "auto" (the others' default): when
+    # the request came over HTTPS (behind a proxy, set TRUSTED_PROXIES so X-Forwarded-Proto is believed).
+    SESSION_COOKIE_SECURE_MODE = os.environ.get("SESSION_COOKIE_SECURE", "auto")
     PER_PAGE = _env_int("PER_PAGE", 20)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
@@ -232,7 +241,8 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    SESSION_COOKIE_SECURE_MODE = os.environ.get("SESSION_COOKIE_SECURE", "1")
+    SESSION_COOKIE_SECURE = SESSION_COOKIE_SECURE_MODE == "1"
 
 
 class TestingConfig(Config):
@@ -243,6 +253,9 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests move the clock by days with a user signed in; the lifetimes' own tests set the real limits.
+    SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+    SESSION_ABSOLUTE_HOURS = 10 * 365 * 24
 
 
 CONFIGS = {

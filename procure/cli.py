@@ -21,8 +21,11 @@ demo_cli = AppGroup("demo", help="Demo data / 演示数据")
 def create_user(username, role, org_id, display_name, password):
     """Create a user in an organisation."""
     from procure.accounts.models import ROLES_BY_KIND, OrgKind, Organisation, User
-    from procure.accounts.passwords import hash_password
+    from procure.accounts.passwords import bilingual, hash_password, policy_problems
 
+    problems = policy_problems(password, username)
+    if problems:
+        raise click.BadParameter("; ".join(bilingual(code) for code in problems), param_hint="--password")
     org = db.session.get(Organisation, org_id)
     if org is None:
         raise click.BadParameter(f"no organisation {org_id}", param_hint="--org")
@@ -34,6 +37,50 @@ def create_user(username, role, org_id, display_name, password):
                         password_hash=hash_password(password)))
     db.session.commit()
     click.echo(f"created {username} ({role}) in {org.name}")
+
+
+def _user(username):
+    from procure.accounts.models import User
+
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None:
+        raise click.BadParameter(f"no user {username} / 没有该用户", param_hint="USERNAME")
+    return user
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def disable_user(username):
+    """Disable a user: login refused, every session and API token ended at once."""
+    user = _user(username)
+    user.active = False
+    user.end_sessions()
+    db.session.commit()
+    click.echo(f"disabled {username}; their sessions and API tokens have ended")
+
+
+@users_cli.command("enable")
+@click.argument("username")
+def enable_user(username):
+    """Enable a disabled user again (they sign in anew)."""
+    user = _user(username)
+    user.active = True
+    db.session.commit()
+    click.echo(f"enabled {username}")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+def reset_password(username):
+    """Give a user a random temporary password, printed once; they must change it at the next login, and every
+    session and API token they hold ends now."""
+    from procure.accounts.passwords import set_password, temporary_password
+
+    user = _user(username)
+    password = temporary_password()
+    set_password(user, password, temporary=True)
+    db.session.commit()
+    click.echo(f"temporary password for {username} (shown once; to be changed at the next login): {password}")
 
 
 @orgs_cli.command("create")

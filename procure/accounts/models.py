@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -136,12 +136,21 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Every session cookie and API token carries the generation it began in; logout, a password change or
+    # reset and disabling the user move it on, and all older ones stop working at once.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by a password reset: the user must choose a new password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
 
     @property
     def is_active(self):
         return self.active
+
+    def end_sessions(self):
+        """End every session and API token of this user (counted in SQL, so two at once both count)."""
+        self.session_generation = User.session_generation + 1
 
     def __repr__(self):
         return f"<User {self.username} {self.role}>"
@@ -157,6 +166,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    generation: Mapped[int] = mapped_column(default=0, server_default="0")  # the user's session generation
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -170,14 +180,15 @@ class ApiToken(db.Model):
         moment = clock.now()
         db.session.add(
             cls(user=user, token_hash=cls.digest(token), created_at=moment,
-                expires_at=moment + timedelta(hours=hours))
+                expires_at=moment + timedelta(hours=hours), generation=user.session_generation)
         )
         return token
 
     @classmethod
     def find_user(cls, token: str) -> User | None:
         row = db.session.scalar(db.select(cls).filter_by(token_hash=cls.digest(token)))
-        if row is None or row.expires_at <= clock.now() or not row.user.active:
+        if (row is None or row.expires_at <= clock.now() or not row.user.active
+                or row.generation != row.user.session_generation or row.user.must_change_password):
             return None
         return row.user
 

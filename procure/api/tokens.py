@@ -4,8 +4,14 @@ from flask import current_app, jsonify
 from procure.accounts.passwords import authenticate
 from procure.accounts.models import ApiToken
 from procure.api import Unauthorized, bp, json_body
-from procure.errors import InvalidInput
+from procure.errors import InvalidInput, Refusal
 from procure.extensions import db
+
+
+class PasswordChangeRequired(Refusal):
+    status, code = 403, "password_change_required"
+    message = ("the password was reset: sign in on the web and choose a new one first / "
+               "密码已重置，请先登录网页修改密码")
 
 
 @bp.post("/tokens")
@@ -16,11 +22,17 @@ def create_token():
                 if value is not None and not isinstance(value, str)}
     if mistyped:
         raise InvalidInput(mistyped)
-    user = authenticate(username, password) if isinstance(username, str) and isinstance(password, str) else None
-    if user is None:
+    user = (authenticate(username, password, disabled_too=True)
+            if isinstance(username, str) and isinstance(password, str) else None)
+    if user is None or not user.active:
         error = Unauthorized()
-        error.message = "invalid username or password / 用户名或密码错误"
+        error.message = ("invalid username or password / 用户名或密码错误" if user is None
+                         else "this account is disabled / 该账号已停用")
+        db.session.commit()  # a rehashed password is kept even when the answer is no
         raise error
+    if user.must_change_password:
+        db.session.commit()
+        raise PasswordChangeRequired()
     token = ApiToken.issue(user, current_app.config["API_TOKEN_HOURS"])
     db.session.commit()
     return jsonify({"token": token, "expires_in": current_app.config["API_TOKEN_HOURS"] * 3600}), 201

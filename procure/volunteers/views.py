@@ -5,10 +5,11 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from procure import clock, tabular
+from procure.accounts import sessions
 from procure.accounts.models import Role
 from procure.audit.log import record
 from procure.database import MAX_ID
@@ -85,7 +86,7 @@ def register():
         form = _with_field_errors(refused_form(RegistrationForm, request.form, error), error)
         form.password.data = ""
         return _render_registration(form, status=error.status if error.status != 400 else 422)
-    login_user(volunteer.user)
+    sessions.begin(volunteer.user)
     flash(_("注册成功，欢迎成为志愿者！"), "success")
     return redirect(url_for("volunteers.me"))
 
