@@ -4,6 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from procure.extensions import db
+from procure.audit.log import record_system
 
 users_cli = AppGroup("users", help="Manage user accounts / 用户管理")
 orgs_cli = AppGroup("orgs", help="Manage organisations / 机构管理")
@@ -55,6 +56,7 @@ def disable_user(username):
     user = _user(username)
     user.active = False
     user.end_sessions()
+    record_system("disable_user", data={"user_id": user.id, "username": user.username})
     db.session.commit()
     click.echo(f"disabled {username}; their sessions and API tokens have ended")
 
@@ -65,6 +67,7 @@ def enable_user(username):
     """Enable a disabled user again (they sign in anew)."""
     user = _user(username)
     user.active = True
+    record_system("enable_user", data={"user_id": user.id, "username": user.username})
     db.session.commit()
     click.echo(f"enabled {username}")
 
@@ -79,6 +82,7 @@ def reset_password(username):
     user = _user(username)
     password = temporary_password()
     set_password(user, password, temporary=True)
+    record_system("reset_password", data={"user_id": user.id, "username": user.username})
     db.session.commit()
     click.echo(f"temporary password for {username} (shown once; to be changed at the next login): {password}")
 

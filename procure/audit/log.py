@@ -34,3 +34,11 @@ def record_public(project, action, *, data=None):
                        comment="", data=jsonable(data or {}))
     db.session.add(entry)
     return entry
+
+
+def record_system(action, *, data=None):
+    """An entry for a change made from the command line (no signed-in user), e.g. `flask users disable`."""
+    entry = AuditEntry(project_id=None, at=clock.now(), user_id=None, organisation_id=None, action=action,
+                       comment="", data=jsonable({**(data or {}), "via": "cli"}))
+    db.session.add(entry)
+    return entry

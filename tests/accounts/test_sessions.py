@@ -239,3 +239,19 @@ def test_cookies_are_secure_over_https(app, world):
                                                                     "password": PASSWORD}).headers["Set-Cookie"]
     finally:
         app.config["SESSION_COOKIE_SECURE_MODE"] = "auto"
+
+
+def test_the_command_line_changes_are_audited_in_the_chain(app, world):
+    from procure.audit import chain
+    from procure.audit.models import AuditEntry
+
+    runner = app.test_cli_runner()
+    for command in ("disable", "enable", "reset-password"):
+        assert runner.invoke(args=["users", command, "bureau"]).exit_code == 0
+    db.session.expire_all()
+    entries = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action.in_(["disable_user", "enable_user", "reset_password"])).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.data["username"], e.data["via"], e.user_id) for e in entries] == [
+        ("disable_user", "bureau", "cli", None), ("enable_user", "bureau", "cli", None),
+        ("reset_password", "bureau", "cli", None)]
+    assert chain.verify(db.session).intact
