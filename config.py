@@ -50,6 +50,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Strict-Transport-Security on every response when more than 0 (seconds; production: a year). Browsers heed
+    # it only over HTTPS; with HSTS_INCLUDE_SUBDOMAINS=1 it covers the subdomains of the site's host as well.
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 0)
+    HSTS_INCLUDE_SUBDOMAINS = os.environ.get("HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
     PER_PAGE = _env_int("PER_PAGE", 20)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
@@ -233,6 +237,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 class TestingConfig(Config):
