@@ -59,6 +59,10 @@ class Config:
     # Cookies only over HTTPS: "1" always (production's default), "0" never; "auto" (the others' default): when
     # the request came over HTTPS (behind a proxy, set TRUSTED_PROXIES so X-Forwarded-Proto is believed).
     SESSION_COOKIE_SECURE_MODE = os.environ.get("SESSION_COOKIE_SECURE", "auto")
+    # Strict-Transport-Security on every response when more than 0 (seconds; production: a year). Browsers heed
+    # it only over HTTPS; with HSTS_INCLUDE_SUBDOMAINS=1 it covers the subdomains of the site's host as well.
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 0)
+    HSTS_INCLUDE_SUBDOMAINS = os.environ.get("HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
     PER_PAGE = _env_int("PER_PAGE", 20)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
@@ -243,6 +247,7 @@ class DevelopmentConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE_MODE = os.environ.get("SESSION_COOKIE_SECURE", "1")
     SESSION_COOKIE_SECURE = SESSION_COOKIE_SECURE_MODE == "1"
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 class TestingConfig(Config):

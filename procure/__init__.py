@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_lifecycle(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
     register_listeners(app)
@@ -121,6 +122,12 @@ def register_errorhandlers(app):
     from procure.web import register as register_web_errors
 
     register_web_errors(app)
+
+
+def register_security_headers(app):
+    from procure.security_headers import register
+
+    register(app)
 
 
 def register_template_helpers(app):

@@ -128,3 +128,30 @@ def test_the_comparison_would_notice_a_difference(fresh_app):
             conn.execute(text("CREATE TABLE stray (id INTEGER PRIMARY KEY)"))
     differences = schema_differences(fresh_app)
     assert ("remove_table",) == tuple(d[0] for d in differences if d[0] == "remove_table")
+
+
+def test_0016_takes_the_bidirectional_controls_out_of_earlier_attachment_names(fresh_app):
+    """Issue 15, item 8, for files uploaded before the upload cleaned their names; other names stay as they were."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import MetaData, Table, select
+
+    flask_db(fresh_app, "upgrade", "0015_payments")
+    names = {1: "报告\u202etxt.pdf", 2: "\u2066合同\u2069\u200e.pdf", 3: "名单\u061c\u200f.csv", 4: "照片 2026.jpg"}
+    now = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    with fresh_app.app_context(), db.engine.begin() as conn:
+        table = {name: Table(name, MetaData(), autoload_with=conn) for name in ("organisations", "users",
+                                                                              "attachments")}
+        conn.execute(table["organisations"].insert().values(id=1, kind="government", name="机构", division_code="330102",
+                                                            credit_code_override=False, council_version=0))
+        conn.execute(table["users"].insert().values(id=1, username="u", password_hash="x", display_name="u",
+                                                    role="bureau", organisation_id=1, active=True, created_at=now))
+        for number, name in names.items():
+            conn.execute(table["attachments"].insert().values(
+                id=number, kind="provider_evidence", original_name=name, stored_name=f"stored{number}",
+                content_type="application/pdf", size=1, sha256="0" * 64, uploaded_at=now, uploaded_by_id=1,
+                organisation_id=1))
+    flask_db(fresh_app, "upgrade")
+    with fresh_app.app_context(), db.engine.connect() as conn:
+        found = dict(conn.execute(select(table["attachments"].c.id, table["attachments"].c.original_name)).all())
+    assert found == {1: "报告txt.pdf", 2: "合同.pdf", 3: "名单.csv", 4: "照片 2026.jpg"}

@@ -37,7 +37,10 @@ UPLOAD_RULES = {
                   "evaluated"}, {"bureau"}),
     "acceptance": ({"under_acceptance", "rectification", "accepted"}, {"assigned_evaluator"}),
 }
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What a file name may not carry: control characters (C0, DEL, C1), the line and paragraph separators, and the
+# Unicode bidirectional controls (embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, the marks
+# U+200E, U+200F and U+061C), with which "报告\u202Etxt.pdf" shows as "报告fdp.txt" and hides what a file is.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def _own_bid(project, user) -> Bid | None:
@@ -62,7 +65,8 @@ def upload_kinds(user, project) -> list[str]:
 
 
 def clean_name(filename) -> str:
-    """The name as the user's computer had it, without folders or control characters, at most 255 long."""
+    """The name as the user's computer had it, without folders, control or bidirectional control characters,
+    at most 255 long."""
     name = CONTROL.sub("", re.split(r"[\\/]", filename or "")[-1]).strip().strip(".")
     if len(name) > 255:
         ext = sniffing.extension(name)[:16]

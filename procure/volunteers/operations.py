@@ -113,9 +113,17 @@ def community_choices() -> list[tuple[int, str]]:
         .order_by(Organisation.division_code, Organisation.id))]
 
 
+class AlreadyRegistered(InvalidInput):
+    """The ID number is a registered volunteer's, or the username is taken (`fields` says which). Community staff
+    are told so; the public page answers exactly as it answers a new registration (volunteers/views.py), so that
+    nobody learns from it whether a number or a name is registered."""
+
+
 def register_volunteer(formdata, *, staff=None) -> Volunteer:
     """A resident's account (role resident, in the community's organisation) and their volunteer record.
-    `staff`: community staff registering a resident on their behalf (the community is the staff's own)."""
+    `staff`: community staff registering a resident on their behalf (the community is the staff's own).
+    Refuses bad input with InvalidInput, and an ID number or username already registered with AlreadyRegistered
+    (only once the input is otherwise valid, and after the same work as a registration: the password hashed)."""
     if staff is not None and staff.role != Role.community:
         raise Forbidden()
     form = RegistrationForm(formdata=formdata)
@@ -124,17 +132,18 @@ def register_volunteer(formdata, *, staff=None) -> Volunteer:
         form.community_id.raw_data = [str(staff.organisation_id)]
     if not form.validate():
         raise InvalidInput(field_errors(form))
-    errors = {}
     community = db.session.get(Organisation, form.community_id.data)
     if community is None or community.kind != OrgKind.community:
-        errors["community_id"] = [str(_l("请选择所在社区"))]
+        raise InvalidInput({"community_id": [str(_l("请选择所在社区"))]})
+    password_hash = hash_password(form.password.data)  # taken or not: the same time spent (Argon2 dominates)
+    taken = {}
     if db.session.scalar(select(Volunteer.id).filter_by(id_number=form.id_number.data)):
-        errors["id_number"] = [str(_l("该身份证号码已登记为志愿者"))]
+        taken["id_number"] = [str(_l("该身份证号码已登记为志愿者"))]
     if db.session.scalar(select(User.id).filter_by(username=form.username.data)):
-        errors["username"] = [str(_l("该用户名已被使用"))]
-    if errors:
-        raise InvalidInput(errors)
-    user = User(username=form.username.data, password_hash=hash_password(form.password.data),
+        taken["username"] = [str(_l("该用户名已被使用"))]
+    if taken:
+        raise AlreadyRegistered(taken)
+    user = User(username=form.username.data, password_hash=password_hash,
                 display_name=form.real_name.data, role=Role.resident.value, organisation_id=community.id)
     volunteer = Volunteer(community_id=community.id, real_name=form.real_name.data, id_number=form.id_number.data,
                           phone=form.phone.data, skills=form.skills_text(), consent_public=form.consent_public.data,
@@ -147,7 +156,7 @@ def register_volunteer(formdata, *, staff=None) -> Volunteer:
             db.session.add(volunteer)
             db.session.flush()
     except IntegrityError:
-        raise InvalidInput({"id_number": [str(_l("该身份证号码或用户名已登记"))]})
+        raise AlreadyRegistered({"id_number": [str(_l("该身份证号码或用户名已登记"))]})
     # No name, number or phone in the trail: the ids say who.
     record(None, staff or user, "register_volunteer",
            data={"volunteer_id": volunteer.id, "community_id": community.id, "on_behalf": staff is not None})

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from procure import clock, tabular
-from procure.accounts import sessions
 from procure.accounts.models import Role
 from procure.audit.log import record
 from procure.database import MAX_ID
@@ -76,19 +75,23 @@ def register():
         if request.args.get("done"):
             return render_template("volunteers/registered.html")
         return _render_registration(RegistrationForm())
+    received = redirect(url_for("volunteers.register", done=1))
     if request.form.get("website"):  # the honeypot: a robot is told all went well, and nothing is kept
-        return redirect(url_for("volunteers.register", done=1))
+        return received
     try:
-        volunteer = operations.register_volunteer(request.form)
+        operations.register_volunteer(request.form)
         db.session.commit()
+    except operations.AlreadyRegistered:
+        # No enumeration: a number or a username already registered gets the very answer a new account gets
+        # (the same redirect, no session change, the same time spent); nothing is kept. The page it leads to
+        # tells the resident what to do when the new username and password do not work.
+        db.session.rollback()
     except InvalidInput as error:
         db.session.rollback()
         form = _with_field_errors(refused_form(RegistrationForm, request.form, error), error)
         form.password.data = ""
         return _render_registration(form, status=error.status if error.status != 400 else 422)
-    sessions.begin(volunteer.user)
-    flash(_("注册成功，欢迎成为志愿者！"), "success")
-    return redirect(url_for("volunteers.me"))
+    return received
 
 
 @bp.get("/volunteers")

@@ -351,3 +351,53 @@ def test_service_record_evidence_on_the_project_page(api, journey, world, client
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "活动照片.png" in page and "evidence-form-" not in page
     assert client.get(f"/attachments/{row.id}/download").status_code == 200
+
+
+# ---- names that hide what a file is (issue 15, item 8) ---------------------------------------------------
+
+BIDI_CONTROLS = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e",
+                 "\u200f", "\u061c")
+
+
+def test_names_lose_their_bidirectional_controls_through_the_api(api, journey):
+    """"报告\u202etxt.pdf" would show as "报告fdp.txt": the right-to-left override hides the real extension."""
+    draft = journey.create()
+    body = upload(api, "community", draft, "报告\u202etxt.pdf", PDF).get_json()
+    assert body["name"] == "报告txt.pdf"
+    every = "".join(BIDI_CONTROLS)
+    body = upload(api, "community", draft, f"{every}纪要{every}\u2028.txt", "只是文字\n".encode()).get_json()
+    assert body["name"] == "纪要.txt" and body["content_type"] == "text/plain"
+    listed = api.as_("community").get(f"/projects/{draft.id}/attachments").get_json()
+    assert sorted(a["name"] for a in listed) == ["报告txt.pdf", "纪要.txt"]
+    # A name made of nothing but controls is no name.
+    refused = upload(api, "community", draft, "\u202e\u2066.\u200f", PDF)
+    assert refused.status_code == 400 and "file" in refused.get_json()["fields"]
+    # What the extension check sees is the cleaned name: a PDF called "x\u202efdp.txt" is a ".txt" that is no text.
+    assert upload(api, "community", draft, "x\u202efdp.txt", PDF).status_code == 400
+    entry = min(audit_uploads(draft), key=lambda e: e.id)
+    assert entry.comment == "报告txt.pdf" and entry.data["name"] == "报告txt.pdf"
+
+
+def test_names_lose_their_bidirectional_controls_on_the_page(journey, client):
+    draft = journey.create()
+    client.post("/login", data={"username": "community", "password": PASSWORD})
+    done = client.post(f"/projects/{draft.id}/attachments",
+                       data={"kind": "proposal", "file": (io.BytesIO("居民名单\n".encode()), "说明\u202efdp.txt")},
+                       follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "附件已上传：说明fdp.txt" in page  # the flash
+    assert not any(control in page for control in BIDI_CONTROLS)
+    [row] = db.session.scalars(select(Attachment)).all()
+    assert row.original_name == "说明fdp.txt"
+    download = client.get(f"/attachments/{row.id}/download")
+    assert download.status_code == 200
+    assert "%E8%AF%B4%E6%98%8Efdp.txt" in download.headers["Content-Disposition"]  # 说明fdp.txt
+    assert "%E2%80%AE" not in download.headers["Content-Disposition"]  # no U+202E
+
+
+def test_provider_evidence_names_are_cleaned_too(api, world):
+    org = world.providers[0]
+    response = api.as_("provider").post(f"/providers/{org.id}/requirements/tax_record/evidence",
+                                        data={"file": (io.BytesIO(PDF), "完税证明\u202egnp.pdf")})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["evidence"]["name"] == "完税证明gnp.pdf"

@@ -1,4 +1,5 @@
-"""Browser fixtures: the session app served on a free local port with CSRF on, and a headless Chromium page."""
+"""Browser fixtures: the session app served on a free local port with CSRF on, and a headless Chromium page
+(a test fails when the page's Content-Security-Policy blocked anything)."""
 import threading
 
 import pytest
@@ -36,8 +37,14 @@ def browser_page():
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         context.set_default_timeout(15_000)
         page = context.new_page()
+        # What the Content-Security-Policy blocked (Chromium says so on the console): a page that needs an inline
+        # script or style the policy refuses is broken for its users, so it fails the test that showed it.
+        blocked = []
+        page.on("console", lambda message: blocked.append(message.text) if message.type == "error" and (
+            "Content Security Policy" in message.text) else None)
         try:
             yield page
         finally:
             context.close()
             browser.close()
+        assert not blocked, blocked

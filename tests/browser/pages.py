@@ -287,8 +287,9 @@ class Walk:
             self.page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True).click()
 
     def register_volunteer(self, community, name, id_number, phone, username, skills=()):
-        """A resident, not logged in, registers from the public menu (consenting to a masked name on the board);
-        they land logged in on their own page."""
+        """A resident, not logged in, registers from the public menu (consenting to a masked name on the board),
+        is told the application was received (the same answer whether or not the number or username was already
+        registered) and signs in from there with the new username and password, landing on their own page."""
         page = self.page
         page.goto(self.base + "/")
         self.menu("志愿者注册")
@@ -304,7 +305,14 @@ class Walk:
         form.get_by_label("密码").fill(PASSWORD)
         with page.expect_navigation():
             form.get_by_role("button", name="注册").click()
-        expect(page.locator(".flash-success")).to_contain_text("注册成功")
+        received = page.get_by_test_id("registration-received")
+        expect(received).to_contain_text("注册申请已收到")
+        with page.expect_navigation():
+            received.get_by_role("link", name="登录").click()
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
         expect(page.get_by_test_id("current-user")).to_contain_text(name)
 
     def publish_activity(self, title, category, place, starts, ends, places=10) -> str:

@@ -65,7 +65,7 @@ def test_publish_sign_up_attend_earn_redeem_and_certify(live_server, browser_pag
         with page.expect_navigation():
             page.get_by_role("button", name="退出").click()
 
-        # -- a resident registers from the public menu (landing logged in on their page) and signs up
+        # -- a resident registers from the public menu, signs in (landing on their page) and signs up
         walk.register_volunteer(community, NAME, ID_NUMBER, PHONE, USERNAME, skills=["电工"])
         expect(page.get_by_role("heading", name="我的志愿服务")).to_be_visible()
         expect(page.get_by_test_id("hours")).to_have_text("0.00 小时")

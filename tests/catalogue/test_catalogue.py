@@ -177,7 +177,10 @@ def test_print_page_and_page_actions(listed, client, clock):
     login(client, "bureau")
     printed = client.get("/catalogues/2026/print")
     text = printed.get_data(as_text=True)
-    assert printed.status_code == 200 and "××市 2026 年度政府购买服务目录" in text and "@page" in text
+    assert printed.status_code == 200 and "××市 2026 年度政府购买服务目录" in text
+    # A4 landscape (@page), from a file: the Content-Security-Policy allows no inline style.
+    assert 'href="/static/css/catalogue-print.css"' in text
+    assert "@page" in client.get("/static/css/catalogue-print.css").get_data(as_text=True)
     assert "72,500.50" in text and "社工培训" in text
 
     assert client.post("/catalogues/2026/publish").status_code == 302

@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 import pytest
 
+from security_check import header_problems, inline_code_problems
+
 # Never followed: signing out would end a signed-in visit half-way.
 SKIP = re.compile(r"^/(logout|auth/logout)\b")
 # Each role's desk and the pages it links, signed in through the login form.
@@ -63,7 +65,7 @@ def is_document(path: str) -> bool:
 
 def crawl(live, start: list[str]) -> dict:
     """Breadth-first over same-origin links, several at a time, as `live` (the server or a signed-in
-    visitor); {path: (status, referrer)}."""
+    visitor); {path: (status, referrer, what is wrong with its security headers or its inline code)}."""
     seen, shapes, results = set(start), Counter(), {}
     queue = deque((path, "(start)") for path in start)
 
@@ -71,13 +73,14 @@ def crawl(live, start: list[str]) -> dict:
         path, referrer = item
         status, headers, body = live.get(path)
         html = body.decode("utf-8", "replace") if "text/html" in (headers.get("Content-Type") or "") else None
-        return path, referrer, status, headers.get("Location"), html
+        problems = header_problems(headers) + (inline_code_problems(html, headers) if html else [])
+        return path, referrer, status, headers.get("Location"), html, problems
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         while queue and len(results) < MAX_REQUESTS:
             batch = [queue.popleft() for _ in range(min(len(queue), 16))]
-            for path, referrer, status, location, html in pool.map(fetch, batch):
-                results[path] = (status, referrer)
+            for path, referrer, status, location, html, problems in pool.map(fetch, batch):
+                results[path] = (status, referrer, problems)
                 found = links_of(live.url + path, html, live.url) if html else []
                 if location:
                     found.append(urlsplit(urljoin(live.url + path, location)).path)
@@ -103,6 +106,8 @@ def test_every_page_a_role_reaches_answers_without_a_server_error(live_demo, use
     assert len(results) > 20
     dead = {path: found for path, found in results.items() if found[0] == 404 and found[1] != "(start)"}
     assert not dead, dead
+    unsafe = {path: found[2] for path, found in results.items() if found[2]}
+    assert not unsafe, unsafe
 
 
 def test_every_public_page_and_export_answers_without_a_server_error(live_demo):
@@ -119,6 +124,9 @@ def test_every_public_page_and_export_answers_without_a_server_error(live_demo):
     # Links the portal itself shows lead somewhere: no dead ends.
     dead = {path: found for path, found in results.items() if found[0] == 404 and found[1] != "(start)"}
     assert not dead, dead
+    # Every answer carries the security headers (issue 15), and no page has script or style they would block.
+    unsafe = {path: found[2] for path, found in results.items() if found[2]}
+    assert not unsafe, unsafe
 
 
 # ---- the OpenAPI document, every GET operation with real ids ----------------------------------------------

@@ -26,9 +26,9 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def log_in(client, username):
+def log_in(client, username, password=PASSWORD):
     client.post("/logout")
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, text(response)
     return client
 
@@ -61,6 +61,7 @@ def story(client, world):
         "community_id": str(world.community.id), "real_name": "王小明", "id_number": ID_NUMBER, "phone": PHONE,
         "skills": ["doctor"], "consent_public": "y", "username": "wangxm", "password": "long-enough-pw"})
     assert response.status_code == 302, text(response)
+    log_in(client, "wangxm", "long-enough-pw")
     volunteer = db.session.scalar(db.select(Volunteer).filter_by(id_number=ID_NUMBER))
     ledger.append(volunteer, "service", hours=Decimal("3"), points=Decimal("3"))
     db.session.commit()

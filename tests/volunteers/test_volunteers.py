@@ -53,11 +53,12 @@ def test_id_number_check_digit():
 
 # ---- public registration ----------------------------------------------------------------------------------
 
-def test_a_resident_registers_and_is_logged_in(client, world):
+def test_a_resident_registers_then_signs_in(client, world):
     page = text(client.get("/volunteers/register"))
     assert "幸福社区" in page and "医生" in page and 'name="website"' in page
     response = client.post("/volunteers/register", data=registration(world))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/me/volunteer")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/volunteers/register?done=1")
+    assert "注册申请已收到" in text(client.get(response.headers["Location"]))
     volunteer = db.session.scalar(db.select(Volunteer))
     user = db.session.get(User, volunteer.user_id)
     assert (user.role, user.organisation_id, user.username) == ("resident", world.community.id, "wangxm")
@@ -65,13 +66,14 @@ def test_a_resident_registers_and_is_logged_in(client, world):
     assert (volunteer.community_id, volunteer.id_number, volunteer.real_name, volunteer.consent_public) == (
         world.community.id, ID_1, "王小明", True)
     assert volunteer.skills == "doctor,electrician,photography,书法"  # a listed skill typed by its name is that skill
-    page = text(client.get("/me/volunteer"))  # logged in already
-    assert 'data-testid="balance">0.00<' in page and "王*" in page
     audit = db.session.scalar(db.select(AuditEntry).filter_by(action="register_volunteer"))
     assert audit.user_id == user.id and audit.project_id is None
     assert ID_1 not in repr(audit.data) and "王小明" not in repr(audit.data)
-    client.post("/logout")
+    # Not signed in by the registration (a new account and a refused one are answered alike): they sign in.
+    assert client.get("/me/volunteer").status_code == 302
     log_in(client, "wangxm", "long-enough-pw")
+    page = text(client.get("/me/volunteer"))
+    assert 'data-testid="balance">0.00<' in page and "王*" in page
 
 
 @pytest.mark.parametrize("number,message", [("110105194912310021", "末位校验码不符"),
@@ -84,12 +86,80 @@ def test_a_wrong_id_number_is_a_field_error(client, world, number, message):
     assert 'value="王小明"' in text(response) and "long-enough-pw" not in text(response)
 
 
-def test_a_duplicate_id_number_or_username_is_a_field_error(client, world):
+def answer(response) -> tuple:
+    """What a registration's answer shows a visitor: status, headers (the per-address limit's countdown aside,
+    which moves the same way whatever is posted; of a cookie, its name and attributes, its value holding the
+    visitor's own form token: the session's content is compared below) and body."""
+    headers = sorted((k, v.split("=", 1)[0] + "=…" + v.partition(";")[2] if k == "Set-Cookie" else v)
+                     for k, v in response.headers.items() if not k.startswith("X-RateLimit"))
+    return response.status_code, headers, response.get_data()
+
+
+def test_registration_answers_alike_whether_a_number_or_username_is_registered(app, world, monkeypatch):
+    """Issue 15, item 7: the public page tells nobody whether an ID number or a username is registered. A new
+    registration, a registered number, a taken username (a resident's or a staff member's) and both: the same
+    redirect, headers and body, no cookie change, the password hashed every time; only the new one is kept."""
+    from procure.volunteers import operations
+
+    hashed = []
+    real_hash = operations.hash_password
+    monkeypatch.setattr(operations, "hash_password", lambda password: hashed.append(password) or real_hash(password))
+    answers = {}
+    attempts = {"new": registration(world),
+                "registered number": registration(world, username="someone-new", password="attacker-pw-1"),
+                "taken username": registration(world, id_number=ID_2, password="attacker-pw-2"),
+                "staff username": registration(world, id_number=ID_2, username="bureau", password="attacker-pw-3"),
+                "both": registration(world, password="attacker-pw-4")}
+    serializer = app.session_interface.get_signing_serializer(app)
+    sessions = {}
+    for case, data in attempts.items():
+        visitor = app.test_client()
+        visitor.get("/volunteers/register")  # the form first, as a browser does (the session it starts)
+        response = visitor.post("/volunteers/register", data=data)
+        received = visitor.get(response.headers["Location"])
+        answers[case] = (answer(response), answer(received))
+        session = serializer.loads(visitor.get_cookie("session").value)
+        sessions[case] = sorted(key for key in session if key != "csrf_token")  # the token is each visitor's own
+    differences = {case: [(part, a, b) for part, a, b in zip(("post", "page"), found, answers["new"]) if a != b]
+                   for case, found in answers.items()}
+    assert not any(differences.values()), differences
+    assert all(keys == sessions["new"] for keys in sessions.values()) and "_user_id" not in sessions["new"]
+    assert answers["new"][0][0] == 302 and b"\xe6\xb3\xa8\xe5\x86\x8c" in answers["new"][1][2]  # 注册…
+    assert len(hashed) == len(attempts)  # the same work done for each
+    # Only the new registration was kept; the others changed nothing and sign nobody in.
+    assert count(Volunteer) == 1 and count(User) == len(world.users) + 1
+    for password in ("attacker-pw-1", "attacker-pw-2", "attacker-pw-4"):
+        assert app.test_client().post("/login", data={"username": "wangxm", "password": password}).status_code != 302
+    assert app.test_client().post("/login", data={"username": "bureau", "password": "attacker-pw-3"}).status_code \
+        != 302
+    log_in(app.test_client(), "wangxm", "long-enough-pw")
+    log_in(app.test_client(), "bureau")
+
+
+def test_the_received_page_tells_a_resident_what_to_do_when_signing_in_fails(client, world):
+    page = text(client.get("/volunteers/register?done=1"))
+    for words in ("注册申请已收到", "请用刚才设置的用户名和密码登录", "换一个用户名重新注册", "请联系所在社区的工作人员"):
+        assert words in page, words
+    assert 'href="/login"' in page
+
+
+def test_bad_input_is_still_shown_field_by_field(client, world):
+    """Only the question "is it registered?" goes unanswered: a wrong check digit or a missing field is still
+    said (they concern what was typed, not who is registered)."""
     assert client.post("/volunteers/register", data=registration(world)).status_code == 302
-    client.post("/logout")
-    response = client.post("/volunteers/register", data=registration(world, username="other"))
+    response = client.post("/volunteers/register", data=registration(world, id_number="110105194912310021",
+                                                                     username="wangxm"))
+    assert response.status_code == 422 and "末位校验码不符" in text(response) and "已被使用" not in text(response)
+    response = client.post("/volunteers/register", data=registration(world, community_id="999999"))
+    assert response.status_code == 422 and "请选择所在社区" in text(response) and "已登记" not in text(response)
+
+
+def test_community_staff_are_told_of_a_duplicate_id_number_or_username(client, world):
+    assert client.post("/volunteers/register", data=registration(world)).status_code == 302
+    log_in(client, "community")
+    response = client.post("/volunteers/new", data=registration(world, username="other"))
     assert response.status_code == 422 and "该身份证号码已登记为志愿者" in text(response)
-    response = client.post("/volunteers/register", data=registration(world, id_number=ID_2))
+    response = client.post("/volunteers/new", data=registration(world, id_number=ID_2))
     assert response.status_code == 422 and "该用户名已被使用" in text(response)
     assert count(Volunteer) == 1
 
@@ -149,7 +219,9 @@ def test_community_staff_register_on_behalf_and_see_masked_numbers(client, world
 
 @pytest.fixture
 def resident(client, world):
-    client.post("/volunteers/register", data=registration(world))
+    """A resident registered from the public page and signed in."""
+    assert client.post("/volunteers/register", data=registration(world)).status_code == 302
+    log_in(client, "wangxm", "long-enough-pw")
     return db.session.scalar(db.select(Volunteer))
 
 

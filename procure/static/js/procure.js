@@ -96,6 +96,8 @@
   }
 
   document.addEventListener("click", function (event) {
+    /* A print button (the survey slips and poster). */
+    if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); return; }
     var add = event.target.closest("[data-add-row]");
     if (add) { event.preventDefault(); addRow(add); return; }
     var remove = event.target.closest("[data-remove-row]");
@@ -104,6 +106,13 @@
 
   document.addEventListener("input", function (event) {
     refresh(event.target.closest("form"));
+  });
+
+  /* A choice that takes effect at once (the calendar's year): the form is sent on change; without this
+     file, the form's own button (in <noscript>) sends it. */
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-autosubmit]");
+    if (select && select.form) select.form.submit();
   });
 
   /* Irreversible actions (withdraw, cancel, reject) ask once more. */
