@@ -5,8 +5,8 @@ the line and paragraph separators, as procure/attachments/operations.py now remo
 Only attachments.original_name changes; the audit trail keeps what was recorded. There is no way back: the
 downgrade leaves the names as they are.
 
-Revision ID: 0016_attachment_names
-Revises: 0015_payments
+Revision ID: 0018_attachment_names
+Revises: 0017_sessions
 Create Date: 2026-12-11 10:00:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_attachment_names'
-down_revision = '0015_payments'
+revision = '0018_attachment_names'
+down_revision = '0017_sessions'
 branch_labels = None
 depends_on = None
 
