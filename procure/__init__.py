@@ -71,7 +71,7 @@ def register_blueprints(app):
     from procure.database import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
-    from procure.accounts.admin import bp as users_bp
+    from procure.users.views import bp as users_bp
     from procure.accounts.views import bp as accounts_bp
     from procure.acceptance.views import bp as acceptance_bp
     from procure.api import bp as api_bp

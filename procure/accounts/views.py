@@ -3,12 +3,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from procure.accounts import operations, sessions
+from procure.accounts import sessions
 from procure.accounts.forms import ChangePasswordForm, LoginForm
 from procure.accounts.models import User
 from procure.accounts.passwords import POLICY, authenticate, policy_problems, set_password, verify
 from procure.extensions import db, login_manager
 from procure.formfields import storable
+from procure.users import operations
 from procure.web import same_site_path
 
 bp = Blueprint("accounts", __name__)

@@ -1,16 +1,17 @@
 """The admin's user pages (/admin/users: list, create, edit, disable, enable, reset the password) and every API
-token (/admin/tokens); each change is audited by procure.accounts.operations."""
+token (/admin/tokens); each change is audited by procure.users.operations."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 
-from procure.accounts import operations
 from procure.accounts.forms import UserForm
 from procure.accounts.models import Organisation, Role, User
+from procure.accounts.passwords import POLICY, policy_problems
 from procure.extensions import db, login_manager
 from procure.formfields import storable
 from procure.projects.labels import ROLE_LABELS
+from procure.users import operations
 
 bp = Blueprint("users", __name__, url_prefix="/admin")
 
@@ -93,8 +94,6 @@ def create():
     if form.validate_on_submit() and _storable(form):
         password = form.password.data or None
         if password:
-            from procure.accounts.passwords import POLICY, policy_problems
-
             problems = policy_problems(password, form.username.data)
             if problems:
                 form.password.errors = [str(POLICY[code][1]) for code in problems]
