@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
+from wtforms.fields import SelectChoice
 
 from procure.accounts.forms import UserForm
 from procure.accounts.models import Organisation, Role, User
@@ -36,8 +37,8 @@ def _form(user=None) -> UserForm:
     form = UserForm() if request.method == "POST" else UserForm(
         data={"display_name": user.display_name, "role": user.role, "organisation": user.organisation_id}
         if user else None)
-    form.organisation.choices = [(org.id, org.name) for org in _organisations()]
-    form.role.choices = [(role.value, str(ROLE_LABELS[role.value])) for role in Role]
+    form.organisation.choices = [SelectChoice(org.id, org.name) for org in _organisations()]
+    form.role.choices = [SelectChoice(role.value, ROLE_LABELS[role.value]) for role in Role]
     if user is not None:  # the username is fixed once created
         del form.username
         del form.password
