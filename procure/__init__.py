@@ -72,6 +72,7 @@ def register_blueprints(app):
     from procure.database import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
+    from procure.users.views import bp as users_bp
     from procure.accounts.views import bp as accounts_bp
     from procure.acceptance.views import bp as acceptance_bp
     from procure.api import bp as api_bp
@@ -89,6 +90,7 @@ def register_blueprints(app):
     from procure.council.views import bp as council_bp
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(workdays_bp)

@@ -1,5 +1,5 @@
-"""Login, logout, changing one's password and the language switch."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+"""Login, logout, changing one's password, one's own API tokens and the language switch."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,7 @@ from procure.accounts.models import User
 from procure.accounts.passwords import POLICY, authenticate, policy_problems, set_password, verify
 from procure.extensions import db, login_manager
 from procure.formfields import storable
+from procure.users import operations
 from procure.web import same_site_path
 
 bp = Blueprint("accounts", __name__)
@@ -91,6 +92,23 @@ def change_password():
                 flash(_("密码已修改，其他设备上的登录和访问令牌已失效"), "success")
                 return redirect(url_for("projects.home"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.get("/tokens")
+@login_required
+def tokens():
+    return render_template("users/tokens.html", tokens=operations.tokens_of(current_user), everyone=False,
+                           in_force=operations.token_in_force)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    if not operations.revoke_token(current_user, token_id):
+        abort(404)
+    db.session.commit()
+    flash(_("访问令牌已撤销"), "success")
+    return redirect(url_for("accounts.tokens"))
 
 
 @bp.get("/lang/<code>")

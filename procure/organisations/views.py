@@ -1,4 +1,5 @@
-"""The admin's organisation pages: every organisation with its credit code, and the form that changes it."""
+"""The admin's organisation pages: every organisation with its credit code, the forms that create and change one,
+and the form that changes its credit code."""
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,14 +25,25 @@ def admins_only():
         abort(404)
 
 
+def _form(cls, key, failed, data):
+    if failed is not None and failed.key == key:
+        return refused_form(cls, failed.formdata, failed.error)
+    return cls(data=data)
+
+
 def _page(failed=None):
     rows = db.session.scalars(db.select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    new_form = _form(operations.NewOrganisationForm, "new", failed, {})
+    edit_forms = {org.id: _form(operations.OrganisationForm, f"edit:{org.id}", failed,
+                                {"name": org.name, "kind": org.kind, "division_code": org.division_code,
+                                 "community_class": org.community_class or ""})
+                  for org in rows}
     forms = {org.id: (refused_form(operations.CreditCodeForm, failed.formdata, failed.error)
                       if failed is not None and failed.key == f"org:{org.id}"
                       else operations.CreditCodeForm(data={"credit_code": org.credit_code or ""}))
              for org in rows}
     return render_template("organisations/index.html", rows=rows, forms=forms, failed=failed,
-                           kind_labels=KIND_LABELS)
+                           kind_labels=KIND_LABELS, new_form=new_form, edit_forms=edit_forms)
 
 
 @bp.get("")
@@ -44,4 +56,18 @@ def set_credit_code(org_id):
     return act_on_page(lambda: operations.get_organisation(current_user, org_id), f"org:{org_id}",
                        lambda org, data: operations.set_credit_code(org, current_user, data),
                        _("统一社会信用代码已保存"), lambda org, failed: _page(failed),
+                       url_for("organisations.index", _anchor=f"org-{org_id}"))
+
+
+@bp.post("/new")
+def create():
+    return act_on_page(lambda: None, "new", lambda _none, data: operations.create_organisation(current_user, data),
+                       _("机构已创建"), lambda _none, failed: _page(failed), url_for("organisations.index"))
+
+
+@bp.post("/<int:org_id>")
+def update(org_id):
+    return act_on_page(lambda: operations.get_organisation(current_user, org_id), f"edit:{org_id}",
+                       lambda org, data: operations.update_organisation(org, current_user, data),
+                       _("机构信息已保存"), lambda org, failed: _page(failed),
                        url_for("organisations.index", _anchor=f"org-{org_id}"))

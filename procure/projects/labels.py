@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "verify_provider_requirement": _l("核验承接主体条件"),
     "verify_audit_chain": _l("校验操作记录"),
     "disable_user": _l("停用用户"), "enable_user": _l("启用用户"), "reset_password": _l("重置密码"),
+    "create_user": _l("创建用户"), "update_user": _l("修改用户"), "revoke_api_token": _l("撤销访问令牌"),
+    "create_organisation": _l("创建机构"), "update_organisation": _l("修改机构信息"),
     # The volunteer system (entries without a project; /volunteers/audit)
     "register_volunteer": _l("登记志愿者"), "export_volunteers": _l("导出志愿者名册"),
     "publish_activity": _l("发布志愿活动"), "cancel_activity": _l("取消志愿活动"), "sign_up": _l("报名志愿活动"),

@@ -1,0 +1,1 @@
+"""The admin's user administration and everyone's API tokens."""
