@@ -214,15 +214,19 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # The largest PDF the public verification form accepts for comparison.
     VERIFY_UPLOAD_MAX_BYTES = _env_int("VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-    # Public portal: objections residents may file from one address, and where the counts are kept
-    # ("memory://" counts per process; a shared store such as "redis://host:6379" counts across workers).
+    # Public portal: objections residents may file from one address, and where the counts are kept.
     PUBLIC_OBJECTION_LIMIT = os.environ.get("PUBLIC_OBJECTION_LIMIT", "5 per hour")
     PUBLIC_SURVEY_LIMIT = os.environ.get("PUBLIC_SURVEY_LIMIT", "30 per hour")
     PUBLIC_REGISTRATION_LIMIT = os.environ.get("PUBLIC_REGISTRATION_LIMIT", "10 per hour")  # volunteers signing up
     # Official PDFs the public may download from one address (each is rendered on request, ~0.5 s).
     PUBLIC_DOCUMENT_LIMIT = os.environ.get("PUBLIC_DOCUMENT_LIMIT", "120 per hour")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # "procure-db://" keeps the counts in the application's database, shared by every worker and machine
+    # ("memory://" counts per process; "redis://host:6379" would do as well).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "procure-db://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (page and API) allowed per account and per address within the window, then HTTP 429.
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
+    LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
     # Proxies in front of the app that set X-Forwarded-For (the per-address limits read the client behind them).
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     # Open data (OCDS 1.1.5): the registered ocid prefix ("ocds-" and six characters), the publisher and

@@ -42,6 +42,7 @@ def register_extensions(app):
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    import procure.ratelimit  # noqa: F401  (registers the "procure-db://" storage before the limiter reads it)
     limiter.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -72,6 +72,19 @@ def enable_user(username):
     click.echo(f"enabled {username}")
 
 
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock_user(username):
+    """Lift the lock after too many failed sign-ins: the account may sign in at once."""
+    from procure.accounts.throttle import unlock
+
+    user = _user(username)
+    cleared = unlock(user.username)
+    record_system("unlock_user", data={"user_id": user.id, "username": user.username, "failures": cleared})
+    db.session.commit()
+    click.echo(f"unlocked {username} ({cleared} failed sign-ins forgotten)")
+
+
 @users_cli.command("reset-password")
 @click.argument("username")
 def reset_password(username):

@@ -1,6 +1,6 @@
 """Imports every model so that the metadata (and Alembic) sees the whole schema."""
 from procure.acceptance.models import ChecklistItem, CommunityConfirmation, Rectification, SiteVisit  # noqa: F401
-from procure.accounts.models import ApiToken, Division, Organisation, User  # noqa: F401
+from procure.accounts.models import ApiToken, Division, LoginFailure, Organisation, User  # noqa: F401
 from procure.attachments.models import Attachment  # noqa: F401
 from procure.audit import chain  # noqa: F401  (seals every new audit entry as it is flushed)
 from procure.audit.models import AuditEntry  # noqa: F401
@@ -21,6 +21,7 @@ from procure.procurement.tenders import BidScore, PanelMember, Tender, TenderCri
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
 from procure.providers.models import (ControlRelation, Debarment, ProviderProfile, TeamMember,  # noqa: F401
                                      Violation)
+from procure.ratelimit import RateLimitCounter  # noqa: F401
 from procure.redemption.models import Redemption, RewardItem  # noqa: F401
 from procure.survey.models import Survey, SurveyResponse, SurveyToken  # noqa: F401
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile  # noqa: F401

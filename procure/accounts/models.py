@@ -192,3 +192,13 @@ class ApiToken(db.Model):
             return None
         return row.user
 
+
+
+class LoginFailure(db.Model):
+    """A wrong password (or unknown user), kept for the login throttle's window (procure.accounts.throttle)."""
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)  # as typed: unknown names are counted too
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,12 +1,15 @@
 """Login, logout, changing one's password, one's own API tokens and the language switch."""
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from procure.accounts import sessions
+from procure.accounts import sessions, throttle
 from procure.accounts.forms import ChangePasswordForm, LoginForm
 from procure.accounts.models import User
 from procure.accounts.passwords import POLICY, authenticate, policy_problems, set_password, verify
+from procure.audit.log import record_system
 from procure.extensions import db, login_manager
 from procure.formfields import storable
 from procure.users import operations
@@ -42,7 +45,15 @@ def require_password_change():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.retry_after(form.username.data, request.remote_addr)
+        if wait:
+            form.password.errors.append(_("登录失败次数过多，请 %(minutes)d 分钟后再试", minutes=math.ceil(wait / 60)))
+            return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = authenticate(form.username.data, form.password.data, disabled_too=True)
+        if user is None:
+            note_failed_login(form.username.data)
+        else:
+            throttle.succeed(user.username)
         db.session.commit()  # a password hashed again with today's parameters
         if user is None:
             form.password.errors.append(_("用户名或密码错误"))
@@ -56,6 +67,14 @@ def login():
             wanted = request.args.get("next")
             return redirect((same_site_path(wanted) if wanted else None) or url_for("projects.home"))
     return render_template("accounts/login.html", form=form)
+
+
+def note_failed_login(username):
+    """Count a failed sign-in (page or API); the one that reaches the limit is audited (the caller commits)."""
+    lockout = throttle.fail(username, request.remote_addr)
+    if lockout:
+        record_system("login_locked", via="web", data={"username": lockout.username, "address": lockout.address,
+                                                       "by": lockout.by, "failures": lockout.failures})
 
 
 @bp.post("/logout")

@@ -1,7 +1,9 @@
 """POST /tokens: exchange a username and password for a bearer token."""
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 
+from procure.accounts import throttle
 from procure.accounts.passwords import authenticate
+from procure.accounts.views import note_failed_login
 from procure.accounts.models import ApiToken
 from procure.api import Unauthorized, bp, json_body
 from procure.errors import InvalidInput, Refusal
@@ -22,8 +24,17 @@ def create_token():
                 if value is not None and not isinstance(value, str)}
     if mistyped:
         raise InvalidInput(mistyped)
+    wait = throttle.retry_after(username, request.remote_addr)
+    if wait:
+        return jsonify({"error": "too_many_attempts", "retry_after": wait,
+                        "message": f"too many failed sign-ins: try again in {wait} seconds / "
+                                   f"登录失败次数过多，请 {wait} 秒后再试"}), 429, {"Retry-After": str(wait)}
     user = (authenticate(username, password, disabled_too=True)
             if isinstance(username, str) and isinstance(password, str) else None)
+    if user is None:
+        note_failed_login(username)
+    else:
+        throttle.succeed(user.username)
     if user is None or not user.active:
         error = Unauthorized()
         error.message = ("invalid username or password / 用户名或密码错误" if user is None

@@ -36,9 +36,10 @@ def record_public(project, action, *, data=None):
     return entry
 
 
-def record_system(action, *, data=None):
-    """An entry for a change made from the command line (no signed-in user), e.g. `flask users disable`."""
+def record_system(action, *, data=None, via="cli"):
+    """An entry for a change made from the command line (no signed-in user), e.g. `flask users disable`, or
+    by the system itself (`via="web"`: an account locked after failed sign-ins)."""
     entry = AuditEntry(project_id=None, at=clock.now(), user_id=None, organisation_id=None, action=action,
-                       comment="", data=jsonable({**(data or {}), "via": "cli"}))
+                       comment="", data=jsonable({**(data or {}), "via": via}))
     db.session.add(entry)
     return entry
