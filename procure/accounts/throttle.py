@@ -63,6 +63,12 @@ def succeed(username) -> None:
     unlock(username)
 
 
+def recent_failures(username) -> int:
+    """The account's failed sign-ins within the window (LOGIN_MAX_FAILURES of them lock it)."""
+    return db.session.scalar(select(func.count()).where(LoginFailure.username == _name(username),
+                                                         LoginFailure.at > clock.now() - _window()))
+
+
 def unlock(username) -> int:
     """Forget an account's failed sign-ins, so that it may sign in at once; the failures removed (the caller
     commits and audits)."""

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.accounts.models import ROLES_BY_KIND, ApiToken, OrgKind, Organisation, User
+from procure.accounts import throttle
 from procure.accounts.passwords import hash_password, set_password, temporary_password
 from procure.audit.log import record
 from procure.extensions import db
@@ -90,6 +91,13 @@ def enable_user(admin: User, user: User):
     user.active = True
     db.session.flush()
     record(None, admin, "enable_user", data=_about(user))
+
+
+def unlock_user(admin: User, user: User) -> int:
+    """Forget the user's failed sign-ins, so that a locked account may sign in at once; the failures removed."""
+    cleared = throttle.unlock(user.username)
+    record(None, admin, "unlock_user", data=_about(user, failures=cleared))
+    return cleared
 
 
 def reset_password(admin: User, user: User) -> str:

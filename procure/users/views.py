@@ -1,11 +1,12 @@
 """The admin's user pages (/admin/users: list, create, edit, disable, enable, reset the password) and every API
 token (/admin/tokens); each change is audited by procure.users.operations."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 from wtforms.fields import SelectChoice
 
+from procure.accounts import throttle
 from procure.accounts.forms import UserForm
 from procure.accounts.models import Organisation, Role, User
 from procure.accounts.passwords import POLICY, policy_problems
@@ -121,7 +122,8 @@ def edit(user_id):
             flash(_("已保存") if changed else _("没有改动"), "success" if changed else "info")
             return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/form.html", form=form, user=user, tokens=operations.tokens_of(user),
-                           in_force=operations.token_in_force)
+                           in_force=operations.token_in_force, failures=throttle.recent_failures(user.username),
+                           max_failures=current_app.config["LOGIN_MAX_FAILURES"])
 
 
 @bp.post("/users/<int:user_id>/disable")
@@ -144,6 +146,15 @@ def enable(user_id):
     operations.enable_user(current_user, user)
     db.session.commit()
     flash(_("用户 %(name)s 已启用", name=user.username), "success")
+    return redirect(url_for("users.edit", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock(user_id):
+    user = _user(user_id)
+    cleared = operations.unlock_user(current_user, user)
+    db.session.commit()
+    flash(_("已解除 %(name)s 的登录锁定（清除失败记录 %(count)s 次）", name=user.username, count=cleared), "success")
     return redirect(url_for("users.edit", user_id=user_id))
 
 

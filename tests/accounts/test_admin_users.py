@@ -177,3 +177,20 @@ def test_the_admin_revokes_anyones_token(as_user, client, world):
 @pytest.mark.parametrize("path", ["/admin/users", "/admin/users/new", "/admin/tokens", "/tokens"])
 def test_pages_answer_for_the_admin(as_user, world, path):
     assert as_user("admin").get(path).status_code == 200
+
+
+def test_the_admin_unlocks_an_account_locked_by_failed_sign_ins(app, as_user, world):
+    visitor = app.test_client()
+    attacker = {"REMOTE_ADDR": "198.51.100.7"}  # an address of its own: the address is locked as well
+    statuses = [visitor.post("/login", data={"username": "bureau", "password": "wrong-password-0"},
+                             environ_base=attacker).status_code for _ in range(10)]
+    assert statuses == [200] * 10
+    assert login(visitor, "bureau").status_code == 429  # the account is locked from any address
+    client = as_user("admin")
+    page = client.get(f"/admin/users/{world['bureau'].id}").get_data(as_text=True)
+    assert 'data-testid="unlock-user"' in page and "登录失败 10 次" in page
+    assert client.post(f"/admin/users/{world['bureau'].id}/unlock").status_code == 302
+    [entry] = entries("unlock_user")
+    assert entry.user_id == world["admin"].id and entry.data["failures"] == 10
+    assert 'data-testid="unlock-user"' not in client.get(f"/admin/users/{world['bureau'].id}").get_data(as_text=True)
+    assert login(app.test_client(), "bureau").status_code == 302
