@@ -3,10 +3,11 @@ database, so that every worker and every machine counts the same hits (memory://
 import time
 
 from limits.storage import Storage
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import Float, String, create_engine, event, exc, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from procure.database import WRITE_METHODS
 from procure.extensions import db
 
 
@@ -27,6 +28,11 @@ ON CONFLICT (key) DO UPDATE SET
   expires_at = CASE WHEN rate_limit_counters.expires_at <= :now THEN :expires_at
                     ELSE rate_limit_counters.expires_at END
 RETURNING count""")
+
+
+def _holds_sqlite_write_lock() -> bool:
+    return (db.engine.dialect.name == "sqlite" and has_request_context()
+            and request.method in WRITE_METHODS)
 
 
 class DatabaseStorage(Storage):
@@ -63,9 +69,14 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
+        values = {"key": key, "amount": amount, "now": now, "expires_at": now + expiry}
+        if _holds_sqlite_write_lock():
+            # On SQLite a writing request's session took the write lock at BEGIN (procure.database): a
+            # connection of our own would wait for it until the busy timeout. The hit joins the request's
+            # transaction instead, and counts once the request commits (every accepted request does).
+            return db.session.execute(_INCR, values).scalar_one()
         with self._engine().begin() as connection:
-            return connection.execute(_INCR, {"key": key, "amount": amount, "now": now,
-                                              "expires_at": now + expiry}).scalar_one()
+            return connection.execute(_INCR, values).scalar_one()
 
     def get(self, key: str) -> int:
         with self._engine().connect() as connection:
