@@ -118,11 +118,7 @@ def upload(project, user, kind, file, bid=None, service_record_id=None) -> Attac
     else:
         bid = None
     record_id = _service_record(project, service_record_id).id if kind == "service_record" else None
-    name, content = _read(file)
-    detected = sniffing.check(name, content)
-    if detected is None:
-        raise InvalidInput({"file": [_("只能上传 PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）、文本（.txt）或 CSV "
-                                       "文件，且扩展名须与文件内容一致")]})
+    name, content, detected = _read_checked(file)
     stored_name = storage.save(content)
     try:
         attachment = Attachment(project_id=project.id, kind=kind, bid_id=bid.id if bid else None,
@@ -143,15 +139,21 @@ def upload(project, user, kind, file, bid=None, service_record_id=None) -> Attac
     return attachment
 
 
-def upload_evidence(org, user, requirement, file, note="") -> Attachment:
-    """A provider's evidence of one of its requirements (procure.providers): stored like any attachment but
-    belonging to the provider, read by the provider and the government staff who keep the register."""
-    providers.check_evidence_upload(org, user, requirement)
+def _read_checked(file):
+    """The file's cleaned name, its content and its detected type; a type we do not take is refused."""
     name, content = _read(file)
     detected = sniffing.check(name, content)
     if detected is None:
         raise InvalidInput({"file": [_("只能上传 PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）、文本（.txt）或 CSV "
                                        "文件，且扩展名须与文件内容一致")]})
+    return name, content, detected
+
+
+def upload_evidence(org, user, requirement, file, note="") -> Attachment:
+    """A provider's evidence of one of its requirements (procure.providers): stored like any attachment but
+    belonging to the provider, read by the provider and the government staff who keep the register."""
+    providers.check_evidence_upload(org, user, requirement)
+    name, content, detected = _read_checked(file)
     stored_name = storage.save(content)
     try:
         attachment = Attachment(project_id=None, kind="provider_evidence", original_name=name,

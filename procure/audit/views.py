@@ -1,21 +1,17 @@
 """The admin's audit page (/admin/audit): how many entries the trail holds, the latest check of its hash chain,
 and a button that checks it again (the whole trail is read, so it runs only when asked)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from procure.accounts.admin_only import admins_only
 from procure.audit import chain
-from procure.extensions import db, login_manager
+from procure.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != "admin":
-        abort(404)
+bp.before_request(admins_only)
 
 
 @bp.get("")

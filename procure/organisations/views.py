@@ -1,12 +1,13 @@
 """The admin's organisation pages: every organisation with its credit code, the forms that create and change one,
 and the form that changes its credit code."""
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from procure.accounts.admin_only import admins_only
 from procure.accounts.models import Organisation
-from procure.extensions import db, login_manager
+from procure.extensions import db
 from procure.organisations import operations
 from procure.projects.page_forms import act_on_page
 from procure.projects.proposal_form import refused_form
@@ -17,12 +18,7 @@ KIND_LABELS = {"community": _l("社区"), "government": _l("政府部门"), "pro
                "evaluator": _l("评估机构")}
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != "admin":
-        abort(404)
+bp.before_request(admins_only)
 
 
 def _form(cls, key, failed, data):

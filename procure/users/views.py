@@ -7,10 +7,11 @@ from sqlalchemy import or_
 from wtforms.fields import SelectChoice
 
 from procure.accounts import throttle
+from procure.accounts.admin_only import admins_only
 from procure.accounts.forms import UserForm
 from procure.accounts.models import Organisation, Role, User
 from procure.accounts.passwords import POLICY, policy_problems
-from procure.extensions import db, login_manager
+from procure.extensions import db
 from procure.formfields import storable
 from procure.projects.labels import ROLE_LABELS
 from procure.users import operations
@@ -18,12 +19,7 @@ from procure.users import operations
 bp = Blueprint("users", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != "admin":
-        abort(404)
+bp.before_request(admins_only)
 
 
 def _user(user_id) -> User:

@@ -7,9 +7,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from procure import clock
+from procure.accounts.admin_only import admins_only
 from procure.audit.models import AuditEntry
 from procure.errors import Refusal
-from procure.extensions import db, login_manager
+from procure.extensions import db
 from procure.workdays import operations
 from procure.workdays.forms import CalendarDayForm
 from procure.workdays.models import CalendarDay, CalendarYear
@@ -19,12 +20,7 @@ from procure.workdays.statutory import holidays_by_rule
 bp = Blueprint("workdays", __name__, url_prefix="/admin/calendar")
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != "admin":
-        abort(404)
+bp.before_request(admins_only)
 
 
 def _year_arg() -> int:
