@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from procure import clock
 from procure.accounts.models import LoginFailure
 from procure.extensions import db
+from procure.formfields import storable
 
 
 @dataclass
@@ -25,7 +26,9 @@ def _window() -> timedelta:
 
 
 def _name(username) -> str:
-    return (username if isinstance(username, str) else "").strip()[:64]
+    name = (username if isinstance(username, str) else "").strip()[:64]
+    # a NUL or half a surrogate pair names no account and no database stores it: counted under U+FFFD instead
+    return "".join(c if storable(c) else "\ufffd" for c in name)
 
 
 def retry_after(username, address: str) -> int | None:

@@ -75,8 +75,12 @@ ids = st.one_of(st.sampled_from(["PROJECT", "PROJECT"]), st.integers(min_value=0
 
 
 @pytest.fixture
-def arena(journey, world, client, api):
-    """A few projects in different states, with the parts the sub-resources need."""
+def arena(journey, world, client, api, app, monkeypatch):
+    """A few projects in different states, with the parts the sub-resources need.
+
+    Hundreds of wrong credentials come from one address here; the fuzz looks for crashes, not for the
+    throttle (tests/accounts/test_throttle.py), so the throttle never locks during it."""
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 10 ** 6)
     projects = {state: journey.drive(journey.create(title=f"模糊测试 {state}"), state)
                 for state in ("draft", "notice", "tendering", "awarded", "in_delivery", "delivered", "evaluated")}
     api.as_("community").post(f"/projects/{projects['notice'].id}/objections", json={"content": "异议"})
