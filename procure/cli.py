@@ -85,6 +85,19 @@ def unlock_user(username):
     click.echo(f"unlocked {username} ({cleared} failed sign-ins forgotten)")
 
 
+@users_cli.command("unlock-address")
+@click.argument("address")
+def unlock_address(address):
+    """Lift the lock on one network address after too many failed sign-ins from it (for instance a shared office
+    connection): every account may sign in from it at once."""
+    from procure.accounts.throttle import unlock_address
+
+    cleared = unlock_address(address)
+    record_system("unlock_address", data={"address": address, "failures": cleared})
+    db.session.commit()
+    click.echo(f"unlocked address {address} ({cleared} failed sign-ins forgotten)")
+
+
 @users_cli.command("reset-password")
 @click.argument("username")
 def reset_password(username):

@@ -76,3 +76,9 @@ def unlock(username) -> int:
     """Forget an account's failed sign-ins, so that it may sign in at once; the failures removed (the caller
     commits and audits)."""
     return db.session.execute(delete(LoginFailure).where(LoginFailure.username == _name(username))).rowcount
+
+
+def unlock_address(address: str) -> int:
+    """Forget the failed sign-ins from one address (a shared office connection locked by someone's guessing);
+    the failures removed (the caller commits and audits)."""
+    return db.session.execute(delete(LoginFailure).where(LoginFailure.address == address)).rowcount

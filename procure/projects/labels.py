@@ -41,7 +41,7 @@ ACTION_LABELS = {
     "verify_provider_requirement": _l("核验承接主体条件"),
     "verify_audit_chain": _l("校验操作记录"),
     "disable_user": _l("停用用户"), "enable_user": _l("启用用户"), "reset_password": _l("重置密码"),
-    "unlock_user": _l("解除登录锁定"), "login_locked": _l("登录失败次数过多，账号或地址被锁定"),
+    "unlock_user": _l("解除登录锁定"), "unlock_address": _l("解除地址登录锁定"), "login_locked": _l("登录失败次数过多，账号或地址被锁定"),
     "create_user": _l("创建用户"), "update_user": _l("修改用户"), "revoke_api_token": _l("撤销访问令牌"),
     "create_organisation": _l("创建机构"), "update_organisation": _l("修改机构信息"),
     # The volunteer system (entries without a project; /volunteers/audit)

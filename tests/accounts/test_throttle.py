@@ -122,6 +122,19 @@ def test_an_admin_unlocks_from_the_command_line(app, client, world):
     assert entry.data["username"] == "bureau" and entry.data["failures"] == 10
 
 
+def test_an_admin_unlocks_an_address_from_the_command_line(app, client, world):
+    """An office behind one shared address, locked by someone's guessing, need not wait out the window."""
+    for name in "abcdefghij":
+        wrong_login(client, username=name, address="203.0.113.9")
+    db.session.commit()
+    assert good_login(client, address="203.0.113.9").status_code == 429
+    result = app.test_cli_runner().invoke(args=["users", "unlock-address", "203.0.113.9"])
+    assert result.exit_code == 0 and "10 failed sign-ins" in result.output, result.output
+    assert good_login(client, address="203.0.113.9").status_code == 302
+    entry = db.session.scalars(select(AuditEntry).filter_by(action="unlock_address")).one()
+    assert entry.data == {"address": "203.0.113.9", "failures": 10}
+
+
 def test_the_database_storage_counts_in_windows(app):
     storage = DatabaseStorage("procure-db://")
     storage.reset()
