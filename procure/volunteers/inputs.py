@@ -6,6 +6,7 @@ from wtforms.fields import (BooleanField, DecimalField, IntegerField, PasswordFi
                             SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
+from procure.accounts.passwords import POLICY, policy_problems
 from procure.codes import is_valid_id_number
 from procure.database import MAX_ID
 from procure.formfields import LocalDateTimeField
@@ -63,7 +64,13 @@ class RegistrationForm(InputForm):
     username = StringField(_l("用户名"), [required, Length(min=3, max=64),
                                        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字和 _ . -"))],
                            filters=[_strip])
-    password = PasswordField(_l("密码"), [required, Length(min=8, max=128, message=_l("密码须为8至128个字符"))])
+    password = PasswordField(_l("密码"), [required, Length(max=128, message=_l("密码不能超过 128 个字符"))])
+
+    def validate_password(self, field):
+        """The same policy as every other password (at least 10 characters, not the username, not common)."""
+        problems = policy_problems(field.data or "", self.username.data or "")
+        if problems:
+            raise ValidationError("；".join(str(POLICY[code][1]) for code in problems))
 
     def skills_text(self) -> str:
         return stored(self.skills.data, self.skills_other.data)

@@ -86,13 +86,28 @@ def test_a_wrong_id_number_is_a_field_error(client, world, number, message):
     assert 'value="王小明"' in text(response) and "long-enough-pw" not in text(response)
 
 
+def cookie_shape(header: str) -> str:
+    """A cookie's name and attributes, without its value or its expiry (which moves with the clock's second)."""
+    attributes = [part.strip() for part in header.split(";")[1:] if not part.strip().lower().startswith("expires=")]
+    return header.split("=", 1)[0] + "=…; " + "; ".join(attributes)
+
+
 def answer(response) -> tuple:
     """What a registration's answer shows a visitor: status, headers (the per-address limit's countdown aside,
     which moves the same way whatever is posted; of a cookie, its name and attributes, its value holding the
-    visitor's own form token: the session's content is compared below) and body."""
-    headers = sorted((k, v.split("=", 1)[0] + "=…" + v.partition(";")[2] if k == "Set-Cookie" else v)
+    visitor's own form token: the session's content is compared below; not its expiry, a second later for a
+    later answer) and body."""
+    headers = sorted((k, cookie_shape(v) if k == "Set-Cookie" else v)
                      for k, v in response.headers.items() if not k.startswith("X-RateLimit"))
     return response.status_code, headers, response.get_data()
+
+
+@pytest.mark.parametrize("password, refusal", [("short-pw1", "至少需要 10 个字符"), ("wangxm-2026-x", "不能包含用户名"),
+                                               ("password123", "过于常见")])
+def test_registration_applies_the_password_policy(client, world, password, refusal):
+    response = client.post("/volunteers/register", data=registration(world, password=password))
+    assert response.status_code == 422 and refusal in text(response)
+    assert count(Volunteer) == 0 and count(User) == len(world.users)
 
 
 def test_registration_answers_alike_whether_a_number_or_username_is_registered(app, world, monkeypatch):
