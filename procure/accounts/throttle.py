@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from procure import clock
 from procure.accounts.models import LoginFailure
@@ -78,7 +78,13 @@ def unlock(username) -> int:
     return db.session.execute(delete(LoginFailure).where(LoginFailure.username == _name(username))).rowcount
 
 
+# What an unlocked address's failures are counted under: no client has it, so they lock no address, and they
+# still count against the accounts they were tried on.
+UNLOCKED_ADDRESS = "(unlocked)"
+
+
 def unlock_address(address: str) -> int:
-    """Forget the failed sign-ins from one address (a shared office connection locked by someone's guessing);
-    the failures removed (the caller commits and audits)."""
-    return db.session.execute(delete(LoginFailure).where(LoginFailure.address == address)).rowcount
+    """Lift the lock on one address (a shared office connection locked by someone's guessing); the failures it
+    covered (the caller commits and audits). The accounts tried from it stay locked until unlocked themselves."""
+    return db.session.execute(update(LoginFailure).where(LoginFailure.address == address)
+                              .values(address=UNLOCKED_ADDRESS)).rowcount

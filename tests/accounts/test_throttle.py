@@ -132,7 +132,16 @@ def test_an_admin_unlocks_an_address_from_the_command_line(app, client, world):
     assert result.exit_code == 0 and "10 failed sign-ins" in result.output, result.output
     assert good_login(client, address="203.0.113.9").status_code == 302
     entry = db.session.scalars(select(AuditEntry).filter_by(action="unlock_address")).one()
-    assert entry.data == {"address": "203.0.113.9", "failures": 10}
+    assert entry.data == {"address": "203.0.113.9", "failures": 10, "via": "cli"}
+
+
+def test_unlocking_an_address_leaves_the_account_tried_from_it_locked(app, client, world):
+    for _ in range(10):
+        wrong_login(client, address="203.0.113.9")
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["users", "unlock-address", "203.0.113.9"]).exit_code == 0
+    assert good_login(client, username="reviewer", address="203.0.113.9").status_code == 302  # the address is free
+    assert good_login(client, address="203.0.113.9").status_code == 429  # the guessed account is not
 
 
 def test_the_database_storage_counts_in_windows(app):
