@@ -154,6 +154,7 @@ def _keep_unkept(record_id, old_key, sha256, html) -> tuple[IssuedDocument, byte
     download kept them first, its copy stays and this one goes."""
     rendered = render_pool.render(html)
     if rendered.sha256 != sha256:
+        log.info("issued document %s renders differently now (not kept before): a new number is issued", record_id)
         return None
     key = filestore.put(rendered.pdf)
     unchanged = IssuedDocument.file_key.is_(None) if old_key is None else IssuedDocument.file_key == old_key
