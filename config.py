@@ -218,8 +218,17 @@ class Config:
     PUBLIC_OBJECTION_LIMIT = os.environ.get("PUBLIC_OBJECTION_LIMIT", "5 per hour")
     PUBLIC_SURVEY_LIMIT = os.environ.get("PUBLIC_SURVEY_LIMIT", "30 per hour")
     PUBLIC_REGISTRATION_LIMIT = os.environ.get("PUBLIC_REGISTRATION_LIMIT", "10 per hour")  # volunteers signing up
-    # Official PDFs the public may download from one address (each is rendered on request, ~0.5 s).
+    # Official PDFs the public may download from one address (a PDF is kept once issued; only its first
+    # download, or the first after its data changed, renders it).
     PUBLIC_DOCUMENT_LIMIT = os.environ.get("PUBLIC_DOCUMENT_LIMIT", "120 per hour")
+    # Rendering official PDFs (procure/documents/render_pool.py): renders at a time per worker process, how
+    # long a download waits for one before it answers 503 with Retry-After, and the caps of one render (a
+    # longer render is stopped and answers 503; a longer document is refused with 422). Keep the time cap
+    # under the web server's worker timeout (gunicorn: 30 s).
+    DOCUMENT_RENDER_CONCURRENCY = _env_int("DOCUMENT_RENDER_CONCURRENCY", 1)
+    DOCUMENT_RENDER_WAIT_SECONDS = _env_int("DOCUMENT_RENDER_WAIT_SECONDS", 5)
+    DOCUMENT_RENDER_TIMEOUT_SECONDS = _env_int("DOCUMENT_RENDER_TIMEOUT_SECONDS", 20)
+    DOCUMENT_MAX_PAGES = _env_int("DOCUMENT_MAX_PAGES", 200)
     # "procure-db://" keeps the counts in the application's database, shared by every worker and machine
     # ("memory://" counts per process; "redis://host:6379" would do as well).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "procure-db://")
@@ -236,7 +245,8 @@ class Config:
     OCDS_PUBLISHER_UID = os.environ.get("OCDS_PUBLISHER_UID", "")  # the publisher's credit code, if any
     OCDS_LICENSE = os.environ.get("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
     OCDS_FEED_PAGE_SIZE = _env_int("OCDS_FEED_PAGE_SIZE", 100)
-    # Attachments: a cap per file, and where they are kept (outside the web root, never under static/).
+    # Attachments: a cap per file. Their bytes are kept in the database (procure/filestore.py); ATTACHMENTS_DIR
+    # is only where migration 0020_file_store finds the files uploaded before, to copy them in.
     ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE / "attachments"))
     # A request may carry one file at the cap plus its form fields; anything larger is refused with 413

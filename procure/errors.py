@@ -10,6 +10,10 @@ class Refusal(Exception):
     def body(self) -> dict:
         return {"error": self.code, "message": str(self.message)}
 
+    def headers(self) -> dict:
+        """Headers the answer carries besides the body (e.g. Retry-After)."""
+        return {}
+
 
 class NotFound(Refusal):
     status, code, message = 404, "not_found", _l("找不到该记录，或您无权查看")

@@ -8,6 +8,7 @@ from procure.catalogue.models import (Catalogue, CatalogueAmendment, CatalogueIt
                                       NegativeListItem)
 from procure.delivery.models import MilestoneConfirmation, PaymentRequest, ServiceRecord  # noqa: F401
 from procure.documents.models import IssuedDocument  # noqa: F401
+from procure.filestore import StoredFile  # noqa: F401
 from procure.evaluators.models import (ConflictDeclaration, EvaluatorDraw, EvaluatorProfile,  # noqa: F401
                                       EvaluatorStaff, FirmEngagement, PersonalDeclaration)
 from procure.notifications.models import Notification  # noqa: F401

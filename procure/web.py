@@ -19,8 +19,9 @@ def register(app):
     def refusal(error):
         db.session.rollback()
         if wants_json():
-            return jsonify(error.body()), error.status
-        return render_template("errors/error.html", status=error.status, message=str(error.message)), error.status
+            return jsonify(error.body()), error.status, error.headers()
+        return render_template("errors/error.html", status=error.status, message=str(error.message)), \
+            error.status, error.headers()
 
     @app.errorhandler(HTTPException)
     def http_error(error):

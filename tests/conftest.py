@@ -29,9 +29,7 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    # Files the demo and the tests upload go to a directory of this run, never the instance folder.
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                     ATTACHMENTS_DIR=str(tmp_path_factory.mktemp("attachments")))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     app.test_client_class = ServerLikeClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -5,6 +5,7 @@ from procure.api import bp
 from procure.api.jsonutil import plain
 from procure.attachments import operations
 from procure.attachments.views import download_response
+from procure.extensions import db
 from procure.projects.permissions import get_visible
 
 
@@ -28,7 +29,7 @@ def upload_attachment(project_id):
     project = get_visible(g.api_user, project_id, for_update=True)
     attachment = operations.upload(project, g.api_user, request.form.get("kind"), request.files.get("file"),
                                    service_record_id=request.form.get("service_record_id"))
-    operations.commit(attachment)
+    db.session.commit()
     return jsonify(attachment_json(attachment)), 201
 
 

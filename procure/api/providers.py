@@ -130,9 +130,8 @@ def declare_relation(org_id):
 @bp.post("/providers/<int:org_id>/requirements/<requirement>/evidence")
 def upload_evidence(org_id, requirement):
     org = operations.get_provider(g.api_user, org_id)
-    attachment = attachments.upload_evidence(org, g.api_user, requirement, request.files.get("file"),
-                                             request.form.get("note", ""))
-    attachments.commit(attachment)
+    attachments.upload_evidence(org, g.api_user, requirement, request.files.get("file"), request.form.get("note", ""))
+    db.session.commit()
     return jsonify(requirement_json(requirement, requirements_of(org)[requirement])), 201
 
 

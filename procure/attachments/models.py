@@ -1,4 +1,4 @@
-"""An attachment: the record of one uploaded file; the bytes live in storage under a generated name."""
+"""An attachment: the record of one uploaded file; its bytes are in the file store (procure.filestore)."""
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
@@ -34,7 +34,7 @@ class Attachment(db.Model):
     service_record_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_records.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # the key of its bytes in stored_files
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from procure import clock
-from procure.attachments import sniffing, storage
+from procure import clock, filestore
+from procure.attachments import sniffing
 from procure.attachments.models import KINDS, Attachment
 from procure.audit.log import record
 from procure.database import MAX_ID
@@ -119,23 +119,18 @@ def upload(project, user, kind, file, bid=None, service_record_id=None) -> Attac
         bid = None
     record_id = _service_record(project, service_record_id).id if kind == "service_record" else None
     name, content, detected = _read_checked(file)
-    stored_name = storage.save(content)
-    try:
-        attachment = Attachment(project_id=project.id, kind=kind, bid_id=bid.id if bid else None,
-                                service_record_id=record_id, original_name=name, stored_name=stored_name,
-                                content_type=detected.content_type, size=len(content),
-                                sha256=hashlib.sha256(content).hexdigest(),
-                                uploaded_at=clock.now(), uploaded_by_id=user.id, organisation_id=user.organisation_id)
-        db.session.add(attachment)
-        flush()
-        record(project, user, "upload_attachment", comment=name,
-               data={"attachment_id": attachment.id, "kind": kind, "bid_id": attachment.bid_id,
-                     "service_record_id": record_id, "name": name,
-                     "size": attachment.size, "sha256": attachment.sha256})
-        flush()
-    except BaseException:
-        storage.discard(stored_name)
-        raise
+    attachment = Attachment(project_id=project.id, kind=kind, bid_id=bid.id if bid else None,
+                            service_record_id=record_id, original_name=name, stored_name=filestore.put(content),
+                            content_type=detected.content_type, size=len(content),
+                            sha256=hashlib.sha256(content).hexdigest(),
+                            uploaded_at=clock.now(), uploaded_by_id=user.id, organisation_id=user.organisation_id)
+    db.session.add(attachment)
+    flush()
+    record(project, user, "upload_attachment", comment=name,
+           data={"attachment_id": attachment.id, "kind": kind, "bid_id": attachment.bid_id,
+                 "service_record_id": record_id, "name": name,
+                 "size": attachment.size, "sha256": attachment.sha256})
+    flush()
     return attachment
 
 
@@ -154,29 +149,14 @@ def upload_evidence(org, user, requirement, file, note="") -> Attachment:
     belonging to the provider, read by the provider and the government staff who keep the register."""
     providers.check_evidence_upload(org, user, requirement)
     name, content, detected = _read_checked(file)
-    stored_name = storage.save(content)
-    try:
-        attachment = Attachment(project_id=None, kind="provider_evidence", original_name=name,
-                                stored_name=stored_name, content_type=detected.content_type, size=len(content),
-                                sha256=hashlib.sha256(content).hexdigest(), uploaded_at=clock.now(),
-                                uploaded_by_id=user.id, organisation_id=user.organisation_id)
-        db.session.add(attachment)
-        flush()
-        providers.record_evidence(org, user, requirement, attachment.id, note)
-    except BaseException:
-        storage.discard(stored_name)
-        raise
+    attachment = Attachment(project_id=None, kind="provider_evidence", original_name=name,
+                            stored_name=filestore.put(content), content_type=detected.content_type,
+                            size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_at=clock.now(),
+                            uploaded_by_id=user.id, organisation_id=user.organisation_id)
+    db.session.add(attachment)
+    flush()
+    providers.record_evidence(org, user, requirement, attachment.id, note)
     return attachment
-
-
-def commit(attachment: Attachment):
-    """Commit the upload; if the commit fails the stored file goes too, so no file outlives its record."""
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        storage.discard(attachment.stored_name)
-        raise
 
 
 # ---- reading --------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Attachment pages: upload to a project (from its page) and download, with the project page's access rules."""
+from io import BytesIO
+
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from procure.attachments import operations, storage
+from procure import filestore
+from procure.attachments import operations
 from procure.attachments.page import FAILED_KEY, evidence_key
 from procure.errors import NotFound, Refusal
 from procure.extensions import db
@@ -22,7 +25,7 @@ def upload(project_id):
     try:
         attachment = operations.upload(project, current_user, kind, request.files.get("file"),
                                        service_record_id=record_id)
-        operations.commit(attachment)
+        db.session.commit()
     except Refusal as error:
         db.session.rollback()
         key = evidence_key(record_id) if kind == "service_record" else FAILED_KEY
@@ -36,12 +39,15 @@ def upload(project_id):
 
 
 def download_response(attachment):
-    """The stored file as a download (never shown inline), under the name it was uploaded with."""
-    path = storage.path_of(attachment.stored_name)
-    if not path.is_file():
+    """The stored file (procure.filestore) as a download (never shown inline), under the name it was uploaded
+    with."""
+    content = filestore.get(attachment.stored_name)
+    if content is None:
         raise NotFound()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+    response = send_file(BytesIO(content), mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=0, etag=attachment.sha256)
+    if response.status_code == 200:  # not a 304: send_file gives no length to bytes in memory
+        response.content_length = len(content)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

@@ -1,4 +1,5 @@
-"""The record of each official PDF issued: its number, its public verification code and its fingerprint."""
+"""The record of each official PDF issued: its number, its public verification code, its fingerprint and where
+its bytes are kept."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -43,6 +44,9 @@ class IssuedDocument(db.Model):
     # reuses this record instead of issuing a new number.
     source_digest: Mapped[str] = mapped_column(String(64), index=True)
     page_count: Mapped[int] = mapped_column()
+    # The PDF as issued, in the file store (procure.filestore): later downloads serve these bytes. None for a
+    # document issued before PDFs were kept; its next download renders it once and keeps it.
+    file_key: Mapped[str | None] = mapped_column(ForeignKey("stored_files.key"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: downloaded by the public
 

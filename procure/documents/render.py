@@ -1,6 +1,10 @@
-"""HTML → PDF with WeasyPrint, fetching nothing but data: URIs; and the QR code as an SVG data: URI."""
+"""HTML → PDF with WeasyPrint, fetching nothing but data: URIs; and the QR code as an SVG data: URI.
+
+Run as a script, this module is the child process that procure.documents.render_pool renders in: it imports
+nothing of procure, so that the child starts with WeasyPrint alone."""
 import base64
 import hashlib
+import sys
 from dataclasses import dataclass
 
 import qrcode
@@ -37,10 +41,31 @@ class Rendered:
 
 
 def render_pdf(html: str) -> Rendered:
+    """Render in this process, without bounds (procure.documents.render_pool bounds the renders of requests)."""
     document = HTML(string=html, url_fetcher=DataOnlyFetcher()).render()
     return Rendered(document.write_pdf(), len(document.pages))
+
+
+TOO_MANY_PAGES = 3  # the child's exit status when the layout has more pages than allowed
+
+
+def child(max_pages: int) -> int:
+    """HTML on stdin; "<pages>\\n" and the PDF on stdout, or, with more than `max_pages` pages, the page count
+    alone and the exit status TOO_MANY_PAGES: the layout is counted before the (costly) PDF is written."""
+    out = sys.stdout.buffer
+    document = HTML(string=sys.stdin.buffer.read().decode("utf-8"), url_fetcher=DataOnlyFetcher()).render()
+    pages = len(document.pages)
+    if pages > max_pages:
+        out.write(str(pages).encode())
+        return TOO_MANY_PAGES
+    out.write(f"{pages}\n".encode() + document.write_pdf())
+    return 0
 
 
 def qr_data_uri(text: str) -> str:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode("ascii")
+
+
+if __name__ == "__main__":
+    sys.exit(child(int(sys.argv[1])))

@@ -1,7 +1,7 @@
 """Official PDF downloads (project documents, the catalogue) and the public verification page.
 
-A download only reads committed data, then records the issuance and commits it here: documents are never
-rendered inside a state change."""
+A download only reads committed data, then serves the kept PDF, or renders, records and keeps a new one and
+commits it here: documents are never rendered inside a state change."""
 import hashlib
 from urllib.parse import quote
 
@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 
-from procure.documents import issuance, sources
+from procure.documents import issuance, render_pool, sources
 from procure.documents.models import VOLUNTEER_KINDS
 from procure.extensions import db
 
@@ -31,20 +31,31 @@ def pdf_response(record, pdf: bytes) -> Response:
 
 
 def issue_and_commit(kind, user, on_issue=None, **subject) -> Response:
-    """Issue and commit; when a simultaneous download took the same number first, issue again: the
-    other request's record is then there to reuse (or the next number is free). `on_issue(record)` adds
-    what must commit with it (an audit row)."""
+    """The document's PDF. Unchanged data: the kept PDF of the last record, nothing rendered. Otherwise it is
+    rendered holding a render slot, and recorded and committed before the slot is released, so that a download
+    that waited for the slot finds it kept. When a simultaneous download (another worker or machine) took the
+    same number first, issue again: the other request's record is then there to reuse (or the next number is
+    free). `on_issue(record)` adds what must commit with it (an audit row)."""
     for attempt in range(3):
         try:
-            record, pdf = issuance.issue(kind, user, **subject)
-            if on_issue is not None:
-                on_issue(record)
-            db.session.commit()
-            return pdf_response(record, pdf)
+            issued = issuance.kept(kind, **subject)
+            if issued is not None:
+                return _committed(issued, on_issue)
+            db.session.rollback()  # no read transaction is held while waiting for a slot
+            with render_pool.slot():
+                return _committed(issuance.issue(kind, user, **subject), on_issue)
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
                 raise
+
+
+def _committed(issued, on_issue) -> Response:
+    record, pdf = issued
+    if on_issue is not None:
+        on_issue(record)
+    db.session.commit()
+    return pdf_response(record, pdf)
 
 
 def project_document(user, project_id, kind) -> Response:

@@ -156,12 +156,12 @@ def declare_relation(org_id):
 @bp.post("/providers/<int:org_id>/requirements/<requirement>/evidence")
 @login_required
 def upload_evidence(org_id, requirement):
-    """The provider uploads its evidence of one requirement; the file goes if the commit fails."""
+    """The provider uploads its evidence of one requirement (the file and its record commit together)."""
     org = operations.get_provider(current_user, org_id)
     try:
-        attachment = attachments.upload_evidence(org, current_user, requirement, request.files.get("file"),
-                                                 request.form.get("note", ""))
-        attachments.commit(attachment)
+        attachments.upload_evidence(org, current_user, requirement, request.files.get("file"),
+                                    request.form.get("note", ""))
+        db.session.commit()
     except Refusal as error:
         db.session.rollback()
         failed = Failed(f"requirement:{requirement}", MultiDict(request.form), error)

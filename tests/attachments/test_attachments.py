@@ -1,8 +1,7 @@
 """Attachments: only allowed types (read from the content, the extension agreeing), a size cap, files kept
-outside the web root under generated names, downloads with the project's access and sealed bid files."""
+in the file store under generated keys, downloads with the project's access and sealed bid files."""
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from conftest import PASSWORD
 from procure.attachments.models import Attachment
 from procure.audit.models import AuditEntry
 from procure.extensions import db
+from procure.filestore import StoredFile
 from procure.formfields import json_to_formdata
 from procure.procurement import operations as procurement
 
@@ -54,16 +54,9 @@ REFUSED = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def storage_dir(app, tmp_path, monkeypatch):
-    """Each test keeps its files in a directory of its own, removed with tmp_path."""
-    folder = tmp_path / "attachments"
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(folder))
-    return folder
-
-
-def stored_files(folder: Path) -> list[Path]:
-    return sorted(folder.iterdir()) if folder.exists() else []
+def stored_files() -> list[StoredFile]:
+    db.session.expire_all()
+    return db.session.scalars(select(StoredFile).order_by(StoredFile.created_at, StoredFile.key)).all()
 
 
 def upload(api, username, project, name, content, kind="proposal"):
@@ -76,8 +69,7 @@ def audit_uploads(project):
 
 
 @pytest.mark.parametrize("name, content, content_type", ALLOWED, ids=[a[0] for a in ALLOWED])
-def test_allowed_types_are_kept_outside_the_web_root_under_generated_names(app, api, journey, storage_dir, name,
-                                                                          content, content_type):
+def test_allowed_types_are_kept_in_the_file_store_under_generated_keys(api, journey, name, content, content_type):
     draft = journey.create()
     response = upload(api, "community", draft, name, content)
     assert response.status_code == 201, response.get_json()
@@ -85,26 +77,23 @@ def test_allowed_types_are_kept_outside_the_web_root_under_generated_names(app, 
     assert (body["name"], body["content_type"], body["size"], body["kind"]) == (name, content_type, len(content),
                                                                                 "proposal")
     row = db.session.get(Attachment, body["id"])
-    files = stored_files(storage_dir)
-    assert [f.name for f in files] == [row.stored_name]
-    assert row.stored_name != name and name not in row.stored_name and len(row.stored_name) == 32
-    assert files[0].read_bytes() == content
-    assert Path(app.static_folder).resolve() not in files[0].resolve().parents
+    [kept] = stored_files()
+    assert kept.key == row.stored_name and name not in kept.key and len(kept.key) == 32
+    assert (kept.content, kept.size, kept.sha256) == (content, len(content), row.sha256)
     [entry] = audit_uploads(draft)
     assert entry.data["attachment_id"] == row.id and entry.data["sha256"] == row.sha256
     assert entry.user_id == api.world["community"].id
 
 
 @pytest.mark.parametrize("name, content", REFUSED, ids=[r[0] + "-" + str(i) for i, r in enumerate(REFUSED)])
-def test_a_file_is_judged_by_its_content_and_a_refusal_leaves_nothing(api, journey, db_snapshot, storage_dir,
-                                                                      name, content):
+def test_a_file_is_judged_by_its_content_and_a_refusal_leaves_nothing(api, journey, db_snapshot, name, content):
     draft = journey.create()
     before = db_snapshot()
     response = upload(api, "community", draft, name, content)
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["error"] == "invalid_input" and "file" in response.get_json()["fields"]
     assert db_snapshot() == before
-    assert stored_files(storage_dir) == []
+    assert stored_files() == []
 
 
 def test_missing_or_empty_file_and_unknown_kind_are_refused(api, journey, db_snapshot):
@@ -117,7 +106,7 @@ def test_missing_or_empty_file_and_unknown_kind_are_refused(api, journey, db_sna
     assert db_snapshot() == before
 
 
-def test_the_size_cap(app, api, journey, client, monkeypatch, storage_dir, db_snapshot):
+def test_the_size_cap(app, api, journey, client, monkeypatch, db_snapshot):
     monkeypatch.setitem(app.config, "ATTACHMENT_MAX_BYTES", 1000)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4000)
     draft = journey.create()
@@ -127,13 +116,13 @@ def test_the_size_cap(app, api, journey, client, monkeypatch, storage_dir, db_sn
     assert over.status_code == 400 and "file" in over.get_json()["fields"]
     huge = upload(api, "community", draft, "huge.pdf", PDF + bytes(10_000))
     assert huge.status_code == 413 and huge.get_json()["error"] == "too_large"
-    assert len(stored_files(storage_dir)) == 1 and len(audit_uploads(draft)) == 1
+    assert len(stored_files()) == 1 and len(audit_uploads(draft)) == 1
     # The page says so in words, not with a bare status.
     client.post("/login", data={"username": "community", "password": PASSWORD})
     page = client.post(f"/projects/{draft.id}/attachments",
                        data={"kind": "proposal", "file": (io.BytesIO(PDF + bytes(10_000)), "huge.pdf")})
     assert page.status_code == 413 and "1000 B" in page.get_data(as_text=True)
-    assert len(stored_files(storage_dir)) == 1
+    assert len(stored_files()) == 1
     assert len(db_snapshot()["attachments"]) == len(before["attachments"]) + 1
 
 
@@ -204,7 +193,7 @@ def test_bid_files_are_sealed_with_the_bid(api, journey, world, clock, client):
     assert late.status_code == 422 and late.get_json()["reasons"][0]["code"] == "bid_deadline_passed"
 
 
-def test_upload_from_the_project_page(api, journey, client, storage_dir, db_snapshot):
+def test_upload_from_the_project_page(api, journey, client, db_snapshot):
     draft = journey.create()
     client.post("/login", data={"username": "community", "password": PASSWORD})
     page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
@@ -221,7 +210,7 @@ def test_upload_from_the_project_page(api, journey, client, storage_dir, db_snap
     assert refused.status_code == 400
     text = refused.get_data(as_text=True)
     assert 'data-testid="refusal"' in text and "扩展名须与文件内容一致" in text
-    assert db_snapshot() == before and len(stored_files(storage_dir)) == 1
+    assert db_snapshot() == before and len(stored_files()) == 1
     # A user who may not upload sees the list without a form.
     client.post("/logout")
     client.post("/login", data={"username": "reviewer", "password": PASSWORD})
@@ -264,8 +253,8 @@ def evidence(api, username, project, record_id, name="签到表.pdf", content=PD
     return api.as_(username).post(f"/projects/{project.id}/attachments", data=data)
 
 
-def test_service_record_evidence_only_by_the_implementer_checked_by_content(api, journey, world, storage_dir,
-                                                                           db_snapshot, client):
+def test_service_record_evidence_only_by_the_implementer_checked_by_content(api, journey, world, db_snapshot,
+                                                                           client):
     from openapi_check import check
 
     doc = client.get("/api/v1/openapi.json").get_json()
@@ -289,7 +278,7 @@ def test_service_record_evidence_only_by_the_implementer_checked_by_content(api,
                           ("photo.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')):
         refused = check(doc, p, "post", evidence(api, implementer, project, record_id, name, content), 400)
         assert refused["fields"].keys() == {"file"}
-    assert db_snapshot() == before and stored_files(storage_dir) == []
+    assert db_snapshot() == before and stored_files() == []
     photo = check(doc, p, "post", evidence(api, implementer, project, record_id, "现场照片.png", PNG), 201)
     assert (photo["kind"], photo["service_record_id"], photo["content_type"]) == ("service_record", record_id,
                                                                                  "image/png")
@@ -321,7 +310,7 @@ def test_service_record_evidence_is_listed_with_the_record_and_downloadable(api,
             assert api.as_(username).get(f"/projects/{project.id}/service-records").status_code == 404, username
 
 
-def test_service_record_evidence_on_the_project_page(api, journey, world, client, storage_dir, db_snapshot):
+def test_service_record_evidence_on_the_project_page(api, journey, world, client, db_snapshot):
     project, implementer, record_id = delivering_with_a_record(api, journey, world)
     client.post("/login", data={"username": implementer, "password": PASSWORD})
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
@@ -344,7 +333,7 @@ def test_service_record_evidence_on_the_project_page(api, journey, world, client
     cell = refused.get_data(as_text=True).split(f'data-testid="evidence-{record_id}"')[1].split("</td>")[0]
     assert 'data-testid="refusal"' in cell and "扩展名须与文件内容一致" in cell
     assert '<details class="subaction" open' in cell
-    assert db_snapshot() == before and len(stored_files(storage_dir)) == 1
+    assert db_snapshot() == before and len(stored_files()) == 1
     # The community sees the evidence with the record, without a form to add any.
     client.post("/logout")
     client.post("/login", data={"username": "community", "password": PASSWORD})

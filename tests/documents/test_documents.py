@@ -129,6 +129,7 @@ def test_download_changes_no_project(contracted, as_user, db_snapshot):
         download(client, f"/projects/{contracted.id}/documents/{kind}.pdf")
     after = db_snapshot()
     assert len(after.pop("issued_documents")) == 3 and before.pop("issued_documents") == []
+    assert len(after.pop("stored_files")) == 3 and before.pop("stored_files") == []  # the PDFs, kept
     assert after == before  # audit trail, states, versions: all as they were
 
 

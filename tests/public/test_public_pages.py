@@ -182,7 +182,7 @@ def test_the_evaluation_report_downloads_once_evaluated(client, journey):
 
 
 def test_public_pdf_downloads_are_limited_per_address(app, client, journey):
-    """Each public PDF is rendered on request: one address gets PUBLIC_DOCUMENT_LIMIT of them, then 429."""
+    """One address gets PUBLIC_DOCUMENT_LIMIT public PDF downloads, then 429 (kept or rendered alike)."""
     project = journey.drive(journey.create(), "notice")
     path = f"/public/projects/{project.code}/documents/proposal.pdf"
     app.config["PUBLIC_DOCUMENT_LIMIT"] = "2 per hour"

@@ -158,9 +158,7 @@ def test_errors_and_the_api_carry_the_headers(app, client, world, monkeypatch):
     assert not inline_code_problems(failed.get_data(as_text=True), failed.headers)
 
 
-def test_a_download_keeps_its_own_stricter_policy_and_gets_the_rest(api, client, journey, app, tmp_path,
-                                                                    monkeypatch):
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path))
+def test_a_download_keeps_its_own_stricter_policy_and_gets_the_rest(api, client, journey):
     draft = journey.create()
     uploaded = api.as_("community").post(f"/projects/{draft.id}/attachments",
                                          data={"kind": "proposal", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
