@@ -8,14 +8,17 @@ from procure.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    from config import CONFIGS, secret_key
+    from config import CONFIGS
+    from procure import settings
 
+    name = config_name or os.environ.get("PROCURE_ENV", "development")
+    if name not in CONFIGS:
+        raise settings.SettingsError(f"PROCURE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     app = Flask(__name__, template_folder="../templates", static_folder="static")
-    app.config.from_object(CONFIGS[config_name or os.environ.get("PROCURE_ENV", "development")])
+    app.config.from_object(CONFIGS[name])
     app.config.update(overrides)
     app.json.sort_keys = False  # keep documents in the order they are written
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key()
+    settings.apply(app, production=name == "production")
     register_extensions(app)
     register_lifecycle(app)
     register_blueprints(app)

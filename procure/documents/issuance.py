@@ -7,7 +7,7 @@ number and the same bytes; a change to the data issues a new number (…-02)."""
 import hashlib
 import secrets
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -16,6 +16,7 @@ from procure.documents import sources
 from procure.documents.models import KIND_CODES, VOLUNTEER_KINDS, IssuedDocument
 from procure.documents.render import qr_data_uri, render_pdf
 from procure.extensions import db
+from procure.urls import absolute_url
 
 # Crockford's base32 without look-alikes: 12 characters are 60 random bits.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -27,8 +28,9 @@ def new_code() -> str:
 
 
 def verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or (request.url_root if request else "http://localhost/")
-    return base.rstrip("/") + url_for("documents.verify", code=code)
+    """The public verification page of `code`, on PUBLIC_BASE_URL whichever address the download came in on
+    (the same document downloaded from two addresses is one document, with one number)."""
+    return absolute_url("documents.verify", code=code)
 
 
 def _subject(kind, project, catalogue, volunteer=None):

@@ -1,0 +1,60 @@
+"""Production refuses to start without the settings every machine must share (SECRET_KEY, PUBLIC_BASE_URL) and
+with a public base URL that is not an absolute http(s) address."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from procure import create_app
+from procure.settings import SettingsError
+
+ROOT = Path(__file__).resolve().parents[2]
+# (Counts in memory, as the test app's do: the limiter is one object, and the last app started configures it.)
+GOOD = {"SECRET_KEY": "a-key-every-machine-shares-0123456789", "PUBLIC_BASE_URL": "https://procure.example.gov.cn",
+        "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PUBLIC_BASE_URL"])
+def test_production_does_not_start_without_a_shared_setting(missing):
+    with pytest.raises(SettingsError, match=missing) as refused:
+        create_app("production", **{**GOOD, missing: ""})
+    assert "production" in str(refused.value)
+
+
+@pytest.mark.parametrize("base", ["procure.example.gov.cn", "ftp://procure.example.gov.cn", "https://",
+                                  "https:///path", "https://procure.example.gov.cn/?a=1", "https://x.example/#top",
+                                  "https://user:pw@procure.example.gov.cn", "https://procure.example.gov.cn:99999",
+                                  "javascript:alert(1)", " https://procure.example.gov.cn",
+                                  "https://procure.example.gov.cn/a b"])
+@pytest.mark.parametrize("environment", ["production", "development"])
+def test_a_malformed_public_base_url_is_refused(base, environment):
+    with pytest.raises(SettingsError, match="PUBLIC_BASE_URL"):
+        create_app(environment, **{**GOOD, "PUBLIC_BASE_URL": base})
+
+
+def test_production_starts_with_both_and_keeps_a_path_prefix():
+    app = create_app("production", **{**GOOD, "PUBLIC_BASE_URL": "https://www.example.gov.cn/procure/"})
+    assert app.config["PUBLIC_BASE_URL"] == "https://www.example.gov.cn/procure"
+    assert app.config["SECRET_KEY"] == GOOD["SECRET_KEY"]
+
+
+def test_an_unknown_environment_or_log_format_is_named():
+    with pytest.raises(SettingsError, match="PROCURE_ENV"):
+        create_app("staging")
+    with pytest.raises(SettingsError, match="LOG_FORMAT"):
+        create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", LOG_FORMAT="xml")
+
+
+def test_the_message_reaches_whoever_starts_the_server(tmp_path):
+    """What an operator sees: `import wsgi` (what gunicorn does) fails and says which settings are missing."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SECRET_KEY", "PUBLIC_BASE_URL") and not key.startswith("PYTEST")}
+    env.update(PROCURE_ENV="production", PROCURE_INSTANCE=str(tmp_path),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'procure.db'}")
+    run = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode != 0
+    assert "SECRET_KEY is not set" in run.stderr and "PUBLIC_BASE_URL is not set" in run.stderr
+    assert not (tmp_path / "secret_key").exists()  # no key invented for this machine alone
