@@ -1,5 +1,6 @@
 """Production refuses to start without the settings every machine must share (SECRET_KEY, PUBLIC_BASE_URL) and
-with a public base URL that is not an absolute http(s) address."""
+with a public base URL that is not an absolute http(s) address; TRUSTED_HOSTS turns away a request naming
+another host with 400, never a 500."""
 import os
 import subprocess
 import sys
@@ -58,3 +59,31 @@ def test_the_message_reaches_whoever_starts_the_server(tmp_path):
     assert run.returncode != 0
     assert "SECRET_KEY is not set" in run.stderr and "PUBLIC_BASE_URL is not set" in run.stderr
     assert not (tmp_path / "secret_key").exists()  # no key invented for this machine alone
+
+
+@pytest.fixture
+def trusted(app):
+    app.config["TRUSTED_HOSTS"] = ["procure.example.gov.cn", ".intranet.example", "localhost"]
+    yield app
+    app.config["TRUSTED_HOSTS"] = None
+
+
+def test_another_host_is_refused_with_400(trusted, client):
+    page = client.get("/", headers={"Host": "evil.example", "X-Request-ID": "host-check-1"})
+    assert page.status_code == 400
+    assert "host-check-1" in page.get_data(as_text=True) and page.headers["X-Request-ID"] == "host-check-1"
+    assert "Set-Cookie" not in page.headers
+    posted = client.post("/login", data={"username": "x", "password": "y"}, headers={"Host": "evil.example"})
+    assert posted.status_code == 400
+    api = client.get("/api/v1/ocds/releases", headers={"Host": "evil.example:8080"})
+    assert api.status_code == 400 and api.get_json()["error"] == "untrusted_host"
+
+
+def test_trusted_hosts_and_their_subdomains_are_served(trusted, client):
+    for host in ("procure.example.gov.cn", "procure.example.gov.cn:8443", "ops.intranet.example", "localhost"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+
+
+def test_health_checks_answer_whatever_host_the_probe_names(trusted, client):
+    assert client.get("/healthz", headers={"Host": "10.0.0.7:8000"}).get_json() == {"status": "ok"}
+    assert client.get("/readyz", headers={"Host": "10.0.0.7:8000"}).status_code == 200

@@ -88,10 +88,11 @@ def test_a_wrong_id_number_is_a_field_error(client, world, number, message):
 
 def answer(response) -> tuple:
     """What a registration's answer shows a visitor: status, headers (the per-address limit's countdown aside,
-    which moves the same way whatever is posted; of a cookie, its name and attributes, its value holding the
-    visitor's own form token: the session's content is compared below) and body."""
+    which moves the same way whatever is posted, and the request id, new for every request; of a cookie, its
+    name and attributes, its value holding the visitor's own form token: the session's content is compared
+    below) and body."""
     headers = sorted((k, v.split("=", 1)[0] + "=…" + v.partition(";")[2] if k == "Set-Cookie" else v)
-                     for k, v in response.headers.items() if not k.startswith("X-RateLimit"))
+                     for k, v in response.headers.items() if not k.startswith(("X-RateLimit", "X-Request-ID")))
     return response.status_code, headers, response.get_data()
 
 
