@@ -26,6 +26,24 @@ def _env_fraction(name, default):
 COMMUNITY_CLASSES = ("mature", "urban_village", "village_converted", "work_unit", "no_property")
 
 
+def served_address() -> str:
+    """The address scripts/run.sh serves (HOST and PORT, as gunicorn.conf.py reads them): the public base URL
+    of a development or test instance that names none, so its links and QR codes never follow the Host
+    header. A wildcard bind is reached on 127.0.0.1 from the machine itself."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PORT') or 5000}"
+
+
+def _env_list(name) -> list[str] | None:
+    """A comma-separated setting as a list (None when unset or empty)."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
 def secret_key():
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""
     if os.environ.get("SECRET_KEY"):
@@ -209,9 +227,16 @@ class Config:
     TALENT_SKILLS = ("social_worker", "doctor", "nurse", "lawyer", "electrician", "plumber", "teacher",
                      "psychologist", "accountant", "it", "photography", "arts")
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "procure-demo-2026")
-    # Official PDFs carry a QR code to /verify/<code>: the public address it starts with (empty: the
-    # address of the request that issued the document).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # The address the public reaches the site at (scheme, host, port and any path prefix): every absolute link
+    # (PDF verification links and QR codes, OCDS URIs, survey and check-in QR codes) starts with it, never with
+    # the request's Host header. Required in production; elsewhere the address scripts/run.sh serves.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or served_address()
+    # Host names the site answers to ("procure.example.gov.cn,.example.gov.cn": a leading dot admits the
+    # subdomains); a request naming another host is refused with 400. Unset: any host.
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # Logs: "text" (one readable line) or "json" (one JSON object per line); the level of the app's own logger.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # The largest PDF the public verification form accepts for comparison.
     VERIFY_UPLOAD_MAX_BYTES = _env_int("VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     # Public portal: objections residents may file from one address, and where the counts are kept.
@@ -259,6 +284,10 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    # No default: every machine behind a load balancer must sign with the same key and link to the same site
+    # (procure/settings.py refuses to start without them).
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     SESSION_COOKIE_SECURE_MODE = os.environ.get("SESSION_COOKIE_SECURE", "1")
     SESSION_COOKIE_SECURE = SESSION_COOKIE_SECURE_MODE == "1"
     HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)

@@ -8,14 +8,18 @@ from procure.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    from config import CONFIGS, secret_key
+    from config import CONFIGS
+    from procure import settings
 
+    name = config_name or os.environ.get("PROCURE_ENV", "development")
+    if name not in CONFIGS:
+        raise settings.SettingsError(f"PROCURE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     app = Flask(__name__, template_folder="../templates", static_folder="static")
-    app.config.from_object(CONFIGS[config_name or os.environ.get("PROCURE_ENV", "development")])
+    app.config.from_object(CONFIGS[name])
     app.config.update(overrides)
     app.json.sort_keys = False  # keep documents in the order they are written
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key()
+    settings.apply(app, production=name == "production")
+    register_operations(app)
     register_extensions(app)
     register_lifecycle(app)
     register_blueprints(app)
@@ -49,6 +53,17 @@ def register_extensions(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
     import procure.models  # noqa: F401  (every model registered with the metadata)
+
+
+def register_operations(app):
+    """What an operator relies on: log lines with the request id (text or JSON lines), the request id itself,
+    the refusal of untrusted hosts and the health checks, registered before any extension's request hook."""
+    from procure import logs, probes, request_id, trusted_hosts
+
+    logs.configure(app)
+    request_id.register(app)
+    trusted_hosts.register(app)
+    probes.register(app)
 
 
 def register_lifecycle(app):

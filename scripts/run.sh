@@ -7,9 +7,10 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-HOST="${HOST:-127.0.0.1}"
-PORT="${PORT:-5000}"
-WORKERS="${WORKERS:-2}"
+# gunicorn.conf.py reads all three; config.py builds the development PUBLIC_BASE_URL from HOST and PORT.
+export HOST="${HOST:-127.0.0.1}"
+export PORT="${PORT:-5000}"
+export WORKERS="${WORKERS:-2}"
 
 bash scripts/setup.sh run
 
@@ -28,6 +29,5 @@ echo "Demo accounts and passwords: see README."
 echo "Press Ctrl+C to stop."
 echo
 
-# --no-control-socket: gunicorn >= 27 otherwise creates ~/.gunicorn/gunicorn.ctl,
-# which collides when two instances run and writes outside the repository.
-exec .venv/bin/gunicorn -w "$WORKERS" -b "$HOST:$PORT" --no-control-socket wsgi:app
+# gunicorn.conf.py: bind, workers, timeouts, the access log with request ids, no control socket.
+exec .venv/bin/gunicorn -c gunicorn.conf.py

@@ -9,8 +9,8 @@ from flask import Response, current_app, jsonify, request, stream_with_context
 from procure.api import bp
 from procure.errors import InvalidInput, NotFound
 from procure.opendata import packages
-from procure.opendata.releases import base_url
 from procure.projects.listing import bounded_int
+from procure.urls import absolute_path
 
 
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
@@ -48,7 +48,7 @@ def ocds_feed():
     if more:
         query = {key: args[key] for key in ("since", "limit") if key in args}
         query["cursor"] = packages.encode_cursor(rows[-1])
-        links["next"] = base_url() + request.path + "?" + urlencode(query)
+        links["next"] = absolute_path(request.path + "?" + urlencode(query))
     if not rows:  # a package holds at least one release: an empty page is a package with none yet
         return jsonify({**packages.metadata(None), "releases": [], "links": links})
     return jsonify(packages.release_package(rows, links=links) if links else packages.release_package(rows))

@@ -11,7 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -22,6 +22,7 @@ from procure.documents import render_pool, sources
 from procure.documents.models import KIND_CODES, VOLUNTEER_KINDS, IssuedDocument
 from procure.documents.render import qr_data_uri
 from procure.extensions import db
+from procure.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,9 @@ def new_code() -> str:
 
 
 def verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or (request.url_root if request else "http://localhost/")
-    return base.rstrip("/") + url_for("documents.verify", code=code)
+    """The public verification page of `code`, on PUBLIC_BASE_URL whichever address the download came in on
+    (the same document downloaded from two addresses is one document, with one number)."""
+    return absolute_url("documents.verify", code=code)
 
 
 def _subject(kind, project, catalogue, volunteer=None):

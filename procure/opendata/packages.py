@@ -11,7 +11,8 @@ from procure import clock
 from procure.extensions import db
 from procure.opendata import merging
 from procure.opendata.models import OcdsRelease
-from procure.opendata.releases import base_url, public_url
+from procure.opendata.releases import public_url
+from procure.urls import absolute_path
 
 VERSION = "1.1"
 
@@ -26,10 +27,11 @@ def publisher() -> dict:
 
 
 def package_uri() -> str:
-    """The address this package is served at (or the open-data page's, outside a request)."""
+    """The address this package is served at, on PUBLIC_BASE_URL (or the open-data page's, outside a
+    request)."""
     if has_request_context():
-        return base_url() + request.full_path.rstrip("?")
-    return public_url("opendata.page") or base_url() + "/open-data"
+        return absolute_path(request.full_path.rstrip("?"))
+    return public_url("opendata.page") or absolute_path("/open-data")
 
 
 def metadata(published: datetime | None) -> dict:
@@ -38,7 +40,7 @@ def metadata(published: datetime | None) -> dict:
     return {"uri": package_uri(), "version": VERSION,
             "publishedDate": clock.utc_iso(published or clock.now()), "publisher": publisher(),
             "license": current_app.config["OCDS_LICENSE"],
-            "publicationPolicy": public_url("opendata.page") or base_url() + "/open-data"}
+            "publicationPolicy": public_url("opendata.page") or absolute_path("/open-data")}
 
 
 def release_package(rows: list[OcdsRelease], **extra) -> dict:

@@ -26,9 +26,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 from procure import clock, disclosure
+from procure.urls import absolute_url
 
 CURRENCY = "CNY"
 LANGUAGE = "zh"
@@ -105,23 +106,12 @@ def pruned(node):
 
 # ---- public addresses -------------------------------------------------------------------------------
 
-def base_url() -> str:
-    """PUBLIC_BASE_URL, else the address of the request being served, else http://localhost (the CLI)."""
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return "http://localhost"
-
-
 def public_url(endpoint: str, **values) -> str | None:
-    """The absolute URL of a public page, or None while no such page is served. Built without a request
-    (releases are also written by CLI commands)."""
+    """The absolute URL of a public page (on PUBLIC_BASE_URL), or None while no such page is served. Built
+    without a request (releases are also written by CLI commands)."""
     if endpoint not in current_app.view_functions:
         return None
-    path = current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
-    return base_url() + path
+    return absolute_url(endpoint, **values)
 
 
 def comparable(content):

@@ -1,8 +1,9 @@
 """The open-data page for people: what is published, where, under which licence, and what never is."""
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from procure.extensions import db
+from procure.urls import absolute_url
 
 bp = Blueprint("opendata", __name__)
 
@@ -42,27 +43,26 @@ def page():
     years = list(range(clock.local(first).year, clock.local(last).year + 1)) if first and last else []
     example = db.session.scalar(db.select(OcdsRelease.ocid).order_by(OcdsRelease.id.desc()).limit(1)) \
         or f"{prefix}-WXM{clock.today().year}-0001"
-    feed = url_for("api.ocds_feed", _external=True)
+    feed = absolute_url("api.ocds_feed")
     root = feed.rsplit("/ocds/", 1)[0] + "/ocds"
     bulk_year = years[-1] if years else clock.today().year
     endpoints = [
         {"name": _l("发布包（Release package）：全部发布，按时间排序"), "url": feed,
-         "example": url_for("api.ocds_feed", since=f"{clock.today().year}-01-01T00:00:00+08:00", limit=50,
-                            _external=True),
+         "example": absolute_url("api.ocds_feed", since=f"{clock.today().year}-01-01T00:00:00+08:00", limit=50),
          "note": _l("参数 since（RFC 3339 时间，含该时刻）、limit（1–%(size)s）、cursor（取自 links.next，勿自行构造）",
                     size=config["OCDS_FEED_PAGE_SIZE"])},
         {"name": _l("年度批量下载（Bulk）"), "url": root + "/bulk/{year}.json",
-         "example": url_for("api.ocds_bulk", year=bulk_year, _external=True),
+         "example": absolute_url("api.ocds_bulk", year=bulk_year),
          "note": _l("按发布日期（北京时间）所在年度，一次下载一年的全部发布")},
         {"name": _l("单个项目的全部发布（Release package）"),
          "url": root + "/processes/{ocid}/releases",
-         "example": url_for("api.ocds_project_releases", ocid=example, _external=True), "note": ""},
+         "example": absolute_url("api.ocds_project_releases", ocid=example), "note": ""},
         {"name": _l("单个项目的记录（Record package，含 compiledRelease）"),
          "url": root + "/processes/{ocid}/record",
-         "example": url_for("api.ocds_record", ocid=example, _external=True), "note": ""},
+         "example": absolute_url("api.ocds_record", ocid=example), "note": ""},
     ]
-    bulk = [(year, url_for("api.ocds_bulk", year=year, _external=True)) for year in years]
+    bulk = [(year, absolute_url("api.ocds_bulk", year=year)) for year in years]
     return render_template("opendata/page.html", prefix=prefix, example_ocid=example, endpoints=endpoints,
                            published=PUBLISHED, never=NEVER, methods=METHODS, publisher=publisher(),
                            license=config["OCDS_LICENSE"], releases=releases, processes=processes, bulk=bulk,
-                           openapi=url_for("api.openapi", _external=True), page_size=config["OCDS_FEED_PAGE_SIZE"])
+                           openapi=absolute_url("api.openapi"), page_size=config["OCDS_FEED_PAGE_SIZE"])

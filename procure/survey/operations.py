@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import current_app, request, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from procure.projects.permissions import ACTIONS, authorize_action, relations
 from procure.survey.inputs import IssueTokensForm, OpenSurveyForm, ResponseForm
 from procure.survey.models import Survey, SurveyResponse, SurveyToken
 from procure.survey.questions import CHOICE_QUESTIONS, QUESTIONS, SATISFIED
+from procure.urls import absolute_url
 
 # Codes residents type from a slip: no 0/O, 1/I/L look-alikes; 8 characters (about 40 bits), as XXXX-XXXX.
 TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -66,9 +67,7 @@ def may(user, project, action) -> bool:
 
 def public_url(survey, code=None) -> str:
     """The absolute address of the public page (with the code, for a slip's QR code)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or (request.url_root if request else "http://localhost/")
-    path = url_for("survey.respond", slug=survey.slug, **({"t": code} if code else {}))
-    return base.rstrip("/") + path
+    return absolute_url("survey.respond", slug=survey.slug, **({"t": code} if code else {}))
 
 
 def response_count(project) -> int:

@@ -2,13 +2,13 @@
 ORM object whose private fields (ID number, phone) they could print."""
 from decimal import Decimal
 
-from flask import url_for
 from sqlalchemy import and_, or_, select
 
 from procure import clock
 from procure.accounts.models import Organisation
 from procure.documents.render import qr_data_uri
 from procure.extensions import db
+from procure.urls import absolute_url
 from procure.volunteers import ledger
 from procure.volunteers.board import HOURS_KINDS
 from procure.volunteers.inputs import (ACTIVITY_STATE_LABELS, CATEGORY_LABELS, CORRECTION_STATE_LABELS,
@@ -115,7 +115,7 @@ def attendance(user, activity) -> dict:
         select(CorrectionRequest, SignUp.hours, Volunteer.real_name)
         .join(SignUp, SignUp.id == CorrectionRequest.signup_id).join(Volunteer, Volunteer.id == SignUp.volunteer_id)
         .where(SignUp.activity_id == activity.id).order_by(CorrectionRequest.id)).all()
-    checkin_url = url_for("volunteers.checkin", token=activity.checkin_token, _external=True)
+    checkin_url = absolute_url("volunteers.checkin", token=activity.checkin_token)
     return {"rows": rows, "checkin_open": open_, "checkin_url": checkin_url,
             "qr": qr_data_uri(checkin_url) if activity.state == "published" else None,
             "corrections": [{"id": c.id, "name": name, "recorded_hours": hours, "requested_hours": c.requested_hours,

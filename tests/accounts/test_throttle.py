@@ -4,7 +4,6 @@ three workers."""
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -190,7 +189,9 @@ def served(tmp_path, database_url):
     bin_dir = venv / "bin"
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("TEST_DATABASE", "PYTHON", "VIRTUAL_ENV", "PYTEST", "RATELIMIT", "LOGIN_"))}
+    port = _free_port()
     env.update(PROCURE_ENV="production", SESSION_COOKIE_SECURE="0", SECRET_KEY="throttle-test",
+               PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", PROCURE_BIND=f"127.0.0.1:{port}", WORKERS="3",
                PROCURE_INSTANCE=str(tmp_path), DATABASE_URL=database_url, FLASK_APP="wsgi",
                DEMO_PASSWORD=DEMO_PASSWORD, PATH=f"{bin_dir}:{env.get('PATH', '')}")
     for command in (["db", "upgrade"], ["calendar", "sync"], ["demo", "load"]):
@@ -201,10 +202,9 @@ def served(tmp_path, database_url):
     with engine.connect() as conn:
         code = conn.execute(text("SELECT code FROM projects WHERE state = 'notice' ORDER BY code")).scalar()
     engine.dispose()
-    port, log = _free_port(), tmp_path / "gunicorn.log"
+    log = tmp_path / "gunicorn.log"
     with open(log, "w") as out:
-        server = subprocess.Popen([str(bin_dir / "gunicorn"), "-w", "3", "-b", f"127.0.0.1:{port}",
-                                   "--no-control-socket", "wsgi:app"],
+        server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py"],
                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     live = LiveServer(f"http://127.0.0.1:{port}", log, tmp_path / "served.db")
     live.notice_code = code

@@ -100,20 +100,22 @@ def live_demo(tmp_path_factory):
             pytest.fail(message)
         pytest.skip(message)
     instance = tmp_path_factory.mktemp("live")
+    port = _free_port()
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TEST_DATABASE", "PYTHON", "VIRTUAL_ENV", "PYTEST"))}
+           if not key.startswith(("TEST_DATABASE", "PYTHON", "VIRTUAL_ENV", "PYTEST", "PUBLIC_BASE_URL"))}
+    # The demo's links (OCDS releases, PDFs' verification links) name the address it is served at.
     env.update(PROCURE_INSTANCE=str(instance), DATABASE_URL=f"sqlite:///{instance / 'procure.db'}",
-               FLASK_APP="wsgi", DEMO_PASSWORD=DEMO_PASSWORD, PATH=f"{bin_dir}:{env.get('PATH', '')}")
+               FLASK_APP="wsgi", DEMO_PASSWORD=DEMO_PASSWORD, PATH=f"{bin_dir}:{env.get('PATH', '')}",
+               PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", PROCURE_BIND=f"127.0.0.1:{port}", WORKERS="2")
     for command in (["db", "upgrade"], ["calendar", "sync"], ["demo", "load"]):
         done = subprocess.run([str(bin_dir / "flask"), *command], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=300)
         if done.returncode:
             pytest.fail(f"flask {' '.join(command)} failed in the runtime-only environment:\n{done.stderr[-3000:]}")
-    port, log = _free_port(), instance / "gunicorn.log"
-    with open(log, "w") as out:
-        server = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    log = instance / "gunicorn.log"
+    with open(log, "w") as out:  # gunicorn.conf.py, as production: PROCURE_BIND, WORKERS, the access log
+        server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py"],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     live = LiveServer(f"http://127.0.0.1:{port}", log, instance / "procure.db")
     try:
         deadline = time.monotonic() + 60

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -232,7 +233,7 @@ def test_publishing_the_catalogue_updates_every_listed_project(journey, world, c
         release = latest(project)
         assert release["tag"] == ["planningUpdate"]
         [plan] = [d for d in documents_in(release) if d["documentType"] == "procurementPlan"]
-        assert plan["url"].startswith("http://localhost/") and str(catalogue.year) in plan["url"]
+        assert plan["url"].startswith(current_app.config["PUBLIC_BASE_URL"] + "/") and str(catalogue.year) in plan["url"]
         served(client, project)
 
 
@@ -277,7 +278,7 @@ def test_a_purchase_from_catalogue_to_close(journey, client, world, monkeypatch)
     contract = release["contracts"][0]
     assert contract["status"] == "active" and contract["awardID"] == award["id"]
     assert [d["documentType"] for d in contract["documents"]] == ["contractSigned"]
-    assert contract["documents"][0]["url"].startswith("http://localhost/")
+    assert contract["documents"][0]["url"].startswith(current_app.config["PUBLIC_BASE_URL"] + "/")
     assert len(contract["milestones"]) == 2 and "40%" in contract["milestones"][0]["description"]
 
     journey.drive(project, "in_delivery")
@@ -440,13 +441,13 @@ def test_the_open_data_page(client, journey):
 
 
 def test_urls_follow_the_public_base_url(journey, app):
-    app.config["PUBLIC_BASE_URL"] = "https://procure.example.gov.cn"
+    before, app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"], "https://procure.example.gov.cn"
     try:
         project = journey.drive(journey.create(), "cataloged")
         urls = [d["url"] for d in documents_in(latest(project))]
         assert urls and all(u.startswith("https://procure.example.gov.cn/") for u in urls)
     finally:
-        app.config["PUBLIC_BASE_URL"] = ""
+        app.config["PUBLIC_BASE_URL"] = before
     from procure.opendata.publishing import publish_if_changed
 
     assert publish_if_changed(project, clock.now() + timedelta(hours=1)) is None  # the same release elsewhere

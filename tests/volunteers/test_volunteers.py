@@ -94,11 +94,11 @@ def cookie_shape(header: str) -> str:
 
 def answer(response) -> tuple:
     """What a registration's answer shows a visitor: status, headers (the per-address limit's countdown aside,
-    which moves the same way whatever is posted; of a cookie, its name and attributes, its value holding the
-    visitor's own form token: the session's content is compared below; not its expiry, a second later for a
-    later answer) and body."""
+    which moves the same way whatever is posted, and the request id, new for every request; of a cookie, its
+    name and attributes, its value holding the visitor's own form token: the session's content is compared
+    below; not its expiry, a second later for a later answer) and body."""
     headers = sorted((k, cookie_shape(v) if k == "Set-Cookie" else v)
-                     for k, v in response.headers.items() if not k.startswith("X-RateLimit"))
+                     for k, v in response.headers.items() if not k.startswith(("X-RateLimit", "X-Request-ID")))
     return response.status_code, headers, response.get_data()
 
 
