@@ -44,6 +44,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30000)
+    # Seconds a client is told to wait (Retry-After, with HTTP 503) while the database cannot be reached.
+    DATABASE_RETRY_AFTER = _env_int("DATABASE_RETRY_AFTER", 30)
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}

@@ -1,9 +1,10 @@
-"""Engine set-up: SQLite pragmas, write transactions that take the lock up front, and the mark a view that
-writes on a GET carries."""
+"""Engine set-up: SQLite pragmas, write transactions that take the lock up front, connections that recover
+once a database file is writable again, and the mark a view that writes on a GET carries."""
+import os
 import re
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from werkzeug.routing import IntegerConverter
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -34,9 +35,11 @@ def request_writes() -> bool:
 def configure_engine(engine, busy_timeout_ms: int):
     if engine.dialect.name != "sqlite":
         return
+    path = engine.url.database
+    on_file = path not in (None, "", ":memory:") and not path.startswith("file:")
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,6 +47,22 @@ def configure_engine(engine, busy_timeout_ms: int):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite opens a file it may not write read-only, and the connection stays so for good.
+        record.info["read_only"] = on_file and not os.access(path, os.W_OK)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(_dbapi_connection, record, _proxy):
+        if record.info.get("read_only") and os.access(path, os.W_OK):
+            raise exc.DisconnectionError("the database file is writable again")  # the pool opens a new one
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):
+        # A connection that cannot write the file (opened while it was read-only, or it became unreachable)
+        # is no good any more: count the error as a lost connection, so that the pool discards its
+        # connections and opens new ones (without this, writes failed until a restart).
+        name = getattr(context.original_exception, "sqlite_errorname", "")
+        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR")):
+            context.is_disconnect = True
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
