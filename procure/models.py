@@ -10,6 +10,7 @@ from procure.delivery.models import MilestoneConfirmation, PaymentRequest, Servi
 from procure.documents.models import IssuedDocument  # noqa: F401
 from procure.evaluators.models import (ConflictDeclaration, EvaluatorDraw, EvaluatorProfile,  # noqa: F401
                                       EvaluatorStaff, FirmEngagement, PersonalDeclaration)
+from procure.jobs import JobRun  # noqa: F401
 from procure.notifications.models import Notification  # noqa: F401
 from procure.opendata.models import OcdsRelease  # noqa: F401
 from procure.payments.models import Payment  # noqa: F401
