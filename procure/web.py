@@ -3,7 +3,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime, get_locale, gettext as _
 from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
 
@@ -77,7 +77,10 @@ def register(app):
             return jsonify({"error": "unavailable", "message": "the database is unavailable, try again shortly / "
                                                               "数据库暂时不可用，请稍后再试",
                             "retry_after": retry_after}), 503, headers
-        return render_template("errors/unavailable.html", retry_after=retry_after), 503, headers
+        # Rendered without the context processors: they would load the signed-in user from the database.
+        page = app.jinja_env.get_template("errors/unavailable.html").render(
+            request=request, english=str(get_locale()) == "en", retry_after=retry_after)
+        return page, 503, headers
 
 
 def database_unavailable(error) -> bool:
