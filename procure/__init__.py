@@ -32,7 +32,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app):
-    from procure.database import configure_engine
+    from procure.database import check_write_marks, configure_engine
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         from pathlib import Path
@@ -40,6 +40,8 @@ def register_extensions(app):
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if app.config.get("CHECK_WRITE_MARKS"):
+            check_write_marks(app, db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

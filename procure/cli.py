@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from procure.extensions import db
 from procure.audit.log import record_system
+from procure.jobs import once_a_day
 
 users_cli = AppGroup("users", help="Manage user accounts / 用户管理")
 orgs_cli = AppGroup("orgs", help="Manage organisations / 机构管理")
@@ -192,30 +193,30 @@ def load_demo():
 
 
 @click.command("reminders")
+@once_a_day("reminders")
 def send_reminders():
-    """Notify users of what is overdue today (milestones, challenges, award notices, contracts); run daily.
-    Idempotent: a subject already notified to a user is not notified again."""
+    """Notify users of what is overdue today (milestones, challenges, award notices, contracts); run daily, on
+    every machine if you like: the day's work is done once. Idempotent: a subject already notified to a user
+    is not notified again."""
     from procure.notifications.reminders import write_notifications
 
     written, users = write_notifications()
-    db.session.commit()
-    message = f"{written} notifications written for {users} users"
-    current_app.logger.info("reminders: %s", message)
-    click.echo(message)
+    return f"{written} notifications written for {users} users"
 
 
 volunteers_cli = AppGroup("volunteers", help="Volunteer service points / 志愿服务积分")
 
 
 @volunteers_cli.command("expire")
+@once_a_day("volunteers-expire")
 def expire_points():
     """Turn points earned more than POINTS_EXPIRE_MONTHS months ago and not yet spent into expiry entries
-    (oldest first); run daily. Idempotent; does nothing when POINTS_EXPIRE_MONTHS is 0."""
+    (oldest first); run daily, on every machine if you like: the day's work is done once. Idempotent; does
+    nothing when POINTS_EXPIRE_MONTHS is 0."""
     from procure.volunteers.expiry import expire_points as expire
 
     volunteers, points = expire()
-    db.session.commit()
-    click.echo(f"{points} points expired for {volunteers} volunteers")
+    return f"{points} points expired for {volunteers} volunteers"
 
 
 audit_cli = AppGroup("audit", help="Audit trail / 操作记录")

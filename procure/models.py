@@ -11,6 +11,7 @@ from procure.documents.models import IssuedDocument  # noqa: F401
 from procure.filestore import StoredFile  # noqa: F401
 from procure.evaluators.models import (ConflictDeclaration, EvaluatorDraw, EvaluatorProfile,  # noqa: F401
                                       EvaluatorStaff, FirmEngagement, PersonalDeclaration)
+from procure.jobs import JobRun  # noqa: F401
 from procure.notifications.models import Notification  # noqa: F401
 from procure.opendata.models import OcdsRelease  # noqa: F401
 from procure.payments.models import Payment  # noqa: F401

@@ -3,11 +3,11 @@ database, so that every worker and every machine counts the same hits (memory://
 import time
 
 from limits.storage import Storage
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context
 from sqlalchemy import Float, String, create_engine, event, exc, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from procure.database import WRITE_METHODS
+from procure.database import request_writes
 from procure.extensions import db
 
 
@@ -31,14 +31,14 @@ RETURNING count""")
 
 
 def _holds_sqlite_write_lock() -> bool:
-    return (db.engine.dialect.name == "sqlite" and has_request_context()
-            and request.method in WRITE_METHODS)
+    return db.engine.dialect.name == "sqlite" and has_request_context() and request_writes()
 
 
 class DatabaseStorage(Storage):
     """Counters in the table rate_limit_counters, on connections of their own, each statement its own
     transaction: a refused request still counts, and the request's session (which on SQLite holds the
-    write lock from its start to its end for a POST) neither waits for the counters nor they for it."""
+    write lock from its start to its end for a POST, or a GET whose view is marked @writes) neither waits
+    for the counters nor they for it."""
 
     STORAGE_SCHEME = ["procure-db"]
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime, get_locale, gettext as _
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
 
 from procure.errors import Refusal
@@ -53,6 +54,45 @@ def register(app):
         if wants_json():
             return jsonify({"error": "internal_error", "message": "internal error / 系统内部错误"}), 500
         return render_template("errors/error.html", status=500, message=None), 500
+
+    @app.errorhandler(exc.DBAPIError)
+    @app.errorhandler(exc.TimeoutError)
+    def database_error(error):
+        if not database_unavailable(error):
+            return unexpected(error)
+        return unavailable(error)
+
+    def unavailable(error):
+        """The database is out of reach (down, restarting, read-only, locked past the busy timeout, no
+        connection free in the pool): 503 with Retry-After, never 500. The session lets go of its connection
+        (a lost one is discarded by the pool), so the next request works as soon as the database is back."""
+        try:
+            db.session.rollback()
+        except exc.SQLAlchemyError:
+            pass  # the connection is gone; closing the session below discards it
+        db.session.close()
+        app.logger.error("database unavailable, answered 503: %s", getattr(error, "orig", None) or error)
+        retry_after = app.config["DATABASE_RETRY_AFTER"]
+        headers = {"Retry-After": str(retry_after)}
+        if wants_json():
+            return jsonify({"error": "unavailable", "message": "the database is unavailable, try again shortly / "
+                                                              "数据库暂时不可用，请稍后再试",
+                            "retry_after": retry_after}), 503, headers
+        # Rendered without the context processors: they would load the signed-in user from the database.
+        page = app.jinja_env.get_template("errors/unavailable.html").render(
+            request=request, english=str(get_locale()) == "en", retry_after=retry_after)
+        return page, 503, headers
+
+
+def database_unavailable(error) -> bool:
+    """Whether a database error says the database cannot be reached or written just now (worth retrying),
+    rather than that a statement is wrong (a bug: 500)."""
+    if getattr(error, "connection_invalidated", False) or isinstance(error, exc.TimeoutError):
+        return True
+    if not isinstance(error, exc.OperationalError):
+        return False
+    # SQLite reports a wrong statement ("no such column") as an OperationalError too, named SQLITE_ERROR.
+    return getattr(error.orig, "sqlite_errorname", "") != "SQLITE_ERROR"
 
 
 def same_site_path(target):

@@ -2,7 +2,7 @@
 # Prepare everything procure needs, idempotently and quickly when already done.
 #
 #   bash scripts/setup.sh run    # system libraries + runtime Python packages
-#   bash scripts/setup.sh test   # ... plus chromium, PostgreSQL, poppler, test deps
+#   bash scripts/setup.sh test   # ... plus chromium, PostgreSQL, poppler, Redis, test deps
 #
 # Environment knobs:
 #   PYTHON=python3.11   interpreter used to create .venv (default: python3)
@@ -57,7 +57,8 @@ venv_ok() {
 
 wanted=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 if [[ "$mode" == test ]]; then
-  wanted+=(chromium poppler-utils)
+  # redis-server: the tests start throwaway ones (the public limits kept in Redis, the two-node cluster)
+  wanted+=(chromium poppler-utils redis-server)
 fi
 
 missing=()

@@ -3,7 +3,7 @@
 #
 #   bash scripts/test.sh                 # everything (what CI runs)
 #   bash scripts/test.sh -k workdays -x  # extra arguments go to pytest
-#   bash scripts/test.sh --fast          # the everyday run: SQLite, no browser, no served demo
+#   bash scripts/test.sh --fast          # the everyday run: SQLite, no browser, no served demo or cluster
 #
 # The PostgreSQL cluster lives in a fresh temporary directory, listens on
 # 127.0.0.1 on a free port only, and is stopped and deleted on exit.
@@ -136,8 +136,9 @@ describe_rc() {
 }
 
 # The tests that run once, on SQLite: the browser and the served demo (tests/live) drive the app
-# from outside, through its pages and its HTTP API, where the database makes no difference.
-ONCE=(tests/browser tests/live)
+# from outside, through its pages and its HTTP API, where the database makes no difference; the
+# two-node cluster (tests/production) starts a PostgreSQL and a Redis of its own.
+ONCE=(tests/browser tests/live tests/production)
 
 main() {
   local fast=0
@@ -165,7 +166,7 @@ main() {
   log "set-up took $SECONDS s"
 
   export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  # The browser walkthrough and the served demo are acceptance tests: here they must run, never skip.
+  # The browser walkthrough, the served demo and the cluster are acceptance tests: here they must run, never skip.
   export PROCURE_REQUIRE_BROWSER=1 PROCURE_REQUIRE_LIVE=1
   local sqlite_rc=0 pg_rc=0 pg_log="$pg_tmp/pytest.log"
 

@@ -3,11 +3,13 @@ from flask import abort, g, jsonify
 
 from procure.api import bp
 from procure.api.jsonutil import plain
+from procure.database import writes
 from procure.documents import issuance
 from procure.documents.views import project_document, subject_of
 
 
 @bp.get("/projects/<int:project_id>/documents/<kind>.pdf")
+@writes
 def project_document_pdf(project_id, kind):
     return project_document(g.api_user, project_id, kind)
 

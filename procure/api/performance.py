@@ -4,6 +4,7 @@ from flask import g, jsonify
 
 from procure.api import bp, committed, formdata
 from procure.api.jsonutil import plain
+from procure.database import writes
 from procure.errors import NotFound
 from procure.extensions import db
 from procure.performance_evaluation import operations
@@ -61,6 +62,7 @@ def evaluation_json(user, project) -> dict:
 
 
 @bp.get("/indicator-templates")
+@writes  # the default template, the first time it is needed
 def indicator_templates():
     rows = templates()
     db.session.commit()  # the default template, the first time it is needed

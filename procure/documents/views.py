@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 
+from procure.database import writes
 from procure.documents import issuance, render_pool, sources
 from procure.documents.models import VOLUNTEER_KINDS
 from procure.extensions import db
@@ -74,12 +75,14 @@ def document_helpers():
 
 @bp.get("/projects/<int:project_id>/documents/<kind>.pdf")
 @login_required
+@writes
 def project_pdf(project_id, kind):
     return project_document(current_user, project_id, kind)
 
 
 @bp.get("/catalogues/<int:year>/document.pdf")
 @login_required
+@writes
 def catalogue_pdf(year):
     from procure.catalogue.operations import get_catalogue
 
@@ -91,6 +94,7 @@ def catalogue_pdf(year):
 
 @bp.get("/volunteers/<int:volunteer_id>/certificates/<kind>.pdf")
 @login_required
+@writes
 def volunteer_pdf(volunteer_id, kind):
     """志愿服务证明 / 社区人才库入库证书: for the volunteer themself and the staff of their community, free."""
     return volunteer_document(current_user, volunteer_id, kind)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from procure.accounts.models import Role
+from procure.database import writes
 from procure.errors import Forbidden, GuardFailed, InvalidInput, Refusal
 from procure.extensions import db
 from procure.performance_evaluation import operations
@@ -43,6 +44,7 @@ def _require_manager():
 
 @bp.get("/indicator-templates")
 @login_required
+@writes  # the default template, the first time it is needed
 def template_index():
     _require_manager()
     rows = templates()
@@ -61,6 +63,7 @@ def template_detail(template_id):
 
 @bp.route("/indicator-templates/new", methods=["GET", "POST"])
 @login_required
+@writes
 def template_new():
     """A new template starts as a copy of another (the default unless `from` names one); one row per node."""
     _require_manager()

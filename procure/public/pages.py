@@ -10,7 +10,7 @@ from procure import clock, disclosure
 from procure.accounts.divisions import district_names
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
-from procure.database import MAX_ID
+from procure.database import MAX_ID, writes
 from procure.extensions import db, limiter
 from procure.performance_evaluation.models import PerformanceEvaluation
 from procure.performance_evaluation.scoring import GRADE_LABELS
@@ -199,6 +199,7 @@ def project(code):
 
 @bp.get("/public/projects/<code>/documents/<kind>.pdf")
 @limiter.limit(lambda: current_app.config["PUBLIC_DOCUMENT_LIMIT"])
+@writes
 def project_document(code, kind):
     from procure.documents.views import issue_and_commit
 
@@ -269,6 +270,7 @@ def catalogue(year):
 
 @bp.get("/public/catalogues/<int:year>.pdf")
 @limiter.limit(lambda: current_app.config["PUBLIC_DOCUMENT_LIMIT"])
+@writes
 def catalogue_pdf(year):
     from procure.documents.views import issue_and_commit
 

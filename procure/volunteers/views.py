@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from procure import clock, tabular
 from procure.accounts.models import Role
 from procure.audit.log import record
-from procure.database import MAX_ID
+from procure.database import MAX_ID, writes
 from procure.errors import GuardFailed, InvalidInput
 from procure.extensions import db, limiter
 from procure.projects.listing import bounded_int, page_window
@@ -110,6 +110,7 @@ def index():
 
 
 @bp.get("/volunteers/export.<fmt>")
+@writes  # its audit row
 def export(fmt):
     """The register's filtered rows (every page) as CSV or XLSX, for the staff of the community only (anyone
     else, logged in or not, gets 404); recorded in the audit trail."""

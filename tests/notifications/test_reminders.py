@@ -23,11 +23,12 @@ from openapi_check import check
 
 @pytest.fixture
 def run(app):
-    """Runs `flask reminders` as cron would; returns what it printed."""
+    """Runs `flask reminders` as cron would; returns what it printed. With --again: these tests run it several
+    times a day to show that each subject is notified once (that a day's work is done once: tests/test_jobs.py)."""
     runner = app.test_cli_runner()
 
     def invoke():
-        result = runner.invoke(args=["reminders"])
+        result = runner.invoke(args=["reminders", "--again"])
         assert result.exit_code == 0, result.output
         db.session.expire_all()
         return result.output.strip()

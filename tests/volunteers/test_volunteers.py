@@ -373,4 +373,6 @@ def test_the_expire_command(app, world, resident, clock, monkeypatch):
     assert result.exit_code == 0 and "2.50 points expired for 1 volunteers" in result.output
     db.session.expire_all()
     assert resident.balance == Decimal("0.00") and resident.hours_total == Decimal("2.50")
-    assert "0.00 points expired for 0" in app.test_cli_runner().invoke(args=["volunteers", "expire"]).output
+    again = app.test_cli_runner().invoke(args=["volunteers", "expire"])
+    assert again.exit_code == 0 and "already ran for 2026-03-02" in again.output
+    assert "0.00 points expired for 0" in app.test_cli_runner().invoke(args=["volunteers", "expire", "--again"]).output
