@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "two-nodes-share-this-secret"
 DEMO_PASSWORD = "cluster-demo-2026"
+PUBLIC_BASE_URL = "https://procure.example.gov.cn"  # the load balancer's address: every node links to it
 OBJECTION_LIMIT = 5  # per address and hour, in total over the nodes
 
 
@@ -206,6 +208,17 @@ class Answer:
         return json.loads(self.body)
 
 
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    """A multipart/form-data body and its content type (urllib has no encoder of its own)."""
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    for name, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -232,10 +245,15 @@ class Node:
     log: Path
     process: subprocess.Popen = field(repr=False)
 
-    def request(self, path, browser: Browser | None = None, form=None, json_body=None) -> Answer:
-        """One request (a POST when it has a form or a JSON body); redirects are not followed."""
+    def request(self, path, browser: Browser | None = None, form=None, json_body=None, files=None,
+                headers=None) -> Answer:
+        """One request (a POST when it has a form, a JSON body or files: {field: (name, bytes)}); redirects are
+        not followed."""
         browser = browser or Browser()
-        headers, body = {"X-Forwarded-For": browser.address}, None
+        headers, body = {"X-Forwarded-For": browser.address, **(headers or {})}, None
+        if files is not None:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+            form = None
         if form is not None:
             body, headers["Content-Type"] = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
         if json_body is not None:
@@ -271,6 +289,7 @@ def node_env(**settings) -> dict:
            if not key.startswith(("TEST_DATABASE", "PYTHON", "VIRTUAL_ENV", "PYTEST", "RATELIMIT", "LOGIN_",
                                   "PUBLIC_", "SQLITE_", "DATABASE_"))}
     env.update(PROCURE_ENV="production", SESSION_COOKIE_SECURE="0", SECRET_KEY=SECRET_KEY, FLASK_APP="wsgi",
+               PUBLIC_BASE_URL=PUBLIC_BASE_URL,
                DEMO_PASSWORD=DEMO_PASSWORD, PATH=f"{bin_dir()}:{os.environ.get('PATH', '')}")
     env.update(settings)
     return env
@@ -296,9 +315,9 @@ class Cluster:
         port, log = free_port(), instance / "gunicorn.log"
         env = {**self.env, "PROCURE_INSTANCE": str(instance)}
         with open(log, "w") as out:
-            process = subprocess.Popen([str(bin_dir() / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                                        "--no-control-socket", "wsgi:app"],
-                                       cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen([str(bin_dir() / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT,
+                                       env={**env, "PROCURE_BIND": f"127.0.0.1:{port}", "WORKERS": "2"},
+                                       stdout=out, stderr=subprocess.STDOUT)
         return Node(name, f"http://127.0.0.1:{port}", log, process)
 
     def query(self, sql: str, **params):
@@ -322,10 +341,9 @@ def cluster():
     try:
         redis = Redis(workdir)
         database_url = postgres.create_database("procure")
-        (workdir / "attachments").mkdir()
+        # Nothing on disk is shared: each node has an instance folder of its own (files live in the database).
         env = node_env(DATABASE_URL=database_url, RATELIMIT_STORAGE_URI=redis.url, TRUSTED_PROXIES="1",
-                       PUBLIC_OBJECTION_LIMIT=f"{OBJECTION_LIMIT} per hour",
-                       ATTACHMENTS_DIR=str(workdir / "attachments"), PROCURE_INSTANCE=str(workdir / "operator"))
+                       PUBLIC_OBJECTION_LIMIT=f"{OBJECTION_LIMIT} per hour", PROCURE_INSTANCE=str(workdir / "operator"))
         built = Cluster(postgres, redis, database_url, env, workdir)
         migrated = built.flask("db", "upgrade")
         assert migrated.returncode == 0, migrated.stderr[-3000:]

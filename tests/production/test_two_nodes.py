@@ -1,6 +1,7 @@
 """Issue 16: two app nodes on one PostgreSQL and one Redis (tests/production/conftest.py) are one site to the
 people using it: a session signed in on one works on the other, the login throttle and the public limits
 count over both, and the daily jobs that each node's timer starts do the day's work once."""
+import hashlib
 import subprocess
 
 import pytest
@@ -75,3 +76,39 @@ def test_the_daily_job_fired_on_both_nodes_does_the_days_work_once(cluster):
     assert written > 0  # the demo city has overdue deadlines (README: 老街社区)
     [(job, finished)] = cluster.query("SELECT job, finished_at IS NOT NULL FROM job_runs")
     assert job == "reminders" and finished
+
+
+def test_a_file_uploaded_on_a_downloads_on_b(cluster, node_a, node_b):
+    """Nothing of the file is on node A's disk alone: it is kept in the database every node reads."""
+    [(project_id,)] = cluster.query("SELECT id FROM projects WHERE state = 'contracted' ORDER BY id LIMIT 1")
+    token = node_a.request("/api/v1/tokens", json_body={"username": "bureau1", "password": DEMO_PASSWORD}).json()
+    auth = {"Authorization": f"Bearer {token['token']}"}
+    content = b"%PDF-1.4\n% signed contract, scanned\n" + bytes(range(256)) * 64 + b"\n%%EOF\n"
+    uploaded = node_a.request(f"/api/v1/projects/{project_id}/attachments", form={"kind": "contract"},
+                              files={"file": ("合同扫描件.pdf", content)}, headers=auth)
+    assert uploaded.status == 201, uploaded.text
+    downloaded = node_b.request(f"/api/v1/attachments/{uploaded.json()['id']}", headers=auth)
+    assert downloaded.status == 200 and downloaded.body == content
+    browser = Browser("203.0.113.11")  # and on the page, signed in on A, downloading from B
+    assert node_a.sign_in(browser, "bureau1").status == 302
+    page = node_b.request(f"/attachments/{uploaded.json()['id']}/download", browser)
+    assert page.status == 200 and page.body == content
+
+
+def test_a_document_issued_on_a_verifies_on_b_with_the_same_number_and_bytes(cluster, node_a, node_b):
+    path = f"/public/projects/{cluster.notice_code}/documents/proposal.pdf"
+    first = node_a.request(path, Browser("203.0.113.12"))
+    assert first.status == 200 and first.body.startswith(b"%PDF")
+    second = node_b.request(path, Browser("203.0.113.13"))
+    assert second.status == 200 and second.body == first.body
+    assert first.headers["Content-Disposition"] == second.headers["Content-Disposition"]
+    [(number, code, sha256)] = cluster.query(
+        "SELECT d.number, d.verification_code, d.sha256 FROM issued_documents d JOIN projects p ON p.id = d.project_id"
+        " WHERE p.code = :code AND d.kind = 'proposal'", code=cluster.notice_code)
+    assert number in first.headers["Content-Disposition"] and hashlib.sha256(first.body).hexdigest() == sha256
+    resident = Browser("203.0.113.14")
+    verified = node_b.request(f"/verify/{code}", resident)
+    assert verified.status == 200 and number in verified.text
+    compared = node_a.request(f"/verify/{code}", resident, form={"csrf_token": resident.csrf(verified.text)},
+                              files={"pdf": ("proposal.pdf", first.body)})
+    assert compared.status == 200 and 'data-testid="verify-match"' in compared.text
