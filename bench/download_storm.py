@@ -1,7 +1,7 @@
 """A storm of public PDF downloads against the served app: the demo city on a copy of a demo SQLite database,
-served by gunicorn with two sync workers; N parallel anonymous downloads of one public PDF while `GET /` is
-timed over and over, twice (the first storm issues the PDF, rendered once; in the second it is kept), then
-the kept PDF's download alone. Prints the home page's and the downloads' latencies (median, worst; ms).
+served by gunicorn as gunicorn.conf.py sets it up, with two workers; N parallel anonymous downloads of one
+public PDF while `GET /` is timed over and over, twice (the first storm issues the PDF, rendered once; in the
+second it is kept), then the kept PDF's download alone. Prints the home page's and the downloads' latencies (median, worst; ms).
 
     .venv/bin/python bench/download_storm.py [-n 12] [--demo-db DEMO.db]
 
@@ -61,7 +61,7 @@ def load_demo(env):
 
 
 class served:
-    """gunicorn -w 2 on a free port, until the block ends."""
+    """gunicorn as production serves it (gunicorn.conf.py), two workers, on a free port, until the block ends."""
 
     def __init__(self, env, instance):
         self.env, self.log = env, instance / "gunicorn.log"
@@ -71,8 +71,8 @@ class served:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         with open(self.log, "w") as out:
-            self.server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                                            "--no-control-socket", "wsgi:app"], cwd=ROOT, env=self.env,
+            self.server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT,
+                                           env={**self.env, "PROCURE_BIND": f"127.0.0.1:{port}", "WORKERS": "2"},
                                            stdout=out, stderr=subprocess.STDOUT)
         base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
         while True:

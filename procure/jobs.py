@@ -7,7 +7,6 @@ import socket
 from datetime import date, datetime
 
 import click
-from flask import current_app
 from sqlalchemy import Date, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -103,8 +102,7 @@ def once_a_day(job: str):
                 except SQLAlchemyError:  # the database is gone: the claim stays, and --again will be needed
                     db.session.rollback()
                 raise
-            current_app.logger.info("%s: %s", job, outcome)
-            click.echo(outcome)
+            click.echo(outcome)  # on standard output, which the timer's journal keeps
 
         return run
 

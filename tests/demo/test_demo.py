@@ -548,7 +548,7 @@ class TestDemoEvaluation:
 
     @pytest.fixture(autouse=True)
     def ctx(self, app, loaded):
-        with app.test_request_context():
+        with app.test_request_context(method="POST"):  # it issues documents: a request that writes
             yield loaded
             db.session.rollback()
 

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from conftest import PASSWORD
-from procure.documents import issuance
+from procure.documents import issuance, render_pool
 from procure.documents.models import IssuedDocument
 from procure.documents.render import qr_data_uri
 from procure.extensions import db
@@ -54,8 +54,8 @@ def test_a_pdf_downloaded_under_another_host_links_to_the_public_site(client, jo
     project = journey.drive(journey.create(), "notice")
     path = f"/public/projects/{project.code}/documents/proposal.pdf"
     rendered = []
-    render = issuance.render_pdf
-    monkeypatch.setattr(issuance, "render_pdf", lambda html: rendered.append(html) or render(html))
+    render = render_pool.render
+    monkeypatch.setattr(render_pool, "render", lambda html: rendered.append(html) or render(html))
 
     evil = client.get(path, base_url=EVIL)
     assert evil.status_code == 200
