@@ -4,6 +4,7 @@ Everything comes from the environment, so every machine behind a load balancer r
   PROCURE_BIND          address to listen on (e.g. 0.0.0.0:8000 or unix:/run/procure.sock);
                         otherwise HOST:PORT (127.0.0.1:5000)
   WORKERS               worker processes (default 2; WEB_CONCURRENCY is read too)
+  THREADS               threads per worker (default 12; the database pool holds 15 connections per worker)
   GUNICORN_TIMEOUT      seconds a request may run before its worker is restarted (default 60: an official
                         PDF renders in about half a second, a year's OCDS bulk file streams for longer)
   FORWARDED_ALLOW_IPS   proxies whose X-Forwarded-Proto is believed (default 127.0.0.1,::1); set
@@ -17,6 +18,10 @@ wsgi_app = "wsgi:app"
 bind = [os.environ.get("PROCURE_BIND")
         or f"{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '5000'}"]
 workers = int(os.environ.get("WORKERS") or os.environ.get("WEB_CONCURRENCY") or 2)
+# Threads in each worker: a request waiting on something slow (a PDF rendering in its child process, the
+# database's write lock) holds a thread, not the whole worker, so the pages keep being served meanwhile.
+worker_class = "gthread"
+threads = int(os.environ.get("THREADS") or 12)
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)

@@ -13,7 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 
 from procure.database import writes
-from procure.documents import issuance, render_pool, sources
+from procure.documents import issuance, render_claim, render_pool, sources
 from procure.documents.models import VOLUNTEER_KINDS
 from procure.extensions import db
 
@@ -33,22 +33,28 @@ def pdf_response(record, pdf: bytes) -> Response:
 
 def issue_and_commit(kind, user, on_issue=None, **subject) -> Response:
     """The document's PDF. Unchanged data: the kept PDF of the last record, nothing rendered. Otherwise it is
-    rendered holding a render slot, and recorded and committed before the slot is released, so that a download
+    rendered holding the document's render claim (one render of it at a time anywhere) and a render slot, and recorded and committed before the slot is released, so that a download
     that waited for the slot finds it kept. When a simultaneous download (another worker or machine) took the
     same number first, issue again: the other request's record is then there to reuse (or the next number is
     free). `on_issue(record)` adds what must commit with it (an audit row)."""
+    claim = _claim_name(kind, subject)  # before the rollback below, which expires the subject's attributes
     for attempt in range(3):
         try:
             issued = issuance.kept(kind, **subject)
             if issued is not None:
                 return _committed(issued, on_issue)
-            db.session.rollback()  # no read transaction is held while waiting for a slot
-            with render_pool.slot():
+            db.session.rollback()  # no transaction is held while waiting for the claim and a slot
+            with render_claim.claimed(claim), render_pool.slot():
                 return _committed(issuance.issue(kind, user, **subject), on_issue)
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
                 raise
+
+
+def _claim_name(kind, subject) -> str:
+    """The document as one name for every process: its kind and what it is of."""
+    return kind + "".join(f":{name}={getattr(value, 'id', value)}" for name, value in sorted(subject.items()))
 
 
 def _committed(issued, on_issue) -> Response:
