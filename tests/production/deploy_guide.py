@@ -421,6 +421,7 @@ class Operator:
 
     def certbot(self, command, words, node):
         assert words[1] == "certonly" and words[words.index("-d") + 1] == SITE, command
+        assert words[words.index("--deploy-hook") + 1] == "systemctl reload nginx", "renewed, then served"
         site = (DEPLOY / "nginx.conf").read_text()
         live = f"/etc/letsencrypt/live/{SITE}/"
         assert f"ssl_certificate {live}fullchain.pem;" in site and f"ssl_certificate_key {live}privkey.pem;" in site
