@@ -57,8 +57,11 @@ venv_ok() {
 
 wanted=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 if [[ "$mode" == test ]]; then
-  # redis-server: the tests start throwaway ones (the public limits kept in Redis, the two-node cluster)
-  wanted+=(chromium poppler-utils redis-server)
+  # redis-server: the tests start throwaway ones (the public limits kept in Redis, the two-node cluster).
+  # nginx, curl, openssl: tests/production/test_deploy_guide.py serves deploy/nginx.conf over HTTPS (a
+  # self-signed certificate) in front of the app. Where services may start (no policy-rc.d), Debian's nginx
+  # package also starts its default site on port 80: `systemctl disable --now nginx` stops it.
+  wanted+=(chromium poppler-utils redis-server nginx curl openssl)
 fi
 
 missing=()
