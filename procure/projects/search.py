@@ -1,0 +1,76 @@
+"""Finding projects by a piece of their title, code or community name, through an index at any size.
+
+SQLite: `project_search`, an FTS5 table with the trigram tokenizer (title, code, community name by project id),
+kept by triggers on projects and organisations; a search of three characters or more is a phrase MATCH, which
+reads the trigram index. PostgreSQL: pg_trgm GIN indexes on projects.title, projects.code and
+organisations.name, which ILIKE '%…%' uses. Migration 0022 creates both (it is the only place they are defined:
+they are outside the models, see `outside_models`). A later migration that rebuilds `projects` or
+`organisations` in batch mode on SQLite drops their triggers with the old table and must create them again.
+
+A trigram index cannot find one or two characters; such a search looks among the RECENT most recent projects
+only (by id), so it stays bounded, and the page says so once there are more projects than that."""
+from sqlalchemy import String, bindparam, column, literal_column, or_, select, table
+
+from procure.accounts.models import Organisation
+from procure.extensions import db
+from procure.projects.models import Project
+
+MIN_INDEXED = 3  # characters a trigram index needs
+RECENT = 2000
+SEARCH_TABLE = "project_search"
+TRIGRAM_INDEXES = ("ix_projects_title_trgm", "ix_projects_code_trgm", "ix_organisations_name_trgm")
+
+_fts = table(SEARCH_TABLE, column("rowid"))
+
+
+def outside_models(name: str) -> bool:
+    """Whether a table or index is one of the search's own (FTS5 keeps shadow tables project_search_*), which
+    the models do not declare and a comparison with them must leave out."""
+    return name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_") or name in TRIGRAM_INDEXES
+
+
+def indexed(q: str) -> bool:
+    return len(q) >= MIN_INDEXED
+
+
+def _pattern(q: str) -> str:
+    escaped = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def mode(q: str) -> str:
+    """How `q` is looked for: "match" (the FTS5 table), "contains" (ILIKE through the trigram indexes) or
+    "recent" (ILIKE among the RECENT most recent projects: one or two characters)."""
+    if not indexed(q):
+        return "recent"
+    return "match" if db.session.get_bind().dialect.name == "sqlite" else "contains"
+
+
+def params(q: str) -> dict:
+    """The values `condition(mode(q))` binds."""
+    if mode(q) == "match":
+        return {"q_match": '"' + q.replace('"', '""') + '"'}  # a phrase: the characters as typed, in order
+    return {"q_pattern": _pattern(q)}
+
+
+def condition(how: str, values: dict | None = None):
+    """A condition on projects (Core columns): title, code or community name contains the search (case aside),
+    its values bound from `values`, or at execution when None (a statement built once for every search)."""
+    values = values or {}
+    projects = Project.__table__
+    if how == "match":
+        match = bindparam("q_match", values.get("q_match"), type_=String)
+        return projects.c.id.in_(select(_fts.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(match)))
+    pattern = bindparam("q_pattern", values.get("q_pattern"), type_=String)
+    organisations = Organisation.__table__
+    found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
+                projects.c.community_id.in_(select(organisations.c.id).where(
+                    organisations.c.name.ilike(pattern, escape="/"))))
+    if how == "contains":  # PostgreSQL: each ILIKE reads its trigram index
+        return found
+    return found & projects.c.id.in_(select(projects.c.id).order_by(projects.c.id.desc()).limit(RECENT))
+
+
+def matching(q: str):
+    """A condition on projects: its title, code or community name contains `q` (case aside)."""
+    return condition(mode(q), params(q))
