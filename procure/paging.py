@@ -14,7 +14,7 @@ times what the database takes to run it."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Integer, bindparam, func, select, tuple_, union_all
+from sqlalchemy import DateTime, Integer, bindparam, func, select, tuple_, union, union_all
 
 from procure.database import MAX_ID
 
@@ -28,6 +28,10 @@ def _bounded(raw, low, high):
         return None
     value = int(raw)
     return value if low <= value <= high else None
+
+
+def _is_time(column) -> bool:
+    return isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Order:
             number = _bounded(part, 0, 2**62)
             if number is None:
                 return None
-            if column.type.python_type is datetime:
+            if _is_time(column):
                 values.append(EPOCH + timedelta(microseconds=number))
             elif number > MAX_ID:
                 return None
@@ -111,8 +115,8 @@ class Page:
 
 @dataclass
 class Fetch:
-    """What a page is read from. `queries()` builds one or more SELECTs whose rows, merged in the list's order,
-    are the list (one per state, say: see `ordered_ids`); `load(ids)` the SELECT of the rows to show whose ids
+    """What a page is read from. `queries()` builds the SELECTs whose rows, merged in the list's order, are the
+    list (one per state, say: see `ordered_ids`; none for a list known to be empty); `load(ids)` the SELECT of the rows to show whose ids
     the SELECT `ids` gives (in any order; each row has the order's columns). Both are called only when no
     statement of this `shape` was built yet (None: build on every request); `params` are the values they bind."""
 
@@ -120,9 +124,11 @@ class Fetch:
     load: object
     shape: object = None
     params: dict = field(default_factory=dict)
+    overlapping: bool = False  # a row may match several queries (merged without repeating it)
 
 
 _BUILT: dict = {}  # (shape, seek, newer) → the statement
+NOTHING = object()  # the statement of a list that is known to be empty: none is run
 
 
 def page_of(fetch: Fetch, order: Order, where: Position, per_page: int, total: int | None) -> Page:
@@ -173,9 +179,11 @@ def _read(fetch, order, cursor, newer, limit, offset) -> tuple[list, bool]:
         queries = fetch.queries()
         if cursor is not None:
             queries = [q.where(order.seek(newer)) for q in queries]
-        statement = fetch.load(ordered_ids(queries, order, newer))
+        statement = fetch.load(ordered_ids(queries, order, newer, fetch.overlapping)) if queries else NOTHING
         if fetch.shape is not None:
             _BUILT[key] = statement
+    if statement is NOTHING:
+        return [], False
     params = dict(fetch.params, page_limit=limit + 1, page_offset=offset, branch_limit=offset + limit + 1)
     if cursor is not None:
         params.update(order.seek_params(cursor))
@@ -213,7 +221,7 @@ def reachable_numbers(page: int, pages: int, width: int = 2) -> list:
     return numbers
 
 
-def ordered_ids(queries, order: Order, newer: bool):
+def ordered_ids(queries, order: Order, newer: bool, overlapping: bool = False):
     """SELECT of the ids of rows page_offset … page_offset + page_limit of `queries` merged in the list's order
     (ascending if `newer`). Each query is read apart, in order, stopping after branch_limit (page_offset +
     page_limit) rows: one index range each. This is how a list over several states walks one (state, …) range
@@ -225,7 +233,7 @@ def ordered_ids(queries, order: Order, newer: bool):
     branch = bindparam("branch_limit", type_=Integer)
     parts = [select(*q.with_only_columns(*order.columns).order_by(*order.by(newer)).limit(branch).subquery().c)
              for q in queries]
-    merged = union_all(*parts).subquery()
+    merged = (union if overlapping else union_all)(*parts).subquery()
     columns = [merged.c[column.key] for column in order.columns]
     return select(columns[-1]).order_by(*order.by(newer, columns)).limit(limit).offset(offset)
 

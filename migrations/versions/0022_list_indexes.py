@@ -24,6 +24,8 @@ PROJECT_INDEXES = {
     'ix_projects_state_id': ['state', 'id'],
     'ix_projects_community_updated': ['community_id', 'updated_at', 'id'],
     'ix_projects_funding_form_updated': ['funding_form', 'updated_at', 'id'],
+    'ix_projects_implementer_updated': ['implementer_id', 'updated_at', 'id'],
+    'ix_projects_evaluator_updated': ['evaluator_org_id', 'updated_at', 'id'],
     'ix_projects_state_deadline': ['state', 'bid_deadline', 'id'],
     'ix_projects_state_noticed': ['state', 'notice_published_on', 'id'],
 }
@@ -97,7 +99,7 @@ def upgrade():
             f"SELECT {facet}, {value}, p.state, (p.catalogue_year IS NOT NULL), count(*), "
             "COALESCE(sum(p.approved_amount), 0) FROM projects p JOIN organisations o ON o.id = p.community_id"
             + (f" WHERE {condition}" if condition else "")
-            + f" GROUP BY {value}, p.state, (p.catalogue_year IS NOT NULL)")
+            + " GROUP BY 2, 3, 4")  # value, state, listed
     dialect = op.get_bind().dialect.name
     for statement in SEARCH_SQLITE if dialect == 'sqlite' else SEARCH_POSTGRESQL if dialect == 'postgresql' else []:
         op.execute(statement)

@@ -9,9 +9,11 @@ a community. A reviewer's or a bureau's area is a few communities or many: up to
 range per community, merged; beyond, the (updated_at, id) range walked with the area checked on each row (a
 large area holds a good share of all projects, so a page fills after a few dozen rows).
 
+A provider or an evaluation firm sees the projects any of a few conditions allows (procure.projects.permissions
+.visible_parts: open tenders, its own contracts, its bids …): one range per condition, merged without repeats.
+
 Every statement is built once per shape (the user's kind of scope, which filters) with its values bound on each
-request; providers' and firms' lists, whose scope their own records make (procure.projects.permissions.SEEN_BY),
-are built on each request."""
+request; providers' and firms' lists, whose conditions their own records make, are built on each request."""
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
@@ -24,8 +26,9 @@ from procure.paging import Fetch, Order, capped_count, page_of, position
 from procure.extensions import db
 from procure.projects import counts, search
 from procure.projects.inputs import FUNDING_FORM_LABELS
-from procure.projects.listing import filtered
+from procure.projects.listing import conditions, filtered
 from procure.projects.models import Project
+from procure.projects.permissions import visible_parts
 from procure.projects.states import STATE_LABELS, STATE_PHASES
 
 PROJECTS, ORGANISATIONS = Project.__table__, Organisation.__table__
@@ -120,7 +123,7 @@ def _scope(user, filters, communities):
             values = {f"s_c{i}": community.id for i, community in enumerate(communities)}
             return ("merge", len(communities)), values, lambda found: [
                 select(c.id).where(c.community_id == bindparam(f"s_c{i}"), *found)
-                for i in range(len(communities))] or [select(c.id).where(False)]
+                for i in range(len(communities))]
         values = {"s_area": area_prefix(user.organisation.division_code) + "%"}
         return ("area",), values, lambda found: [select(c.id).where(_in_area(), *found)]
     return None
@@ -131,11 +134,11 @@ def staff_page(user, filters, communities, per_page):
     total = staff_total(user, filters, communities)
     keys = tuple(key for key in FILTERS if key in filters)
     how = search.mode(filters["q"]) if "q" in filters else None
-    scope = _scope(user, filters, communities) if total != 0 else (("none",), {}, lambda found: [
-        select(PROJECTS.c.id).where(False)])
-    if scope is None:
-        query = filtered(user, filters).with_only_columns(Project.id)
-        fetch = Fetch(lambda: [query], _load)
+    scope = _scope(user, filters, communities) if total != 0 else (("none",), {}, lambda found: [])
+    if scope is None:  # a provider or a firm: one index range per way they may see a project, merged
+        found = conditions(filters)
+        fetch = Fetch(lambda: [select(PROJECTS.c.id).where(part, *found) for part in visible_parts(user)], _load,
+                      overlapping=True)
     else:
         shape, values, branches = scope
         fetch = Fetch(lambda: branches(_filter_clauses(keys, how)), _load, ("staff", shape, keys, how),

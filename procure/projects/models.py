@@ -42,6 +42,8 @@ class Project(db.Model):
         Index("ix_projects_state_id", "state", "id"),
         Index("ix_projects_community_updated", "community_id", "updated_at", "id"),
         Index("ix_projects_funding_form_updated", "funding_form", "updated_at", "id"),
+        Index("ix_projects_implementer_updated", "implementer_id", "updated_at", "id"),
+        Index("ix_projects_evaluator_updated", "evaluator_org_id", "updated_at", "id"),
         # The public home page: open tenders by deadline, notices newest first.
         Index("ix_projects_state_deadline", "state", "bid_deadline", "id"),
         Index("ix_projects_state_noticed", "state", "notice_published_on", "id"),

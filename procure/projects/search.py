@@ -9,7 +9,7 @@ they are outside the models, see `outside_models`). A later migration that rebui
 
 A trigram index cannot find one or two characters; such a search looks among the RECENT most recent projects
 only (by id), so it stays bounded, and the page says so once there are more projects than that."""
-from sqlalchemy import String, bindparam, column, literal_column, or_, select, table
+from sqlalchemy import String, any_, bindparam, column, func, literal_column, or_, select, table
 
 from procure.accounts.models import Organisation
 from procure.extensions import db
@@ -63,12 +63,23 @@ def condition(how: str, values: dict | None = None):
         return projects.c.id.in_(select(_fts.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(match)))
     pattern = bindparam("q_pattern", values.get("q_pattern"), type_=String)
     organisations = Organisation.__table__
+    communities = select(organisations.c.id).where(organisations.c.name.ilike(pattern, escape="/"))
+    if how == "contains":
+        # PostgreSQL: each ILIKE reads its trigram index, and the communities found come as an array, which the
+        # community index reads too (IN (SELECT …) inside an OR would make the whole OR a sequential scan).
+        return or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
+                   projects.c.community_id == any_(func.array(communities.scalar_subquery())))
     found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
-                projects.c.community_id.in_(select(organisations.c.id).where(
-                    organisations.c.name.ilike(pattern, escape="/"))))
-    if how == "contains":  # PostgreSQL: each ILIKE reads its trigram index
-        return found
+                projects.c.community_id.in_(communities))
     return found & projects.c.id.in_(select(projects.c.id).order_by(projects.c.id.desc()).limit(RECENT))
+
+
+def recent_only(q: str | None) -> bool:
+    """Whether a search looked among the RECENT most recent projects only, so that the page must say so: one or
+    two characters, with more projects than that."""
+    from procure.projects import counts
+
+    return bool(q) and not indexed(q) and counts.total("all")[0] > RECENT
 
 
 def matching(q: str):

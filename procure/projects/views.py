@@ -24,7 +24,7 @@ from procure.payments import operations as payments
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.projects import operations
+from procure.projects import operations, search
 from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
 from procure.projects.list_pages import TOTAL_CAP, options, shown_rows, staff_page
@@ -72,6 +72,7 @@ def index():
     return render_template("projects/index.html", projects=shown_rows(page.rows), filters=filters, total=total,
                            nav=page, cap=TOTAL_CAP, communities=communities, state_options=options(STATE_LABELS),
                            funding_form_options=options(FUNDING_FORM_LABELS),
+                           recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
                            years=list(range(this_year + 1, this_year - 6, -1)))
 
 

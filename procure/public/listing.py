@@ -214,7 +214,7 @@ def public_page(filters, args, per_page):
     def queries():
         found = _conditions(keys, how)
         if not states:
-            return [select(PROJECTS.c.id).where(False)]
+            return []
         if narrow:
             return [select(PROJECTS.c.id).where(or_(*(_in_state(s) for s in states)), *found)]
         return [select(PROJECTS.c.id).where(_in_state(s), *found) for s in states]

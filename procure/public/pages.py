@@ -189,13 +189,8 @@ def projects():
     page, total, amount = public_page(filters, request.args, current_app.config["PER_PAGE"])
     return render_template("public/projects.html", projects=project_items(page.rows), filters=filters,
                            total=total, amount=amount or ZERO, nav=page, cap=TOTAL_CAP,
-                           recent_only=recent_only(filters), recent_limit=search.RECENT, choices=filter_choices())
-
-
-def recent_only(filters) -> bool:
-    """Whether a short search looked among the most recent projects only (and the page must say so)."""
-    q = filters.get("q")
-    return bool(q) and not search.indexed(q) and counts.total("all")[0] > search.RECENT
+                           recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
+                           choices=filter_choices())
 
 
 # ---- a project's page and its documents ---------------------------------------------------------------------
