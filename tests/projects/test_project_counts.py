@@ -75,6 +75,16 @@ def test_a_rebuild_after_a_bulk_load_gives_the_same_counts(journey):
     assert counts.stored(db.session) == kept
 
 
+def test_flask_projects_recount_counts_them_again(app, journey):
+    journey.drive(journey.create(), "notice")
+    kept = counts.stored(db.session)
+    db.session.execute(text("UPDATE project_counts SET projects = projects + 7"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["projects", "recount"])
+    assert result.exit_code == 0 and "1 projects counted" in result.output
+    assert counts.stored(db.session) == kept
+
+
 @pytest.mark.parametrize("code,year", [("WXM2026-0001", "2026"), ("WXM1999-12", "1999"), ("X2026-0001", None),
                                        ("WXM2026", None)])
 def test_the_proposal_year_is_the_one_the_code_carries(code, year):
