@@ -133,7 +133,7 @@ def staff_page(user, filters, communities, per_page):
     """(page, total) of the list for this user."""
     total = staff_total(user, filters, communities)
     keys = tuple(key for key in FILTERS if key in filters)
-    how = search.mode(filters["q"]) if "q" in filters else None
+    how = search.mode(filters["q"], many=total is None) if "q" in filters else None
     scope = _scope(user, filters, communities) if total != 0 else (("none",), {}, lambda found: [])
     if scope is None:  # a provider or a firm: one index range per way they may see a project, merged
         found = conditions(filters)

@@ -8,7 +8,8 @@ they are outside the models, see `outside_models`). A later migration that rebui
 `organisations` in batch mode on SQLite drops their triggers with the old table and must create them again.
 
 A trigram index cannot find one or two characters; such a search looks among the RECENT most recent projects
-only (by id), so it stays bounded, and the page says so once there are more projects than that."""
+only (by id), so it stays bounded, and the page says so once there are more projects than that. A search that
+matches more than the staff list counts shows the newest MATCHES_SHOWN of them (procure.projects.list_pages)."""
 from sqlalchemy import String, any_, bindparam, column, func, literal_column, or_, select, table
 
 from procure.accounts.models import Organisation
@@ -16,7 +17,8 @@ from procure.extensions import db
 from procure.projects.models import Project
 
 MIN_INDEXED = 3  # characters a trigram index needs
-RECENT = 2000
+RECENT = 1000
+MATCHES_SHOWN = 1000  # a list in last-update order shows the newest of more matches than this
 SEARCH_TABLE = "project_search"
 TRIGRAM_INDEXES = ("ix_projects_title_trgm", "ix_projects_code_trgm", "ix_organisations_name_trgm")
 
@@ -38,17 +40,20 @@ def _pattern(q: str) -> str:
     return f"%{escaped}%"
 
 
-def mode(q: str) -> str:
+def mode(q: str, many: bool = False) -> str:
     """How `q` is looked for: "match" (the FTS5 table), "contains" (ILIKE through the trigram indexes) or
-    "recent" (ILIKE among the RECENT most recent projects: one or two characters)."""
+    "recent" (ILIKE among the RECENT most recent projects: one or two characters). With `many` (the list found
+    more than it counts), "match_latest" / "contains_latest": the MATCHES_SHOWN newest matches only, which a list
+    in another order than the ids' sorts without reading every match."""
     if not indexed(q):
         return "recent"
-    return "match" if db.session.get_bind().dialect.name == "sqlite" else "contains"
+    found = "match" if db.session.get_bind().dialect.name == "sqlite" else "contains"
+    return found + "_latest" if many else found
 
 
 def params(q: str) -> dict:
     """The values `condition(mode(q))` binds."""
-    if mode(q) == "match":
+    if mode(q).startswith("match"):
         return {"q_match": '"' + q.replace('"', '""') + '"'}  # a phrase: the characters as typed, in order
     return {"q_pattern": _pattern(q)}
 
@@ -58,17 +63,24 @@ def condition(how: str, values: dict | None = None):
     its values bound from `values`, or at execution when None (a statement built once for every search)."""
     values = values or {}
     projects = Project.__table__
-    if how == "match":
+    if how.startswith("match"):
         match = bindparam("q_match", values.get("q_match"), type_=String)
-        return projects.c.id.in_(select(_fts.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(match)))
+        found = select(_fts.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(match))
+        if how == "match_latest":
+            found = found.order_by(_fts.c.rowid.desc()).limit(MATCHES_SHOWN)
+        return projects.c.id.in_(found)
     pattern = bindparam("q_pattern", values.get("q_pattern"), type_=String)
     organisations = Organisation.__table__
     communities = select(organisations.c.id).where(organisations.c.name.ilike(pattern, escape="/"))
-    if how == "contains":
+    if how.startswith("contains"):
         # PostgreSQL: each ILIKE reads its trigram index, and the communities found come as an array, which the
         # community index reads too (IN (SELECT …) inside an OR would make the whole OR a sequential scan).
-        return or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
-                   projects.c.community_id == any_(func.array(communities.scalar_subquery())))
+        found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
+                    projects.c.community_id == any_(func.array(communities.scalar_subquery())))
+        if how == "contains_latest":
+            return projects.c.id.in_(select(projects.c.id).where(found).order_by(projects.c.id.desc())
+                                     .limit(MATCHES_SHOWN))
+        return found
     found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
                 projects.c.community_id.in_(communities))
     return found & projects.c.id.in_(select(projects.c.id).order_by(projects.c.id.desc()).limit(RECENT))

@@ -27,7 +27,8 @@ from procure.procurement import panel
 from procure.projects import operations, search
 from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
-from procure.projects.list_pages import TOTAL_CAP, options, shown_rows, staff_page
+from procure.projects import list_pages
+from procure.projects.list_pages import options, shown_rows, staff_page
 from procure.projects.listing import CSV_COLUMNS, communities_for, csv_amount, csv_cell, filtered, list_filters
 from procure.projects.models import Project
 from procure.projects.page import Failed, detail_context
@@ -70,9 +71,10 @@ def index():
     page, total = staff_page(user, filters, communities, current_app.config["PER_PAGE"])
     this_year = clock.today().year
     return render_template("projects/index.html", projects=shown_rows(page.rows), filters=filters, total=total,
-                           nav=page, cap=TOTAL_CAP, communities=communities, state_options=options(STATE_LABELS),
+                           nav=page, cap=list_pages.TOTAL_CAP, communities=communities, state_options=options(STATE_LABELS),
                            funding_form_options=options(FUNDING_FORM_LABELS),
                            recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
+                           matches_shown=search.MATCHES_SHOWN,
                            years=list(range(this_year + 1, this_year - 6, -1)))
 
 

@@ -135,17 +135,20 @@ def _in_state(state):
     return PROJECTS.c.state == state
 
 
-def _facet(filters):
-    """The one (facet, value) of procure.projects.counts the filters come to, ("all", "") for none, or None
-    when they need more than one (or a search)."""
+def _facets(filters) -> list:
+    """The (facet, value)s of procure.projects.counts the filters name ([("all", "")] for none)."""
     found = [(facet, str(filters[key])) for key, facet in (
         ("year", "catalogue_year"), ("district", "area6"), ("community_class", "class"), ("funding_form", "form"),
         ("community", "community"), ("provider", "implementer"), ("evaluator", "evaluator"), ("category", "category"))
-        if key in filters]
-    if "q" in filters or len(found) > 1 or ("category" in filters and len(filters["category"]) not in
-                                            counts.CATEGORY_LEVELS):
-        return None
-    return found[0] if found else ("all", "")
+        if key in filters and (key != "category" or len(filters[key]) in counts.CATEGORY_LEVELS)]
+    return found or [("all", "")]
+
+
+def _exact(filters) -> bool:
+    """Whether the counts give the filters' total: one facet at most, and no search or unusual category."""
+    named = sum(key in filters for key in CONDITIONS if key != "q")
+    unusual = "category" in filters and len(filters["category"]) not in counts.CATEGORY_LEVELS
+    return "q" not in filters and named <= 1 and not unusual
 
 
 CONDITIONS = ("q", "year", "district", "community_class", "funding_form", "category", "community", "provider",
@@ -188,25 +191,30 @@ def _conditions(keys, how) -> list:
 
 
 def public_totals(filters):
-    """(projects, approved amount, {state: projects} or None), the count None past TOTAL_CAP."""
+    """(projects, approved amount, the states that may have any), the count None past TOTAL_CAP. The counts
+    give the total of one facet; of several, they still tell which states none of them can have (a state where
+    one facet counts nothing), and the list reads no range for those."""
     states = states_for(filters)
-    facet = _facet(filters)
-    if facet is not None:
-        rows = counts.sums(facet[0], facet[1], states, public_counts_clause, "state")
-        by_state = {state: n for n, _amount, state in rows if n}
-        return sum(by_state.values()), sum((amount for _n, amount, _s in rows), ZERO), by_state
+    per_facet = []
+    for facet, value in _facets(filters):
+        rows = counts.sums(facet, value, states, public_counts_clause, "state")
+        per_facet.append(({state for n, _amount, state in rows if n}, rows))
+    possible = set.intersection(*(found for found, _rows in per_facet))
+    if _exact(filters):
+        rows = per_facet[0][1]
+        return sum(n for n, _a, _s in rows), sum((amount for _n, amount, _s in rows), ZERO), possible
     matching = public_projects(filters).with_only_columns(Project.approved_amount).order_by(None)
     limited = matching.limit(TOTAL_CAP + 1).subquery()
     total, amount = db.session.execute(select(db.func.count(), db.func.sum(limited.c.approved_amount))).one()
     if total > TOTAL_CAP:
-        return None, None, None
-    return total, amount, None
+        return None, None, possible
+    return total, amount, possible
 
 
 def public_page(filters, args, per_page):
     """(page of rows of SHOWN, total, amount) for the list page."""
-    total, amount, by_state = public_totals(filters)
-    states = tuple(s for s in states_for(filters) if by_state is None or s in by_state)
+    total, amount, possible = public_totals(filters)
+    states = tuple(s for s in states_for(filters) if s in possible)
     keys = tuple(key for key in CONDITIONS if key in filters)
     how = search.mode(filters["q"]) if "q" in filters else None
     narrow = any(key in filters for key in NARROW)

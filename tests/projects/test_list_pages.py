@@ -143,3 +143,14 @@ def test_a_short_search_says_it_looked_among_the_latest_projects_only(as_user, j
     assert old.code not in codes(short) and 'data-testid="recent-only"' in short  # past the two latest, and said
     found = html(client.get("/projects?q=长者助餐"))
     assert old.code in codes(found) and "recent-only" not in found  # three characters: the index, all of them
+
+
+def test_a_search_matching_more_than_the_list_counts_lists_the_newest_matches(as_user, journey, monkeypatch):
+    from procure.projects import list_pages, search
+
+    monkeypatch.setattr(list_pages, "TOTAL_CAP", 2)
+    monkeypatch.setattr(search, "MATCHES_SHOWN", 2)
+    made = [journey.create(title=f"长者助餐{i}") for i in range(4)]
+    page = html(as_user("community").get("/projects?q=长者助餐"))
+    assert "超过 2 个项目" in page and 'data-testid="newest-matches"' in page
+    assert sorted(codes(page)) == sorted(p.code for p in made[2:])
