@@ -69,7 +69,11 @@ def staff_total(user, filters, communities) -> int | None:
     if facets is not None and len(facets) == 1:
         facet, value = facets[0]
         return counts.total(facet, value, [filters["state"]] if "state" in filters else None)[0]
-    total = db.session.scalar(capped_count(filtered(user, filters).with_only_columns(Project.id), TOTAL_CAP))
+    rest = {key: value for key, value in filters.items() if key != "q"}
+    query = filtered(user, rest).with_only_columns(Project.id)
+    if "q" in filters:
+        query = search.counted(query, filters["q"])
+    total = db.session.scalar(capped_count(query, TOTAL_CAP))
     return total if total <= TOTAL_CAP else None
 
 

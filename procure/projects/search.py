@@ -94,6 +94,16 @@ def recent_only(q: str | None) -> bool:
     return bool(q) and not indexed(q) and counts.total("all")[0] > RECENT
 
 
+def counted(query, q: str):
+    """`query` (of projects) narrowed to the search, for counting up to a cap: on SQLite joined to the FTS5 table,
+    which it then reads first, match by match, stopping at the cap; `id IN (…)` would collect every match."""
+    if mode(q) != "match":
+        return query.where(matching(q))
+    phrase = bindparam("q_match", params(q)["q_match"], type_=String)
+    return query.join(_fts, _fts.c.rowid == Project.__table__.c.id).where(
+        literal_column(SEARCH_TABLE).op("MATCH")(phrase))
+
+
 def matching(q: str):
     """A condition on projects: its title, code or community name contains `q` (case aside)."""
     return condition(mode(q), params(q))

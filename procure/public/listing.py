@@ -203,7 +203,10 @@ def public_totals(filters):
     if _exact(filters):
         rows = per_facet[0][1]
         return sum(n for n, _a, _s in rows), sum((amount for _n, amount, _s in rows), ZERO), possible
-    matching = public_projects(filters).with_only_columns(Project.approved_amount).order_by(None)
+    matching = public_projects({k: v for k, v in filters.items() if k != "q"})
+    if "q" in filters:
+        matching = search.counted(matching, filters["q"])
+    matching = matching.with_only_columns(Project.approved_amount).order_by(None)
     limited = matching.limit(TOTAL_CAP + 1).subquery()
     total, amount = db.session.execute(select(db.func.count(), db.func.sum(limited.c.approved_amount))).one()
     if total > TOTAL_CAP:
