@@ -33,6 +33,7 @@ OTHER_INDEXES = {
     'ix_tenders_award_notice': ('tenders', ['award_notice_at', 'project_id']),
     'ix_contracts_published': ('contracts', ['published_at', 'project_id']),
     'ix_performance_evaluations_finalised': ('performance_evaluations', ['finalised_at', 'project_id']),
+    'ix_catalogue_items_totals': ('catalogue_items', ['catalogue_id', 'removed_in_version', 'budget']),
 }
 
 # (facet, value, condition) for each facet procure.projects.counts counts under, in SQL over projects p joined
