@@ -14,6 +14,7 @@ A provider or an evaluation firm sees the projects any of a few conditions allow
 
 Every statement is built once per shape (the user's kind of scope, which filters) with its values bound on each
 request; providers' and firms' lists, whose conditions their own records make, are built on each request."""
+from collections import namedtuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
@@ -173,17 +174,22 @@ def options(labels: dict) -> list[tuple[str, str]]:
 _OPTIONS: dict = {}
 
 
-def shown_rows(projects) -> list[dict]:
+# A row as the template prints it: attributes rather than dict keys, which Jinja reads at the first try
+# (`p.code` on a dict raises and catches an AttributeError before the key is looked up).
+Row = namedtuple("Row", "id code title community url funding_form state phase state_label requested_amount "
+                        "approved_amount updated_at")
+
+
+def shown_rows(projects) -> list[Row]:
     """What the list prints of each project (rows of SHOWN), as text: labels translated once per process,
     times in the display zone, amounts formatted; the template only escapes and prints."""
     zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
     states, forms = dict(options(STATE_LABELS)), dict(options(FUNDING_FORM_LABELS))
     detail = url_for("projects.detail", project_id=1)[:-1]  # …/projects/ : one URL built, not one per row
-    return [{"id": p.id, "code": p.code, "title": p.title, "community": p.community,
-             "url": f"{detail}{p.id}", "funding_form": forms[p.funding_form],
-             "state": p.state, "phase": STATE_PHASES.get(p.state, "prep"), "state_label": states[p.state],
-             "requested_amount": _amount(p.requested_amount), "approved_amount": _amount(p.approved_amount),
-             "updated_at": p.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")} for p in projects]
+    return [Row(p.id, p.code, p.title, p.community, f"{detail}{p.id}", forms[p.funding_form], p.state,
+                STATE_PHASES.get(p.state, "prep"), states[p.state], _amount(p.requested_amount),
+                _amount(p.approved_amount), p.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+            for p in projects]
 
 
 def _amount(value) -> str:
