@@ -16,7 +16,9 @@ LOCALE = "_template_locale"  # the context variable holding the rendering's loca
 
 
 def translated(message: str, locale=None) -> str:
-    key = (locale or get_locale(), message)
+    locale = locale or get_locale()
+    # Keyed by the locale's parts: plain strings compare in C, a babel Locale through a Python __eq__.
+    key = (locale.language, locale.territory, locale.script, message) if locale is not None else (message,)
     try:
         return _MEMO[key]
     except KeyError:
@@ -29,6 +31,8 @@ def gettext(context, message: str, **variables) -> str:
     text = translated(message, context.get(LOCALE))
     if context.eval_ctx.autoescape:
         text = Markup(text)
+    if not variables and "%" not in text:
+        return text  # what `text % {}` gives
     return text % variables
 
 

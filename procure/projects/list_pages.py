@@ -165,7 +165,8 @@ def _load(ids):
 
 def options(labels: dict) -> list[tuple[str, str]]:
     """(value, label) pairs of a select, each label translated once per process and language."""
-    key = (id(labels), str(get_locale()))
+    locale = get_locale()
+    key = (id(labels), locale.language, locale.territory, locale.script)
     if key not in _OPTIONS:
         _OPTIONS[key] = [(value, str(label)) for value, label in labels.items()]
     return _OPTIONS[key]
