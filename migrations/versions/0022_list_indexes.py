@@ -39,16 +39,16 @@ OTHER_INDEXES = {
 # (facet, value, condition) for each facet procure.projects.counts counts under, in SQL over projects p joined
 # to their community o: the same rule as counts.facets.
 FACETS = [("'all'", "''", None),
-          ("'community'", "CAST(p.community_id AS VARCHAR(16))", None),
+          ("'community'", "CAST(p.community_id AS VARCHAR(32))", None),
           ("'class'", "COALESCE(o.community_class, '')", None),
           ("'form'", "p.funding_form", None)]
 FACETS += [(f"'area{n}'", f"substr(o.division_code, 1, {n})", f"length(o.division_code) >= {n}")
            for n in (2, 4, 6, 9, 12)]
-FACETS += [("'catalogue_year'", "CAST(p.catalogue_year AS VARCHAR(16))", "p.catalogue_year IS NOT NULL"),
+FACETS += [("'catalogue_year'", "CAST(p.catalogue_year AS VARCHAR(32))", "p.catalogue_year IS NOT NULL"),
            ("'proposal_year'", "substr(p.code, 4, 4)", "p.code LIKE 'WXM%' AND substr(p.code, 8, 1) = '-'")]
 FACETS += [("'category'", f"substr(p.category_code, 1, {n})", f"length(p.category_code) >= {n}") for n in (1, 3, 5)]
-FACETS += [("'implementer'", "CAST(p.implementer_id AS VARCHAR(16))", "p.implementer_id IS NOT NULL"),
-           ("'evaluator'", "CAST(p.evaluator_org_id AS VARCHAR(16))", "p.evaluator_org_id IS NOT NULL")]
+FACETS += [("'implementer'", "CAST(p.implementer_id AS VARCHAR(32))", "p.implementer_id IS NOT NULL"),
+           ("'evaluator'", "CAST(p.evaluator_org_id AS VARCHAR(32))", "p.evaluator_org_id IS NOT NULL")]
 
 SEARCH_SQLITE = [
     "CREATE VIRTUAL TABLE project_search USING fts5(title, code, community, tokenize='trigram')",
@@ -88,7 +88,7 @@ def upgrade():
         op.create_index(name, table, columns, unique=False)
     op.create_table('project_counts',
                     sa.Column('facet', sa.String(length=16), nullable=False),
-                    sa.Column('value', sa.String(length=16), nullable=False),
+                    sa.Column('value', sa.String(length=32), nullable=False),
                     sa.Column('state', sa.String(length=24), nullable=False),
                     sa.Column('listed', sa.Boolean(), nullable=False),
                     sa.Column('projects', sa.Integer(), nullable=False),

@@ -38,7 +38,7 @@ class ProjectCount(db.Model):
     __tablename__ = "project_counts"
 
     facet: Mapped[str] = mapped_column(String(16), primary_key=True)
-    value: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(32), primary_key=True)
     state: Mapped[str] = mapped_column(String(24), primary_key=True)
     listed: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     projects: Mapped[int] = mapped_column(default=0)

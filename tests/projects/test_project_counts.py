@@ -47,11 +47,11 @@ def test_a_community_that_moves_takes_its_projects_counts_along(journey, world):
     journey.drive(journey.create(), "notice")
     journey.create()
     community = world.community
-    community.division_code, community.community_class = "330105002009", "no_property"
+    community.division_code, community.community_class = "330105002009", "village_converted"
     db.session.commit()
     same_as_a_recount()
     assert counts.total("area6", "330102")[0] == 0 and counts.total("area6", "330105")[0] == 2
-    assert counts.total("class", "no_property", ["notice"])[0] == 1
+    assert counts.total("class", "village_converted", ["notice"])[0] == 1
 
 
 def test_a_change_rolled_back_leaves_the_counts_as_they_were(journey):
