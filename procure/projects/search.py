@@ -10,7 +10,7 @@ they are outside the models, see `outside_models`). A later migration that rebui
 A trigram index cannot find one or two characters; such a search looks among the RECENT most recent projects
 only (by id), so it stays bounded, and the page says so once there are more projects than that. A search that
 matches more than the staff list counts shows the newest MATCHES_SHOWN of them (procure.projects.list_pages)."""
-from sqlalchemy import String, any_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import String, bindparam, column, literal_column, or_, select, table, union
 
 from procure.accounts.models import Organisation
 from procure.extensions import db
@@ -73,14 +73,15 @@ def condition(how: str, values: dict | None = None):
     organisations = Organisation.__table__
     communities = select(organisations.c.id).where(organisations.c.name.ilike(pattern, escape="/"))
     if how.startswith("contains"):
-        # PostgreSQL: each ILIKE reads its trigram index, and the communities found come as an array, which the
-        # community index reads too (IN (SELECT …) inside an OR would make the whole OR a sequential scan).
-        found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
-                    projects.c.community_id == any_(func.array(communities.scalar_subquery())))
+        # PostgreSQL: the ids found by title, by code (each ILIKE reading its trigram index) and by community,
+        # each SELECT planned apart; one OR of the three is planned as a whole, with an estimate that turns it
+        # into a sequential scan.
+        found = union(select(projects.c.id).where(projects.c.title.ilike(pattern, escape="/")),
+                      select(projects.c.id).where(projects.c.code.ilike(pattern, escape="/")),
+                      select(projects.c.id).where(projects.c.community_id.in_(communities))).subquery()
         if how == "contains_latest":
-            return projects.c.id.in_(select(projects.c.id).where(found).order_by(projects.c.id.desc())
-                                     .limit(MATCHES_SHOWN))
-        return found
+            return projects.c.id.in_(select(found.c.id).order_by(found.c.id.desc()).limit(MATCHES_SHOWN))
+        return projects.c.id.in_(select(found.c.id))
     found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
                 projects.c.community_id.in_(communities))
     return found & projects.c.id.in_(select(projects.c.id).order_by(projects.c.id.desc()).limit(RECENT))
