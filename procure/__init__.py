@@ -54,6 +54,9 @@ def register_extensions(app):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
+    from procure import template_gettext
+
+    template_gettext.install(app)
     import procure.models  # noqa: F401  (every model registered with the metadata)
 
 
@@ -153,7 +156,9 @@ def register_security_headers(app):
 def register_template_helpers(app):
     from procure.web import template_helpers
 
-    app.context_processor(lambda: {"current_user": current_user, **template_helpers()})
+    # The user itself rather than the proxy: a page reads current_user a few dozen times (the navigation), and
+    # each read through the proxy looks the request up again.
+    app.context_processor(lambda: {"current_user": current_user._get_current_object(), **template_helpers()})
     from procure.web import FILTERS
 
     app.jinja_env.filters.update(FILTERS)

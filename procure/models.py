@@ -20,6 +20,7 @@ from procure.performance_evaluation.models import (DivergenceNote, Indicator, In
 from procure.procurement.models import (Bid, Challenge, Contract, ContractAmendment, Milestone,  # noqa: F401
                                         MilestoneReport)
 from procure.procurement.tenders import BidScore, PanelMember, Tender, TenderCriterion  # noqa: F401
+from procure.projects.counts import ProjectCount  # noqa: F401  (kept as projects are flushed)
 from procure.projects.models import BudgetLine, Deliberation, Objection, Project  # noqa: F401
 from procure.providers.models import (ControlRelation, Debarment, ProviderProfile, TeamMember,  # noqa: F401
                                      Violation)

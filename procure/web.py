@@ -125,7 +125,8 @@ FILTERS = {"money": money, "local_time": local_time}
 def template_helpers() -> dict:
     from procure.performance_evaluation.scoring import GRADE_LABELS
     from procure.projects.inputs import FUNDING_FORM_LABELS, METHOD_LABELS
-    from procure.projects.states import STATE_LABELS, TRIGGER_LABELS
+    from procure.projects.states import STATE_LABELS, STATE_PHASES, TRIGGER_LABELS
 
-    return {"STATE_LABELS": STATE_LABELS, "TRIGGER_LABELS": TRIGGER_LABELS, "METHOD_LABELS": METHOD_LABELS,
+    return {"STATE_LABELS": STATE_LABELS, "STATE_PHASES": STATE_PHASES, "TRIGGER_LABELS": TRIGGER_LABELS,
+            "METHOD_LABELS": METHOD_LABELS,
             "FUNDING_FORM_LABELS": FUNDING_FORM_LABELS, "GRADE_LABELS": GRADE_LABELS}

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from procure import create_app
 from procure.extensions import db
+from procure.projects.search import outside_models
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -71,15 +72,17 @@ def flask_db(app, *args):
 
 
 def tables(app) -> set[str]:
+    """The database's tables, but the project search's own (FTS5 on SQLite), which the models do not declare."""
     with app.app_context():
-        return set(inspect(db.engine).get_table_names())
+        return {name for name in inspect(db.engine).get_table_names() if not outside_models(name)}
 
 
 def schema_differences(app) -> list:
     """What autogenerate would write, compared with the options migrations/env.py uses."""
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
-            "compare_type": True, "render_as_batch": True, "target_metadata": db.metadata})
+            "compare_type": True, "render_as_batch": True, "target_metadata": db.metadata,
+            "include_name": lambda name, type_, _parents: not (type_ in ("table", "index") and outside_models(name))})
         return compare_metadata(context, db.metadata)
 
 
@@ -155,3 +158,43 @@ def test_0016_takes_the_bidirectional_controls_out_of_earlier_attachment_names(f
     with fresh_app.app_context(), db.engine.connect() as conn:
         found = dict(conn.execute(select(table["attachments"].c.id, table["attachments"].c.original_name)).all())
     assert found == {1: "报告txt.pdf", 2: "合同.pdf", 3: "名单.csv", 4: "照片 2026.jpg"}
+
+
+def test_0022_counts_the_projects_there_are_and_indexes_them_for_search(fresh_app):
+    """Issue 17: the counts table starts from the projects a database already holds, and the search finds them."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import MetaData, Table
+
+    from procure.projects import counts, search
+    from procure.projects.models import Project
+
+    flask_db(fresh_app, "upgrade", "0021_job_runs")
+    now = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    with fresh_app.app_context(), db.engine.begin() as conn:
+        table = {name: Table(name, MetaData(), autoload_with=conn) for name in ("organisations", "projects")}
+        conn.execute(table["organisations"].insert(), [
+            dict(id=1, kind="community", name="幸福里社区", division_code="330102001001", community_class="mature",
+                 credit_code=None, credit_code_override=False, council_version=0),
+            dict(id=2, kind="provider", name="阳光社工", division_code="330102", community_class=None,
+                 credit_code="52330101MJ0000001X", credit_code_override=True, council_version=0)])
+        rows = [dict(id=1, code="WXM2025-0001", title="长者助餐服务", state="closed", catalogue_year=2025,
+                     approved_amount=4000000, requested_amount=4000000, implementer_id=2, category_code="A0101",
+                     grade="good", procurement_method="open_tender"),
+                dict(id=2, code="WXM2026-0001", title="儿童课堂", state="notice", requested_amount=300000),
+                dict(id=3, code="WXM2026-0002", title="邻里节", state="cancelled", catalogue_year=2026,
+                     approved_amount=100000, requested_amount=100000, category_code="A0201")]
+        blank = dict.fromkeys(("catalogue_year", "approved_amount", "implementer_id", "category_code", "grade",
+                               "procurement_method"))
+        conn.execute(table["projects"].insert(), [
+            dict(blank, **row, community_id=1, funding_form="purchase", version=1, created_at=now, updated_at=now)
+            for row in rows])
+    flask_db(fresh_app, "upgrade")
+    with fresh_app.app_context():
+        assert counts.stored(db.session) == counts.recount(db.session)
+        assert counts.total("area9", "330102001")[0] == 3 and counts.total("implementer", "2")[0] == 1
+        projects = Project.__table__
+        found = db.session.execute(db.select(projects.c.id).where(search.matching("助餐服"))).scalars().all()
+        assert found == [1]
+        by_community = db.session.execute(db.select(projects.c.id).where(search.matching("幸福里"))).scalars().all()
+        assert sorted(by_community) == [1, 2, 3]

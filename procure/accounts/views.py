@@ -4,6 +4,7 @@ import math
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
 
 from procure.accounts import sessions, throttle
 from procure.accounts.forms import ChangePasswordForm, LoginForm
@@ -23,9 +24,13 @@ _OPEN_DURING_CHANGE = {"accounts.change_password", "accounts.logout", "accounts.
                        "static"}
 
 
+# Every signed-in request loads its user: the statement is built once (Session.get builds it on each call).
+_USER = select(User).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    user = db.session.execute(_USER, {"user_id": int(user_id)}).scalar() if str(user_id).isdigit() else None
     if sessions.still_valid(user):
         return user
     sessions.end()  # a session of an older generation, a disabled user, idle or too old: signed out

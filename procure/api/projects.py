@@ -12,6 +12,7 @@ from procure.extensions import db
 from procure.formfields import json_to_formdata
 from procure.projects import operations
 from procure.projects.inputs import PROPOSAL_FIELDS
+from procure.projects.list_pages import staff_total
 from procure.projects.models import Project
 from procure.projects.permissions import get_visible, visible_projects
 from procure.projects.states import TRANSITIONS, State
@@ -26,7 +27,10 @@ def list_projects():
             raise InvalidInput({"state": [f"unknown state / 未知状态: {state}"]})
         query = query.where(Project.state == state)
     page, per_page = page_number(), current_app.config["PER_PAGE"]
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    # The total from the project counts where they can say (procure.projects.list_pages), else counted.
+    total = staff_total(g.api_user, {"state": state} if state else {}, [])
+    if total is None:
+        total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(Project.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return jsonify({"items": [project_json(p, g.api_user, detail=False) for p in rows],
                     "page": page, "per_page": per_page, "total": total})

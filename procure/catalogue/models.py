@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -88,6 +88,8 @@ class CatalogueItem(db.Model):
         CheckConstraint("budget >= 0", name="budget_nonnegative"),
         CheckConstraint("removed_in_version IS NULL OR removed_in_version > added_in_version",
                         name="removed_after_added"),
+        # A catalogue's count and total (the home page, the catalogue list) from the index alone.
+        Index("ix_catalogue_items_totals", "catalogue_id", "removed_in_version", "budget"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 """What the evaluation firms add to who may see a project and the parts a user plays in it (registered on
 procure.projects.permissions by procure.stages): a firm invited to declare, and the assigned firm's staff."""
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from procure.accounts.models import Role
 from procure.evaluators.models import ConflictDeclaration, PersonalDeclaration
@@ -10,8 +10,8 @@ from procure.projects.models import Project
 
 def invited(user):
     if user.role == Role.evaluator:
-        return exists().where(ConflictDeclaration.project_id == Project.id,
-                              ConflictDeclaration.evaluator_org_id == user.organisation_id)
+        return Project.id.in_(select(ConflictDeclaration.project_id).where(
+            ConflictDeclaration.evaluator_org_id == user.organisation_id))
     return None
 
 

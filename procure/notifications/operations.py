@@ -2,7 +2,7 @@
 
 Marking read changes nothing but the reader's own inbox, so it writes no audit row (the audit trail
 records changes to projects and settings)."""
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from procure import clock
 from procure.errors import NotFound
@@ -18,8 +18,12 @@ def _mine(user, unread_only=False):
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return db.session.scalar(_UNREAD, {"user_id": user.id})
+
+
+# Every signed-in page asks (the bell in the nav): built once, the user bound on each call.
+_UNREAD = select(func.count(Notification.__table__.c.id)).where(
+    Notification.__table__.c.user_id == bindparam("user_id"), Notification.__table__.c.read_at.is_(None))
 
 
 def page_of(user, page: int, per_page: int, unread_only=False) -> tuple[list[Notification], int, int]:

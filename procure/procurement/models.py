@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -58,6 +58,7 @@ class Contract(db.Model):
 
     __tablename__ = "contracts"
     __table_args__ = (
+        Index("ix_contracts_published", "published_at", "project_id"),  # the home page's latest contracts
         CheckConstraint("kind IN ('contract', 'agreement')", name="kind"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("start_date <= end_date", name="dates_ordered"),

@@ -1,6 +1,6 @@
 """What procurement adds to who may see a project and the parts a user plays in it (registered on
 procure.projects.permissions by procure.stages): a provider's own bid, a seat on the bid evaluation panel."""
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 
 from procure.accounts.models import Role
 from procure.extensions import db
@@ -12,13 +12,13 @@ from procure.projects.permissions import PANEL_STATES
 
 def own_bid(user):
     if user.role == Role.provider:
-        return exists().where(Bid.project_id == Project.id, Bid.provider_id == user.organisation_id)
+        return Project.id.in_(select(Bid.project_id).where(Bid.provider_id == user.organisation_id))
     return None
 
 
 def on_panel(user):
     if user.role == Role.evaluator:
-        return and_(exists().where(PanelMember.project_id == Project.id, PanelMember.user_id == user.id),
+        return and_(Project.id.in_(select(PanelMember.project_id).where(PanelMember.user_id == user.id)),
                     Project.state.in_(PANEL_STATES))
     return None
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -17,7 +17,8 @@ class Tender(db.Model):
 
     __tablename__ = "tenders"
     __table_args__ = (CheckConstraint("price_weight >= 0 AND price_weight <= 100", name="price_weight_range"),
-                      CheckConstraint("bid_deposit >= 0", name="bid_deposit_nonnegative"))
+                      CheckConstraint("bid_deposit >= 0", name="bid_deposit_nonnegative"),
+                      Index("ix_tenders_award_notice", "award_notice_at", "project_id"))  # latest awards
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)

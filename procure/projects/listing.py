@@ -1,26 +1,39 @@
-"""The project list: filters from the query string, pagination and the CSV export's cells."""
+"""The project list: filters from the query string, the communities a user may filter by, and the CSV export's
+query and cells (the list's total and pages: procure.projects.list_pages)."""
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
 from procure.database import MAX_ID
 from procure.extensions import db
+from procure.projects import search
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.models import Project
 from procure.projects.permissions import visible_projects
 from procure.projects.states import State
 
 
-def communities_for(user) -> list[Organisation]:
-    """The communities a reviewer, bureau officer or admin may filter by."""
+def communities_for(user) -> list:
+    """The communities a reviewer, bureau officer or admin may filter by: rows of (id, name)."""
     if user.role not in (Role.reviewer, Role.bureau, Role.admin):
         return []
-    query = select(Organisation).where(Organisation.kind == "community")
-    if user.role != Role.admin:
-        query = query.where(Organisation.division_code.startswith(area_prefix(user.organisation.division_code)))
-    return db.session.scalars(query.order_by(Organisation.division_code, Organisation.id)).all()
+    if user.role == Role.admin:
+        return db.session.execute(_COMMUNITIES[False]).all()
+    prefix = area_prefix(user.organisation.division_code)
+    return db.session.execute(_COMMUNITIES[True], {"area": prefix + "%"}).all()
+
+
+def _communities(in_area: bool):
+    organisations = Organisation.__table__
+    query = select(organisations.c.id, organisations.c.name).where(organisations.c.kind == "community")
+    if in_area:
+        query = query.where(organisations.c.division_code.like(bindparam("area")))
+    return query.order_by(organisations.c.division_code, organisations.c.id)
+
+
+_COMMUNITIES = {in_area: _communities(in_area) for in_area in (False, True)}  # built once
 
 
 def bounded_int(raw, low: int, high: int) -> int | None:
@@ -52,19 +65,25 @@ def list_filters(user) -> dict:
     return filters
 
 
-def filtered(user, filters):
-    query = visible_projects(user)
+def conditions(filters) -> list:
+    """The filters as conditions on Project (the CSV export's query; the pages bind theirs, procure.projects
+    .list_pages)."""
+    found = []
     if "state" in filters:
-        query = query.where(Project.state == filters["state"])
+        found.append(Project.state == filters["state"])
     if "funding_form" in filters:
-        query = query.where(Project.funding_form == filters["funding_form"])
+        found.append(Project.funding_form == filters["funding_form"])
     if "year" in filters:  # the year the proposal was made, which its code carries
-        query = query.where(Project.code.startswith(f"WXM{filters['year']}-"))
+        found.append(Project.code.startswith(f"WXM{filters['year']}-"))
     if "community" in filters:
-        query = query.where(Project.community_id == filters["community"])
+        found.append(Project.community_id == filters["community"])
     if "q" in filters:
-        query = query.where(Project.title.icontains(filters["q"], autoescape=True))
-    return query
+        found.append(search.matching(filters["q"]))
+    return found
+
+
+def filtered(user, filters):
+    return visible_projects(user).where(*conditions(filters))
 
 
 def page_window(page, pages, width=2) -> list[int | None]:

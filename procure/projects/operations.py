@@ -24,7 +24,9 @@ def _next_code(year: int) -> str:
         # Two proposals created at once would both read the same maximum; hold the year's number until
         # commit. (SQLite needs nothing: a writing request holds the database's write lock from BEGIN.)
         db.session.execute(db.text("SELECT pg_advisory_xact_lock(:ns, :year)"), {"ns": CODE_LOCK, "year": year})
-    last = db.session.scalar(db.select(db.func.max(Project.code)).where(Project.code.startswith(prefix)))
+    # A range on the code's unique index (LIKE 'WXM2026-%' would read every project): "." follows "-".
+    last = db.session.scalar(db.select(db.func.max(Project.code)).where(Project.code >= prefix,
+                                                                       Project.code < prefix[:-1] + "."))
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
 

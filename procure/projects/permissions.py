@@ -69,7 +69,8 @@ VOICED_ACTIONS = {"confirm_acceptance", "save_scores", "submit_scores"}
 PANEL_STATES = ("tendering", "awarded")
 
 # What the stages add, registered by procure.stages, so that the core reads none of their records:
-# each `seen(user)` returns a condition on Project (more projects a provider or an evaluator may see) or None;
+# each `seen(user)` returns a condition on Project (more projects a provider or an evaluator may see) or None,
+# best `Project.id IN (SELECT project_id FROM its records WHERE …)`, which reads the records' index;
 SEEN_BY: list = []
 # each `parts(user, project)` returns the parts the stage's records give the user (a bid: "bidder").
 PARTS: list = []
@@ -93,12 +94,19 @@ def visible_projects(user):
         inside = select(Organisation.id).where(
             Organisation.division_code.startswith(area_prefix(org.division_code)))
         return query.where(Project.community_id.in_(inside))
+    return query.where(or_(*visible_parts(user)))
+
+
+def visible_parts(user) -> list:
+    """For a provider or an evaluation firm's user, the conditions any of which lets them see a project (the
+    project list reads each through its own index; procure.projects.list_pages)."""
+    org = user.organisation
     added = [clause for clause in (seen(user) for seen in SEEN_BY) if clause is not None]
     if user.role == Role.provider:
-        return query.where(or_(Project.state == "tendering", Project.implementer_id == org.id, *added))
+        return [Project.state == "tendering", Project.implementer_id == org.id, *added]
     if user.role == Role.evaluator:
-        return query.where(or_(Project.evaluator_org_id == org.id, *added))
-    return query.where(False)
+        return [Project.evaluator_org_id == org.id, *added]
+    return [False]
 
 
 def get_visible(user, project_id, *, for_update=False) -> Project:

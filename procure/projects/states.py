@@ -37,6 +37,15 @@ STATE_LABELS = {
     "withdrawn": _l("已撤回"), "cancelled": _l("已终止"),
 }
 
+# The colour of a state's badge: the phase of the lifecycle it belongs to (templates/_state.html).
+STATE_PHASES = {
+    "draft": "prep", "notice": "prep", "returned": "warn", "submitted": "review", "under_review": "review",
+    "approved": "ok", "cataloged": "proc", "tendering": "proc", "awarded": "proc", "contracted": "deliv",
+    "in_delivery": "deliv", "delivered": "accept", "under_acceptance": "accept", "rectification": "warn",
+    "accepted": "accept", "evaluated": "accept", "closed": "done", "rejected": "end", "withdrawn": "end",
+    "cancelled": "end",
+}
+
 BEFORE_CONTRACT = ["draft", "notice", "submitted", "under_review", "returned", "approved",
                    "cataloged", "tendering", "awarded"]
 

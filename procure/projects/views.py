@@ -11,13 +11,12 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from procure import clock, lifecycle
 from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
-from procure.database import MAX_ID
 from procure.delivery import operations as delivery
 from procure.errors import NotEditable, Refusal
 from procure.extensions import db
@@ -25,11 +24,12 @@ from procure.payments import operations as payments
 from procure.procurement import contracts
 from procure.procurement import operations as procurement
 from procure.procurement import panel
-from procure.projects import operations
+from procure.projects import operations, search
 from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
-from procure.projects.listing import (CSV_COLUMNS, bounded_int, communities_for, csv_amount, csv_cell, filtered,
-                                      list_filters, page_window)
+from procure.projects import list_pages
+from procure.projects.list_pages import options, shown_rows, staff_page
+from procure.projects.listing import CSV_COLUMNS, communities_for, csv_amount, csv_cell, filtered, list_filters
 from procure.projects.models import Project
 from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
@@ -65,19 +65,17 @@ def home():
 @bp.get("/projects")
 @login_required
 def index():
-    filters = list_filters(current_user)
-    query = filtered(current_user, filters)
-    per_page = current_app.config["PER_PAGE"]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(bounded_int(request.args.get("page"), 1, MAX_ID) or 1, pages)
-    rows = db.session.scalars(query.order_by(Project.updated_at.desc(), Project.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    user = current_user._get_current_object()  # read a dozen times below: the proxy would look it up each time
+    filters = list_filters(user)
+    communities = communities_for(user)
+    page, total = staff_page(user, filters, communities, current_app.config["PER_PAGE"])
     this_year = clock.today().year
-    return render_template("projects/index.html", projects=rows, filters=filters, total=total, page=page,
-                           pages=pages, communities=communities_for(current_user),
-                           years=list(range(this_year + 1, this_year - 6, -1)),
-                           page_numbers=page_window(page, pages))
+    return render_template("projects/index.html", projects=shown_rows(page.rows), filters=filters, total=total,
+                           nav=page, cap=list_pages.TOTAL_CAP, communities=communities, state_options=options(STATE_LABELS),
+                           funding_form_options=options(FUNDING_FORM_LABELS),
+                           recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
+                           matches_shown=search.MATCHES_SHOWN,
+                           years=list(range(this_year + 1, this_year - 6, -1)))
 
 
 @bp.get("/projects/export.csv")

@@ -1,11 +1,24 @@
-"""The public project list: stages a resident understands, filters from the query string, and the query the
-list page and its exports share (so an export carries exactly the rows and totals the page shows)."""
+"""The public project list: stages a resident understands, filters from the query string, the query the list
+page and its exports share (so an export carries exactly the rows and totals the page shows), and how the page
+reads its totals and its rows at any size.
+
+Totals come from procure.projects.counts when the filters name at most one facet (a stage and a district, say);
+otherwise they are counted, up to TOTAL_CAP. Rows: the list is in id order (newest first), and a page walks one
+(state, id) index range per public state from its cursor and merges them (procure.paging.ordered_ids), which
+costs the same on the first page and the 2,000th; a filter on one community, implementer or firm, or a search,
+reads that filter's own index instead."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import String, and_, bindparam, or_, select
 
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.database import MAX_ID
-from procure.disclosure import ACCEPTED_STATES, IMPLEMENTER_PUBLIC_STATES, public_clause
+from procure.disclosure import (ACCEPTED_STATES, CATALOGED_ON, IMPLEMENTER_PUBLIC_STATES, NOTICE_STATES,
+                                public_clause)
+from procure.extensions import db
+from procure.paging import Fetch, Order, page_of, position
+from procure.projects import counts, search
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.listing import bounded_int
 from procure.projects.models import Project
@@ -63,8 +76,7 @@ def public_projects(filters):
     """SELECT of the public projects matching `filters` (no order: the caller orders or aggregates)."""
     query = select(Project).join(Organisation, Organisation.id == Project.community_id).where(public_clause())
     if "q" in filters:
-        query = query.where(or_(Project.title.icontains(filters["q"], autoescape=True),
-                                Project.code.icontains(filters["q"], autoescape=True)))
+        query = query.where(search.matching(filters["q"]))
     if "stage" in filters:
         query = query.where(Project.state.in_(STAGES[filters["stage"]][1]))
     if "year" in filters:
@@ -85,3 +97,148 @@ def public_projects(filters):
     if "evaluator" in filters:
         query = query.where(Project.evaluator_org_id == filters["evaluator"], Project.state.in_(ACCEPTED_STATES))
     return query
+
+
+# ---- the page: totals and rows at any size ---------------------------------------------------------------------
+
+ZERO = Decimal("0.00")
+TOTAL_CAP = 1000  # rows counted one by one when the counts table cannot answer
+PROJECTS = Project.__table__
+ORDER = Order((PROJECTS.c.id,))
+# Public states in lifecycle order; a cancelled project is public only if it was listed in a catalogue.
+PUBLIC_STATES = NOTICE_STATES + CATALOGED_ON + ("cancelled",)
+# Filters on one organisation's projects or on a search: few rows, read through the filter's own index.
+NARROW = ("community", "provider", "evaluator", "q")
+
+
+def public_counts_clause():
+    """procure.disclosure.public_clause, on procure.projects.counts rows."""
+    return or_(counts.ProjectCount.state.in_(NOTICE_STATES + CATALOGED_ON),
+               and_(counts.ProjectCount.state == "cancelled", counts.ProjectCount.listed))
+
+
+def states_for(filters) -> list[str]:
+    """The public states the filters leave, in lifecycle order."""
+    states = set(PUBLIC_STATES)
+    if "stage" in filters:
+        states &= set(STAGES[filters["stage"]][1])
+    if "provider" in filters:
+        states &= set(IMPLEMENTER_PUBLIC_STATES)
+    if "evaluator" in filters:
+        states &= set(ACCEPTED_STATES)
+    return [state for state in PUBLIC_STATES if state in states]
+
+
+def _in_state(state):
+    if state == "cancelled":
+        return and_(PROJECTS.c.state == state, PROJECTS.c.catalogue_year.is_not(None))
+    return PROJECTS.c.state == state
+
+
+def _facets(filters) -> list:
+    """The (facet, value)s of procure.projects.counts the filters name ([("all", "")] for none)."""
+    found = [(facet, str(filters[key])) for key, facet in (
+        ("year", "catalogue_year"), ("district", "area6"), ("community_class", "class"), ("funding_form", "form"),
+        ("community", "community"), ("provider", "implementer"), ("evaluator", "evaluator"), ("category", "category"))
+        if key in filters and (key != "category" or len(filters[key]) in counts.CATEGORY_LEVELS)]
+    return found or [("all", "")]
+
+
+def _exact(filters) -> bool:
+    """Whether the counts give the filters' total: one facet at most, and no search or unusual category."""
+    named = sum(key in filters for key in CONDITIONS if key != "q")
+    unusual = "category" in filters and len(filters["category"]) not in counts.CATEGORY_LEVELS
+    return "q" not in filters and named <= 1 and not unusual
+
+
+CONDITIONS = ("q", "year", "district", "community_class", "funding_form", "category", "community", "provider",
+              "evaluator")
+
+
+def _values(filters) -> dict:
+    """The values the filters bind (see `_conditions`)."""
+    values = {f"f_{key}": filters[key] for key in ("year", "community_class", "funding_form", "community",
+                                                   "provider", "evaluator") if key in filters}
+    for key in ("district", "category"):  # ASCII digits or letters only (public_filters): no LIKE escaping
+        if key in filters:
+            values[f"f_{key}"] = filters[key] + "%"
+    if "q" in filters:
+        values.update(search.params(filters["q"]))
+    return values
+
+
+def _conditions(keys, how) -> list:
+    """The filters but the stage, as conditions on projects alone (a district or class through its community),
+    their values bound at execution."""
+    c, organisations = PROJECTS.c, Organisation.__table__.c
+    equal = {"year": c.catalogue_year, "funding_form": c.funding_form, "community": c.community_id,
+             "provider": c.implementer_id, "evaluator": c.evaluator_org_id}
+    found = []
+    for key in keys:
+        if key == "q":
+            found.append(search.condition(how))
+        elif key in equal:
+            found.append(equal[key] == bindparam(f"f_{key}"))
+        elif key == "district":
+            found.append(c.community_id.in_(select(organisations.id).where(
+                organisations.division_code.like(bindparam("f_district", type_=String)))))
+        elif key == "community_class":
+            found.append(c.community_id.in_(select(organisations.id).where(
+                organisations.community_class == bindparam("f_community_class", type_=String))))
+        elif key == "category":
+            found.append(c.category_code.like(bindparam("f_category", type_=String)))
+    return found
+
+
+def public_totals(filters):
+    """(projects, approved amount, the states that may have any), the count None past TOTAL_CAP. The counts
+    give the total of one facet; of several, they still tell which states none of them can have (a state where
+    one facet counts nothing), and the list reads no range for those."""
+    states = states_for(filters)
+    per_facet = []
+    for facet, value in _facets(filters):
+        rows = counts.sums(facet, value, states, public_counts_clause, "state")
+        per_facet.append(({state for n, _amount, state in rows if n}, rows))
+    possible = set.intersection(*(found for found, _rows in per_facet))
+    if _exact(filters):
+        rows = per_facet[0][1]
+        return sum(n for n, _a, _s in rows), sum((amount for _n, amount, _s in rows), ZERO), possible
+    matching = public_projects({k: v for k, v in filters.items() if k != "q"})
+    if "q" in filters:
+        matching = search.counted(matching, filters["q"])
+    matching = matching.with_only_columns(Project.approved_amount).order_by(None)
+    limited = matching.limit(TOTAL_CAP + 1).subquery()
+    total, amount = db.session.execute(select(db.func.count(), db.func.sum(limited.c.approved_amount))).one()
+    if total > TOTAL_CAP:
+        return None, None, possible
+    return total, amount, possible
+
+
+def public_page(filters, args, per_page):
+    """(page of rows of SHOWN, total, amount) for the list page."""
+    total, amount, possible = public_totals(filters)
+    states = tuple(s for s in states_for(filters) if s in possible)
+    keys = tuple(key for key in CONDITIONS if key in filters)
+    how = search.mode(filters["q"]) if "q" in filters else None
+    narrow = any(key in filters for key in NARROW)
+
+    def queries():
+        found = _conditions(keys, how)
+        if not states:
+            return []
+        if narrow:
+            return [select(PROJECTS.c.id).where(or_(*(_in_state(s) for s in states)), *found)]
+        return [select(PROJECTS.c.id).where(_in_state(s), *found) for s in states]
+    fetch = Fetch(queries, _load, ("public", states, narrow, keys, how), _values(filters))
+    return page_of(fetch, ORDER, position(args, ORDER), per_page, total), total, amount
+
+
+def _load(ids):
+    return SHOWN.where(PROJECTS.c.id.in_(ids))
+
+
+# What a row of the list shows, as plain columns (a whole Project costs several times as much to build).
+_c, _o = PROJECTS.c, Organisation.__table__.c
+SHOWN = select(_c.id, _c.code, _c.title, _c.state, _c.funding_form, _c.category_code, _c.catalogue_year,
+               _c.approved_amount, _c.requested_amount, _o.id.label("community_id"), _o.name.label("community_name")
+               ).select_from(PROJECTS.join(Organisation.__table__, _o.id == _c.community_id))

@@ -4,25 +4,26 @@ built here or in procure.public.project_view, never ORM rows whose private field
 from decimal import Decimal
 
 from flask import abort, current_app, render_template, request
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from procure import clock, disclosure
 from procure.accounts.divisions import district_names
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
-from procure.database import MAX_ID, writes
+from procure.database import writes
 from procure.extensions import db, limiter
 from procure.performance_evaluation.models import PerformanceEvaluation
 from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.procurement.models import Bid, Contract
 from procure.procurement.tenders import Tender
+from procure.projects import counts, search
 from procure.projects.inputs import FUNDING_FORM_LABELS, METHOD_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
-from procure.projects.listing import bounded_int, page_window
 from procure.projects.models import Project
 from procure.public import bp
 from procure.public.figures import headline
-from procure.public.listing import IMPLEMENTER_PUBLIC_STATES, STAGES, public_filters, public_projects, stage_of
+from procure.public.listing import (IMPLEMENTER_PUBLIC_STATES, STAGES, TOTAL_CAP, public_counts_clause,
+                                    public_filters, public_page, stage_of)
 from procure.public.objections import CONTENT_MAX, PublicObjectionForm
 from procure.public.project_view import notice_period, project_view
 from procure.workdays.service import Calendar
@@ -38,6 +39,16 @@ def _catalogue_state_labels():
 
 
 # ---- home ------------------------------------------------------------------------------------------------
+
+def latest(at, project_id, *conditions):
+    """A subquery (project_id, at) of the RECENT newest rows of one table by `at` whose project is public. It reads
+    that table alone, so the database walks its (at, project_id) index from the newest and stops after RECENT
+    rows; joined to the projects in one query, SQLite would rather start from the projects' state index,
+    collecting every public project and sorting them all."""
+    public = exists().where(Project.id == project_id, disclosure.public_clause())
+    return (select(project_id.label("project_id"), at.label("at")).where(at.is_not(None), public, *conditions)
+            .order_by(at.desc(), project_id.desc()).limit(RECENT).subquery())
+
 
 def this_years_catalogue() -> dict | None:
     year = clock.today().year
@@ -62,37 +73,40 @@ def open_tenders() -> list[dict]:
 
 
 def recent_awards() -> list[dict]:
+    awarded = exists().where(Bid.project_id == Tender.project_id, Bid.status == "awarded")
+    new = latest(Tender.award_notice_at, Tender.project_id, awarded)
     rows = db.session.execute(
-        select(Project.code, Project.title, Tender.award_notice_at, Organisation.id, Organisation.name, Bid.price)
-        .join(Tender, Tender.project_id == Project.id)
+        select(Project.code, Project.title, new.c.at, Organisation.id, Organisation.name, Bid.price)
+        .join(Project, Project.id == new.c.project_id)
         .join(Bid, and_(Bid.project_id == Project.id, Bid.status == "awarded"))
         .join(Organisation, Organisation.id == Bid.provider_id)
-        .where(Tender.award_notice_at.is_not(None), disclosure.public_clause())
-        .order_by(Tender.award_notice_at.desc(), Project.id.desc()).limit(RECENT)).all()
+        .order_by(new.c.at.desc(), new.c.project_id.desc())).all()
     return [{"code": code, "title": title, "at": at, "winner": {"id": org_id, "name": name}, "amount": price}
             for code, title, at, org_id, name, price in rows]
 
 
 def recent_contracts() -> list[dict]:
+    new = latest(Contract.published_at, Contract.project_id)
     rows = db.session.execute(
-        select(Project.code, Project.title, Contract.published_at, Contract.kind, Organisation.id, Organisation.name,
+        select(Project.code, Project.title, new.c.at, Contract.kind, Organisation.id, Organisation.name,
                Contract.amount)
+        .join(Project, Project.id == new.c.project_id)
         .join(Contract, Contract.project_id == Project.id)
         .join(Organisation, Organisation.id == Contract.implementer_id)
-        .where(Contract.published_at.is_not(None), disclosure.public_clause())
-        .order_by(Contract.published_at.desc(), Project.id.desc()).limit(RECENT)).all()
+        .order_by(new.c.at.desc(), new.c.project_id.desc())).all()
     return [{"code": code, "title": title, "at": at, "kind": kind, "implementer": {"id": org_id, "name": name},
              "amount": amount} for code, title, at, kind, org_id, name, amount in rows]
 
 
 def recent_evaluations() -> list[dict]:
+    new = latest(PerformanceEvaluation.finalised_at, PerformanceEvaluation.project_id)
     rows = db.session.execute(
         select(Project.code, Project.title, Organisation.id, Organisation.name, PerformanceEvaluation.grade,
-               PerformanceEvaluation.score, PerformanceEvaluation.finalised_at)
+               PerformanceEvaluation.score, new.c.at)
+        .join(Project, Project.id == new.c.project_id)
         .join(PerformanceEvaluation, PerformanceEvaluation.project_id == Project.id)
         .join(Organisation, Organisation.id == Project.community_id)
-        .where(PerformanceEvaluation.finalised_at.is_not(None), disclosure.public_clause())
-        .order_by(PerformanceEvaluation.finalised_at.desc(), Project.id.desc()).limit(RECENT)).all()
+        .order_by(new.c.at.desc(), new.c.project_id.desc())).all()
     return [{"code": code, "title": title, "community": {"id": org_id, "name": name}, "grade": grade,
              "grade_label": GRADE_LABELS.get(grade, grade or ""), "score": score, "at": at}
             for code, title, org_id, name, grade, score, at in rows]
@@ -119,25 +133,33 @@ def home():
 # ---- the project list ------------------------------------------------------------------------------------
 
 def filter_choices() -> dict:
-    """The options of the list's selects: what the public projects actually have (one query each)."""
-    public = disclosure.public_clause()
-    years = db.session.scalars(select(Project.catalogue_year).where(public, Project.catalogue_year.is_not(None))
-                               .distinct().order_by(Project.catalogue_year.desc())).all()
-    district = func.substr(Organisation.division_code, 1, 6)
-    codes = db.session.scalars(select(district).join(Project, Project.community_id == Organisation.id)
-                               .where(public).distinct().order_by(district)).all()
+    """The options of the list's selects: what the public projects actually have, read from the counts
+    (procure.projects.counts: a row per value, never the projects themselves), then the names."""
+    ProjectCount = counts.ProjectCount
+    wanted = {"catalogue_year": None, "area6": None, "community": None,
+              "implementer": IMPLEMENTER_PUBLIC_STATES, "evaluator": disclosure.ACCEPTED_STATES}
+    rows = db.session.execute(
+        select(ProjectCount.facet, ProjectCount.value).where(
+            ProjectCount.facet.in_(wanted), ProjectCount.projects > 0, public_counts_clause(),
+            or_(ProjectCount.facet.not_in(("implementer", "evaluator")),
+                and_(ProjectCount.facet == "implementer", ProjectCount.state.in_(IMPLEMENTER_PUBLIC_STATES)),
+                and_(ProjectCount.facet == "evaluator", ProjectCount.state.in_(disclosure.ACCEPTED_STATES))))
+        .group_by(ProjectCount.facet, ProjectCount.value)).all()
+    values = {facet: set() for facet in wanted}
+    for facet, value in rows:
+        values[facet].add(value)
+    years = sorted((int(y) for y in values["catalogue_year"]), reverse=True)
+    codes = sorted(values["area6"])
     names = district_names(codes)
-    communities = db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.id.in_(
-            select(Project.community_id).where(public))).order_by(Organisation.division_code, Organisation.id)).all()
-    providers = db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.kind == "provider", Organisation.id.in_(
-            select(Project.implementer_id).where(public, Project.state.in_(IMPLEMENTER_PUBLIC_STATES))))
-        .order_by(Organisation.name)).all()
-    evaluators = db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.id.in_(
-            select(Project.evaluator_org_id).where(public, Project.state.in_(disclosure.ACCEPTED_STATES))))
-        .order_by(Organisation.name)).all()
+    ids = {int(v) for facet in ("community", "implementer", "evaluator") for v in values[facet]}
+    orgs = db.session.execute(select(Organisation.id, Organisation.name, Organisation.kind,
+                                     Organisation.division_code).where(Organisation.id.in_(ids))).all()
+    communities = [(o.id, o.name) for o in sorted((o for o in orgs if str(o.id) in values["community"]),
+                                                  key=lambda o: (o.division_code, o.id))]
+    providers = [(o.id, o.name) for o in sorted((o for o in orgs if str(o.id) in values["implementer"]
+                                                 and o.kind == "provider"), key=lambda o: o.name)]
+    evaluators = [(o.id, o.name) for o in sorted((o for o in orgs if str(o.id) in values["evaluator"]),
+                                                 key=lambda o: o.name)]
     # The top two levels of the tree (A, A01): a filter on a code takes in everything under it.
     categories = [(code, f"{'　' if len(code) > 1 else ''}{code} {name}") for code, name in db.session.execute(
         select(Category.code, Category.name).where(func.length(Category.code) <= 3).order_by(Category.code))]
@@ -148,27 +170,26 @@ def filter_choices() -> dict:
             "communities": communities, "providers": providers, "evaluators": evaluators}
 
 
+def project_items(rows) -> list[dict]:
+    """The list's rows (procure.public.listing.SHOWN) as the template prints them, each label translated once."""
+    categories = dict(db.session.execute(select(Category.code, Category.name).where(
+        Category.code.in_({p.category_code for p in rows if p.category_code}))).all()) if rows else {}
+    forms = {p.funding_form: str(FUNDING_FORM_LABELS[p.funding_form]) for p in rows}
+    stages = {stage_of(p): str(STAGES[stage_of(p)][0]) for p in rows}
+    return [{"code": p.code, "title": p.title, "community": {"id": p.community_id, "name": p.community_name},
+             "funding_form": forms[p.funding_form], "stage": stage_of(p), "stage_label": stages[stage_of(p)],
+             "category": f"{p.category_code} {categories.get(p.category_code, '')}" if p.category_code else "",
+             "catalogue_year": p.catalogue_year, "approved_amount": p.approved_amount,
+             "requested_amount": p.requested_amount if disclosure.on_notice(p) else None} for p in rows]
+
+
 @bp.get("/public/projects")
 def projects():
     filters = public_filters(request.args)
-    query = public_projects(filters)
-    matching = query.order_by(None).subquery()
-    total, amount = db.session.execute(select(func.count(), func.sum(matching.c.approved_amount))).one()
-    per_page = current_app.config["PER_PAGE"]
-    pages = max(1, -(-total // per_page))
-    page = min(bounded_int(request.args.get("page"), 1, MAX_ID) or 1, pages)
-    rows = db.session.scalars(query.order_by(Project.id.desc()).limit(per_page)
-                              .offset((page - 1) * per_page)).unique().all()
-    categories = dict(db.session.execute(select(Category.code, Category.name).where(
-        Category.code.in_({p.category_code for p in rows if p.category_code}))).all())
-    items = [{"code": p.code, "title": p.title, "community": {"id": p.community.id, "name": p.community.name},
-              "funding_form": FUNDING_FORM_LABELS[p.funding_form], "stage": stage_of(p),
-              "stage_label": STAGES[stage_of(p)][0],
-              "category": f"{p.category_code} {categories.get(p.category_code, '')}" if p.category_code else "",
-              "catalogue_year": p.catalogue_year, "approved_amount": p.approved_amount,
-              "requested_amount": p.requested_amount if disclosure.on_notice(p) else None} for p in rows]
-    return render_template("public/projects.html", projects=items, filters=filters, total=total,
-                           amount=amount or ZERO, page=page, pages=pages, page_numbers=page_window(page, pages),
+    page, total, amount = public_page(filters, request.args, current_app.config["PER_PAGE"])
+    return render_template("public/projects.html", projects=project_items(page.rows), filters=filters,
+                           total=total, amount=amount or ZERO, nav=page, cap=TOTAL_CAP,
+                           recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
                            choices=filter_choices())
 
 
