@@ -3,7 +3,7 @@ project's evaluation, each scoring party's sheet and scores, and the explanation
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -67,7 +67,8 @@ class PerformanceEvaluation(db.Model):
 
     __tablename__ = "performance_evaluations"
     __table_args__ = (CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10000)",
-                                      name="score_range"),)  # hundredths (Fixed2)
+                                      name="score_range"),  # hundredths (Fixed2)
+                      Index("ix_performance_evaluations_finalised_id", "finalised_at", "id"))  # public table's order
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)

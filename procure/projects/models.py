@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -35,6 +35,16 @@ class Project(db.Model):
         CheckConstraint("beneficiaries_count IS NULL OR beneficiaries_count >= 0", name="beneficiaries_nonnegative"),
         CheckConstraint("indirect_beneficiaries_count IS NULL OR indirect_beneficiaries_count >= 0",
                         name="indirect_beneficiaries_nonnegative"),
+        # Desks (procure.desk.waiting): the longest-waiting projects of a state, of a state in one community, one
+        # implementer's or one evaluation firm's; each stage's count; the projects changed last.
+        Index("ix_projects_state_updated", "state", "updated_at", "id"),
+        Index("ix_projects_community_state", "community_id", "state", "updated_at", "id"),
+        Index("ix_projects_implementer_state", "implementer_id", "state", "updated_at", "id"),
+        Index("ix_projects_evaluator_state", "evaluator_org_id", "state", "updated_at", "id"),
+        Index("ix_projects_state_community", "state", "community_id"),
+        Index("ix_projects_updated", "updated_at", "id"),
+        # A provider's open tenders by deadline.
+        Index("ix_projects_state_deadline", "state", "bid_deadline", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,9 +82,9 @@ class Project(db.Model):
     single_source_justification: Mapped[str | None] = mapped_column(Text)
     bid_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    implementer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    implementer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     completion_summary: Mapped[str | None] = mapped_column(Text)
-    evaluator_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    evaluator_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     acceptance_report: Mapped[str | None] = mapped_column(Text)
     score: Mapped[Decimal | None] = mapped_column(Fixed2)
     grade: Mapped[str | None] = mapped_column(String(16))

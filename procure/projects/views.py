@@ -35,8 +35,9 @@ from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
 from procure.projects.proposal_form import (proposal_data, proposal_formdata, refused_form, render_proposal,
                                             without_blank_rows)
-from procure.desk.waiting import WAITING_LIMIT, recent_activity, waiting_for
+from procure.desk.waiting import recent_activity, stage_counts, waiting_for, waiting_limit
 from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS
+from procure.desk.timeline import entries_before
 from procure.workdays.service import missing_years
 
 bp = Blueprint("projects", __name__)
@@ -56,8 +57,8 @@ def home():
         year = clock.today().year
         calendar_gaps = missing_years([year, year + 1])
     return render_template("projects/home.html", waiting=waiting, truncated=truncated,
-                           recent=recent_activity(current_user), calendar_gaps=calendar_gaps,
-                           waiting_limit=WAITING_LIMIT)
+                           stages=stage_counts(current_user), recent=recent_activity(current_user),
+                           calendar_gaps=calendar_gaps, waiting_limit=waiting_limit())
 
 
 # ---- list and CSV export -----------------------------------------------------------------------
@@ -160,6 +161,16 @@ def edit(project_id):
 def detail(project_id):
     project = get_visible(current_user, project_id)
     return render_template("projects/detail.html", **detail_context(current_user, project))
+
+
+@bp.get("/projects/<int:project_id>/history")
+@login_required
+def history(project_id):
+    """The project's earlier entries, a page at a time going back from `before` (the page shows the latest)."""
+    project = get_visible(current_user, project_id)
+    before = bounded_int(request.args.get("before"), 1, MAX_ID)
+    timeline, earlier = entries_before(current_user, project, before) if before else ([], None)
+    return render_template("projects/history.html", project=project, timeline=timeline, earlier_entries=earlier)
 
 
 def act(project_id, key, action, success, formdata=None):

@@ -1,0 +1,98 @@
+"""desk indexes: every desk, project page, catalogue, public table and volunteer page at any size. Indexes matched to
+their filters and orders (a desk's longest-waiting projects per state, per community, implementer and evaluation
+firm; a project's entries in time order; the public tables' orders; the work queues: unanswered challenges,
+payment requests, unpublished contracts); the catalogue's order kept on its items (listing_key) and its groups'
+counts and subtotals kept (catalogue_groups), both filled here from the items and kept by the app afterwards
+
+Revision ID: 0023_desk_indexes
+Revises: 0021_job_runs
+Create Date: 2026-12-21 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0023_desk_indexes'
+down_revision = '0021_job_runs'
+branch_labels = None
+depends_on = None
+
+INDEXES = {
+    'ix_projects_state_updated': ('projects', ['state', 'updated_at', 'id']),
+    'ix_projects_community_state': ('projects', ['community_id', 'state', 'updated_at', 'id']),
+    'ix_projects_implementer_state': ('projects', ['implementer_id', 'state', 'updated_at', 'id']),
+    'ix_projects_evaluator_state': ('projects', ['evaluator_org_id', 'state', 'updated_at', 'id']),
+    'ix_projects_state_community': ('projects', ['state', 'community_id']),
+    'ix_projects_updated': ('projects', ['updated_at', 'id']),
+    'ix_projects_state_deadline': ('projects', ['state', 'bid_deadline', 'id']),
+    'ix_audit_entries_project_at': ('audit_entries', ['project_id', 'at', 'id']),
+    'ix_challenges_open': ('challenges', ['answered_at', 'filed_at']),
+    'ix_contracts_unpublished': ('contracts', ['published_at', 'signed_at']),
+    'ix_contracts_signed': ('contracts', ['signed_at', 'id']),
+    'ix_contracts_implementer': ('contracts', ['implementer_id']),
+    'ix_payment_requests_state': ('payment_requests', ['state', 'project_id']),
+    'ix_payments_paid_on': ('payments', ['paid_on', 'id']),
+    'ix_performance_evaluations_finalised_id': ('performance_evaluations', ['finalised_at', 'id']),
+    'ix_catalogue_items_listing': ('catalogue_items', ['catalogue_id', 'removed_in_version', 'listing_key']),
+}
+# Replaced by an index above that begins with the same column.
+REPLACED = {
+    'ix_projects_implementer_id': ('projects', ['implementer_id']),
+    'ix_projects_evaluator_org_id': ('projects', ['evaluator_org_id']),
+    'ix_audit_entries_project_id': ('audit_entries', ['project_id']),
+    'ix_catalogue_items_catalogue_id': ('catalogue_items', ['catalogue_id']),
+}
+
+
+def _padded(dialect, column):
+    """A position as four digits, as procure.catalogue.models.listing_key writes it."""
+    if dialect == 'sqlite':
+        return f"printf('%04d', {column})"
+    return f"lpad(CAST({column} AS VARCHAR), 4, '0')"
+
+
+def upgrade():
+    dialect = op.get_bind().dialect.name
+    op.add_column('catalogue_items', sa.Column('listing_key', sa.String(length=64), nullable=False,
+                                               server_default=''))
+    op.execute(
+        "UPDATE catalogue_items SET listing_key = ("
+        f"SELECT {_padded(dialect, 'top.position')} || {_padded(dialect, 'leaf.position')} || p.code "
+        "FROM categories leaf JOIN categories top ON top.code = substr(leaf.code, 1, 1) "
+        "JOIN projects p ON p.id = catalogue_items.project_id WHERE leaf.code = catalogue_items.category_code)")
+    with op.batch_alter_table('catalogue_items') as batch_op:
+        batch_op.alter_column('listing_key', server_default=None)
+    op.create_table('catalogue_groups',
+                    sa.Column('catalogue_id', sa.Integer(), nullable=False),
+                    sa.Column('category_code', sa.String(length=16), nullable=False),
+                    sa.Column('listing_key', sa.String(length=8), nullable=False),
+                    sa.Column('items', sa.Integer(), nullable=False),
+                    sa.Column('budget', sa.BigInteger(), nullable=False),
+                    sa.CheckConstraint('items >= 0', name=op.f('ck_catalogue_groups_items_nonnegative')),
+                    sa.ForeignKeyConstraint(['catalogue_id'], ['catalogues.id'],
+                                            name=op.f('fk_catalogue_groups_catalogue_id_catalogues'),
+                                            ondelete='CASCADE'),
+                    sa.ForeignKeyConstraint(['category_code'], ['categories.code'],
+                                            name=op.f('fk_catalogue_groups_category_code_categories')),
+                    sa.PrimaryKeyConstraint('catalogue_id', 'category_code', name=op.f('pk_catalogue_groups')))
+    op.execute(
+        "INSERT INTO catalogue_groups (catalogue_id, category_code, listing_key, items, budget) "
+        f"SELECT i.catalogue_id, top.code, {_padded(dialect, 'top.position')}, count(*), sum(i.budget) "
+        "FROM catalogue_items i JOIN categories top ON top.code = substr(i.category_code, 1, 1) "
+        "WHERE i.removed_in_version IS NULL GROUP BY i.catalogue_id, top.code, top.position")
+    for name, (table, _columns) in REPLACED.items():
+        op.drop_index(name, table_name=table)
+    for name, (table, columns) in INDEXES.items():
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade():
+    for name, (table, _columns) in INDEXES.items():
+        op.drop_index(name, table_name=table)
+    for name, (table, columns) in REPLACED.items():
+        op.create_index(name, table, columns, unique=False)
+    op.drop_table('catalogue_groups')
+    with op.batch_alter_table('catalogue_items') as batch_op:
+        batch_op.drop_column('listing_key')
