@@ -2,7 +2,8 @@
 their filters and orders (a desk's longest-waiting projects per state, per community, implementer and evaluation
 firm; a project's entries in time order; the public tables' orders; the work queues: unanswered challenges,
 payment requests, unpublished contracts); the catalogue's order kept on its items (listing_key) and its groups'
-counts and subtotals kept (catalogue_groups), both filled here from the items and kept by the app afterwards
+counts and subtotals kept (catalogue_groups); each volunteer's hours and points per month and year kept
+(volunteer_periods) for the star board and the register; all filled here and kept by the app afterwards
 
 Revision ID: 0023_desk_indexes
 Revises: 0021_job_runs
@@ -36,6 +37,7 @@ INDEXES = {
     'ix_payments_paid_on': ('payments', ['paid_on', 'id']),
     'ix_performance_evaluations_finalised_id': ('performance_evaluations', ['finalised_at', 'id']),
     'ix_catalogue_items_listing': ('catalogue_items', ['catalogue_id', 'removed_in_version', 'listing_key']),
+    'ix_volunteers_board': ('volunteers', ['consent_public', 'hours_total', 'id']),
 }
 # Replaced by an index above that begins with the same column.
 REPLACED = {
@@ -53,8 +55,29 @@ def _padded(dialect, column):
     return f"lpad(CAST({column} AS VARCHAR), 4, '0')"
 
 
+# The local month of a ledger entry (Shanghai keeps no daylight saving time), as procure.volunteers.periods.
+MONTH = {'sqlite': "strftime('%Y-%m', at, '+8 hours')",
+         'postgresql': "to_char((at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"}
+
+
 def upgrade():
     dialect = op.get_bind().dialect.name
+    op.create_table('volunteer_periods',
+                    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+                    sa.Column('period', sa.String(length=7), nullable=False),
+                    sa.Column('hours', sa.BigInteger(), nullable=False),
+                    sa.Column('points', sa.BigInteger(), nullable=False),
+                    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'],
+                                            name=op.f('fk_volunteer_periods_volunteer_id_volunteers')),
+                    sa.PrimaryKeyConstraint('volunteer_id', 'period', name=op.f('pk_volunteer_periods')))
+    op.create_index('ix_volunteer_periods_board', 'volunteer_periods', ['period', 'hours', 'volunteer_id'],
+                    unique=False)
+    months = (f"SELECT volunteer_id, {MONTH[dialect]} AS period, sum(hours) AS hours, sum(points) AS points "
+              "FROM point_entries WHERE kind IN ('service', 'correction') GROUP BY volunteer_id, period")
+    op.execute(f"INSERT INTO volunteer_periods (volunteer_id, period, hours, points) {months}")
+    op.execute("INSERT INTO volunteer_periods (volunteer_id, period, hours, points) "
+               "SELECT volunteer_id, substr(period, 1, 4), sum(hours), sum(points) FROM volunteer_periods "
+               "GROUP BY volunteer_id, substr(period, 1, 4)")
     op.add_column('catalogue_items', sa.Column('listing_key', sa.String(length=64), nullable=False,
                                                server_default=''))
     op.execute(
@@ -89,6 +112,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_volunteer_periods_board', table_name='volunteer_periods')
+    op.drop_table('volunteer_periods')
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
     for name, (table, columns) in REPLACED.items():
