@@ -3,7 +3,7 @@ their filters and orders (a desk's longest-waiting projects per state, per commu
 firm; a project's entries in time order; the public tables' orders; the work queues: unanswered challenges,
 payment requests, unpublished contracts); the catalogue's order kept on its items (listing_key) and its groups'
 counts and subtotals kept (catalogue_groups); each volunteer's hours and points per month and year kept
-(volunteer_periods) for the star board and the register; all filled here and kept by the app afterwards
+(volunteer_periods) for the star board and the register; the open-data totals (ocds_totals); all filled here and kept by the app afterwards
 
 Revision ID: 0023_desk_indexes
 Revises: 0021_job_runs
@@ -72,6 +72,13 @@ def upgrade():
                     sa.PrimaryKeyConstraint('volunteer_id', 'period', name=op.f('pk_volunteer_periods')))
     op.create_index('ix_volunteer_periods_board', 'volunteer_periods', ['period', 'hours', 'volunteer_id'],
                     unique=False)
+    op.create_table('ocds_totals',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('releases', sa.Integer(), nullable=False),
+                    sa.Column('processes', sa.Integer(), nullable=False),
+                    sa.PrimaryKeyConstraint('id', name=op.f('pk_ocds_totals')))
+    op.execute("INSERT INTO ocds_totals (id, releases, processes) "
+               "SELECT 1, count(id), count(DISTINCT ocid) FROM ocds_releases")
     months = (f"SELECT volunteer_id, {MONTH[dialect]} AS period, sum(hours) AS hours, sum(points) AS points "
               "FROM point_entries WHERE kind IN ('service', 'correction') GROUP BY volunteer_id, period")
     op.execute(f"INSERT INTO volunteer_periods (volunteer_id, period, hours, points) {months}")
@@ -112,6 +119,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('ocds_totals')
     op.drop_index('ix_volunteer_periods_board', table_name='volunteer_periods')
     op.drop_table('volunteer_periods')
     for name, (table, _columns) in INDEXES.items():

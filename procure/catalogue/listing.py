@@ -22,6 +22,7 @@ def catalogue_page(catalogue, page: int | None) -> dict:
     """{"sections": [{"category", "subtotal", "items": [(number, item)], "ends"}], "groups", "count", "total", "page",
     "pages", "categories", "last"} for page `page` (1…, past the end: the last)."""
     per_page = current_app.config["PER_PAGE"]
+    every_category = categories()  # first: the groups find their categories among them, no query each
     groups = list(catalogue.groups)
     count = sum(group.items for group in groups)
     pages = max(1, -(-count // per_page))
@@ -43,7 +44,7 @@ def catalogue_page(catalogue, page: int | None) -> dict:
         sections[-1]["items"].append((number, item))
         sections[-1]["ends"] = number == ends.get(code)
     return {"sections": sections, "groups": groups, "count": count, "total": catalogue.budget_total, "page": page,
-            "pages": pages, "categories": categories(), "last": page == pages}
+            "pages": pages, "categories": every_category, "last": page == pages}
 
 
 def whole_catalogue(catalogue) -> dict:

@@ -103,4 +103,20 @@ def publish_if_changed(project, moment):
     row = OcdsRelease(project_id=project.id, ocid=ocid, release_id=release["id"], date=moment, tags=",".join(tags),
                       digest=digest, release=release)
     db.session.add(row)
+    count_release(first=number == 1)
     return row
+
+
+def count_release(first: bool):
+    """Count one more release (and process, for a project's first) in the kept totals (OcdsTotals); where the row
+    is missing, it is made from the releases themselves."""
+    from procure.opendata.models import OcdsRelease, OcdsTotals
+
+    totals = db.update(OcdsTotals).where(OcdsTotals.id == 1)
+    counted = db.session.execute(totals.values(releases=OcdsTotals.releases + 1,
+                                               processes=OcdsTotals.processes + int(first)))
+    if counted.rowcount == 0:
+        db.session.flush()  # the new release counts itself
+        releases, processes = db.session.execute(
+            db.select(db.func.count(OcdsRelease.id), db.func.count(db.distinct(OcdsRelease.ocid)))).one()
+        db.session.add(OcdsTotals(id=1, releases=releases, processes=processes))

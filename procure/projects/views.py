@@ -84,25 +84,32 @@ def index():
 @bp.get("/projects/export.csv")
 @login_required
 def export_csv():
+    """The filtered list as CSV, sent as it is written: the header at once, then the projects a batch at a time
+    (their implementers' names looked up per batch), whatever their number."""
     query = filtered(current_user, list_filters(current_user)).order_by(Project.id)
-    categories = {c.code: c.name for c in db.session.scalars(select(Category))}
-    implementers = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(query.with_only_columns(Project.implementer_id).order_by(None)))).all())
 
     def lines():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")  # a BOM, so that spreadsheet programs read the file as UTF-8
         writer.writerow(CSV_COLUMNS)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        categories = {c.code: c.name for c in db.session.scalars(select(Category))}
         with force_locale("zh_Hans_CN"):
-            for project in db.session.scalars(query.execution_options(yield_per=500)):
-                writer.writerow([csv_cell(v) for v in (
-                    project.code, project.title, project.community.name, FUNDING_FORM_LABELS[project.funding_form],
-                    categories.get(project.category_code, ""), STATE_LABELS[project.state],
-                    csv_amount(project.requested_amount), csv_amount(project.approved_amount), project.catalogue_year,
-                    implementers.get(project.implementer_id, ""),
-                    clock.local(project.created_at).strftime("%Y-%m-%d %H:%M"),
-                    clock.local(project.updated_at).strftime("%Y-%m-%d %H:%M"))])
+            for batch in db.session.scalars(query.execution_options(yield_per=500)).partitions():
+                implementers = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+                    Organisation.id.in_({p.implementer_id for p in batch if p.implementer_id}))).all())
+                for project in batch:
+                    writer.writerow([csv_cell(v) for v in (
+                        project.code, project.title, project.community.name,
+                        FUNDING_FORM_LABELS[project.funding_form], categories.get(project.category_code, ""),
+                        STATE_LABELS[project.state], csv_amount(project.requested_amount),
+                        csv_amount(project.approved_amount), project.catalogue_year,
+                        implementers.get(project.implementer_id, ""),
+                        clock.local(project.created_at).strftime("%Y-%m-%d %H:%M"),
+                        clock.local(project.updated_at).strftime("%Y-%m-%d %H:%M"))])
                 if buffer.tell() > 64_000:
                     yield buffer.getvalue()
                     buffer.seek(0)

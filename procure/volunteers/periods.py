@@ -61,7 +61,8 @@ def refill() -> None:
     db.session.execute(table.insert().from_select(
         ["volunteer_id", "period", "hours", "points"],
         select(months.c.volunteer_id, months.c.period, months.c.hours, months.c.points)))
-    years = select(months.c.volunteer_id, func.substr(months.c.period, 1, 4), func.sum(months.c.hours),
-                   func.sum(months.c.points)).group_by(months.c.volunteer_id, func.substr(months.c.period, 1, 4))
+    year = func.substr(months.c.period, literal_column("1"), literal_column("4"))  # grouped by as selected
+    years = select(months.c.volunteer_id, year, func.sum(months.c.hours),
+                   func.sum(months.c.points)).group_by(months.c.volunteer_id, year)
     db.session.execute(table.insert().from_select(["volunteer_id", "period", "hours", "points"], years))
     db.session.flush()
