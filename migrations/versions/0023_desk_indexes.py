@@ -3,7 +3,8 @@ their filters and orders (a desk's longest-waiting projects per state, per commu
 firm; a project's entries in time order; the public tables' orders; the work queues: unanswered challenges,
 payment requests, unpublished contracts); the catalogue's order kept on its items (listing_key) and its groups'
 counts and subtotals kept (catalogue_groups); each volunteer's hours and points per month and year kept
-(volunteer_periods) for the star board and the register; the open-data totals (ocds_totals); all filled here and kept by the app afterwards
+(volunteer_periods) for the star board and the register; the open-data totals (ocds_totals); the public tables' totals per filter value (project_figures,
+filter_totals); all filled here and kept by the app afterwards
 
 Revision ID: 0023_desk_indexes
 Revises: 0021_job_runs
@@ -55,6 +56,78 @@ def _padded(dialect, column):
     return f"lpad(CAST({column} AS VARCHAR), 4, '0')"
 
 
+# The public tables' figures (procure.totals.models.FIGURES): money in fen, as stored.
+FIGURES = ("projects", "approved", "contracts", "contract_amount", "paid", "outstanding", "payments", "payments_amount",
+           "evaluations", "scored", "score_sum", "excellent", "good", "fair", "poor")
+MONEY = {"approved", "contract_amount", "paid", "outstanding", "payments_amount", "score_sum"}
+NOTICE_AND_CATALOGED_ON = ("notice", "cataloged", "tendering", "awarded", "contracted", "in_delivery", "delivered",
+                           "under_acceptance", "rectification", "accepted", "evaluated", "closed")
+IMPLEMENTER_PUBLIC_STATES = ("contracted", "in_delivery", "delivered", "under_acceptance", "rectification", "accepted",
+                             "evaluated", "closed", "cancelled")
+ACCEPTED_STATES = ("accepted", "evaluated", "closed")
+
+
+def _in(values):
+    return ", ".join(f"'{value}'" for value in values)
+
+
+# Each public project's part, as procure.totals.keeping counts it (disclosure: a public project, its published
+# contract with what was paid on it, the payments on that contract, its finalised evaluation).
+PROJECT_FIGURES = f"""
+INSERT INTO project_figures (project_id, state, funding_form, community_id, district, community_class, catalogue_year,
+    category_code, provider_id, evaluator_id, {", ".join(FIGURES)})
+SELECT p.id, p.state, p.funding_form, p.community_id, substr(o.division_code, 1, 6), o.community_class,
+    p.catalogue_year, p.category_code,
+    CASE WHEN p.state IN ({_in(IMPLEMENTER_PUBLIC_STATES)}) THEN p.implementer_id END,
+    CASE WHEN p.state IN ({_in(ACCEPTED_STATES)}) THEN p.evaluator_org_id END,
+    1, COALESCE(p.approved_amount, 0),
+    CASE WHEN c.id IS NULL THEN 0 ELSE 1 END, COALESCE(c.amount, 0),
+    CASE WHEN c.id IS NULL THEN 0 ELSE COALESCE(pay.total, 0) END,
+    CASE WHEN c.id IS NULL THEN 0 WHEN c.amount > COALESCE(pay.total, 0) THEN c.amount - COALESCE(pay.total, 0)
+         ELSE 0 END,
+    CASE WHEN c.id IS NULL THEN 0 ELSE COALESCE(pay.n, 0) END,
+    CASE WHEN c.id IS NULL THEN 0 ELSE COALESCE(pay.total, 0) END,
+    CASE WHEN e.id IS NULL THEN 0 ELSE 1 END,
+    CASE WHEN e.score IS NULL THEN 0 ELSE 1 END, COALESCE(e.score, 0),
+    CASE WHEN e.grade = 'excellent' THEN 1 ELSE 0 END, CASE WHEN e.grade = 'good' THEN 1 ELSE 0 END,
+    CASE WHEN e.grade = 'fair' THEN 1 ELSE 0 END, CASE WHEN e.grade = 'poor' THEN 1 ELSE 0 END
+FROM projects p JOIN organisations o ON o.id = p.community_id
+LEFT JOIN contracts c ON c.project_id = p.id AND c.published_at IS NOT NULL
+LEFT JOIN (SELECT project_id, count(*) AS n, sum(amount) AS total FROM payments GROUP BY project_id) pay
+    ON pay.project_id = p.id
+LEFT JOIN performance_evaluations e ON e.project_id = p.id AND e.finalised_at IS NOT NULL
+WHERE p.state IN ({_in(NOTICE_AND_CATALOGED_ON)}) OR (p.state = 'cancelled' AND p.catalogue_year IS NOT NULL)
+"""
+# Each filter value a project counts under (procure.totals.keeping.keys_of): (key, condition).
+FILTER_KEYS = [("'all'", None), ("'state:' || state", None), ("'funding_form:' || funding_form", None),
+               ("'community:' || CAST(community_id AS VARCHAR(16))", None), ("'district:' || district", None),
+               ("'community_class:' || community_class", "community_class IS NOT NULL AND community_class <> ''"),
+               ("'year:' || CAST(catalogue_year AS VARCHAR(8))", "catalogue_year IS NOT NULL"),
+               ("'provider:' || CAST(provider_id AS VARCHAR(16))", "provider_id IS NOT NULL"),
+               ("'evaluator:' || CAST(evaluator_id AS VARCHAR(16))", "evaluator_id IS NOT NULL")]
+FILTER_KEYS += [(f"'category:' || substr(category_code, 1, {n})", f"length(category_code) >= {n}")
+                for n in range(1, 17)]
+
+
+def fill_totals(execute, scalar):
+    """Fill project_figures and filter_totals from the projects (`execute` runs a statement, `scalar` reads one
+    value): what procure.totals.keeping.refill() does, in SQL."""
+    execute(PROJECT_FIGURES)
+    sums = ", ".join(f"sum({name})" for name in FIGURES)
+    for key, condition in FILTER_KEYS:
+        if key == "'all'":
+            if scalar("SELECT count(*) FROM project_figures"):
+                execute(f'INSERT INTO filter_totals ("key", {", ".join(FIGURES)}) SELECT {key}, {sums} '
+                        "FROM project_figures")
+            continue
+        execute(f'INSERT INTO filter_totals ("key", {", ".join(FIGURES)}) SELECT {key}, {sums} FROM project_figures'
+                + (f" WHERE {condition}" if condition else "") + f" GROUP BY {key}")
+
+
+def _figure_columns():
+    return [sa.Column(name, sa.BigInteger() if name in MONEY else sa.Integer(), nullable=False) for name in FIGURES]
+
+
 # The local month of a ledger entry (Shanghai keeps no daylight saving time), as procure.volunteers.periods.
 MONTH = {'sqlite': "strftime('%Y-%m', at, '+8 hours')",
          'postgresql': "to_char((at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"}
@@ -72,6 +145,26 @@ def upgrade():
                     sa.PrimaryKeyConstraint('volunteer_id', 'period', name=op.f('pk_volunteer_periods')))
     op.create_index('ix_volunteer_periods_board', 'volunteer_periods', ['period', 'hours', 'volunteer_id'],
                     unique=False)
+    op.create_table('project_figures',
+                    sa.Column('project_id', sa.Integer(), nullable=False),
+                    sa.Column('state', sa.String(length=24), nullable=False),
+                    sa.Column('funding_form', sa.String(length=16), nullable=False),
+                    sa.Column('community_id', sa.Integer(), nullable=False),
+                    sa.Column('district', sa.String(length=6), nullable=False),
+                    sa.Column('community_class', sa.String(length=32), nullable=True),
+                    sa.Column('catalogue_year', sa.Integer(), nullable=True),
+                    sa.Column('category_code', sa.String(length=16), nullable=True),
+                    sa.Column('provider_id', sa.Integer(), nullable=True),
+                    sa.Column('evaluator_id', sa.Integer(), nullable=True),
+                    *_figure_columns(),
+                    sa.ForeignKeyConstraint(['project_id'], ['projects.id'],
+                                            name=op.f('fk_project_figures_project_id_projects'), ondelete='CASCADE'),
+                    sa.PrimaryKeyConstraint('project_id', name=op.f('pk_project_figures')))
+    op.create_table('filter_totals',
+                    sa.Column('key', sa.String(length=48), nullable=False),
+                    *_figure_columns(),
+                    sa.PrimaryKeyConstraint('key', name=op.f('pk_filter_totals')))
+    fill_totals(op.execute, lambda statement: op.get_bind().execute(sa.text(statement)).scalar())
     op.create_table('ocds_totals',
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('releases', sa.Integer(), nullable=False),
@@ -120,6 +213,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('ocds_totals')
+    op.drop_table('filter_totals')
+    op.drop_table('project_figures')
     op.drop_index('ix_volunteer_periods_board', table_name='volunteer_periods')
     op.drop_table('volunteer_periods')
     for name, (table, _columns) in INDEXES.items():

@@ -151,6 +151,33 @@ def bring_into_force(catalogue, user) -> Catalogue:
     return catalogue
 
 
+def refill() -> None:
+    """Work every item's place (listing_key) and every catalogue's groups out again from the items (after items
+    were loaded in bulk, not through add_to_catalogue); flush, never commit."""
+    categories = {c.code: c for c in db.session.scalars(db.select(Category))}
+    db.session.execute(db.delete(CatalogueGroup))
+    groups = {}
+    last = 0
+    while True:
+        items = db.session.scalars(db.select(CatalogueItem).options(joinedload(CatalogueItem.project))
+                                   .where(CatalogueItem.id > last).order_by(CatalogueItem.id).limit(LISTED_BATCH)).all()
+        if not items:
+            break
+        for item in items:
+            top = categories[item.category_code[:1]]
+            item.listing_key = listing_key(top, categories[item.category_code], item.project.code)
+            if item.removed_in_version is None:
+                group = groups.setdefault((item.catalogue_id, top.code), [top, 0, Decimal("0.00")])
+                group[1] += 1
+                group[2] += item.budget
+        db.session.flush()
+        last = items[-1].id
+    db.session.add_all(CatalogueGroup(catalogue_id=catalogue_id, category_code=code, listing_key=f"{top.position:04d}",
+                                      items=count, budget=budget)
+                       for (catalogue_id, code), (top, count, budget) in groups.items())
+    db.session.flush()
+
+
 # ---- reading: items in the catalogue's order, grouped by category with subtotals ----------------------
 
 def _current(catalogue):

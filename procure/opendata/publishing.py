@@ -107,13 +107,22 @@ def publish_if_changed(project, moment):
     return row
 
 
-def count_release(first: bool):
-    """Count one more release (and process, for a project's first) in the kept totals (OcdsTotals); where the row
-    is missing, it is made from the releases themselves."""
+def recount_totals():
+    """Count the releases and processes again (after releases were loaded in bulk); flush, never commit."""
+    from procure.opendata.models import OcdsTotals
+
+    db.session.execute(db.delete(OcdsTotals))
+    db.session.flush()
+    count_release(first=False, by=0)
+
+
+def count_release(first: bool, by: int = 1):
+    """Count one more release (`by`; and process, for a project's first) in the kept totals (OcdsTotals); where the
+    row is missing, it is made from the releases themselves."""
     from procure.opendata.models import OcdsRelease, OcdsTotals
 
     totals = db.update(OcdsTotals).where(OcdsTotals.id == 1)
-    counted = db.session.execute(totals.values(releases=OcdsTotals.releases + 1,
+    counted = db.session.execute(totals.values(releases=OcdsTotals.releases + by,
                                                processes=OcdsTotals.processes + int(first)))
     if counted.rowcount == 0:
         db.session.flush()  # the new release counts itself

@@ -32,6 +32,7 @@ from procure.projects.models import Project
 
 from procure.public.listing import STAGES, public_projects, stage_of
 from procure.tabular import CENT, CHUNK, ZERO, Column, Table
+from procure.totals import keeping
 from procure.types import Fixed2
 
 CONTRACT_KIND_LABELS = {"contract": _l("合同"), "agreement": _l("补贴协议")}
@@ -77,6 +78,23 @@ def _grade_counts(rows) -> dict[str, int]:
     return {str(GRADE_LABELS[grade]): count for grade, count in rows if grade in GRADE_LABELS}
 
 
+def kept_totals(filters) -> dict | None:
+    """The kept totals (procure.totals) for no filter or one; None for a search or several filters, whose totals
+    the database sums from the matching rows."""
+    if "q" in filters or len(filters) > 1:
+        return None
+    if not filters:
+        keys = ["all"]
+    else:
+        (key, value), = filters.items()
+        keys = [f"state:{state}" for state in STAGES[value][1]] if key == "stage" else [f"{key}:{value}"]
+    return keeping.totals(keys)
+
+
+def _kept_grades(kept) -> dict[str, int]:
+    return _grade_counts((grade, kept[grade]) for grade in keeping.GRADES)
+
+
 def _mean(total, count):
     return total / count if count else None  # rounded as the totals row rounds (procure.tabular.Totals)
 
@@ -109,9 +127,14 @@ def projects_table(filters) -> Table:
 
 
 def _project_summary(filters) -> tuple[int, dict]:
-    """The number of public projects matching `filters` and their totals, by the database: approved amounts; the
-    amounts of their public contracts and what was paid on them; the grades and mean score of their public
-    evaluations."""
+    """The number of public projects matching `filters` and their totals: approved amounts; the amounts of their
+    public contracts and what was paid on them; the grades and mean score of their public evaluations. Kept for no
+    filter or one, else summed by the database."""
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["projects"], {"approved_amount": kept["approved"], "contract_amount": kept["contract_amount"],
+                                  "paid": kept["paid"], "grade": _kept_grades(kept),
+                                  "score": _mean(kept["score_sum"], kept["scored"])}
     found = public_projects(filters).with_only_columns(Project.id, Project.approved_amount).subquery()
     count, approved = db.session.execute(select(func.count(), type_coerce(func.sum(found.c.approved_amount), Fixed2))
                                          .select_from(found)).one()
@@ -206,7 +229,11 @@ def contracts_table(filters) -> Table:
 
 def _contract_summary(filters) -> tuple[int, dict]:
     """The number of published contracts matching `filters`, their amounts, what was paid on them and what is
-    outstanding, by the database (one query)."""
+    outstanding: kept for no filter or one, else summed by the database (one query)."""
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["contracts"], {"amount": kept["contract_amount"], "paid": kept["paid"],
+                                   "outstanding": kept["outstanding"]}
     contracts = (_public_contracts(filters).with_only_columns(Contract.project_id, Contract.amount)
                  .order_by(None).subquery())
     paid = (select(Payment.project_id, func.sum(Payment.amount).label("paid"))
@@ -248,10 +275,13 @@ def payments_table(filters) -> Table:
     ids = (_public_contracts(filters).join(Payment, Payment.project_id == Contract.project_id)
            .with_only_columns(Payment.id).order_by(Payment.paid_on.desc(), Payment.id.desc()))
     return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows,
-                 summary=lambda: _payment_summary(ids), window=_window(ids))
+                 summary=lambda: _payment_summary(filters, ids), window=_window(ids))
 
 
-def _payment_summary(ids) -> tuple[int, dict]:
+def _payment_summary(filters, ids) -> tuple[int, dict]:
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["payments"], {"amount": kept["payments_amount"]}
     found = select(Payment.amount).where(Payment.id.in_(ids.order_by(None))).subquery()
     count, amount = db.session.execute(select(func.count(), type_coerce(func.sum(found.c.amount), Fixed2))).one()
     return count, {"amount": amount}
@@ -299,11 +329,15 @@ def evaluations_table(filters) -> Table:
            .where(disclosure.evaluation_public_clause(), of_public_projects(PerformanceEvaluation.project_id, filters))
            .order_by(PerformanceEvaluation.finalised_at.desc(), PerformanceEvaluation.id.desc()))
     return Table("evaluations", _l("绩效评价结果"), EVALUATION_COLUMNS, filters, _ids(ids), _evaluation_rows,
-                 summary=lambda: _evaluation_summary(ids), window=_window(ids))
+                 summary=lambda: _evaluation_summary(filters, ids), window=_window(ids))
 
 
-def _evaluation_summary(ids) -> tuple[int, dict]:
-    """The number of public evaluations among `ids` (a SELECT), their grades and mean score, by the database."""
+def _evaluation_summary(filters, ids) -> tuple[int, dict]:
+    """The number of public evaluations among `ids` (a SELECT), their grades and mean score: kept for no filter or
+    one, else counted by the database."""
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["evaluations"], {"grade": _kept_grades(kept), "score": _mean(kept["score_sum"], kept["scored"])}
     found = (select(PerformanceEvaluation.grade, PerformanceEvaluation.score)
              .where(PerformanceEvaluation.id.in_(ids.order_by(None))).subquery())
     grades = db.session.execute(select(found.c.grade, func.count()).group_by(found.c.grade)).all()

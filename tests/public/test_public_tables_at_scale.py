@@ -3,11 +3,13 @@ row, which are exactly what the rows add up to (and what the export's totals row
 statements for 3 or 30 contracts and evaluations; the figures kept beside the data (catalogue groups, volunteers'
 periods, the open-data totals) match the data they count."""
 import csv
+import importlib.util
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select, text
 
 from procure.catalogue.models import CatalogueGroup, CatalogueItem
 from procure.extensions import db
@@ -18,9 +20,12 @@ from procure.procurement import contracts
 from procure.procurement.models import Contract
 from procure.projects.models import Project
 from procure.public import tables
+from procure.totals import keeping
+from procure.totals.models import FIGURES, FilterTotals, ProjectFigures
 from procure.volunteers.models import PointEntry, VolunteerPeriod
 from procure.volunteers.periods import HOURS_KINDS, month_of, year_of
 
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations/versions/0023_desk_indexes.py"
 FILTERS = [{}, {"funding_form": "purchase"}, {"stage": "closed"}, {"district": "330102"}, {"q": "社区"}]
 
 
@@ -28,7 +33,7 @@ class TestDemoTables:
     @pytest.fixture(autouse=True)
     def ctx(self, app, demo_city):
         """The demo city stays for the class."""
-        with app.test_request_context():
+        with app.app_context():
             yield demo_city
             db.session.rollback()
 
@@ -76,6 +81,25 @@ class TestDemoTables:
         totals = db.session.get(OcdsTotals, 1)
         assert (totals.releases, totals.processes) == db.session.execute(
             select(func.count(OcdsRelease.id), func.count(func.distinct(OcdsRelease.ocid)))).one()
+
+
+    def test_the_kept_totals_equal_a_recount_and_the_migrations_fill(self):
+        def kept():
+            db.session.expire_all()
+            return {row.key: tuple(getattr(row, name) for name, _money in FIGURES)
+                    for row in db.session.scalars(select(FilterTotals)) if row.projects}
+        before = kept()
+        assert before["all"][0] > 10 and any(key.startswith("category:") for key in before)
+        keeping.refill()
+        assert kept() == before
+        db.session.execute(delete(FilterTotals))
+        db.session.execute(delete(ProjectFigures))
+        spec = importlib.util.spec_from_file_location("desk_migration", MIGRATION)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.fill_totals(lambda statement: db.session.execute(text(statement)),
+                              lambda statement: db.session.execute(text(statement)).scalar())
+        assert kept() == before
 
 
 def copy_row(row, **changes):
@@ -126,3 +150,50 @@ def test_the_tables_run_the_same_statements_for_3_or_30_rows(journey, client, wo
     few = {path: statements(path) for path in paths}
     more(27)
     assert {path: statements(path) for path in paths} == few
+
+
+def test_the_totals_follow_each_change_at_once(journey, client, world):
+    project = journey.drive(journey.create(), "evaluated")
+    contract = db.session.scalar(select(Contract).filter_by(project_id=project.id))
+    if contract.published_at is None:
+        journey.do(contracts.publish, project, world["bureau"])
+
+    def footer() -> dict:
+        html = client.get("/public/contracts").get_data(as_text=True)
+        row = html.split('data-testid="contract-table-totals"')[1].split("</tr>")[0]
+        return {key: row.split(f'data-key="{key}"')[1].split("</th>")[0].split(">", 1)[1]
+                for key in ("amount", "paid", "outstanding")}
+
+    before = footer()
+    paid = journey.pay_due(project)
+    assert paid
+    after = footer()
+    total = sum((payment.amount for payment in paid), Decimal("0.00"))
+    assert Decimal(after["paid"].replace(",", "")) == Decimal(before["paid"].replace(",", "")) + total
+    assert after["amount"] == before["amount"]
+    assert Decimal(after["outstanding"].replace(",", "")) == Decimal(before["outstanding"].replace(",", "")) - total
+
+
+def test_recount_changes_nothing_and_restores_what_was_lost(app, journey, world):
+    journey.drive(journey.create(), "evaluated")
+    db.session.commit()
+
+    def kept() -> dict:
+        db.session.expire_all()
+        return {"totals": {row.key: [getattr(row, name) for name, _money in FIGURES]
+                           for row in db.session.scalars(select(FilterTotals)) if row.projects},
+                "groups": {(g.catalogue_id, g.category_code): (g.items, g.budget)
+                           for g in db.session.scalars(select(CatalogueGroup)) if g.items},
+                "ocds": [(t.releases, t.processes) for t in db.session.scalars(select(OcdsTotals))]}
+    before = kept()
+    assert before["totals"] and before["groups"] and before["ocds"]
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["recount"])
+    assert result.exit_code == 0, result.output
+    assert kept() == before
+    db.session.execute(delete(FilterTotals))
+    db.session.execute(delete(CatalogueGroup))
+    db.session.execute(delete(OcdsTotals))
+    db.session.commit()
+    assert runner.invoke(args=["recount"]).exit_code == 0
+    assert kept() == before
