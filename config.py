@@ -84,6 +84,8 @@ class Config:
     HSTS_SECONDS = _env_int("HSTS_SECONDS", 0)
     HSTS_INCLUDE_SUBDOMAINS = os.environ.get("HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
     PER_PAGE = _env_int("PER_PAGE", 20)
+    # Projects a desk lists as waiting (the longest-waiting first); the project list, by stage, shows them all.
+    DESK_WAITING_LIMIT = _env_int("DESK_WAITING_LIMIT", 10)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)

@@ -172,5 +172,7 @@ def register_commands(app):
 
 def register_listeners(app):
     from procure.opendata.publishing import register as register_publishing
+    from procure.totals.keeping import register as register_totals
 
     register_publishing(app)
+    register_totals(app)

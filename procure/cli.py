@@ -1,4 +1,5 @@
-"""Flask commands: users, organisations and division names, holiday calendar, demo data, daily reminders, audit."""
+"""Flask commands: users, organisations and division names, holiday calendar, demo data, daily reminders, audit,
+and counting the kept figures again (recount)."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -219,6 +220,23 @@ def expire_points():
     return f"{points} points expired for {volunteers} volunteers"
 
 
+@click.command("recount")
+def recount():
+    """Count every figure kept beside the data again from the data itself: the catalogues' groups and order, each
+    volunteer's hours per month and year, the public tables' totals, the open-data totals. The app keeps them as it
+    changes the data; run this after loading data in bulk without it (or to check: nothing changes)."""
+    from procure.catalogue.operations import refill as refill_catalogues
+    from procure.opendata.publishing import recount_totals
+    from procure.totals.keeping import refill as refill_totals
+    from procure.volunteers.periods import refill as refill_periods
+
+    for name, refill in (("catalogues", refill_catalogues), ("volunteer periods", refill_periods),
+                         ("public totals", refill_totals), ("open-data totals", recount_totals)):
+        refill()
+        db.session.commit()
+        click.echo(f"{name} counted again")
+
+
 audit_cli = AppGroup("audit", help="Audit trail / 操作记录")
 
 
@@ -259,5 +277,6 @@ def register(app):
     app.cli.add_command(calendar_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(recount)
     from procure.opendata.commands import opendata_cli
     app.cli.add_command(opendata_cli)

@@ -28,5 +28,6 @@ from procure.ratelimit import RateLimitCounter  # noqa: F401
 from procure.redemption.models import Redemption, RewardItem  # noqa: F401
 from procure.survey.models import Survey, SurveyResponse, SurveyToken  # noqa: F401
 from procure.talent.models import ProfessionalCertificate, ProjectSkill, TalentProfile  # noqa: F401
+from procure.totals.models import FilterTotals, ProjectFigures  # noqa: F401  (kept as projects change)
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer  # noqa: F401
 from procure.workdays.models import CalendarDay, CalendarYear  # noqa: F401

@@ -3,7 +3,8 @@ totals of all), its CSV and its XLSX. The public portal's tables and the volunte
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable, Iterator
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from flask_babel import gettext as _
 
@@ -37,6 +38,22 @@ class Totals:
         self._sums = {c.key: ZERO for c in columns if c.total in ("sum", "mean")}
         self._seen = {c.key: 0 for c in columns if c.total == "mean"}
         self._counts = {c.key: {} for c in columns if c.total == "count_by"}
+        self._means = {}  # means the database worked out (counted)
+
+    @classmethod
+    def counted(cls, columns, count: int, values: dict) -> "Totals":
+        """Totals the database worked out over every matching row: `values` holds each column's sum, its mean (or
+        None) and, for a count_by column, {value: rows}."""
+        totals = cls(columns)
+        totals.count = count
+        for column in columns:
+            if column.total == "sum":
+                totals._sums[column.key] = values.get(column.key) or ZERO
+            elif column.total == "mean":
+                totals._means[column.key] = values.get(column.key)
+            elif column.total == "count_by":
+                totals._counts[column.key] = dict(values.get(column.key) or {})
+        return totals
 
     def add(self, row: dict):
         self.count += 1
@@ -55,6 +72,9 @@ class Totals:
         if column.total == "sum":
             return self._sums[column.key]
         if column.total == "mean":
+            if column.key in self._means:
+                value = self._means[column.key]
+                return value.quantize(CENT, ROUND_HALF_UP) if value is not None else None
             seen = self._seen[column.key]
             return (self._sums[column.key] / seen).quantize(CENT, ROUND_HALF_UP) if seen else None
         if column.total == "count_by":
@@ -82,14 +102,18 @@ class Table:
     title: object
     columns: list
     filters: dict
-    ids: Callable[[], list]  # the ids of the rows, in order
+    ids: Callable[[], Iterable]  # the ids of the rows, in order (read as they come, never all at once)
     build: Callable[[list], list]  # rows (dicts keyed by column key) for a chunk of ids, in the same order
     sheets: list = field(default_factory=list)  # further tables the XLSX carries as more sheets
+    # A page without reading every row: (number of rows, totals by column key) worked out by the database, and the
+    # ids of one slice (offset, limit). Without them a page walks every row.
+    summary: Callable[[], tuple[int, dict]] | None = None
+    window: Callable[[int, int], list] | None = None
 
     def rows(self, ids=None) -> Iterator[dict]:
-        ids = self.ids() if ids is None else ids
-        for start in range(0, len(ids), CHUNK):
-            yield from self.build(ids[start:start + CHUNK])
+        source = iter(self.ids() if ids is None else ids)
+        while chunk := list(islice(source, CHUNK)):
+            yield from self.build(chunk)
 
     def walk(self, keep=lambda index: False) -> tuple[list, Totals, int]:
         """(the rows whose index `keep` accepts, the totals of all rows, the number of rows)."""
@@ -102,7 +126,14 @@ class Table:
 
     def page(self, number: int | None, per_page: int) -> dict:
         """One page of rows (number 1…), with the totals of all matching rows."""
-        ids = self.ids()
+        if self.summary is not None and self.window is not None:
+            count, values = self.summary()
+            pages = max(1, -(-count // per_page))
+            number = min(number or 1, pages)
+            rows = self.build(self.window((number - 1) * per_page, per_page))
+            return {"rows": rows, "totals": Totals.counted(self.columns, count, values), "count": count,
+                    "page": number, "pages": pages}
+        ids = list(self.ids())
         pages = max(1, -(-len(ids) // per_page))
         number = min(number or 1, pages)
         first = (number - 1) * per_page

@@ -1,5 +1,5 @@
 """The annual purchase catalogue: read it (with totals), download it as XLSX, publish it, bring it into force."""
-from flask import Response, g, jsonify
+from flask import Response, g, jsonify, stream_with_context
 
 from procure.api import bp
 from procure.api.jsonutil import plain
@@ -11,7 +11,7 @@ from procure.extensions import db
 def catalogue_summary(c: Catalogue) -> dict:
     return {"year": c.year, "state": c.state, "version": c.version, "published_at": plain(c.published_at),
             "notice_ends_on": plain(c.notice_ends_on), "in_force_at": plain(c.in_force_at),
-            "item_count": len(c.current_items), "total": plain(c.total)}
+            "item_count": c.item_count, "total": plain(c.budget_total)}
 
 
 def catalogue_json(c: Catalogue) -> dict:
@@ -45,7 +45,7 @@ def get_catalogue(year):
 @bp.get("/catalogues/<int:year>.xlsx")
 def catalogue_xlsx(year):
     catalogue = operations.get_catalogue(g.api_user, year)
-    return Response(export.workbook_bytes(catalogue), mimetype=export.XLSX_TYPE,
+    return Response(stream_with_context(export.workbook_stream(catalogue.id)), mimetype=export.XLSX_TYPE,
                     headers={"Content-Disposition": f"attachment; filename={export.filename(catalogue)}"})
 
 

@@ -2,7 +2,7 @@
 (procure.audit.chain). A project with entries cannot be deleted: the trail outlives nothing it records."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.accounts.models import Organisation, User
@@ -12,9 +12,11 @@ from procure.types import UTCDateTime
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # A project's entries in time order: its page shows the latest, its history the earlier ones.
+    __table_args__ = (Index("ix_audit_entries_project_at", "project_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

@@ -71,6 +71,17 @@ class Catalogue(db.Model):
         order_by="CatalogueItem.id", cascade="all, delete-orphan", back_populates="catalogue")
     amendments: Mapped[list["CatalogueAmendment"]] = relationship(
         order_by="CatalogueAmendment.version", cascade="all, delete-orphan")
+    groups: Mapped[list["CatalogueGroup"]] = relationship(
+        order_by="CatalogueGroup.listing_key", cascade="all, delete-orphan", back_populates="catalogue")
+
+    @property
+    def item_count(self) -> int:
+        """The current items, from the kept groups (never by reading the items)."""
+        return sum(group.items for group in self.groups)
+
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((group.budget for group in self.groups), Decimal("0.00"))
 
     @property
     def current_items(self) -> list["CatalogueItem"]:
@@ -90,20 +101,48 @@ class CatalogueItem(db.Model):
                         name="removed_after_added"),
         # A catalogue's count and total (the home page, the catalogue list) from the index alone.
         Index("ix_catalogue_items_totals", "catalogue_id", "removed_in_version", "budget"),
+        # A catalogue's current items in its order, so that a page reads one slice of them.
+        Index("ix_catalogue_items_listing", "catalogue_id", "removed_in_version", "listing_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    catalogue_id: Mapped[int] = mapped_column(ForeignKey("catalogues.id", ondelete="CASCADE"), index=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("catalogues.id", ondelete="CASCADE"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
     budget: Mapped[Decimal] = mapped_column(Money)  # the approved amount when listed
     added_in_version: Mapped[int] = mapped_column(default=1)
     removed_in_version: Mapped[int | None] = mapped_column()
+    # The catalogue's order (top-level category, category, project code) as one sortable text: listing_key().
+    listing_key: Mapped[str] = mapped_column(String(64), default="")
 
     catalogue: Mapped[Catalogue] = relationship(back_populates="items")
     # Resolved by name at mapping time: the projects sit above the catalogue and are not imported here.
     project: Mapped["Project"] = relationship()  # noqa: F821
     category: Mapped[Category] = relationship()
+
+
+class CatalogueGroup(db.Model):
+    """A catalogue's current items under one top-level category: how many and their budget. Kept by
+    procure.catalogue.operations in the transaction that lists or removes an item, so that the catalogue's
+    subtotals, total and number of items never need its items read."""
+
+    __tablename__ = "catalogue_groups"
+    __table_args__ = (CheckConstraint("items >= 0", name="items_nonnegative"),)
+
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("catalogues.id", ondelete="CASCADE"), primary_key=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), primary_key=True)  # top level
+    listing_key: Mapped[str] = mapped_column(String(8))  # the category's place, as its items' keys begin
+    items: Mapped[int] = mapped_column(default=0)
+    budget: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+
+    catalogue: Mapped[Catalogue] = relationship(back_populates="groups")
+    category: Mapped[Category] = relationship()
+
+
+def listing_key(top: Category, category: Category, project_code: str) -> str:
+    """An item's place in its catalogue: top-level category, then its category, then the project code (the order
+    the catalogue is printed in)."""
+    return f"{top.position:04d}{category.position:04d}{project_code}"
 
 
 class CatalogueAmendment(db.Model):

@@ -3,16 +3,20 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from procure import clock
 from procure.accounts.models import Role
 from procure.audit.log import record
 from procure.errors import Forbidden, GuardFailed, NotFound, Reason
 from procure.extensions import db
-from procure.catalogue.models import Catalogue, CatalogueAmendment, CatalogueItem, Category
+from procure.catalogue.models import (Catalogue, CatalogueAmendment, CatalogueGroup, CatalogueItem, Category,
+                                     listing_key)
 from procure.workdays.service import Calendar
 
 GOVERNMENT_ROLES = {Role.bureau, Role.reviewer, Role.admin}  # the whole city's catalogue is theirs to read
+UNCHECKED_NAMED = 20  # projects without a negative-list check named in the refusal
+LISTED_BATCH = 500
 
 
 def visible_catalogues(user):
@@ -52,10 +56,24 @@ def add_to_catalogue(project, user, year, amendment_reason=None) -> CatalogueIte
                                           project_id=project.id))
         record(None, user, "amend_catalogue", comment=amendment_reason,
                data={"year": year, "version": catalogue.version, "project_id": project.id})
+    category = db.session.get(Category, project.category_code)
+    top = db.session.get(Category, project.category_code[:1])
     item = CatalogueItem(project_id=project.id, category_code=project.category_code, budget=project.approved_amount,
-                         added_in_version=catalogue.version)
+                         added_in_version=catalogue.version, listing_key=listing_key(top, category, project.code))
     catalogue.items.append(item)
+    _count(catalogue, top, 1, item.budget)
     return item
+
+
+def _count(catalogue, top, items, budget):
+    """Keep the catalogue's group of the top-level category `top` in step with its items (CatalogueGroup)."""
+    group = db.session.get(CatalogueGroup, (catalogue.id, top.code)) if catalogue.id else None
+    if group is None:
+        group = CatalogueGroup(category_code=top.code, listing_key=f"{top.position:04d}", items=0,
+                               budget=Decimal("0.00"))
+        catalogue.groups.append(group)
+    group.items += items
+    group.budget += budget
 
 
 def remove_from_catalogue(project, user, reason) -> CatalogueItem | None:
@@ -66,6 +84,7 @@ def remove_from_catalogue(project, user, reason) -> CatalogueItem | None:
     if item is None:
         return None
     catalogue = item.catalogue
+    _count(catalogue, db.session.get(Category, item.category_code[:1]), -1, -item.budget)
     if catalogue.state == "draft":
         catalogue.items.remove(item)
         return item
@@ -83,10 +102,11 @@ def publish_reasons(catalogue) -> list[Reason]:
     if catalogue.state != "draft":
         reasons.append(Reason("catalogue_not_draft", _l("目录已发布，不能重复发布")))
         return reasons
-    if not catalogue.current_items:
+    if not catalogue.item_count:
         reasons.append(Reason("catalogue_empty", _l("目录中还没有项目")))
-    unchecked = [item.project.code for item in catalogue.current_items
-                 if item.project.negative_list_checked_at is None]
+    unchecked = [item.project.code for item in db.session.scalars(
+        _current(catalogue).where(CatalogueItem.project.has(negative_list_checked_at=None))
+        .options(joinedload(CatalogueItem.project)).order_by(CatalogueItem.listing_key).limit(UNCHECKED_NAMED))]
     if unchecked:
         reasons.append(Reason("negative_list_unconfirmed", _l("以下项目没有负面清单核对记录：%(codes)s"),
                               codes="、".join(unchecked)))
@@ -115,7 +135,7 @@ def publish(catalogue, user) -> Catalogue:
     catalogue.state, catalogue.published_at, catalogue.notice_ends_on = "published", clock.now(), notice_ends_on
     record(None, user, "publish_catalogue", data={"year": catalogue.year, "version": catalogue.version,
                                                   "notice_ends_on": catalogue.notice_ends_on,
-                                                  "items": len(catalogue.current_items), "total": catalogue.total})
+                                                  "items": catalogue.item_count, "total": catalogue.budget_total})
     db.session.flush()
     return catalogue
 
@@ -131,13 +151,59 @@ def bring_into_force(catalogue, user) -> Catalogue:
     return catalogue
 
 
-# ---- reading: items grouped by category with subtotals --------------------------------------------
+def refill() -> None:
+    """Work every item's place (listing_key) and every catalogue's groups out again from the items (after items
+    were loaded in bulk, not through add_to_catalogue); flush, never commit."""
+    categories = {c.code: c for c in db.session.scalars(db.select(Category))}
+    db.session.execute(db.delete(CatalogueGroup))
+    groups = {}
+    last = 0
+    while True:
+        items = db.session.scalars(db.select(CatalogueItem).options(joinedload(CatalogueItem.project))
+                                   .where(CatalogueItem.id > last).order_by(CatalogueItem.id).limit(LISTED_BATCH)).all()
+        if not items:
+            break
+        for item in items:
+            top = categories[item.category_code[:1]]
+            item.listing_key = listing_key(top, categories[item.category_code], item.project.code)
+            if item.removed_in_version is None:
+                group = groups.setdefault((item.catalogue_id, top.code), [top, 0, Decimal("0.00")])
+                group[1] += 1
+                group[2] += item.budget
+        db.session.flush()
+        last = items[-1].id
+    db.session.add_all(CatalogueGroup(catalogue_id=catalogue_id, category_code=code, listing_key=f"{top.position:04d}",
+                                      items=count, budget=budget)
+                       for (catalogue_id, code), (top, count, budget) in groups.items())
+    db.session.flush()
+
+
+# ---- reading: items in the catalogue's order, grouped by category with subtotals ----------------------
+
+def _current(catalogue):
+    return db.select(CatalogueItem).where(CatalogueItem.catalogue_id == catalogue.id,
+                                          CatalogueItem.removed_in_version.is_(None))
+
+
+def listed(catalogue, offset: int = 0, limit: int | None = None):
+    """The catalogue's current items in its order (CatalogueItem.listing_key), with their projects: a slice of them
+    read through the index, or all of them read a batch at a time (an export streams them)."""
+    order = (CatalogueItem.listing_key, CatalogueItem.id)
+    query = _current(catalogue).options(joinedload(CatalogueItem.project)).order_by(*order)
+    if limit is not None:
+        # the slice's ids first, from the index alone; then only those items with their projects
+        ids = _current(catalogue).with_only_columns(CatalogueItem.id).order_by(*order).offset(offset).limit(limit)
+        return db.session.scalars(db.select(CatalogueItem).options(joinedload(CatalogueItem.project))
+                                  .where(CatalogueItem.id.in_(ids.scalar_subquery())).order_by(*order)).all()
+    return db.session.scalars(query.execution_options(yield_per=LISTED_BATCH))
+
 
 def grouped(catalogue) -> dict:
-    """{"groups": [{"category", "items", "subtotal"} per top-level category, in tree order], "total"}."""
+    """{"groups": [{"category", "items", "subtotal"} per top-level category, in tree order], "total"}: every item
+    (the API, the printable page and the official PDF carry the whole catalogue; the pages show a slice)."""
     categories = {c.code: c for c in db.session.scalars(db.select(Category))}
     groups = {}
-    for item in sorted(catalogue.current_items, key=lambda i: (categories[i.category_code].position, i.project.code)):
+    for item in listed(catalogue):
         top = item.category_code[:1]
         group = groups.setdefault(top, {"category": categories[top], "items": [], "subtotal": Decimal("0.00")})
         group["items"].append(item)

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procure import clock
@@ -58,6 +58,7 @@ class PaymentRequest(db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(f"state IN ({sql_in(REQUEST_STATES)})", name="state"),
         CheckConstraint("(state = 'requested') = (decided_at IS NULL)", name="decided_when_not_requested"),
+        Index("ix_payment_requests_state", "state", "project_id"),  # the requests waiting for the bureau
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,7 +40,7 @@ from procure.demo.organisations import COMMUNITIES
 from procure.errors import GuardFailed
 from procure.extensions import db
 from procure.projects.models import Project
-from procure.volunteers import ledger
+from procure.volunteers import ledger, periods
 from procure.volunteers.models import Activity, PointEntry, SignUp, Volunteer
 
 SEED = 20260611
@@ -384,6 +384,7 @@ def insert_all(people, plans, signups, entries, city):
          "points": e["points"], "signup_id": ids[e["signup"]], "correction_id": None, "redemption_id": None,
          "note": e["note"], "recorded_by_id": e["recorded_by_id"]} for e in entries])
     db.session.flush()
+    periods.refill()  # the entries went in without procure.volunteers.ledger: count their months and years
 
 
 # ---- through the operations -----------------------------------------------------------------------------

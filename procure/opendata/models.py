@@ -23,3 +23,15 @@ class OcdsRelease(db.Model):
     tags: Mapped[str] = mapped_column(String(200))  # the release's tags, comma-separated
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of its public content (without id, date and tag)
     release: Mapped[dict] = mapped_column(JSON)
+
+
+class OcdsTotals(db.Model):
+    """How many releases and processes (projects) are published: one row (id 1), kept by
+    procure.opendata.publishing in the transaction of each release, so that the open-data page never counts the
+    feed."""
+
+    __tablename__ = "ocds_totals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    releases: Mapped[int] = mapped_column(default=0)
+    processes: Mapped[int] = mapped_column(default=0)

@@ -58,6 +58,8 @@ def record_package(rows: list[OcdsRelease]) -> dict:
 # ---- queries -------------------------------------------------------------------------------------------
 
 ORDER = (OcdsRelease.date, OcdsRelease.id)
+STREAM_BATCH = 500  # releases read at a time for a bulk file
+STREAM_CHUNK = 64_000  # characters handed over at a time
 
 
 def of_process(ocid: str) -> list[OcdsRelease]:
@@ -111,12 +113,17 @@ def year_latest(year: int) -> datetime | None:
 
 def stream_year(year: int, latest: datetime):
     """A year's release package as JSON text, piece by piece: the releases are read in batches, never all at
-    once."""
+    once, as the database keeps their text (not parsed and written again), and handed over some 64 KB at a time."""
     start, end = year_bounds(year)
     head = json.dumps(metadata(latest), ensure_ascii=False)
     yield head[:-1] + ', "releases": ['
-    query = (db.select(OcdsRelease.release).where(OcdsRelease.date >= start, OcdsRelease.date < end)
-             .order_by(*ORDER).execution_options(yield_per=200))
+    query = (db.select(db.cast(OcdsRelease.release, db.Text)).where(OcdsRelease.date >= start, OcdsRelease.date < end)
+             .order_by(*ORDER).execution_options(yield_per=STREAM_BATCH))
+    pieces, size = [], 0
     for index, release in enumerate(db.session.scalars(query)):
-        yield ("," if index else "") + json.dumps(release, ensure_ascii=False)
-    yield "]}"
+        pieces.append(("," if index else "") + release)
+        size += len(release)
+        if size >= STREAM_CHUNK:
+            yield "".join(pieces)
+            pieces, size = [], 0
+    yield "".join(pieces) + "]}"

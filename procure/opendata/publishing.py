@@ -103,4 +103,29 @@ def publish_if_changed(project, moment):
     row = OcdsRelease(project_id=project.id, ocid=ocid, release_id=release["id"], date=moment, tags=",".join(tags),
                       digest=digest, release=release)
     db.session.add(row)
+    count_release(first=number == 1)
     return row
+
+
+def recount_totals():
+    """Count the releases and processes again (after releases were loaded in bulk); flush, never commit."""
+    from procure.opendata.models import OcdsTotals
+
+    db.session.execute(db.delete(OcdsTotals))
+    db.session.flush()
+    count_release(first=False, by=0)
+
+
+def count_release(first: bool, by: int = 1):
+    """Count one more release (`by`; and process, for a project's first) in the kept totals (OcdsTotals); where the
+    row is missing, it is made from the releases themselves."""
+    from procure.opendata.models import OcdsRelease, OcdsTotals
+
+    totals = db.update(OcdsTotals).where(OcdsTotals.id == 1)
+    counted = db.session.execute(totals.values(releases=OcdsTotals.releases + by,
+                                               processes=OcdsTotals.processes + int(first)))
+    if counted.rowcount == 0:
+        db.session.flush()  # the new release counts itself
+        releases, processes = db.session.execute(
+            db.select(db.func.count(OcdsRelease.id), db.func.count(db.distinct(OcdsRelease.ocid)))).one()
+        db.session.add(OcdsTotals(id=1, releases=releases, processes=processes))

@@ -32,14 +32,16 @@ METHODS = [("open_tender", _l("公开招标"), "open"), ("invited_tender", _l("�
 @bp.get("/open-data")
 def page():
     from procure import clock
-    from procure.opendata.models import OcdsRelease
+    from procure.opendata.models import OcdsRelease, OcdsTotals
     from procure.opendata.packages import publisher
 
     config = current_app.config
     prefix = config["OCDS_PREFIX"]
-    counts = db.session.execute(db.select(db.func.count(OcdsRelease.id), db.func.count(db.distinct(OcdsRelease.ocid)),
-                                          db.func.min(OcdsRelease.date), db.func.max(OcdsRelease.date))).one()
-    releases, processes, first, last = counts
+    totals = db.session.get(OcdsTotals, 1)  # kept with each release (procure.opendata.publishing)
+    releases, processes = (totals.releases, totals.processes) if totals else (0, 0)
+    # each through the date index: the first and the last entry
+    first = db.session.scalar(db.select(db.func.min(OcdsRelease.date)))
+    last = db.session.scalar(db.select(db.func.max(OcdsRelease.date)))
     years = list(range(clock.local(first).year, clock.local(last).year + 1)) if first and last else []
     example = db.session.scalar(db.select(OcdsRelease.ocid).order_by(OcdsRelease.id.desc()).limit(1)) \
         or f"{prefix}-WXM{clock.today().year}-0001"

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procure import clock
@@ -26,6 +26,7 @@ class Payment(db.Model):
         CheckConstraint("kind <> 'milestone' OR milestone_id IS NOT NULL", name="milestone_named"),
         CheckConstraint(f"kind NOT IN ({sql_in(WITHOUT_MILESTONE)}) OR milestone_id IS NULL",
                         name="no_milestone_named"),
+        Index("ix_payments_paid_on", "paid_on", "id"),  # the public payments table's order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -68,7 +68,8 @@ class PerformanceEvaluation(db.Model):
     __tablename__ = "performance_evaluations"
     __table_args__ = (CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10000)",
                                       name="score_range"),  # hundredths (Fixed2)
-                      Index("ix_performance_evaluations_finalised", "finalised_at", "project_id"))  # latest
+                      Index("ix_performance_evaluations_finalised", "finalised_at", "project_id"),  # latest
+                      Index("ix_performance_evaluations_finalised_id", "finalised_at", "id"))  # public table's order
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)

@@ -1,18 +1,20 @@
 """A provider's track record: the grades and scores of the projects it implemented that have been
-evaluated, and how often its milestone reports came on time. A few queries for any number of providers."""
-from collections import defaultdict
+evaluated, and how often its milestone reports came on time. Counted by the database (a few grouped queries for
+any number of providers, whatever their history); a record lists only its latest projects."""
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from procure import clock
 from procure.extensions import db
 from procure.procurement.models import Contract, Milestone, MilestoneReport
 from procure.projects.models import Project
+from procure.sqldates import local_date
 
 GRADES = ("excellent", "good", "fair", "poor")
 RECORDED_STATES = ("evaluated", "closed")
 CENT = Decimal("0.01")
+RECORD_PROJECTS = 20  # the latest evaluated projects a record lists (its counts cover them all)
 
 
 def _empty() -> dict:
@@ -20,68 +22,64 @@ def _empty() -> dict:
             "milestones_counted": 0, "milestones_on_time": 0, "on_time_rate": None}
 
 
-def track_records(org_ids) -> dict[int, dict]:
-    """{organisation id: track record} for each id (an empty record where there is nothing yet)."""
+def _recorded(ids):
+    return and_(Project.implementer_id.in_(ids), Project.state.in_(RECORDED_STATES), Project.grade.is_not(None))
+
+
+def track_records(org_ids, listed: int = 0) -> dict[int, dict]:
+    """{organisation id: track record} for each id (an empty record where there is nothing yet); with `listed`,
+    each record lists its latest `listed` evaluated projects."""
     ids = sorted({i for i in org_ids if i is not None})
     records = {org_id: _empty() for org_id in ids}
     if not ids:
         return records
-    rows = db.session.execute(
-        select(Project.implementer_id, Project.id, Project.code, Project.title, Project.state, Project.grade,
-               Project.score, Project.updated_at)
-        .where(Project.implementer_id.in_(ids), Project.state.in_(RECORDED_STATES), Project.grade.is_not(None))
-        .order_by(Project.updated_at.desc(), Project.id.desc()))
-    scores = defaultdict(list)
-    for org_id, project_id, code, title, state, grade, score, _updated in rows:
+    scores = {}
+    for org_id, grade, count, total, scored in db.session.execute(
+            select(Project.implementer_id, Project.grade, func.count(), func.sum(Project.score), func.count(Project.score))
+            .where(_recorded(ids)).group_by(Project.implementer_id, Project.grade)):
         record = records[org_id]
-        record["projects"].append({"id": project_id, "code": code, "title": title, "state": state, "grade": grade,
-                                   "score": score})
+        record["evaluated"] += count
         if grade in record["grades"]:
-            record["grades"][grade] += 1
-        if score is not None:
-            scores[org_id].append(score)
-    for org_id, values in scores.items():
-        records[org_id]["average_score"] = (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
-    for record in records.values():
-        record["evaluated"] = len(record["projects"])
+            record["grades"][grade] += count
+        if scored:
+            kept = scores.get(org_id, (Decimal(0), 0))
+            scores[org_id] = (kept[0] + total, kept[1] + scored)
+    for org_id, (total, count) in scores.items():
+        records[org_id]["average_score"] = (total / count).quantize(CENT, ROUND_HALF_UP)
+    if listed:
+        for org_id in ids:
+            records[org_id]["projects"] = [
+                {"id": project_id, "code": code, "title": title, "state": state, "grade": grade, "score": score}
+                for project_id, code, title, state, grade, score in db.session.execute(
+                    select(Project.id, Project.code, Project.title, Project.state, Project.grade, Project.score)
+                    .where(_recorded([org_id])).order_by(Project.updated_at.desc(), Project.id.desc()).limit(listed))]
     _on_time(records, ids)
     return records
 
 
 def _on_time(records, ids):
-    """Milestones whose first report came on or before the due day ÷ milestones due (before today) or reported.
-    A terminated contract's milestones count only if they fell due before it ended."""
-    first_report = (select(MilestoneReport.milestone_id, func.min(MilestoneReport.submitted_at).label("first"))
-                    .group_by(MilestoneReport.milestone_id).subquery())
-    rows = db.session.execute(
-        select(Contract.implementer_id, Milestone.due, Contract.terminated_at, first_report.c.first)
-        .join(Milestone, Milestone.contract_id == Contract.id)
-        .outerjoin(first_report, first_report.c.milestone_id == Milestone.id)
-        .where(Contract.implementer_id.in_(ids)))
-    today = clock.today()
-    for org_id, due, terminated_at, first in rows:
+    """Milestones whose first report came on or before the due day (in Shanghai) ÷ milestones due (before today) or
+    reported. A terminated contract's milestones count only if they fell due before it ended."""
+    first = (select(func.min(MilestoneReport.submitted_at)).where(MilestoneReport.milestone_id == Milestone.id)
+             .correlate(Milestone).scalar_subquery())
+    milestones = (select(Contract.implementer_id.label("org_id"), Milestone.due.label("due"),
+                         Contract.terminated_at.label("ended"), first.label("first"))
+                  .join(Milestone, Milestone.contract_id == Contract.id).where(Contract.implementer_id.in_(ids))
+                  .subquery())
+    due_before_end = and_(milestones.c.due < clock.today(),
+                          or_(milestones.c.ended.is_(None), milestones.c.due < local_date(milestones.c.ended)))
+    counted = case((milestones.c.first.is_not(None), 1), (due_before_end, 1), else_=0)
+    on_time = case((and_(milestones.c.first.is_not(None), local_date(milestones.c.first) <= milestones.c.due), 1),
+                   else_=0)
+    for org_id, counted_total, on_time_total in db.session.execute(
+            select(milestones.c.org_id, func.sum(counted), func.sum(on_time)).group_by(milestones.c.org_id)):
         record = records[org_id]
-        if first is not None:
-            reported_on = clock.local(_aware(first)).date()
-            record["milestones_counted"] += 1
-            record["milestones_on_time"] += reported_on <= due
-            continue
-        ended = clock.local(_aware(terminated_at)).date() if terminated_at is not None else today
-        if due < min(today, ended):
-            record["milestones_counted"] += 1
+        record["milestones_counted"] = int(counted_total or 0)
+        record["milestones_on_time"] = int(on_time_total or 0)
     for record in records.values():
         if record["milestones_counted"]:
             rate = Decimal(record["milestones_on_time"]) * 100 / record["milestones_counted"]
             record["on_time_rate"] = rate.quantize(CENT, ROUND_HALF_UP)
-
-
-def _aware(moment):
-    """func.min() over a UTC column may come back as a naive datetime or (SQLite) a string."""
-    from datetime import datetime, timezone
-
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def priority_providers(provider_ids, year: int) -> set[int]:
@@ -105,8 +103,8 @@ def priority_providers(provider_ids, year: int) -> set[int]:
 
 
 def track_record(org) -> dict:
-    """The track record of one organisation (see track_records)."""
-    return track_records([org.id])[org.id]
+    """The track record of one organisation, with its latest evaluated projects (see track_records)."""
+    return track_records([org.id], listed=RECORD_PROJECTS)[org.id]
 
 
 def bid_track_records(user, project, bids) -> dict[int, dict]:

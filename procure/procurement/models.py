@@ -40,6 +40,8 @@ class Challenge(db.Model):
     """A bidder's challenge (质疑) to the award, and the bureau's answer."""
 
     __tablename__ = "challenges"
+    # The unanswered challenges, oldest first (the bureau's desk).
+    __table_args__ = (Index("ix_challenges_open", "answered_at", "filed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
@@ -70,6 +72,9 @@ class Contract(db.Model):
         CheckConstraint("(kind = 'agreement') = (final_percent IS NOT NULL)", name="final_percent_on_agreements"),
         CheckConstraint("final_percent IS NULL OR (final_percent >= 0 AND advance_percent + final_percent <= 100)",
                         name="final_percent_range"),
+        Index("ix_contracts_unpublished", "published_at", "signed_at"),  # signed, not yet published: the desk
+        Index("ix_contracts_signed", "signed_at", "id"),  # the public contracts table's order
+        Index("ix_contracts_implementer", "implementer_id"),  # a provider's track record
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

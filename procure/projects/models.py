@@ -44,7 +44,13 @@ class Project(db.Model):
         Index("ix_projects_funding_form_updated", "funding_form", "updated_at", "id"),
         Index("ix_projects_implementer_updated", "implementer_id", "updated_at", "id"),
         Index("ix_projects_evaluator_updated", "evaluator_org_id", "updated_at", "id"),
-        # The public home page: open tenders by deadline, notices newest first.
+        # Desks (procure.desk.waiting): the longest-waiting projects of a state in one community, one
+        # implementer's or one evaluation firm's; each stage's count.
+        Index("ix_projects_community_state", "community_id", "state", "updated_at", "id"),
+        Index("ix_projects_implementer_state", "implementer_id", "state", "updated_at", "id"),
+        Index("ix_projects_evaluator_state", "evaluator_org_id", "state", "updated_at", "id"),
+        Index("ix_projects_state_community", "state", "community_id"),
+        # The public home page and a provider's desk: open tenders by deadline, notices newest first.
         Index("ix_projects_state_deadline", "state", "bid_deadline", "id"),
         Index("ix_projects_state_noticed", "state", "notice_published_on", "id"),
     )
@@ -84,9 +90,9 @@ class Project(db.Model):
     single_source_justification: Mapped[str | None] = mapped_column(Text)
     bid_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    implementer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    implementer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     completion_summary: Mapped[str | None] = mapped_column(Text)
-    evaluator_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    evaluator_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     acceptance_report: Mapped[str | None] = mapped_column(Text)
     score: Mapped[Decimal | None] = mapped_column(Fixed2)
     grade: Mapped[str | None] = mapped_column(String(16))

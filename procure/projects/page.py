@@ -14,9 +14,7 @@ from procure.attachments.operations import UPLOAD_RULES, service_record_files
 from procure.attachments.page import FAILED_KEY as ATTACHMENT_FORM
 from procure.attachments.page import page_context as attachments_context
 from procure.attachments.page import evidence_key
-from procure.audit.models import AuditEntry
 from procure.delivery import operations as delivery
-from procure.desk.visibility import entry_visible
 from procure.evaluators import page as evaluators_page
 from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
@@ -40,6 +38,7 @@ from procure.projects.inputs import (PAYMENT_KIND_CHOICES, TRIGGER_FORMS, Answer
 from procure.projects.page_forms import Failed, PageForm, page_form  # noqa: F401  (Failed: for the views)
 from procure.projects.permissions import ACTIONS, relations
 from procure.projects.proposal_form import class_cap
+from procure.desk.timeline import entries_before, signing_entry
 from procure.projects.states import TRIGGER_LABELS
 from procure.survey import page as survey_page
 from procure.talent import page as talent_page
@@ -253,8 +252,7 @@ def detail_context(user, project, failed=None) -> dict:
     scores = {}  # performance.page replaces this
     payments = db.session.scalars(select(Payment).filter_by(project_id=project.id).order_by(Payment.paid_on,
                                                                                            Payment.id)).all()
-    entries = db.session.scalars(select(AuditEntry).filter_by(project_id=project.id)
-                                 .order_by(AuditEntry.at, AuditEntry.id)).all()
+    timeline, earlier = entries_before(user, project)
     actions = []
     for trigger, reasons in action_options(user, project):
         page_form = _trigger_form(user, project, trigger, failed, contract, bids, declarations) if not reasons \
@@ -280,7 +278,8 @@ def detail_context(user, project, failed=None) -> dict:
         "project": project, "parts": parts, "contract": contract, "bids": bids, "challenges": challenges,
         "declarations": declarations, "scores": scores, "payments": payments, "milestone_names": milestone_names,
         "bid_records": bid_track_records(user, project, bids),
-        "timeline": [e for e in entries if entry_visible(user, e, project)],
+        "timeline": timeline, "earlier_entries": earlier,
+        "signer": signing_entry(project) if contract else None,
         "actions": actions, "forms": forms, "failed": failed, "task_links": task_links,
         # A refusal whose form is no longer offered (the state moved on, the deadline passed) shows on top.
         "unplaced_failure": failed if failed and failed.key != ATTACHMENT_FORM

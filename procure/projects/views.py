@@ -35,8 +35,9 @@ from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
 from procure.projects.proposal_form import (proposal_data, proposal_formdata, refused_form, render_proposal,
                                             without_blank_rows)
-from procure.desk.waiting import WAITING_LIMIT, recent_activity, waiting_for
+from procure.desk.waiting import recent_activity, stage_counts, waiting_for, waiting_limit
 from procure.projects.states import STATE_LABELS, TRANSITIONS, TRIGGER_LABELS
+from procure.desk.timeline import entries_before
 from procure.workdays.service import missing_years
 
 bp = Blueprint("projects", __name__)
@@ -56,8 +57,8 @@ def home():
         year = clock.today().year
         calendar_gaps = missing_years([year, year + 1])
     return render_template("projects/home.html", waiting=waiting, truncated=truncated,
-                           recent=recent_activity(current_user), calendar_gaps=calendar_gaps,
-                           waiting_limit=WAITING_LIMIT)
+                           stages=stage_counts(current_user), recent=recent_activity(current_user),
+                           calendar_gaps=calendar_gaps, waiting_limit=waiting_limit())
 
 
 # ---- list and CSV export -----------------------------------------------------------------------
@@ -81,25 +82,32 @@ def index():
 @bp.get("/projects/export.csv")
 @login_required
 def export_csv():
+    """The filtered list as CSV, sent as it is written: the header at once, then the projects a batch at a time
+    (their implementers' names looked up per batch), whatever their number."""
     query = filtered(current_user, list_filters(current_user)).order_by(Project.id)
-    categories = {c.code: c.name for c in db.session.scalars(select(Category))}
-    implementers = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(query.with_only_columns(Project.implementer_id).order_by(None)))).all())
 
     def lines():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")  # a BOM, so that spreadsheet programs read the file as UTF-8
         writer.writerow(CSV_COLUMNS)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        categories = {c.code: c.name for c in db.session.scalars(select(Category))}
         with force_locale("zh_Hans_CN"):
-            for project in db.session.scalars(query.execution_options(yield_per=500)):
-                writer.writerow([csv_cell(v) for v in (
-                    project.code, project.title, project.community.name, FUNDING_FORM_LABELS[project.funding_form],
-                    categories.get(project.category_code, ""), STATE_LABELS[project.state],
-                    csv_amount(project.requested_amount), csv_amount(project.approved_amount), project.catalogue_year,
-                    implementers.get(project.implementer_id, ""),
-                    clock.local(project.created_at).strftime("%Y-%m-%d %H:%M"),
-                    clock.local(project.updated_at).strftime("%Y-%m-%d %H:%M"))])
+            for batch in db.session.scalars(query.execution_options(yield_per=500)).partitions():
+                implementers = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+                    Organisation.id.in_({p.implementer_id for p in batch if p.implementer_id}))).all())
+                for project in batch:
+                    writer.writerow([csv_cell(v) for v in (
+                        project.code, project.title, project.community.name,
+                        FUNDING_FORM_LABELS[project.funding_form], categories.get(project.category_code, ""),
+                        STATE_LABELS[project.state], csv_amount(project.requested_amount),
+                        csv_amount(project.approved_amount), project.catalogue_year,
+                        implementers.get(project.implementer_id, ""),
+                        clock.local(project.created_at).strftime("%Y-%m-%d %H:%M"),
+                        clock.local(project.updated_at).strftime("%Y-%m-%d %H:%M"))])
                 if buffer.tell() > 64_000:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -158,6 +166,16 @@ def edit(project_id):
 def detail(project_id):
     project = get_visible(current_user, project_id)
     return render_template("projects/detail.html", **detail_context(current_user, project))
+
+
+@bp.get("/projects/<int:project_id>/history")
+@login_required
+def history(project_id):
+    """The project's earlier entries, a page at a time going back from `before` (the page shows the latest)."""
+    project = get_visible(current_user, project_id)
+    before = bounded_int(request.args.get("before"), 1, MAX_ID)
+    timeline, earlier = entries_before(current_user, project, before) if before else ([], None)
+    return render_template("projects/history.html", project=project, timeline=timeline, earlier_entries=earlier)
 
 
 def act(project_id, key, action, success, formdata=None):

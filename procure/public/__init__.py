@@ -9,3 +9,4 @@ from procure.public import objections  # noqa: E402,F401
 from procure.public import organisations  # noqa: E402,F401
 from procure.public import exports  # noqa: E402,F401
 from procure.public import board  # noqa: E402,F401
+from procure.public import catalogues  # noqa: E402,F401

@@ -7,17 +7,15 @@ carries the rows and the totals of its page. Payments are their own table (`paym
 sheet of the contracts workbook; the contracts CSV carries contracts only (a CSV holds one table).
 
 CSV: UTF-8 with a BOM, Chinese headers, amounts as plain numbers with two decimals, cells a spreadsheet would
-read as formulas quoted, streamed. XLSX (openpyxl, write-only so memory stays bounded): a title row naming the
-table, a row with the filters applied and one with the export time (Shanghai), bold Chinese headers in a frozen
+read as formulas quoted, streamed. XLSX (openpyxl write-only sheets streamed as written: procure.xlsx_stream): a
+title row naming the table, a row with the filters applied and one with the export time (Shanghai), bold Chinese headers in a frozen
 row, amounts as numbers formatted #,##0.00, dates as dates, and a bold totals row."""
 import csv
 import io
-import tempfile
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_babel import force_locale, gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -25,14 +23,13 @@ from openpyxl.utils import get_column_letter
 from procure import clock, disclosure, tabular
 from procure.catalogue import export as catalogue_export
 from procure.catalogue.models import Catalogue
-from procure.catalogue.operations import grouped
 from procure.database import MAX_ID
 from procure.extensions import db
-from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
 from procure.public import bp, registers, tables
 from procure.public.listing import public_filters
+from procure.xlsx_stream import StreamedWorkbook
 
 FORMATS = ("csv", "xlsx")
 EXPORTS = ("projects", "catalogue", "contracts", "payments", "evaluations", *registers.TABLES)
@@ -89,7 +86,8 @@ def export(table, fmt):
         catalogue = _public_catalogue()
         name = f"catalogue-{catalogue.year}-{stamp}.{fmt}"
         if fmt == "xlsx":
-            return download(catalogue_export.workbook_bytes(catalogue), catalogue_export.XLSX_TYPE, name)
+            return download(stream_with_context(catalogue_export.workbook_stream(catalogue.id)),
+                            catalogue_export.XLSX_TYPE, name)
         return download(stream_with_context(_catalogue_csv(catalogue.id)), "text/csv; charset=utf-8", name)
     if table in registers.TABLES:
         read_filters, make = registers.TABLES[table]
@@ -99,8 +97,8 @@ def export(table, fmt):
     name = f"{table}-{stamp}.{fmt}"
     if fmt == "csv":
         return download(stream_with_context(csv_lines(definition)), "text/csv; charset=utf-8", name)
-    return download(workbook_bytes(definition, current_app.config["CITY_NAME"], tables.describe),
-                    catalogue_export.XLSX_TYPE, name)
+    return download(stream_with_context(workbook_stream(definition, current_app.config["CITY_NAME"],
+                                                        tables.describe)), catalogue_export.XLSX_TYPE, name)
 
 
 def download(body, mimetype, name) -> Response:
@@ -144,6 +142,7 @@ def csv_lines(table):
     lines = _Lines()
     with force_locale("zh_Hans_CN"):
         lines.row([str(column.header) for column in table.columns])
+        yield lines.take(0)  # the first bytes leave before the first row is read
         totals = tabular.Totals(table.columns)
         for row in table.rows():
             totals.add(row)
@@ -156,7 +155,7 @@ def csv_lines(table):
 
 
 def _catalogue_csv(catalogue_id):
-    """The rows of the catalogue workbook (procure.catalogue.export), subtotals and total included.
+    """The rows of the catalogue workbook (procure.catalogue.export), subtotals and total included, streamed.
 
     It runs after the view has returned, in a new database session: it loads the catalogue itself
     rather than use one loaded by the view, which is detached by then."""
@@ -164,50 +163,56 @@ def _catalogue_csv(catalogue_id):
     lines = _Lines()
     with force_locale("zh_Hans_CN"):
         lines.row(catalogue_export.HEADERS)
-        data = grouped(catalogue)
-        number = 0
-        for group in data["groups"]:
-            for item in group["items"]:
-                number += 1
-                category = data["categories"][item.category_code]
-                lines.row([number, category.code, category.name, category.procurement_item_code or "",
-                           item.project.code, item.project.title, item.project.community.name,
-                           str(FUNDING_FORM_LABELS[item.project.funding_form]), csv_amount(item.budget)])
-            lines.row(["", group["category"].code, f"{group['category'].name} 小计", "", "", "", "", "",
-                       csv_amount(group["subtotal"])])
-        lines.row(["", "", "合计", "", "", "", "", "", csv_amount(data["total"])])
+        yield lines.take(0)
+        for kind, *row in catalogue_export.catalogue_rows(catalogue):
+            if kind == "item":
+                lines.row(row[0][:-1] + [csv_amount(row[0][-1])])
+            elif kind == "subtotal":
+                category, budget = row
+                lines.row(["", category.code, f"{category.name} 小计", "", "", "", "", "", csv_amount(budget)])
+            else:
+                lines.row(["", "", "合计", "", "", "", "", "", csv_amount(row[0])])
+            chunk = lines.take()
+            if chunk:
+                yield chunk
     yield lines.take(0)
 
 
-def workbook_bytes(table, owner: str, describe) -> bytes:
-    """The XLSX of a Table and its extra sheets: each titled "<owner> <table title>", with the filters in words
-    (`describe(filters)`), the export time, bold headers and a totals row."""
-    book = Workbook(write_only=True)
+def workbook_stream(table, owner: str, describe):
+    """The XLSX of a Table and its extra sheets, sent as it is written (procure.xlsx_stream): each sheet titled
+    "<owner> <table title>", with the filters in words (`describe(filters)`), the export time, bold headers and a
+    totals row. The first bytes leave before the first row is read."""
+    book = StreamedWorkbook()
     with force_locale("zh_Hans_CN"):
         for sheet_table in [table, *table.sheets]:
-            _sheet(book, sheet_table, owner, describe)
-    with tempfile.TemporaryFile() as out:  # the write-only workbook streams rows to disk, not to memory
-        book.save(out)
-        out.seek(0)
-        return out.read()
+            for _written in _sheet(book, sheet_table, owner, describe):
+                chunk = book.take()
+                if chunk:
+                    yield chunk
+    yield book.finish()
 
 
 def _sheet(book, table, owner, describe):
-    sheet = book.create_sheet(str(table.title)[:31])
+    """Write one table's sheet; yields now and then, so that the caller hands over what is written."""
+    sheet = book.sheet(str(table.title)[:31])
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     for index, column in enumerate(table.columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
-    sheet.append([_styled(sheet, f"{owner} {table.title}", Font(bold=True, size=14))])
-    sheet.append([_("筛选条件：%(filters)s", filters="；".join(describe(table.filters)) or _("无"))])
+    book.append([_styled(sheet, f"{owner} {table.title}", Font(bold=True, size=14))])
+    book.append([_("筛选条件：%(filters)s", filters="；".join(describe(table.filters)) or _("无"))])
     moment = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
-    sheet.append([_("导出时间：%(moment)s（北京时间）", moment=moment)])
-    sheet.append([_styled(sheet, str(column.header), bold) for column in table.columns])
+    book.append([_("导出时间：%(moment)s（北京时间）", moment=moment)])
+    book.append([_styled(sheet, str(column.header), bold) for column in table.columns])
+    yield
     totals = tabular.Totals(table.columns)
-    for row in table.rows():
+    for index, row in enumerate(table.rows(), 1):
         totals.add(row)
-        sheet.append([_cell(sheet, column, row.get(column.key)) for column in table.columns])
-    sheet.append([_cell(sheet, column, cell, bold) for column, cell in zip(table.columns, totals.cells())])
+        book.append([_cell(sheet, column, row.get(column.key)) for column in table.columns])
+        if index % tabular.CHUNK == 0:
+            yield
+    book.append([_cell(sheet, column, cell, bold) for column, cell in zip(table.columns, totals.cells())])
+    yield
 
 
 def _styled(sheet, value, font):

@@ -249,46 +249,6 @@ def public_catalogue_or_404(year) -> Catalogue:
     return catalogue
 
 
-@bp.get("/public/catalogues")
-def catalogues():
-    rows = db.session.scalars(select(Catalogue).where(Catalogue.state.in_(disclosure.PUBLIC_CATALOGUE_STATES))
-                              .order_by(Catalogue.year.desc())).all()
-    totals = _catalogue_totals([c.id for c in rows])
-    labels = _catalogue_state_labels()
-    items = [{"year": c.year, "state": labels[c.state], "version": c.version, "published_at": c.published_at,
-              "notice_ends_on": c.notice_ends_on, "in_force_at": c.in_force_at,
-              "count": totals.get(c.id, (0, ZERO))[0], "total": totals.get(c.id, (0, ZERO))[1]} for c in rows]
-    return render_template("public/catalogues.html", catalogues=items)
-
-
-@bp.get("/public/catalogues/<int:year>")
-def catalogue(year):
-    from procure.catalogue.operations import grouped
-
-    catalogue = public_catalogue_or_404(year)
-    ids = [item.project_id for item in catalogue.items]
-    db.session.scalars(select(Project).where(Project.id.in_(ids))).all()  # loaded once; items find them here
-    data = grouped(catalogue)
-    number, groups = 0, []
-    for group in data["groups"]:
-        rows = []
-        for item in group["items"]:
-            number += 1
-            category = data["categories"][item.category_code]
-            rows.append({"number": number, "category_code": category.code, "category_name": category.name,
-                         "procurement_item_code": category.procurement_item_code, "code": item.project.code,
-                         "title": item.project.title, "community": item.project.community.name,
-                         "funding_form": FUNDING_FORM_LABELS[item.project.funding_form], "budget": item.budget,
-                         "public": disclosure.is_public(item.project)})
-        groups.append({"code": group["category"].code, "name": group["category"].name, "items": rows,
-                       "subtotal": group["subtotal"]})
-    amendments = [{"version": a.version, "at": a.at, "reason": a.reason} for a in catalogue.amendments]
-    return render_template("public/catalogue.html", year=catalogue.year, groups=groups, total=data["total"],
-                           count=number, state=_catalogue_state_labels()[catalogue.state], version=catalogue.version,
-                           published_at=catalogue.published_at, notice_ends_on=catalogue.notice_ends_on,
-                           in_force_at=catalogue.in_force_at, amendments=amendments)
-
-
 @bp.get("/public/catalogues/<int:year>.pdf")
 @limiter.limit(lambda: current_app.config["PUBLIC_DOCUMENT_LIMIT"])
 @writes

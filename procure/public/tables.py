@@ -10,11 +10,11 @@ Tables: `projects` (the public project list), `contracts` (published contracts a
 `payments` (one row per payment of a published contract: its own table, and the second sheet of the contracts
 workbook) and `evaluations` (finalised evaluations). The catalogue is exported from procure.catalogue.export."""
 from decimal import Decimal
-from typing import Callable
+from typing import Callable, Iterable
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, type_coerce
 
 from procure import clock, disclosure
 from procure.accounts.divisions import district_names
@@ -31,7 +31,9 @@ from procure.projects.labels import COMMUNITY_CLASS_LABELS, PAYMENT_KIND_LABELS
 from procure.projects.models import Project
 
 from procure.public.listing import STAGES, public_projects, stage_of
-from procure.tabular import CENT, ZERO, Column, Table
+from procure.tabular import CENT, CHUNK, ZERO, Column, Table
+from procure.totals import keeping
+from procure.types import Fixed2
 
 CONTRACT_KIND_LABELS = {"contract": _l("合同"), "agreement": _l("补贴协议")}
 FILTER_LABELS = {"q": _l("关键词"), "stage": _l("阶段"), "year": _l("目录年度"), "district": _l("区"),
@@ -61,8 +63,40 @@ def _paid(project_ids) -> dict[int, Decimal]:
         .group_by(Payment.project_id)).all()}
 
 
-def _ids(query) -> Callable[[], list]:
-    return lambda: list(db.session.scalars(query))
+def _ids(query) -> Callable[[], Iterable]:
+    """The ids an ordered SELECT of ids gives, read CHUNK at a time as they are used (an export streams them)."""
+    return lambda: db.session.scalars(query.execution_options(yield_per=CHUNK))
+
+
+def _window(query) -> Callable[[int, int], list]:
+    """One slice of an ordered SELECT of ids: (offset, limit) -> ids."""
+    return lambda offset, limit: list(db.session.scalars(query.offset(offset).limit(limit)))
+
+
+def _grade_counts(rows) -> dict[str, int]:
+    """{grade label: rows} from (grade, rows) pairs, for a count_by column."""
+    return {str(GRADE_LABELS[grade]): count for grade, count in rows if grade in GRADE_LABELS}
+
+
+def kept_totals(filters) -> dict | None:
+    """The kept totals (procure.totals) for no filter or one; None for a search or several filters, whose totals
+    the database sums from the matching rows."""
+    if "q" in filters or len(filters) > 1:
+        return None
+    if not filters:
+        keys = ["all"]
+    else:
+        (key, value), = filters.items()
+        keys = [f"state:{state}" for state in STAGES[value][1]] if key == "stage" else [f"{key}:{value}"]
+    return keeping.totals(keys)
+
+
+def _kept_grades(kept) -> dict[str, int]:
+    return _grade_counts((grade, kept[grade]) for grade in keeping.GRADES)
+
+
+def _mean(total, count):
+    return total / count if count else None  # rounded as the totals row rounds (procure.tabular.Totals)
 
 
 def _local_date(moment):
@@ -88,7 +122,36 @@ PROJECT_COLUMNS = [
 
 def projects_table(filters) -> Table:
     ids = public_projects(filters).with_only_columns(Project.id).order_by(Project.id.desc())  # as the list page
-    return Table("projects", _l("公开项目"), PROJECT_COLUMNS, filters, _ids(ids), _project_rows)
+    return Table("projects", _l("公开项目"), PROJECT_COLUMNS, filters, _ids(ids), _project_rows,
+                 summary=lambda: _project_summary(filters), window=_window(ids))
+
+
+def _project_summary(filters) -> tuple[int, dict]:
+    """The number of public projects matching `filters` and their totals: approved amounts; the amounts of their
+    public contracts and what was paid on them; the grades and mean score of their public evaluations. Kept for no
+    filter or one, else summed by the database."""
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["projects"], {"approved_amount": kept["approved"], "contract_amount": kept["contract_amount"],
+                                  "paid": kept["paid"], "grade": _kept_grades(kept),
+                                  "score": _mean(kept["score_sum"], kept["scored"])}
+    found = public_projects(filters).with_only_columns(Project.id, Project.approved_amount).subquery()
+    count, approved = db.session.execute(select(func.count(), type_coerce(func.sum(found.c.approved_amount), Fixed2))
+                                         .select_from(found)).one()
+    contracts = (select(Contract.project_id, Contract.amount).where(Contract.project_id.in_(select(found.c.id)),
+                                                                    disclosure.contract_public_clause()).subquery())
+    contracted = db.session.scalar(select(type_coerce(func.sum(contracts.c.amount), Fixed2)))
+    paid = db.session.scalar(select(type_coerce(func.sum(Payment.amount), Fixed2))
+                             .where(Payment.project_id.in_(select(contracts.c.project_id))))
+    evaluations = (select(PerformanceEvaluation.grade, PerformanceEvaluation.score)
+                   .where(PerformanceEvaluation.project_id.in_(select(found.c.id)),
+                          disclosure.evaluation_public_clause()).subquery())
+    grades = db.session.execute(select(evaluations.c.grade, func.count()).where(evaluations.c.grade.is_not(None))
+                                .group_by(evaluations.c.grade)).all()
+    total, scored = db.session.execute(select(type_coerce(func.sum(evaluations.c.score), Fixed2),
+                                              func.count(evaluations.c.score))).one()
+    return count, {"approved_amount": approved, "contract_amount": contracted, "paid": paid,
+                   "grade": _grade_counts(grades), "score": _mean(total, scored)}
 
 
 def _project_rows(ids) -> list[dict]:
@@ -146,17 +209,42 @@ PAYMENT_COLUMNS = [
 ]
 
 
+def of_public_projects(project_id, filters):
+    """SQL: the project `project_id` (a column) is public and matches `filters`. A correlated EXISTS: a table's query
+    walks its own index in its own order and looks each row's project up, never every public project first."""
+    return public_projects(filters).with_only_columns(Project.id).where(Project.id == project_id).exists()
+
+
 def _public_contracts(filters):
     """The published contracts of the public projects matching `filters`."""
-    return (public_projects(filters).join(Contract, Contract.project_id == Project.id)
-            .where(disclosure.contract_public_clause()))
+    return select(Contract).where(disclosure.contract_public_clause(), of_public_projects(Contract.project_id, filters))
 
 
 def contracts_table(filters) -> Table:
     ids = _public_contracts(filters).with_only_columns(Contract.id).order_by(Contract.signed_at.desc(),
                                                                             Contract.id.desc())
     return Table("contracts", _l("公开合同"), CONTRACT_COLUMNS, filters, _ids(ids), _contract_rows,
-                 sheets=[payments_table(filters)])
+                 sheets=[payments_table(filters)], summary=lambda: _contract_summary(filters), window=_window(ids))
+
+
+def _contract_summary(filters) -> tuple[int, dict]:
+    """The number of published contracts matching `filters`, their amounts, what was paid on them and what is
+    outstanding: kept for no filter or one, else summed by the database (one query)."""
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["contracts"], {"amount": kept["contract_amount"], "paid": kept["paid"],
+                                   "outstanding": kept["outstanding"]}
+    contracts = (_public_contracts(filters).with_only_columns(Contract.project_id, Contract.amount)
+                 .order_by(None).subquery())
+    paid = (select(Payment.project_id, func.sum(Payment.amount).label("paid"))
+            .where(Payment.project_id.in_(select(contracts.c.project_id))).group_by(Payment.project_id).subquery())
+    # in fen, as stored (Fixed2): an amount less what was paid on it, never below nothing
+    left = type_coerce(contracts.c.amount, Fixed2.impl) - func.coalesce(type_coerce(paid.c.paid, Fixed2.impl), 0)
+    count, amount, paid_total, outstanding = db.session.execute(
+        select(func.count(), type_coerce(func.sum(contracts.c.amount), Fixed2),
+               type_coerce(func.sum(paid.c.paid), Fixed2), type_coerce(func.sum(case((left > 0, left), else_=0)), Fixed2))
+        .select_from(contracts).outerjoin(paid, paid.c.project_id == contracts.c.project_id)).one()
+    return count, {"amount": amount, "paid": paid_total, "outstanding": outstanding}
 
 
 def _contract_rows(ids) -> list[dict]:
@@ -184,9 +272,19 @@ def _contract_rows(ids) -> list[dict]:
 
 
 def payments_table(filters) -> Table:
-    ids = (_public_contracts(filters).join(Payment, Payment.project_id == Project.id)
+    ids = (_public_contracts(filters).join(Payment, Payment.project_id == Contract.project_id)
            .with_only_columns(Payment.id).order_by(Payment.paid_on.desc(), Payment.id.desc()))
-    return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows)
+    return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows,
+                 summary=lambda: _payment_summary(filters, ids), window=_window(ids))
+
+
+def _payment_summary(filters, ids) -> tuple[int, dict]:
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["payments"], {"amount": kept["payments_amount"]}
+    found = select(Payment.amount).where(Payment.id.in_(ids.order_by(None))).subquery()
+    count, amount = db.session.execute(select(func.count(), type_coerce(func.sum(found.c.amount), Fixed2))).one()
+    return count, {"amount": amount}
 
 
 def _payment_rows(ids) -> list[dict]:
@@ -227,10 +325,25 @@ EVALUATION_COLUMNS = [
 
 
 def evaluations_table(filters) -> Table:
-    ids = (public_projects(filters).join(PerformanceEvaluation, PerformanceEvaluation.project_id == Project.id)
-           .where(disclosure.evaluation_public_clause()).with_only_columns(PerformanceEvaluation.id)
+    ids = (select(PerformanceEvaluation.id)
+           .where(disclosure.evaluation_public_clause(), of_public_projects(PerformanceEvaluation.project_id, filters))
            .order_by(PerformanceEvaluation.finalised_at.desc(), PerformanceEvaluation.id.desc()))
-    return Table("evaluations", _l("绩效评价结果"), EVALUATION_COLUMNS, filters, _ids(ids), _evaluation_rows)
+    return Table("evaluations", _l("绩效评价结果"), EVALUATION_COLUMNS, filters, _ids(ids), _evaluation_rows,
+                 summary=lambda: _evaluation_summary(filters, ids), window=_window(ids))
+
+
+def _evaluation_summary(filters, ids) -> tuple[int, dict]:
+    """The number of public evaluations among `ids` (a SELECT), their grades and mean score: kept for no filter or
+    one, else counted by the database."""
+    kept = kept_totals(filters)
+    if kept is not None:
+        return kept["evaluations"], {"grade": _kept_grades(kept), "score": _mean(kept["score_sum"], kept["scored"])}
+    found = (select(PerformanceEvaluation.grade, PerformanceEvaluation.score)
+             .where(PerformanceEvaluation.id.in_(ids.order_by(None))).subquery())
+    grades = db.session.execute(select(found.c.grade, func.count()).group_by(found.c.grade)).all()
+    total, scored = db.session.execute(select(type_coerce(func.sum(found.c.score), Fixed2),
+                                              func.count(found.c.score))).one()
+    return sum(count for _grade, count in grades), {"grade": _grade_counts(grades), "score": _mean(total, scored)}
 
 
 def _score(value):

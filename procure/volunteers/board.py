@@ -1,22 +1,19 @@
 """The star board's queries (积分明星榜): volunteers ranked by the hours they served in a period, per community or
 district. Only volunteers who consented are listed, by masked name; nothing else about a person leaves here
 (the real name is read only to be masked). Each function runs a fixed, small number of queries."""
-from datetime import datetime, timezone
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
-from procure import clock
 from procure.accounts.divisions import district_names
 from procure.accounts.models import Organisation
 from procure.database import MAX_ID
 from procure.extensions import db
 from procure.projects.listing import bounded_int
 from procure.volunteers import ledger
-from procure.volunteers.models import PointEntry, Volunteer
+from procure.volunteers.models import Volunteer, VolunteerPeriod
+from procure.volunteers.periods import this_period
 
 PERIODS = {"month": _l("本月"), "year": _l("本年"), "all": _l("全部")}
-HOURS_KINDS = ("service", "correction")  # the entries that carry served hours
 CHOICES_LIMIT = 2000  # communities offered in the filter
 
 
@@ -40,31 +37,19 @@ def board_filters(args) -> dict:
     return filters
 
 
-def period_start(period: str) -> datetime | None:
-    """The start of this month or year in Shanghai, as UTC; None for all time."""
-    if period == "all":
-        return None
-    today = clock.today()
-    local = datetime(today.year, today.month if period == "month" else 1, 1, tzinfo=clock.SHANGHAI)
-    return local.astimezone(timezone.utc)
-
-
 def _ranked(filters):
-    """SELECT volunteer id, real name (to be masked), total hours, community id and name, hours in the period and
-    rank, of the consenting volunteers with hours in the period."""
-    start = period_start(filters["period"])
-    if start is None:
+    """SELECT volunteer id, real name (to be masked), total hours, community id and name and hours in the period, of
+    the consenting volunteers with hours in the period: this month's or this year's hours are kept per volunteer
+    (procure.volunteers.periods), all time's are the volunteer's total."""
+    if filters["period"] == "all":
         hours = Volunteer.hours_total
         query = select(Volunteer.id.label("id"))
     else:
-        served = (select(PointEntry.volunteer_id, func.sum(PointEntry.hours).label("hours"))
-                  .where(PointEntry.kind.in_(HOURS_KINDS), PointEntry.at >= start)
-                  .group_by(PointEntry.volunteer_id).subquery())
-        hours = served.c.hours
-        query = select(Volunteer.id.label("id")).join(served, served.c.volunteer_id == Volunteer.id)
+        hours = VolunteerPeriod.hours
+        query = (select(Volunteer.id.label("id")).join(VolunteerPeriod, VolunteerPeriod.volunteer_id == Volunteer.id)
+                 .where(VolunteerPeriod.period == this_period(filters["period"])))
     query = (query.add_columns(Volunteer.real_name, Volunteer.hours_total, Organisation.id.label("community_id"),
-                               Organisation.name.label("community_name"), hours.label("hours"),
-                               func.rank().over(order_by=hours.desc()).label("rank"))
+                               Organisation.name.label("community_name"), hours.label("hours"))
              .join(Organisation, Organisation.id == Volunteer.community_id)
              .where(volunteer_board_clause(), hours > 0))
     if "community" in filters:
@@ -72,6 +57,15 @@ def _ranked(filters):
     if "district" in filters:
         query = query.where(Organisation.division_code.startswith(filters["district"]))
     return query, hours
+
+
+def _first(query, hours, offset: int, limit: int):
+    """Rows offset … offset + limit of the board with their rank (ties share one). A rank counts the volunteers with
+    more hours, all of whom come before: so it is worked out over the first offset + limit rows only, read down the
+    period's index, never over the whole board."""
+    prefix = query.order_by(hours.desc(), Volunteer.id).limit(offset + limit).subquery()
+    ranked = select(prefix, func.rank().over(order_by=prefix.c.hours.desc()).label("rank"))
+    return db.session.execute(ranked.order_by(prefix.c.hours.desc(), prefix.c.id).offset(offset)).all()
 
 
 def _row(row) -> dict:
@@ -83,24 +77,22 @@ def _row(row) -> dict:
 def board(filters, page: int, per_page: int) -> tuple[list[dict], int]:
     """One page of the board and the number of volunteers on it (two queries)."""
     query, hours = _ranked(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.order_by(hours.desc(), Volunteer.id).limit(per_page)
-                              .offset((page - 1) * per_page)).all()
-    return [_row(r) for r in rows], total
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Volunteer.id).subquery()))
+    return [_row(r) for r in _first(query, hours, (page - 1) * per_page, per_page)], total
 
 
 def top(n: int = 5, period: str = "month") -> list[dict]:
     """The first `n` of the whole board (the public home page's card)."""
     query, hours = _ranked({"period": period})
-    return [_row(r) for r in db.session.execute(query.order_by(hours.desc(), Volunteer.id).limit(n))]
+    return [_row(r) for r in _first(query, hours, 0, n)]
 
 
 def filter_choices() -> dict:
     """The communities (and their districts) that have a volunteer who consented to be shown."""
     communities = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.division_code)
-        .where(Organisation.kind == "community", Organisation.id.in_(
-            select(Volunteer.community_id).where(volunteer_board_clause())))
+        .where(Organisation.kind == "community", exists().where(Volunteer.community_id == Organisation.id,
+                                                                volunteer_board_clause()))
         .order_by(Organisation.division_code, Organisation.id).limit(CHOICES_LIMIT)).all()
     names = district_names(code for _i, _n, code in communities)
     return {"periods": list(PERIODS.items()), "communities": [(i, n) for i, n, _c in communities],

@@ -4,14 +4,14 @@ page), with the page's columns. ID numbers and phones are masked here as on the 
 The files are written by procure.public.exports from a procure.tabular.Table, as the public tables are (CSV:
 UTF-8 with a BOM, Chinese headers, plain two-decimal numbers, formula-like cells quoted, streamed; XLSX: a title row
 naming the community and the table, the filters, the export time in Shanghai, a bold frozen header row, number
-formats and a bold totals row). Rows are built CHUNK ids at a time: one query per
-chunk, never one per volunteer."""
+formats and a bold totals row). Rows are built CHUNK ids at a time, the ids read as they come: one query per
+chunk, never one per volunteer, and never every volunteer at once."""
 from flask_babel import lazy_gettext as _l
 
 from procure import clock
 from procure.catalogue import export as catalogue_export
 from procure.extensions import db
-from procure.tabular import Table
+from procure.tabular import CHUNK, Table
 from procure.volunteers import roster
 from procure.volunteers.models import Volunteer
 
@@ -31,7 +31,7 @@ def register_table(user, filters) -> Table:
         return [found[i] for i in chunk if i in found]
 
     return Table("volunteers", TITLE, roster.register_columns(filters), filters,
-                 lambda: list(db.session.scalars(ids)), build)
+                 lambda: db.session.scalars(ids.execution_options(yield_per=CHUNK)), build)
 
 
 def filename(community_id: int, fmt: str) -> str:

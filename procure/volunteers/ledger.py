@@ -1,6 +1,7 @@
 """The points ledger: every change of a volunteer's hours or points is one appended PointEntry, and the
 volunteer's `balance` / `hours_total` move with it in the same transaction. Spending takes points with a
-conditional UPDATE, so two simultaneous spends can never overdraw (the CHECK balance >= 0 backs it up)."""
+conditional UPDATE, so two simultaneous spends can never overdraw (the CHECK balance >= 0 backs it up). Each
+entry that carries served hours is also counted in its month and year (procure.volunteers.periods)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
@@ -8,6 +9,7 @@ from sqlalchemy import update
 
 from procure import clock
 from procure.extensions import db
+from procure.volunteers import periods
 from procure.volunteers.models import PointEntry, Volunteer
 
 CENT = Decimal("0.01")
@@ -58,5 +60,6 @@ def append(volunteer: Volunteer, kind: str, *, hours=Decimal("0.00"), points=Dec
                        recorded_by_id=user.id if user is not None else None, note=note, **refs)
     db.session.add(entry)
     db.session.flush()
+    periods.add(volunteer.id, entry.at, kind, hours, points)
     db.session.expire(volunteer, ["balance", "hours_total"])
     return entry

@@ -7,7 +7,7 @@ points with one conditional UPDATE (never below zero, also under concurrent requ
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure import clock
@@ -28,6 +28,7 @@ class Volunteer(db.Model):
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_nonnegative"),
         CheckConstraint("hours_total >= 0", name="hours_nonnegative"),
+        Index("ix_volunteers_board", "consent_public", "hours_total", "id"),  # the all-time star board, most first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +121,21 @@ class PointEntry(db.Model):
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: a scheduled expiry
+
+
+class VolunteerPeriod(db.Model):
+    """A volunteer's hours and points of service (service entries and corrections) in one month ("2026-03") or one
+    year ("2026") in Shanghai. Kept by procure.volunteers.periods in the transaction of each ledger entry, so that
+    the star board and the register's year columns read one row per volunteer instead of summing the ledger."""
+
+    __tablename__ = "volunteer_periods"
+    # The board: a period's volunteers by hours, most first.
+    __table_args__ = (Index("ix_volunteer_periods_board", "period", "hours", "volunteer_id"),)
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    hours: Mapped[Decimal] = mapped_column(Fixed2, default=Decimal("0.00"))
+    points: Mapped[Decimal] = mapped_column(Fixed2, default=Decimal("0.00"))
 
 
 class CorrectionRequest(db.Model):

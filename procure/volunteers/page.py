@@ -10,7 +10,7 @@ from procure.documents.render import qr_data_uri
 from procure.extensions import db
 from procure.urls import absolute_url
 from procure.volunteers import ledger
-from procure.volunteers.board import HOURS_KINDS
+from procure.volunteers.periods import HOURS_KINDS
 from procure.volunteers.inputs import (ACTIVITY_STATE_LABELS, CATEGORY_LABELS, CORRECTION_STATE_LABELS,
                                        ENTRY_KIND_LABELS, SIGNUP_STATUS_LABELS)
 from procure.volunteers.models import Activity, CorrectionRequest, PointEntry, SignUp, Volunteer

@@ -1,6 +1,7 @@
 """The community staff's volunteer register (志愿者名册): the filters, columns, rows and totals the page
 (/volunteers) and its CSV/XLSX export share. Two queries per page whatever the number of volunteers; the ID number
-and the phone are masked on the page and in the files alike."""
+and the phone are masked on the page and in the files alike; a year's hours and points are kept per volunteer
+(procure.volunteers.periods), never summed from the ledger here."""
 import re
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from procure import clock
 from procure.accounts.models import Role
@@ -16,8 +18,7 @@ from procure.extensions import db
 from procure.projects.listing import bounded_int
 from procure.tabular import Column
 from procure.volunteers import ledger
-from procure.volunteers.board import HOURS_KINDS
-from procure.volunteers.models import PointEntry, Volunteer
+from procure.volunteers.models import Volunteer, VolunteerPeriod
 from procure.volunteers.page import mask_phone
 from procure.volunteers.skills import has_skill, skill_choices, skill_keys, skill_label, skill_labels
 
@@ -114,15 +115,11 @@ def register_query(user, filters):
     query = (select(Volunteer.id, Volunteer.real_name, Volunteer.id_number, Volunteer.phone, Volunteer.skills,
                     Volunteer.hours_total, Volunteer.balance, Volunteer.consent_public, Volunteer.registered_at)
              .where(Volunteer.community_id == user.organisation_id))
-    if "year" in filters:
-        start, end = clock.year_bounds(filters["year"])
-        served = (select(PointEntry.volunteer_id, func.sum(PointEntry.hours).label("hours"),
-                         func.sum(PointEntry.points).label("points"))
-                  .where(PointEntry.kind.in_(HOURS_KINDS), PointEntry.at >= start, PointEntry.at < end)
-                  .group_by(PointEntry.volunteer_id).subquery())
-        query = (query.outerjoin(served, served.c.volunteer_id == Volunteer.id)
-                 .add_columns(func.coalesce(served.c.hours, 0).label("year_hours"),
-                              func.coalesce(served.c.points, 0).label("year_points")))
+    if "year" in filters:  # kept per volunteer and year (procure.volunteers.periods)
+        served = aliased(VolunteerPeriod)
+        query = (query.outerjoin(served, and_(served.volunteer_id == Volunteer.id, served.period == str(filters["year"])))
+                 .add_columns(func.coalesce(served.hours, Decimal("0.00")).label("year_hours"),
+                              func.coalesce(served.points, Decimal("0.00")).label("year_points")))
     if "q" in filters:
         query = query.where(_search_clause(filters["q"]))
     if "stars" in filters:

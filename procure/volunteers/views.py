@@ -17,7 +17,7 @@ from procure.extensions import db, limiter
 from procure.projects.listing import bounded_int, page_window
 from procure.projects.page_forms import Failed
 from procure.projects.proposal_form import refused_form
-from procure.public.exports import csv_lines, download, workbook_bytes
+from procure.public.exports import csv_lines, download, workbook_stream
 from procure.volunteers import exports, operations, page, roster
 from procure.volunteers.inputs import (CATEGORY_LABELS, ActivityForm, CorrectionForm, DecisionForm,
                                        RegistrationForm)
@@ -124,8 +124,8 @@ def export(fmt):
     name = exports.filename(current_user.organisation_id, fmt)
     if fmt == "csv":
         return download(stream_with_context(csv_lines(table)), exports.CSV_TYPE, name)
-    return download(workbook_bytes(table, current_user.organisation.name, roster.describe_register_filters),
-                    exports.XLSX_TYPE, name)
+    return download(stream_with_context(workbook_stream(table, current_user.organisation.name,
+                                                        roster.describe_register_filters)), exports.XLSX_TYPE, name)
 
 
 @bp.route("/volunteers/new", methods=["GET", "POST"])
