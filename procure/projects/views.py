@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from procure import clock, lifecycle
 from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
+from procure.database import MAX_ID
 from procure.delivery import operations as delivery
 from procure.errors import NotEditable, Refusal
 from procure.extensions import db
@@ -29,7 +30,8 @@ from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
 from procure.projects import list_pages
 from procure.projects.list_pages import options, shown_rows, staff_page
-from procure.projects.listing import CSV_COLUMNS, communities_for, csv_amount, csv_cell, filtered, list_filters
+from procure.projects.listing import (CSV_COLUMNS, bounded_int, communities_for, csv_amount, csv_cell, filtered,
+                                     list_filters)
 from procure.projects.models import Project
 from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
@@ -72,7 +74,8 @@ def index():
     page, total = staff_page(user, filters, communities, current_app.config["PER_PAGE"])
     this_year = clock.today().year
     return render_template("projects/index.html", projects=shown_rows(page.rows), filters=filters, total=total,
-                           nav=page, cap=list_pages.TOTAL_CAP, communities=communities, state_options=options(STATE_LABELS),
+                           nav=page, cap=list_pages.TOTAL_CAP, communities=communities,
+                           state_options=options(STATE_LABELS),
                            funding_form_options=options(FUNDING_FORM_LABELS),
                            recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
                            matches_shown=search.MATCHES_SHOWN,
