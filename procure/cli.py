@@ -192,6 +192,23 @@ def load_demo():
     click.echo("demo data loaded" if created else "demo data already present")
 
 
+@demo_cli.command("scale")
+@click.option("--projects", type=click.IntRange(min=1), required=True, help="projects the city holds in the end")
+@click.option("--volunteers", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="volunteers the city holds in the end")
+@click.option("--ledger", "ledger_entries", type=click.IntRange(min=0), default=1_000_000, show_default=True,
+              help="volunteer ledger entries the city holds in the end")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the random choices")
+def scale_demo(projects, volunteers, ledger_entries, seed):
+    """Grow the demo city in bulk to a province's size (copies of the demo's projects with everything that hangs
+    from them, communities, volunteers and their ledger), for benchmarks; the demo must be loaded first."""
+    from procure.demo.scale import scale_city
+
+    added = scale_city(projects, volunteers, ledger_entries, seed, progress=click.echo)
+    for table, rows in added.items():
+        click.echo(f"{table:<28}{rows:>12,}")
+
+
 @click.command("reminders")
 @once_a_day("reminders")
 def send_reminders():
