@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from conftest import DEMO_PASSWORD, SCALED
 from procure.accounts.models import Organisation, User
+from procure.demo.projects import PROJECTS
 from procure.demo.scale.projects import copied_tables
 from procure.documents.models import IssuedDocument
 from procure.extensions import db
@@ -59,6 +60,12 @@ class TestScaledCity:
         assert len(pairs) >= 25
         assert min(pairs.values()) >= 2  # the demo's one and at least one copy
 
+    def test_copies_are_moved_back_in_time_never_ahead(self):
+        demo = db.select(Project.id).order_by(Project.id).limit(len(PROJECTS))
+        demo_last = db.session.scalar(db.select(db.func.max(Project.created_at)).where(Project.id.in_(demo)))
+        assert db.session.scalar(db.select(db.func.max(Project.created_at))) <= demo_last
+        assert db.session.scalar(db.select(db.func.min(Project.created_at))) < demo_last.replace(year=demo_last.year - 1)
+
     def test_codes_are_unique_and_numbered_by_year(self):
         codes = db.session.scalars(db.select(Project.code)).all()
         assert len(set(codes)) == len(codes)
@@ -73,11 +80,12 @@ class TestScaledCity:
     def test_each_copy_publishes_under_its_own_code(self, app):
         prefix = app.config["OCDS_PREFIX"]
         rows = db.session.execute(db.select(OcdsRelease.ocid, OcdsRelease.release_id, OcdsRelease.release,
-                                            Project.code).join(Project)).all()
+                                            OcdsRelease.date, Project.code).join(Project)).all()
         assert len(rows) > 500
-        for ocid, release_id, release, code in rows:
+        for ocid, release_id, release, date, code in rows:
             assert ocid == f"{prefix}-{code}" == release["ocid"]
             assert release_id.startswith(ocid + "-") and release["id"] == release_id
+            assert release["date"] == f"{date:%Y-%m-%dT%H:%M:%SZ}"
 
     def test_issued_documents_have_unique_numbers_and_codes_of_their_projects(self):
         documents = db.session.execute(db.select(IssuedDocument.number, IssuedDocument.verification_code,

@@ -4,8 +4,9 @@ Which rows hang from a project is read from the schema, not listed by hand: a ta
 of its foreign keys names a table that does (projects first), so a table added later is copied too. Each copy
 gets new ids (foreign keys inside the copy follow them), a new project code and what is made of it (OCDS ocid and
 release ids), new unique tokens, its times moved back by whole weeks (the same weekday; every date moves
-together, so the story stays in order), and a community of the same street office with that community's
-worker in place of the demo community's. The audit entries are sealed into the hash chain as the app seals them
+together, so the story stays in order: an OCDS release's own date moves too, the dates inside it stay), and its
+community or a sister of it (procure.demo.scale.communities), whose name and worker take the place of the demo
+community's. The audit entries are sealed into the hash chain as the app seals them
 (procure.audit.chain). A unique column a copy cannot simply keep stops the generator before it writes a row."""
 import hashlib
 import json
@@ -434,6 +435,8 @@ class Copier:
         self.counters["issued_documents"] = bulk.next_id(self.documents)
         self.catalogues = catalogues
         self.title_at = [c.name for c in metadata.tables["projects"].columns].index("title")
+        releases = [c.name for c in metadata.tables["ocds_releases"].columns]
+        self.release_at = releases.index("date"), releases.index("release")
         self.notification_columns = [c.name for c in metadata.tables["notifications"].columns]
         self.read_before = time_text(datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=30))
         self.audit_columns = [c.name for c in metadata.tables["audit_entries"].columns]
@@ -500,11 +503,22 @@ class Copier:
             made.append(tuple(row))
         if name == "projects":
             copy.title = made[0][self.title_at]
+        elif name == "ocds_releases":
+            made = [self._dated(row, template_row) for row, template_row in zip(made, rows)]
         elif name == "audit_entries":
             made = self.seal.seal(made, template.audit)
             if not self.seal.checked:
                 self.seal.check(made[0], self.audit_columns)
         return made
+
+    def _dated(self, row: tuple, template_row: tuple) -> tuple:
+        """The release's own date, in its JSON, moved as its `date` column was."""
+        date_at, release_at = self.release_at
+        old, new = (f'"date": "{parse_time(value):%Y-%m-%dT%H:%M:%SZ}"' for value in (template_row[date_at],
+                                                                                        row[date_at]))
+        row = list(row)
+        row[release_at] = row[release_at].replace(old, new, 1)
+        return tuple(row)
 
     def _documents(self, template, copy) -> list:
         project_id = copy.ids["projects"][template.project_id]
