@@ -13,7 +13,7 @@ from procure.demo.volunteers import (BORN_ELSEWHERE, EVENT_SLOTS, EVENTS, GIVEN_
 from procure.volunteers import ledger
 
 SHANGHAI = timedelta(hours=8)
-HISTORY_YEARS = 4  # the activities spread over the last four years, month by month
+HISTORY_YEARS = 4  # the activities spread over the last four years
 NO_SHOW = 0.05  # share of sign-ups whose volunteer did not come (no ledger entry)
 FLUSH_ROWS = 20_000
 
