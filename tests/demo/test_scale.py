@@ -9,7 +9,7 @@ from sqlalchemy import text
 from conftest import DEMO_PASSWORD, SCALED
 from procure.accounts.models import Organisation, User
 from procure.demo.projects import PROJECTS
-from procure.demo.scale.projects import copied_tables
+from procure.demo.scale.rewrites import copied_tables
 from procure.documents.models import IssuedDocument
 from procure.extensions import db
 from procure.opendata.models import OcdsRelease

@@ -33,6 +33,7 @@ def scale_city(projects: int, volunteers: int = 10_000, ledger_entries: int = 1_
     from procure.demo.scale import projects as copies
     from procure.demo.scale.bulk import Bulk
     from procure.demo.scale.communities import add_communities, existing
+    from procure.demo.scale.rewrites import copied_tables
     from procure.demo.scale.volunteers import add_volunteers
 
     say = progress or (lambda _message: None)
@@ -52,7 +53,7 @@ def scale_city(projects: int, volunteers: int = 10_000, ledger_entries: int = 1_
                                                                                     "point_entries")}
             adding = max(0, projects - have["projects"])
             city = existing(bulk, metadata.tables["organisations"], metadata.tables["users"])
-            tables = copies.copied_tables(metadata)
+            tables = copied_tables(metadata)
             families = {org_id: c.family for org_id, c in city.by_org.items()}
             staff = {}
             for user_id, org_id in connection.exec_driver_sql(
