@@ -193,6 +193,23 @@ def load_demo():
     click.echo("demo data loaded" if created else "demo data already present")
 
 
+@demo_cli.command("scale")
+@click.option("--projects", type=click.IntRange(min=1), required=True, help="projects the city holds in the end")
+@click.option("--volunteers", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="volunteers the city holds in the end")
+@click.option("--ledger", "ledger_entries", type=click.IntRange(min=0), default=1_000_000, show_default=True,
+              help="volunteer ledger entries the city holds in the end")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the random choices")
+def scale_demo(projects, volunteers, ledger_entries, seed):
+    """Grow the demo city in bulk to a province's size (copies of the demo's projects with everything that hangs
+    from them, communities, volunteers and their ledger), for benchmarks; the demo must be loaded first."""
+    from procure.demo.scale import scale_city
+
+    added = scale_city(projects, volunteers, ledger_entries, seed, progress=click.echo)
+    for table, rows in added.items():
+        click.echo(f"{table:<28}{rows:>12,}")
+
+
 @click.command("reminders")
 @once_a_day("reminders")
 def send_reminders():
@@ -222,19 +239,13 @@ def expire_points():
 
 @click.command("recount")
 def recount():
-    """Count every figure kept beside the data again from the data itself: the catalogues' groups and order, each
-    volunteer's hours per month and year, the public tables' totals, the open-data totals. The app keeps them as it
-    changes the data; run this after loading data in bulk without it (or to check: nothing changes)."""
-    from procure.catalogue.operations import refill as refill_catalogues
-    from procure.opendata.publishing import recount_totals
-    from procure.totals.keeping import refill as refill_totals
-    from procure.volunteers.periods import refill as refill_periods
+    """Count every figure kept beside the data again from the data itself: the project lists' counts, the
+    catalogues' groups and order, each volunteer's hours per month and year, the public tables' totals, the
+    open-data totals. The app keeps them as it changes the data; run this after loading data in bulk without it
+    (or to check: nothing changes)."""
+    from procure.recounting import recount_everything
 
-    for name, refill in (("catalogues", refill_catalogues), ("volunteer periods", refill_periods),
-                         ("public totals", refill_totals), ("open-data totals", recount_totals)):
-        refill()
-        db.session.commit()
-        click.echo(f"{name} counted again")
+    recount_everything(click.echo)
 
 
 audit_cli = AppGroup("audit", help="Audit trail / 操作记录")
@@ -254,23 +265,8 @@ def verify_audit():
         raise SystemExit(1)
 
 
-projects_cli = AppGroup("projects", help="Projects / 项目")
-
-
-@projects_cli.command("recount")
-def recount_projects():
-    """Count every project again into project_counts (after rows were written with SQL that bypassed the
-    application, e.g. a bulk load); the lists' totals and the home page's figures read it."""
-    from procure.projects import counts
-
-    total = counts.rebuild(db.session)
-    db.session.commit()
-    click.echo(f"{total} projects counted")
-
-
 def register(app):
     app.cli.add_command(audit_cli)
-    app.cli.add_command(projects_cli)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)

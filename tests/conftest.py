@@ -263,3 +263,23 @@ def refused(db_snapshot):
         assert db_snapshot() == before
         return response.get_json()["reasons"]
     return check
+
+
+# A scaled city small enough for the suite: the demo's projects copied to SCALED["projects"], with new
+# communities, volunteers and ledger entries (procure.demo.scale), for tests that need many rows.
+SCALED = {"projects": 300, "communities": 24, "more_volunteers": 100, "more_entries": 2000}
+
+
+@pytest.fixture(scope="class")
+def scaled_city(app, demo_city):
+    """The demo city grown by `flask demo scale` (see SCALED), for a class of read-only tests; yields the rows
+    added per table. Classes using it override `ctx` as the demo's readers do (the data stays for the class)."""
+    from procure.demo.scale import scale_city
+    from procure.volunteers.models import PointEntry, Volunteer
+
+    with app.app_context():
+        volunteers = db.session.scalar(db.select(db.func.count()).select_from(Volunteer))
+        entries = db.session.scalar(db.select(db.func.count()).select_from(PointEntry))
+        added = scale_city(SCALED["projects"], volunteers + SCALED["more_volunteers"],
+                           entries + SCALED["more_entries"], communities=SCALED["communities"])
+    yield added
