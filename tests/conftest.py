@@ -267,7 +267,7 @@ def refused(db_snapshot):
 
 # A scaled city small enough for the suite: the demo's projects copied to SCALED["projects"], with new
 # communities, volunteers and ledger entries (procure.demo.scale), for tests that need many rows.
-SCALED = {"projects": 300, "communities": 24, "more_volunteers": 100, "more_entries": 2000}
+SCALED = {"projects": 400, "communities": 24, "more_volunteers": 100, "more_entries": 2000}
 
 
 @pytest.fixture(scope="class")

@@ -2,7 +2,7 @@
 page's cost does not grow with the data)."""
 import re
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from procure.extensions import db
 
@@ -29,13 +29,19 @@ def count(call) -> int:
 
 def plan(statement, parameters) -> list[str]:
     """The database's plan of one statement as text lines: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
-    with sequential scans switched off (a plan that still scans a table sequentially has no index to use)."""
+    with sequential scans switched off (a plan that still scans a table sequentially has no index to use). On the
+    driver's own cursor: no transaction begun (SQLite's BEGIN IMMEDIATE would wait for the test's session)."""
     with db.engine.connect() as conn:
+        cursor = conn.connection.cursor()
         if conn.dialect.name == "sqlite":
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-            return [row[-1] for row in rows]
-        conn.execute(text("SET enable_seqscan = off"))
-        return [row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()]
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+            return [row[-1] for row in cursor.fetchall()]
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute("EXPLAIN " + statement, parameters)
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.execute("SET enable_seqscan = on")
 
 
 def full_scans(lines, tables=("projects", "project_counts")) -> list[str]:
@@ -45,3 +51,18 @@ def full_scans(lines, tables=("projects", "project_counts")) -> list[str]:
     sqlite = re.compile(rf"^SCAN ({names})( AS \w+)?$")
     postgresql = re.compile(rf"Seq Scan on ({names})\b")
     return [line for line in lines if sqlite.match(line.strip()) or postgresql.search(line)]
+
+
+def whole_reads(statement, parameters, tables) -> list[str]:
+    """The plan lines of `statement` that read one of `tables` whole. On SQLite a table walked in its own order
+    (its rowid) and stopped by a LIMIT reads only the rows it returns, as an index walked in order does: the
+    statement orders that table by id with a LIMIT (`FROM t ORDER BY t.id DESC LIMIT`), or has a LIMIT and no
+    sort of its own."""
+    lines = plan(statement, parameters)
+    found = full_scans(lines, tables)
+    if not found or db.engine.dialect.name != "sqlite":
+        return found
+    if " LIMIT " in statement and not any("FOR ORDER BY" in line for line in lines):
+        return []
+    walked = {t for t in tables if re.search(rf"FROM {t} ORDER BY {t}\.id( DESC| ASC)?\s+LIMIT", statement)}
+    return [line for line in found if line.split()[1] not in walked]

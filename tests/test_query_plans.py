@@ -3,7 +3,6 @@ register, the OCDS feed and the open-data page run reads the big tables through 
 whole: checked with the database's own plan (SQLite: EXPLAIN QUERY PLAN, where a plain SCAN of a table reads all
 of it; PostgreSQL: EXPLAIN with sequential scans switched off, so that a Seq Scan means no index could serve).
 A walk down an index or the table in its order (stopped by a LIMIT) is how a page reads its first rows."""
-import re
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from procure.extensions import db
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer
 
+import statements
 from support import login
 
 # The tables that grow with the data: read whole, a page's cost would grow with them.
@@ -75,20 +75,7 @@ def statements_of(client, path) -> list:
 
 def whole_reads(statement, parameters) -> list[str]:
     """The big tables the database would read whole for this statement."""
-    with db.engine.connect() as conn:
-        cursor = conn.connection.cursor()
-        if conn.dialect.name == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-            plan = [row[-1] for row in cursor.fetchall()]
-            # a walk in the table's own order (its rowid), stopped by a LIMIT, reads only the rows it returns
-            walked = " LIMIT " in statement and not any("FOR ORDER BY" in line for line in plan)
-            return [line for line in plan
-                    if re.match(rf"SCAN ({'|'.join(BIG)})( AS \w+)?$", line) and not walked]
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN " + statement, parameters)
-        plan = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SET enable_seqscan = on")
-        return [line.strip() for line in plan if re.search(rf"Seq Scan on ({'|'.join(BIG)})\b", line)]
+    return statements.whole_reads(statement, parameters, BIG)
 
 
 def test_the_pages_read_the_big_tables_through_indexes(client, world, city):
