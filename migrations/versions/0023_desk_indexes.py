@@ -1,7 +1,7 @@
 """desk indexes: every desk, project page, catalogue, public table and volunteer page at any size. Indexes matched to
 their filters and orders (a desk's longest-waiting projects per state, per community, implementer and evaluation
 firm; a project's entries in time order; the public tables' orders; the work queues: unanswered challenges,
-payment requests, unpublished contracts); the catalogue's order kept on its items (listing_key) and its groups'
+payment requests, unpublished contracts, awarded projects by award; a user's unread notifications); the catalogue's order kept on its items (listing_key) and its groups'
 counts and subtotals kept (catalogue_groups); each volunteer's hours and points per month and year kept
 (volunteer_periods) for the star board and the register; the open-data totals (ocds_totals); the public tables' totals per filter value (project_figures,
 filter_totals); all filled here and kept by the app afterwards
@@ -36,6 +36,8 @@ INDEXES = {  # beside 0022's: the lists' orders, which the desks read too
     'ix_performance_evaluations_finalised_id': ('performance_evaluations', ['finalised_at', 'id']),
     'ix_catalogue_items_listing': ('catalogue_items', ['catalogue_id', 'removed_in_version', 'listing_key']),
     'ix_volunteers_board': ('volunteers', ['consent_public', 'hours_total', 'id']),
+    'ix_projects_state_awarded': ('projects', ['state', 'awarded_at', 'id']),
+    'ix_notifications_user_read': ('notifications', ['user_id', 'read_at']),
 }
 # Replaced by an index above that begins with the same column.
 REPLACED = {
@@ -43,6 +45,7 @@ REPLACED = {
     'ix_projects_evaluator_org_id': ('projects', ['evaluator_org_id']),
     'ix_audit_entries_project_id': ('audit_entries', ['project_id']),
     'ix_catalogue_items_catalogue_id': ('catalogue_items', ['catalogue_id']),
+    'ix_notifications_user_id': ('notifications', ['user_id']),
 }
 
 

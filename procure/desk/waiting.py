@@ -121,10 +121,10 @@ def _pending_notes(user, limit) -> dict[int, list[str]]:
             .where(visible, Project.state == "awarded", Challenge.answered_at.is_(None))
             .group_by(Challenge.project_id)),
             lambda n: _("%(count)s 条质疑待答复", count=n))
-        add((
-            select(Project.id).where(visible, Project.evaluator_org_id.is_(None),
-                                     Project.state.in_(("delivered", "under_acceptance", "rectification",
-                                                        "accepted")))),
+        add((  # through the projects without a firm (SQLite would rather read every accepted project of the area)
+            select(Project.id).with_hint(Project, "INDEXED BY ix_projects_evaluator_state", "sqlite")
+            .where(visible, Project.evaluator_org_id.is_(None),
+                   Project.state.in_(("delivered", "under_acceptance", "rectification", "accepted")))),
             lambda: _("待抽取第三方评估机构"))
         # The final instalment or the reward, payable by grade once the project is evaluated (差 may leave none).
         evaluated = (select(Project).where(visible, Project.state == "evaluated")

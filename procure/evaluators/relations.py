@@ -5,13 +5,13 @@ from sqlalchemy import select
 from procure.accounts.models import Role
 from procure.evaluators.models import ConflictDeclaration, PersonalDeclaration
 from procure.extensions import db
-from procure.projects.models import Project
+from procure.projects.permissions import Records
 
 
 def invited(user):
     if user.role == Role.evaluator:
-        return Project.id.in_(select(ConflictDeclaration.project_id).where(
-            ConflictDeclaration.evaluator_org_id == user.organisation_id))
+        return Records(ConflictDeclaration.project_id,
+                       (ConflictDeclaration.evaluator_org_id == user.organisation_id,))
     return None
 
 

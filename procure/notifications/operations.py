@@ -2,7 +2,7 @@
 
 Marking read changes nothing but the reader's own inbox, so it writes no audit row (the audit trail
 records changes to projects and settings)."""
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 
 from procure import clock
 from procure.errors import NotFound
@@ -17,13 +17,24 @@ def _mine(user, unread_only=False):
     return query.where(Notification.read_at.is_(None)) if unread_only else query
 
 
+BELL_CAP = 100  # the nav's bell counts this many unread at most and shows "99+" beyond
+
+
 def unread_count(user) -> int:
     return db.session.scalar(_UNREAD, {"user_id": user.id})
 
 
-# Every signed-in page asks (the bell in the nav): built once, the user bound on each call.
-_UNREAD = select(func.count(Notification.__table__.c.id)).where(
+def unread_for_bell(user) -> int:
+    """The unread count up to BELL_CAP: what every signed-in page asks costs the same for a user who never reads
+    their reminders."""
+    return db.session.scalar(_UNREAD_CAPPED, {"user_id": user.id})
+
+
+# Built once, the user bound on each call; both read the (user_id, read_at) index's unread range only.
+_UNREAD_ROWS = select(Notification.__table__.c.id).where(
     Notification.__table__.c.user_id == bindparam("user_id"), Notification.__table__.c.read_at.is_(None))
+_UNREAD = select(func.count()).select_from(_UNREAD_ROWS.subquery())
+_UNREAD_CAPPED = select(func.count()).select_from(_UNREAD_ROWS.limit(literal_column(str(BELL_CAP))).subquery())
 
 
 def page_of(user, page: int, per_page: int, unread_only=False) -> tuple[list[Notification], int, int]:

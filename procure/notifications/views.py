@@ -20,12 +20,12 @@ def nav_helpers():
 
 
 def unread_for_nav() -> int | None:
-    """The signed-in user's unread count for the nav (one COUNT); None for visitors or when the database fails,
-    so that an error page still renders."""
+    """The signed-in user's unread count for the nav, up to BELL_CAP (one COUNT); None for visitors or when the
+    database fails, so that an error page still renders."""
     if not current_user.is_authenticated:
         return None
     try:
-        return operations.unread_count(current_user)
+        return operations.unread_for_bell(current_user)
     except SQLAlchemyError:
         db.session.rollback()
         return None

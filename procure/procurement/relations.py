@@ -1,25 +1,24 @@
 """What procurement adds to who may see a project and the parts a user plays in it (registered on
 procure.projects.permissions by procure.stages): a provider's own bid, a seat on the bid evaluation panel."""
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from procure.accounts.models import Role
 from procure.extensions import db
 from procure.procurement.models import Bid
 from procure.procurement.tenders import PanelMember
 from procure.projects.models import Project
-from procure.projects.permissions import PANEL_STATES
+from procure.projects.permissions import PANEL_STATES, Records
 
 
 def own_bid(user):
     if user.role == Role.provider:
-        return Project.id.in_(select(Bid.project_id).where(Bid.provider_id == user.organisation_id))
+        return Records(Bid.project_id, (Bid.provider_id == user.organisation_id,))
     return None
 
 
 def on_panel(user):
     if user.role == Role.evaluator:
-        return and_(Project.id.in_(select(PanelMember.project_id).where(PanelMember.user_id == user.id)),
-                    Project.state.in_(PANEL_STATES))
+        return Records(PanelMember.project_id, (PanelMember.user_id == user.id,), (Project.state.in_(PANEL_STATES),))
     return None
 
 

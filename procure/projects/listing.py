@@ -1,10 +1,7 @@
 """The project list: filters from the query string, the communities a user may filter by, and the CSV export's
 query and cells (the list's total and pages: procure.projects.list_pages)."""
 
-from functools import lru_cache
-
 from flask import request
-from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 
 from procure.accounts.models import Organisation, Role
@@ -26,20 +23,6 @@ def communities_for(user) -> list:
         return db.session.execute(_COMMUNITIES[False]).all()
     prefix = area_prefix(user.organisation.division_code)
     return db.session.execute(_COMMUNITIES[True], {"area": prefix + "%"}).all()
-
-
-def community_options(communities, chosen: int | None) -> Markup:
-    """The community filter's <option>s, `chosen` selected: written here once per list of communities rather than
-    by a template loop, which costs milliseconds a page for the hundreds of communities of a city."""
-    options = _options(tuple((c.id, c.name) for c in communities))
-    if chosen is not None:
-        options = options.replace(f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1)
-    return Markup(options)
-
-
-@lru_cache(maxsize=64)
-def _options(communities: tuple) -> str:
-    return "".join(f'<option value="{id_}">{escape(name)}</option>' for id_, name in communities)
 
 
 def _communities(in_area: bool):

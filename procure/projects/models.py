@@ -53,6 +53,8 @@ class Project(db.Model):
         # The public home page and a provider's desk: open tenders by deadline, notices newest first.
         Index("ix_projects_state_deadline", "state", "bid_deadline", "id"),
         Index("ix_projects_state_noticed", "state", "notice_published_on", "id"),
+        # The bureau's desk: awarded projects in the order of their award (notices and contracts due).
+        Index("ix_projects_state_awarded", "state", "awarded_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

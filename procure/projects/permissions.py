@@ -1,6 +1,8 @@
 """Who may see a project and who may act on it: denied unless a rule below allows it."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from typing import NamedTuple
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
@@ -69,11 +71,29 @@ VOICED_ACTIONS = {"confirm_acceptance", "save_scores", "submit_scores"}
 PANEL_STATES = ("tendering", "awarded")
 
 # What the stages add, registered by procure.stages, so that the core reads none of their records:
-# each `seen(user)` returns a condition on Project (more projects a provider or an evaluator may see) or None,
-# best `Project.id IN (SELECT project_id FROM its records WHERE …)`, which reads the records' index;
+# each `seen(user)` returns the Records through which a provider or an evaluator may see more projects, or None;
 SEEN_BY: list = []
 # each `parts(user, project)` returns the parts the stage's records give the user (a bid: "bidder").
 PARTS: list = []
+
+
+class Records(NamedTuple):
+    """Projects seen through records of theirs: the records' column naming the project, conditions on the records
+    (a bid of the user's firm), and conditions on the project itself (in a state where the records count)."""
+    project_id: ColumnElement
+    where: tuple
+    also: tuple = ()
+
+    def condition(self, walk: bool):
+        """As `Project.id IN (SELECT project_id FROM the records WHERE …)` when `walk` (a list walks from the
+        records, through their index, however many projects there are), else as a correlated EXISTS (a project
+        found another way, or a window of a few hundred rows, is checked with one index probe, never by
+        collecting all of a firm's records first: a busy provider has bid on thousands of projects)."""
+        if walk:
+            found = Project.id.in_(select(self.project_id).where(*self.where))
+        else:
+            found = exists().where(self.project_id == Project.id, *self.where)
+        return and_(found, *self.also)
 
 
 def register(seen_by: list, parts: list) -> None:
@@ -94,14 +114,14 @@ def visible_projects(user):
         inside = select(Organisation.id).where(
             Organisation.division_code.startswith(area_prefix(org.division_code)))
         return query.where(Project.community_id.in_(inside))
-    return query.where(or_(*visible_parts(user)))
+    return query.where(or_(*visible_parts(user, walk=False)))
 
 
-def visible_parts(user) -> list:
+def visible_parts(user, walk: bool = True) -> list:
     """For a provider or an evaluation firm's user, the conditions any of which lets them see a project (the
-    project list reads each through its own index; procure.projects.list_pages)."""
+    project list reads each through its own index, walking from the records: procure.projects.list_pages)."""
     org = user.organisation
-    added = [clause for clause in (seen(user) for seen in SEEN_BY) if clause is not None]
+    added = [records.condition(walk) for records in (seen(user) for seen in SEEN_BY) if records is not None]
     if user.role == Role.provider:
         return [Project.state == "tendering", Project.implementer_id == org.id, *added]
     if user.role == Role.evaluator:

@@ -30,8 +30,8 @@ from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
 from procure.projects import list_pages
 from procure.projects.list_pages import options, shown_rows, staff_page
-from procure.projects.listing import (CSV_COLUMNS, bounded_int, communities_for, community_options, csv_amount,
-                                     csv_cell, filtered, list_filters)
+from procure.projects.listing import (CSV_COLUMNS, bounded_int, communities_for, csv_amount, csv_cell, filtered,
+                                     list_filters)
 from procure.projects.models import Project
 from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
@@ -75,7 +75,6 @@ def index():
     this_year = clock.today().year
     return render_template("projects/index.html", projects=shown_rows(page.rows), filters=filters, total=total,
                            nav=page, cap=list_pages.TOTAL_CAP, communities=communities,
-                           community_options=community_options,
                            state_options=options(STATE_LABELS),
                            funding_form_options=options(FUNDING_FORM_LABELS),
                            recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,

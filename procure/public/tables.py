@@ -272,8 +272,11 @@ def _contract_rows(ids) -> list[dict]:
 
 
 def payments_table(filters) -> Table:
-    ids = (_public_contracts(filters).join(Payment, Payment.project_id == Contract.project_id)
-           .with_only_columns(Payment.id).order_by(Payment.paid_on.desc(), Payment.id.desc()))
+    # Each payment, newest first, checked against its contract (a correlated EXISTS): joined to contracts, SQLite
+    # first builds a Bloom filter over every contract.
+    contract = _public_contracts(filters).with_only_columns(Contract.id).where(
+        Contract.project_id == Payment.project_id).exists()
+    ids = select(Payment.id).where(contract).order_by(Payment.paid_on.desc(), Payment.id.desc())
     return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows,
                  summary=lambda: _payment_summary(filters, ids), window=_window(ids))
 
