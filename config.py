@@ -86,6 +86,9 @@ class Config:
     PER_PAGE = _env_int("PER_PAGE", 20)
     # Projects a desk lists as waiting (the longest-waiting first); the project list, by stage, shows them all.
     DESK_WAITING_LIMIT = _env_int("DESK_WAITING_LIMIT", 10)
+    # A provider's track record (grades, scores, milestones on time) is counted over its whole history; each
+    # worker keeps a count this many seconds (0: never), so that a list of providers costs the same at any size.
+    TRACK_RECORD_CACHE_SECONDS = _env_int("TRACK_RECORD_CACHE_SECONDS", 300)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
@@ -310,6 +313,7 @@ class TestingConfig(Config):
     # Tests move the clock by days with a user signed in; the lifetimes' own tests set the real limits.
     SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
     SESSION_ABSOLUTE_HOURS = 10 * 365 * 24
+    TRACK_RECORD_CACHE_SECONDS = 0  # tests change a record and read it at once; the cache's own test sets it
 
 
 CONFIGS = {

@@ -1,8 +1,14 @@
 """A provider's track record: the grades and scores of the projects it implemented that have been
 evaluated, and how often its milestone reports came on time. Counted by the database (a few grouped queries for
-any number of providers, whatever their history); a record lists only its latest projects."""
+any number of providers), over the provider's whole history: each worker keeps a record it counted for
+TRACK_RECORD_CACHE_SECONDS (and never past the day, which decides which milestones are due), so that a page of
+providers costs the same whatever their histories. A record lists only its latest projects."""
+import copy
+import threading
 from decimal import ROUND_HALF_UP, Decimal
 
+from cachetools import TTLCache
+from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
 from procure import clock
@@ -26,10 +32,49 @@ def _recorded(ids):
     return and_(Project.implementer_id.in_(ids), Project.state.in_(RECORDED_STATES), Project.grade.is_not(None))
 
 
+_KEPT_LOCK = threading.Lock()  # gunicorn's threads share a worker's kept records
+
+
+def _kept() -> TTLCache | None:
+    seconds = current_app.config["TRACK_RECORD_CACHE_SECONDS"]
+    if not seconds:
+        return None
+    kept = current_app.extensions.get("track_records")
+    if kept is None or kept.ttl != seconds:
+        kept = current_app.extensions["track_records"] = TTLCache(maxsize=4096, ttl=seconds)
+    return kept
+
+
 def track_records(org_ids, listed: int = 0) -> dict[int, dict]:
     """{organisation id: track record} for each id (an empty record where there is nothing yet); with `listed`,
     each record lists its latest `listed` evaluated projects."""
     ids = sorted({i for i in org_ids if i is not None})
+    kept, today = _kept(), clock.today()
+    if kept is None:
+        records = _counted(ids)
+    else:
+        with _KEPT_LOCK:
+            records = {org_id: kept.get((org_id, today)) for org_id in ids}
+        missing = [org_id for org_id, record in records.items() if record is None]
+        if missing:
+            counted = _counted(missing)
+            with _KEPT_LOCK:
+                for org_id, record in counted.items():
+                    kept[(org_id, today)] = record
+            records.update(counted)
+        records = copy.deepcopy(records)  # a caller may change its copy, never the kept one
+    if listed:
+        for org_id in ids:
+            records[org_id]["projects"] = [
+                {"id": project_id, "code": code, "title": title, "state": state, "grade": grade, "score": score}
+                for project_id, code, title, state, grade, score in db.session.execute(
+                    select(Project.id, Project.code, Project.title, Project.state, Project.grade, Project.score)
+                    .where(_recorded([org_id])).order_by(Project.updated_at.desc(), Project.id.desc()).limit(listed))]
+    return records
+
+
+def _counted(ids) -> dict[int, dict]:
+    """The records of `ids` counted from the data (without their latest projects)."""
     records = {org_id: _empty() for org_id in ids}
     if not ids:
         return records
@@ -46,13 +91,6 @@ def track_records(org_ids, listed: int = 0) -> dict[int, dict]:
             scores[org_id] = (kept[0] + total, kept[1] + scored)
     for org_id, (total, count) in scores.items():
         records[org_id]["average_score"] = (total / count).quantize(CENT, ROUND_HALF_UP)
-    if listed:
-        for org_id in ids:
-            records[org_id]["projects"] = [
-                {"id": project_id, "code": code, "title": title, "state": state, "grade": grade, "score": score}
-                for project_id, code, title, state, grade, score in db.session.execute(
-                    select(Project.id, Project.code, Project.title, Project.state, Project.grade, Project.score)
-                    .where(_recorded([org_id])).order_by(Project.updated_at.desc(), Project.id.desc()).limit(listed))]
     _on_time(records, ids)
     return records
 

@@ -18,6 +18,7 @@ from procure.evaluators.models import EvaluatorProfile
 from procure.extensions import db
 from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.performance_evaluation.track_record import track_records
+from procure.projects import counts as project_counts
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
 from procure.providers.inputs import REGISTRATION_TYPE_LABELS
@@ -216,12 +217,10 @@ def evaluator_rows(ids) -> list[dict]:
     orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
     profiles = {p.organisation_id: p for p in db.session.scalars(
         select(EvaluatorProfile).where(EvaluatorProfile.organisation_id.in_(ids)))}
-    # The projects whose firm is public (evaluator_public: from the acceptance on), counted per firm.
-    counts = dict(db.session.execute(public_projects({}).with_only_columns(Project.evaluator_org_id,
-                                                                           func.count(Project.id))
-                                     .where(Project.evaluator_org_id.in_(ids),
-                                            Project.state.in_(disclosure.ACCEPTED_STATES))
-                                     .group_by(Project.evaluator_org_id)).all())
+    # The projects whose firm is public (evaluator_public: from the acceptance on, every such state public), as
+    # the project counts keep them per firm.
+    counts = {int(value): projects for projects, _amount, value in project_counts.sums(
+        "evaluator", None, disclosure.ACCEPTED_STATES, group_by="value")}
     categories = top_categories()
     rows = []
     for org_id in ids:

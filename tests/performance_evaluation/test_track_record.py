@@ -136,3 +136,28 @@ def test_beside_the_bids_for_the_bureau_once_they_are_open(journey, record_of, w
     assert "95.00" in cell
     own = login(client, "provider").get(f"/projects/{project.id}").get_data(as_text=True)
     assert "bid-track-" not in own
+
+
+def test_a_worker_keeps_a_record_it_counted_for_the_day(app, record_of, world, clock):
+    """With TRACK_RECORD_CACHE_SECONDS, a page of providers reads a record counted before without a statement;
+    a new day (which decides the milestones due) or the time running out counts it again."""
+    from statements import count
+
+    record_of("provider", "evaluated", "excellent", Decimal("92.50"),
+              milestones=[(date(2025, 6, 30), date(2025, 6, 1))])
+    org_id = world["provider"].organisation_id
+    app.config["TRACK_RECORD_CACHE_SECONDS"] = 300
+    try:
+        first = track_records([org_id])[org_id]
+        assert first["grades"]["excellent"] == 1 and first["on_time_rate"] == Decimal("100.00")
+        first["grades"]["excellent"] = 99  # a caller's copy: the kept record stays
+        assert count(lambda: track_records([org_id])) == 0
+        assert track_records([org_id])[org_id]["grades"]["excellent"] == 1
+        record_of("provider", "closed", "poor", Decimal("40.00"))
+        assert track_records([org_id])[org_id]["evaluated"] == 1  # kept: the new grade shows within 300 s
+        clock.advance(days=1)
+        assert count(lambda: track_records([org_id])) > 0
+        assert track_records([org_id])[org_id]["evaluated"] == 2
+    finally:
+        app.config["TRACK_RECORD_CACHE_SECONDS"] = 0
+        app.extensions.pop("track_records", None)
