@@ -110,7 +110,8 @@ def databases(args, work: Path) -> tuple[str, str]:
 
 def subjects(url: str) -> dict:
     """What the page addresses name, read from the demo city (the scaled city holds the demo's rows unchanged):
-    a closed purchase project, the catalogue in force, the latest year of OCDS releases, community1's id."""
+    a closed purchase project, the catalogue in force, the latest year of OCDS releases, community1's and
+    provider1's organisations."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -122,6 +123,7 @@ def subjects(url: str) -> dict:
         found = {"project_id": project.id, "code": project.code,
                  "catalogue": one("SELECT max(year) FROM catalogues WHERE state = 'in_force'")[0],
                  "community": one("SELECT organisation_id FROM users WHERE username = 'community1'")[0],
+                 "provider": one("SELECT organisation_id FROM users WHERE username = 'provider1'")[0],
                  "ocds_year": int(str(one("SELECT max(date) FROM ocds_releases")[0])[:4])}
     engine.dispose()
     return found
@@ -240,6 +242,11 @@ def pages(s: dict) -> list[tuple]:
         ("public catalogue", None, f"/public/catalogues/{s['catalogue']}", False),
         ("public contracts", None, "/public/contracts", False),
         ("public evaluations", None, "/public/evaluations", False),
+        ("public providers", None, "/public/providers", False),
+        ("public provider page", None, f"/public/providers/{s['provider']}", False),
+        ("public evaluation firms", None, "/public/evaluators", False),
+        ("public communities", None, "/public/communities", False),
+        ("open data", None, "/open-data", False),
         ("volunteer star board", None, "/public/volunteers/board", False),
         ("volunteer star board, all time", None, "/public/volunteers/board?period=all", False),
         ("OCDS feed", None, "/api/v1/ocds/releases", False),

@@ -58,7 +58,7 @@ PAGES = [
     ("bureau1", f"/projects?{SEARCH}", 6),
     ("bureau1", "/projects?community={community}", 5),
     ("community1", "/projects", 4),
-    ("provider1", "/projects", 4),
+    ("provider1", "/projects", 5),
     ("bureau1", "/projects/{project_id}", 97),
     ("bureau1", "/catalogues/{year}", 8),
     ("community1", "/volunteers", 4),

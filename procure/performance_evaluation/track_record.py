@@ -4,15 +4,14 @@ any number of providers), over the provider's whole history: each worker keeps a
 TRACK_RECORD_CACHE_SECONDS (and never past the day, which decides which milestones are due), so that a page of
 providers costs the same whatever their histories. A record lists only its latest projects."""
 import copy
-import threading
 from decimal import ROUND_HALF_UP, Decimal
 
-from cachetools import TTLCache
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
 from procure import clock
 from procure.extensions import db
+from procure.kept import LOCK, cache
 from procure.procurement.models import Contract, Milestone, MilestoneReport
 from procure.projects.models import Project
 from procure.sqldates import local_date
@@ -32,33 +31,20 @@ def _recorded(ids):
     return and_(Project.implementer_id.in_(ids), Project.state.in_(RECORDED_STATES), Project.grade.is_not(None))
 
 
-_KEPT_LOCK = threading.Lock()  # gunicorn's threads share a worker's kept records
-
-
-def _kept() -> TTLCache | None:
-    seconds = current_app.config["TRACK_RECORD_CACHE_SECONDS"]
-    if not seconds:
-        return None
-    kept = current_app.extensions.get("track_records")
-    if kept is None or kept.ttl != seconds:
-        kept = current_app.extensions["track_records"] = TTLCache(maxsize=4096, ttl=seconds)
-    return kept
-
-
 def track_records(org_ids, listed: int = 0) -> dict[int, dict]:
     """{organisation id: track record} for each id (an empty record where there is nothing yet); with `listed`,
     each record lists its latest `listed` evaluated projects."""
     ids = sorted({i for i in org_ids if i is not None})
-    kept, today = _kept(), clock.today()
+    kept, today = cache("track_records", current_app.config["TRACK_RECORD_CACHE_SECONDS"]), clock.today()
     if kept is None:
         records = _counted(ids)
     else:
-        with _KEPT_LOCK:
+        with LOCK:
             records = {org_id: kept.get((org_id, today)) for org_id in ids}
         missing = [org_id for org_id, record in records.items() if record is None]
         if missing:
             counted = _counted(missing)
-            with _KEPT_LOCK:
+            with LOCK:
                 for org_id, record in counted.items():
                     kept[(org_id, today)] = record
             records.update(counted)

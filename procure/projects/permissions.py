@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
@@ -95,6 +95,17 @@ class Records(NamedTuple):
             found = exists().where(self.project_id == Project.id, *self.where)
         return and_(found, *self.also)
 
+    def listing_condition(self):
+        """The condition a list in the projects' own order reads best: walking from the records while they are
+        fewer than DENSE (at most that many read and sorted), else down the list's order checking each project
+        (a firm with that many records has one among every few projects). One bounded count decides."""
+        many = db.session.scalar(select(func.count()).select_from(
+            select(self.project_id).where(*self.where).limit(DENSE).subquery()))
+        return self.condition(walk=many < DENSE)
+
+
+DENSE = 2000  # a firm's records beyond which its list checks projects in order rather than collect them
+
 
 def register(seen_by: list, parts: list) -> None:
     """Add a stage's visibility conditions and parts; adding the same function again changes nothing."""
@@ -118,10 +129,13 @@ def visible_projects(user):
 
 
 def visible_parts(user, walk: bool = True) -> list:
-    """For a provider or an evaluation firm's user, the conditions any of which lets them see a project (the
-    project list reads each through its own index, walking from the records: procure.projects.list_pages)."""
+    """For a provider or an evaluation firm's user, the conditions any of which lets them see a project: for a
+    list (`walk`), each as that list reads it best through its own index (procure.projects.list_pages); else
+    each checked on a project found another way."""
     org = user.organisation
-    added = [records.condition(walk) for records in (seen(user) for seen in SEEN_BY) if records is not None]
+    found = [seen(user) for seen in SEEN_BY]
+    added = [records.listing_condition() if walk else records.condition(walk=False)
+             for records in found if records is not None]
     if user.role == Role.provider:
         return [Project.state == "tendering", Project.implementer_id == org.id, *added]
     if user.role == Role.evaluator:

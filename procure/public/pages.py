@@ -4,6 +4,7 @@ built here or in procure.public.project_view, never ORM rows whose private field
 from decimal import Decimal
 
 from flask import abort, current_app, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import and_, exists, func, or_, select
 
 from procure import clock, disclosure
@@ -12,6 +13,7 @@ from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
 from procure.database import writes
 from procure.extensions import db, limiter
+from procure.kept import kept
 from procure.performance_evaluation.models import PerformanceEvaluation
 from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.procurement.models import Bid, Contract
@@ -133,6 +135,13 @@ def home():
 # ---- the project list ------------------------------------------------------------------------------------
 
 def filter_choices() -> dict:
+    """The options of the list's selects, kept by each worker for PUBLIC_FILTERS_CACHE_SECONDS (in each
+    language): a city's hundreds of communities and firms, read on every request, cost more than the page."""
+    return kept("public_filters", current_app.config["PUBLIC_FILTERS_CACHE_SECONDS"], str(get_locale()),
+                _filter_choices)
+
+
+def _filter_choices() -> dict:
     """The options of the list's selects: what the public projects actually have, read from the counts
     (procure.projects.counts: a row per value, never the projects themselves), then the names."""
     ProjectCount = counts.ProjectCount

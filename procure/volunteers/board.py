@@ -1,6 +1,8 @@
 """The star board's queries (积分明星榜): volunteers ranked by the hours they served in a period, per community or
 district. Only volunteers who consented are listed, by masked name; nothing else about a person leaves here
 (the real name is read only to be masked). Each function runs a fixed, small number of queries."""
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
@@ -8,6 +10,7 @@ from procure.accounts.divisions import district_names
 from procure.accounts.models import Organisation
 from procure.database import MAX_ID
 from procure.extensions import db
+from procure.kept import kept
 from procure.projects.listing import bounded_int
 from procure.volunteers import ledger
 from procure.volunteers.models import Volunteer, VolunteerPeriod
@@ -88,6 +91,12 @@ def top(n: int = 5, period: str = "month") -> list[dict]:
 
 
 def filter_choices() -> dict:
+    """The board's filter options, kept by each worker for PUBLIC_FILTERS_CACHE_SECONDS (in each language)."""
+    return kept("board_filters", current_app.config["PUBLIC_FILTERS_CACHE_SECONDS"], str(get_locale()),
+                _filter_choices)
+
+
+def _filter_choices() -> dict:
     """The communities (and their districts) that have a volunteer who consented to be shown."""
     communities = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.division_code)
