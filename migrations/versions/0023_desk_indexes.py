@@ -37,6 +37,8 @@ INDEXES = {  # beside 0022's: the lists' orders, which the desks read too
     'ix_catalogue_items_listing': ('catalogue_items', ['catalogue_id', 'removed_in_version', 'listing_key']),
     'ix_volunteers_board': ('volunteers', ['consent_public', 'hours_total', 'id']),
     'ix_projects_state_awarded': ('projects', ['state', 'awarded_at', 'id']),
+    'ix_projects_implementer_by_id': ('projects', ['implementer_id', 'id']),
+    'ix_projects_evaluator_by_id': ('projects', ['evaluator_org_id', 'id']),
     'ix_notifications_user_read': ('notifications', ['user_id', 'read_at']),
 }
 # Replaced by an index above that begins with the same column.

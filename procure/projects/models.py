@@ -50,6 +50,9 @@ class Project(db.Model):
         Index("ix_projects_implementer_state", "implementer_id", "state", "updated_at", "id"),
         Index("ix_projects_evaluator_state", "evaluator_org_id", "state", "updated_at", "id"),
         Index("ix_projects_state_community", "state", "community_id"),
+        # A provider's or a firm's public page: its projects newest first, as the public list orders them.
+        Index("ix_projects_implementer_by_id", "implementer_id", "id"),
+        Index("ix_projects_evaluator_by_id", "evaluator_org_id", "id"),
         # The public home page and a provider's desk: open tenders by deadline, notices newest first.
         Index("ix_projects_state_deadline", "state", "bid_deadline", "id"),
         Index("ix_projects_state_noticed", "state", "notice_published_on", "id"),

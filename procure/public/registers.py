@@ -20,11 +20,10 @@ from procure.performance_evaluation.scoring import GRADE_LABELS
 from procure.performance_evaluation.track_record import track_records
 from procure.projects import counts as project_counts
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
-from procure.projects.models import Project
 from procure.providers.inputs import REGISTRATION_TYPE_LABELS
 from procure.providers.models import Debarment, ProviderProfile
 
-from procure.public.listing import public_projects
+from procure.public.listing import public_counts_clause
 from procure.tabular import Column, Table
 
 ZERO = Decimal("0.00")
@@ -79,17 +78,20 @@ def communities_query(filters):
     return query.order_by(Organisation.division_code, Organisation.id)
 
 
-def _project_totals(column, org_ids) -> dict:
-    """{organisation id: (public projects, their approved total)} by `column` (community_id …)."""
-    rows = db.session.execute(public_projects({}).with_only_columns(
-        column, func.count(Project.id), func.sum(Project.approved_amount))
-        .where(column.in_(org_ids)).group_by(column))
-    return {org_id: (count, amount or ZERO) for org_id, count, amount in rows}
+def _community_totals(org_ids) -> dict:
+    """{community id: (public projects, their approved total)}, from the project counts (a few rows a community)."""
+    ProjectCount = project_counts.ProjectCount
+    rows = db.session.execute(
+        select(ProjectCount.value, func.sum(ProjectCount.projects), func.sum(ProjectCount.approved_amount))
+        .where(ProjectCount.facet == "community", ProjectCount.value.in_([str(i) for i in org_ids]),
+               public_counts_clause())
+        .group_by(ProjectCount.value))
+    return {int(org_id): (count, amount or ZERO) for org_id, count, amount in rows}
 
 
 def community_rows(ids) -> list[dict]:
     orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
-    stats = _project_totals(Project.community_id, ids)
+    stats = _community_totals(ids)
     districts = district_names(o.division_code for o in orgs.values())
     rows = []
     for org_id in ids:

@@ -13,7 +13,7 @@ from conftest import START
 from procure.catalogue import operations as catalogue_ops
 from procure.catalogue.models import Catalogue
 from procure.documents.models import IssuedDocument
-from procure.documents.render import DataOnlyFetcher, FetchRefused, qr_data_uri, render_pdf
+from procure.documents.render import FetchRefused, data_only_fetcher, qr_data_uri, render_pdf
 from procure.extensions import db
 from procure.procurement.models import Bid, Contract
 
@@ -153,11 +153,11 @@ def test_unchanged_data_reuses_the_record(journey, as_user):
                                  "ftp://example.com/x", "/etc/passwd", "FILE:///etc/passwd"])
 def test_fetcher_refuses_everything_but_data(url):
     with pytest.raises(FetchRefused, match="data: URIs"):
-        DataOnlyFetcher().fetch(url)
+        data_only_fetcher().fetch(url)
 
 
 def test_fetcher_allows_data_uris():
-    response = DataOnlyFetcher().fetch(qr_data_uri("https://example.org/verify/ABC"))
+    response = data_only_fetcher().fetch(qr_data_uri("https://example.org/verify/ABC"))
     assert b"<svg" in response.read()
 
 
