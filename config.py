@@ -89,9 +89,9 @@ class Config:
     # A provider's track record (grades, scores, milestones on time) is counted over its whole history; each
     # worker keeps a count this many seconds (0: never), so that a list of providers costs the same at any size.
     TRACK_RECORD_CACHE_SECONDS = _env_int("TRACK_RECORD_CACHE_SECONDS", 300)
-    # The public project list's filter options (the communities, firms, districts and years its projects have),
-    # kept by each worker this many seconds (0: never): a new community appears in them within this time.
-    PUBLIC_FILTERS_CACHE_SECONDS = _env_int("PUBLIC_FILTERS_CACHE_SECONDS", 60)
+    # The project lists' and the star board's filter options (the communities, firms, districts and years there
+    # are), kept by each worker this many seconds (0: never): a new community appears in them within this time.
+    FILTER_OPTIONS_CACHE_SECONDS = _env_int("FILTER_OPTIONS_CACHE_SECONDS", 60)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
@@ -318,7 +318,7 @@ class TestingConfig(Config):
     SESSION_ABSOLUTE_HOURS = 10 * 365 * 24
     # Tests change data and read it at once; the caches' own tests set them.
     TRACK_RECORD_CACHE_SECONDS = 0
-    PUBLIC_FILTERS_CACHE_SECONDS = 0
+    FILTER_OPTIONS_CACHE_SECONDS = 0
 
 
 CONFIGS = {

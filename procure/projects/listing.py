@@ -1,13 +1,14 @@
 """The project list: filters from the query string, the communities a user may filter by, and the CSV export's
 query and cells (the list's total and pages: procure.projects.list_pages)."""
 
-from flask import request
+from flask import current_app, request
 from sqlalchemy import bindparam, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
 from procure.database import MAX_ID
 from procure.extensions import db
+from procure.kept import kept
 from procure.projects import search
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.models import Project
@@ -16,13 +17,19 @@ from procure.projects.states import State
 
 
 def communities_for(user) -> list:
-    """The communities a reviewer, bureau officer or admin may filter by: rows of (id, name)."""
+    """The communities a reviewer, bureau officer or admin may filter by: rows of (id, name), kept by each worker
+    for FILTER_OPTIONS_CACHE_SECONDS per area (read-only)."""
     if user.role not in (Role.reviewer, Role.bureau, Role.admin):
         return []
-    if user.role == Role.admin:
+    area = None if user.role == Role.admin else area_prefix(user.organisation.division_code)
+    return kept("staff_communities", current_app.config["FILTER_OPTIONS_CACHE_SECONDS"], area,
+                lambda: _communities_in(area))
+
+
+def _communities_in(area: str | None) -> list:
+    if area is None:
         return db.session.execute(_COMMUNITIES[False]).all()
-    prefix = area_prefix(user.organisation.division_code)
-    return db.session.execute(_COMMUNITIES[True], {"area": prefix + "%"}).all()
+    return db.session.execute(_COMMUNITIES[True], {"area": area + "%"}).all()
 
 
 def _communities(in_area: bool):

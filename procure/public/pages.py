@@ -135,9 +135,9 @@ def home():
 # ---- the project list ------------------------------------------------------------------------------------
 
 def filter_choices() -> dict:
-    """The options of the list's selects, kept by each worker for PUBLIC_FILTERS_CACHE_SECONDS (in each
+    """The options of the list's selects, kept by each worker for FILTER_OPTIONS_CACHE_SECONDS (in each
     language): a city's hundreds of communities and firms, read on every request, cost more than the page."""
-    return kept("public_filters", current_app.config["PUBLIC_FILTERS_CACHE_SECONDS"], str(get_locale()),
+    return kept("public_filters", current_app.config["FILTER_OPTIONS_CACHE_SECONDS"], str(get_locale()),
                 _filter_choices)
 
 

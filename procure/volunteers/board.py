@@ -91,8 +91,8 @@ def top(n: int = 5, period: str = "month") -> list[dict]:
 
 
 def filter_choices() -> dict:
-    """The board's filter options, kept by each worker for PUBLIC_FILTERS_CACHE_SECONDS (in each language)."""
-    return kept("board_filters", current_app.config["PUBLIC_FILTERS_CACHE_SECONDS"], str(get_locale()),
+    """The board's filter options, kept by each worker for FILTER_OPTIONS_CACHE_SECONDS (in each language)."""
+    return kept("board_filters", current_app.config["FILTER_OPTIONS_CACHE_SECONDS"], str(get_locale()),
                 _filter_choices)
 
 
