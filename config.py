@@ -45,14 +45,23 @@ def _env_list(name) -> list[str] | None:
 
 
 def secret_key():
-    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    """SECRET_KEY from the environment, else one generated once and kept in instance/. gunicorn's workers start
+    at once: the key is written whole to a file of the process's own and linked into place, which only the first
+    process manages, so that every worker reads that one key (never a half-written file, never one of its own)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     INSTANCE.mkdir(parents=True, exist_ok=True)
     path = INSTANCE / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        mine = INSTANCE / f".secret_key.{os.getpid()}"
+        mine.write_text(secrets.token_hex(32))
+        mine.chmod(0o600)
+        try:
+            os.link(mine, path)
+        except FileExistsError:
+            pass
+        finally:
+            mine.unlink()
     return path.read_text().strip()
 
 

@@ -87,3 +87,17 @@ def test_trusted_hosts_and_their_subdomains_are_served(trusted, client):
 def test_health_checks_answer_whatever_host_the_probe_names(trusted, client):
     assert client.get("/healthz", headers={"Host": "10.0.0.7:8000"}).get_json() == {"status": "ok"}
     assert client.get("/readyz", headers={"Host": "10.0.0.7:8000"}).status_code == 200
+
+
+def test_workers_starting_at_once_in_a_new_instance_share_one_key(tmp_path):
+    """gunicorn's workers import the app together: each must read the same generated key (before, one could read
+    the file another was writing, empty, and answer every page with 500, or keep a key of its own and refuse the
+    sessions its siblings signed)."""
+    env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY" and not key.startswith("PYTEST")}
+    env.update(PROCURE_INSTANCE=str(tmp_path))
+    code = "import time, config; time.sleep(0.5 - time.time() % 0.5); print(config.secret_key())"
+    runs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(8)]
+    keys = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
