@@ -82,9 +82,13 @@ def condition(how: str, values: dict | None = None):
         if how == "contains_latest":
             return projects.c.id.in_(select(found.c.id).order_by(found.c.id.desc()).limit(MATCHES_SHOWN))
         return projects.c.id.in_(select(found.c.id))
-    found = or_(projects.c.title.ilike(pattern, escape="/"), projects.c.code.ilike(pattern, escape="/"),
-                projects.c.community_id.in_(communities))
-    return found & projects.c.id.in_(select(projects.c.id).order_by(projects.c.id.desc()).limit(RECENT))
+    # The RECENT newest projects first (a LIMIT in a subquery: the database reads them before anything else),
+    # then the search among them; as one condition, PostgreSQL read every project to test it.
+    recent = (select(projects.c.id, projects.c.title, projects.c.code, projects.c.community_id)
+              .order_by(projects.c.id.desc()).limit(RECENT).subquery("recent"))
+    return projects.c.id.in_(select(recent.c.id).where(or_(
+        recent.c.title.ilike(pattern, escape="/"), recent.c.code.ilike(pattern, escape="/"),
+        recent.c.community_id.in_(communities))))
 
 
 def recent_only(q: str | None) -> bool:
