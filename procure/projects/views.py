@@ -174,10 +174,11 @@ def detail(project_id):
 @bp.get("/projects/<int:project_id>/history")
 @login_required
 def history(project_id):
-    """The project's earlier entries, a page at a time going back from `before` (the page shows the latest)."""
+    """The project's entries a page at a time, going back from the entry `before` (without it, from the latest:
+    an address typed or kept without the parameter still shows the record)."""
     project = get_visible(current_user, project_id)
     before = bounded_int(request.args.get("before"), 1, MAX_ID)
-    timeline, earlier = entries_before(current_user, project, before) if before else ([], None)
+    timeline, earlier = entries_before(current_user, project, before)
     return render_template("projects/history.html", project=project, timeline=timeline, earlier_entries=earlier)
 
 

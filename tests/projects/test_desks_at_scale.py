@@ -100,6 +100,8 @@ def test_a_project_page_shows_its_latest_entries_and_its_history_the_earlier_one
     assert "创建项目" in earlier and "第09条登记" in earlier and "第10条登记" not in earlier
     assert 'data-testid="earlier-entries"' not in history  # nothing before
     assert client.get(f"/projects/{project.id}/history?before=1").status_code == 200
+    latest = page(client.get(f"/projects/{project.id}/history"))  # no `before`: from the latest, as the page
+    assert "第59条登记" in latest and 'data-testid="earlier-entries"' in latest
     assert as_user("community_b").get(link).status_code == 404  # not theirs to see
 
 
