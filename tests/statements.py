@@ -27,6 +27,14 @@ def count(call) -> int:
     return len(captured(call))
 
 
+def of_page(client, path) -> int:
+    """The statements one GET of `path` runs (it must answer 200)."""
+    def get():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    return count(get)
+
+
 def plan(statement, parameters) -> list[str]:
     """The database's plan of one statement as text lines: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
     with sequential scans switched off (a plan that still scans a table sequentially has no index to use). On the

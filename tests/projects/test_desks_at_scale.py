@@ -3,12 +3,13 @@ and counts the rest by stage, linked to the project list; a project page shows i
 page the earlier ones; and neither runs more SQL statements when the projects or the entries are ten times as
 many."""
 import pytest
-from sqlalchemy import event
 
 from procure import clock as app_clock
 from procure.audit.log import record
 from procure.extensions import db
 from procure.projects.models import Project
+
+from statements import of_page
 
 PROJECT_COLUMNS = [column.key for column in Project.__table__.columns if column.key not in ("id", "code", "version")]
 
@@ -16,21 +17,6 @@ PROJECT_COLUMNS = [column.key for column in Project.__table__.columns if column.
 def page(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)
-
-
-def statements(client, path) -> int:
-    """The SQL statements one request runs (transaction bookkeeping aside)."""
-    db.session.commit()
-    seen = [0]
-
-    def count(_conn, _cursor, statement, *_args):
-        seen[0] += not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE"))
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        page(client.get(path))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return seen[0]
 
 
 def copies(project, n):
@@ -61,9 +47,9 @@ def test_a_desk_runs_the_same_statements_for_3_or_30_projects_waiting(app, as_us
     project = journey.drive(journey.create(), state)
     client = as_user(acting_user(world, username, project))
     copies(project, 2)
-    few = statements(client, "/desk")
+    few = of_page(client, "/desk")
     copies(project, 27)
-    assert statements(client, "/desk") == few
+    assert of_page(client, "/desk") == few
 
 
 def test_the_desk_lists_the_longest_waiting_and_counts_every_stage(app, as_user, journey, clock, monkeypatch):
@@ -122,9 +108,9 @@ def test_the_history_keeps_sealed_bids_sealed(as_user, journey, world):
 def test_a_project_page_runs_the_same_statements_for_3_or_30_entries(as_user, journey, world):
     project = journey.drive(journey.create(), "notice")
     client = as_user("community")
-    few = statements(client, f"/projects/{project.id}")
+    few = of_page(client, f"/projects/{project.id}")
     for i in range(60):
         record(project, world["community"], "add_objection", comment=f"登记{i}")
     db.session.commit()
-    assert statements(client, f"/projects/{project.id}") == few
+    assert of_page(client, f"/projects/{project.id}") == few
     assert app_clock.now()  # the page ran under the test clock
