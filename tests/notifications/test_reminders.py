@@ -288,6 +288,27 @@ def test_notification_page_unread_first_mark_read_and_the_bell(app, world, journ
     assert 'data-testid="bell"' not in client.get("/login").get_data(as_text=True)
 
 
+def test_the_bell_counts_up_to_99_and_the_page_and_api_count_them_all(world, journey, client):
+    """Past 99 unread the bell says 99+ (it counts no further, whatever a user leaves unread); the page and the API
+    still give the exact number."""
+    project = journey.create()
+    db.session.add_all(Notification(user_id=world["community"].id, project_id=project.id, kind="award_notice_late",
+                                    params={"code": project.code, "title": project.title, "due": "2026-03-01"},
+                                    key=f"k:{n}", created_at=app_clock.now()) for n in range(120))
+    db.session.commit()
+    login(client, "community")
+    home = client.get("/desk").get_data(as_text=True)
+    assert '<span class="count" data-testid="bell-count">99+</span>' in home and "99+ 条未读" in home
+    token = client.post("/api/v1/tokens", json={"username": "community", "password": PASSWORD}).get_json()["token"]
+    listed = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert listed["unread"] == 120
+    notify(world, project, "community", "k:read", read=True)
+    for n in db.session.scalars(select(Notification).filter_by(user_id=world["community"].id).limit(30)):
+        n.read_at = app_clock.now()
+    db.session.commit()
+    assert '<span class="count" data-testid="bell-count">90</span>' in client.get("/desk").get_data(as_text=True)
+
+
 def test_notification_page_is_paginated(app, world, journey, client, monkeypatch):
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
     project = journey.create()
