@@ -1,5 +1,6 @@
 """What every operation does around a change: validate the input, check the version the user saw, and
 flush. It imports no domain, so the lifecycle core and every stage can use it."""
+from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
 
 from procure.errors import InvalidInput, StaleVersion
@@ -32,3 +33,11 @@ def flush():
     except StaleDataError:
         db.session.rollback()
         raise StaleVersion()
+
+
+def on_session(**hooks) -> None:
+    """Listen to db.session's events (`after_flush=collect, before_commit=keep, …`), each function once however
+    many apps a process creates (db.session is shared by all of them)."""
+    for name, function in hooks.items():
+        if not event.contains(db.session, name, function):
+            event.listen(db.session, name, function)

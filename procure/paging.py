@@ -22,7 +22,9 @@ MAX_JUMP = 10  # pages reachable by number from either end of a list
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _bounded(raw, low, high):
+def bounded_int(raw, low: int, high: int) -> int | None:
+    """`raw` (a query-string value) as an int when it is plain ASCII digits within [low, high], else None
+    ("²".isdigit() is True)."""
     raw = (raw or "").strip()
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 20:
         return None
@@ -59,7 +61,7 @@ class Order:
             return None
         values = []
         for part, column in zip(parts, self.columns):
-            number = _bounded(part, 0, 2**62)
+            number = bounded_int(part, 0, 2**62)
             if number is None:
                 return None
             if _is_time(column):
@@ -98,8 +100,8 @@ def position(args, order: Order) -> Position:
     for key, newer in (("after", False), ("before", True)):
         values = order.decode(args.get(key))
         if values is not None:
-            return Position(values, newer, _bounded(args.get("page"), 1, MAX_ID))
-    return Position(page=_bounded(args.get("page"), 1, MAX_ID) or 1)
+            return Position(values, newer, bounded_int(args.get("page"), 1, MAX_ID))
+    return Position(page=bounded_int(args.get("page"), 1, MAX_ID) or 1)
 
 
 @dataclass

@@ -4,8 +4,7 @@ release. A release is dated by the latest of those audit entries (the change its
 import hashlib
 import json
 
-from sqlalchemy import event
-
+from procure.changes import on_session
 from procure.extensions import db
 
 _TOUCHED = "opendata_touched"  # session.info key: project id → the latest audit time seen
@@ -13,18 +12,10 @@ _YEARS = "opendata_catalogues"  # session.info key: catalogue year → the time 
 # Catalogue-wide changes (audited without a project) that change every listed project's release: the
 # catalogue's PDF is public from its publication on.
 CATALOGUE_ACTIONS = ("publish_catalogue",)
-_installed = False
 
 
 def register(app):
-    """Install the session listeners once (db.session is shared by every app in a process)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(db.session, "after_flush", _collect)
-    event.listen(db.session, "before_commit", publish_pending)
-    event.listen(db.session, "after_rollback", _forget)
-    _installed = True
+    on_session(after_flush=_collect, before_commit=publish_pending, after_rollback=_forget)
 
 
 def _forget(session):

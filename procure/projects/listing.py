@@ -9,6 +9,7 @@ from procure.codes import area_prefix
 from procure.database import MAX_ID
 from procure.extensions import db
 from procure.kept import kept
+from procure.paging import bounded_int
 from procure.projects import search
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.models import Project
@@ -41,15 +42,6 @@ def _communities(in_area: bool):
 
 
 _COMMUNITIES = {in_area: _communities(in_area) for in_area in (False, True)}  # built once
-
-
-def bounded_int(raw, low: int, high: int) -> int | None:
-    """`raw` as an int when it is plain ASCII digits within [low, high], else None ("²".isdigit() is True)."""
-    raw = (raw or "").strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        return None
-    value = int(raw)
-    return value if low <= value <= high else None
 
 
 def list_filters(user) -> dict:

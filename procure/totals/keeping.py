@@ -9,11 +9,12 @@ published contract with what was paid on it, the payments on that contract, and 
 from collections import defaultdict
 from itertools import chain
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from procure import disclosure
 from procure.accounts.models import Organisation
+from procure.changes import on_session
 from procure.extensions import db
 from procure.payments.models import Payment
 from procure.performance_evaluation.models import PerformanceEvaluation
@@ -25,18 +26,10 @@ GRADES = ("excellent", "good", "fair", "poor")
 BATCH = 500
 _TOUCHED = "totals_touched"  # session.info key: the ids of the projects to count again
 _COMMUNITIES = "totals_communities"  # session.info key: communities whose class or division changed
-_installed = False
 
 
 def register(app):
-    """Install the session listeners once (db.session is shared by every app in a process)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(db.session, "after_flush", _collect)
-    event.listen(db.session, "before_commit", keep)
-    event.listen(db.session, "after_rollback", _forget)
-    _installed = True
+    on_session(after_flush=_collect, before_commit=keep, after_rollback=_forget)
 
 
 def _forget(session):

@@ -15,6 +15,7 @@ from procure.catalogue.models import Catalogue, CatalogueGroup, CatalogueItem
 from procure.extensions import db
 from procure.projects.models import Project
 
+from html_pages import ok_html
 from statements import of_page
 from support import login
 
@@ -29,11 +30,6 @@ def listed(journey):
     for project in projects:
         journey.drive(project, "cataloged")
     return projects
-
-
-def text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
 
 
 def rows(html) -> list[str]:
@@ -63,7 +59,7 @@ def test_pages_number_on_with_subtotals_under_each_category_and_the_total_last(a
     else:
         login(client, "bureau")
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
-    first, second = text(client.get(path)), text(client.get(path + "?page=2"))
+    first, second = ok_html(client.get(path)), ok_html(client.get(path + "?page=2"))
     assert rows(first) == ["1", "2"] and rows(second) == ["3", "4"]
     assert "长者助餐" in first and "儿童托管" in first and "社工培训" in second  # A0101 items first, by code
     assert 'data-testid="subtotal-A"' not in first and 'data-testid="total"' not in first
@@ -71,7 +67,7 @@ def test_pages_number_on_with_subtotals_under_each_category_and_the_total_last(a
     assert "61,500.50" in second.split('data-testid="subtotal-A"')[1].split("</tr>")[0]
     assert "81,500.50" in second.split('data-testid="total"')[1].split("</td>")[0]
     assert 'data-testid="catalogue-groups"' in first  # every category's count and subtotal above the items
-    assert rows(text(client.get(path + "?page=99"))) == ["3", "4"]  # past the end: the last page
+    assert rows(ok_html(client.get(path + "?page=99"))) == ["3", "4"]  # past the end: the last page
 
 
 def test_the_kept_groups_follow_listing_and_removal(listed, journey, world):
@@ -93,9 +89,9 @@ def test_the_printable_page_and_the_csv_carry_every_item(app, listed, journey, c
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
     journey.bring_catalogue_into_force(listed[0])
     login(client, "bureau")
-    printed = text(client.get("/catalogues/2026/print"))
+    printed = ok_html(client.get("/catalogues/2026/print"))
     assert rows(printed) == ["1", "2", "3", "4"] and 'data-testid="total"' in printed
-    lines = list(csv.reader(io.StringIO(text(client.get("/public/exports/catalogue.csv?year=2026")).lstrip("\ufeff"))))
+    lines = list(csv.reader(io.StringIO(ok_html(client.get("/public/exports/catalogue.csv?year=2026")).lstrip("\ufeff"))))
     assert [line[0] for line in lines[1:] if line[0]] == ["1", "2", "3", "4"]
     assert lines[-1][2] == "合计" and lines[-1][-1] == "81500.50"
 

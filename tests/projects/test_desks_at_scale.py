@@ -9,14 +9,10 @@ from procure.audit.log import record
 from procure.extensions import db
 from procure.projects.models import Project
 
+from html_pages import ok_html
 from statements import of_page
 
 PROJECT_COLUMNS = [column.key for column in Project.__table__.columns if column.key not in ("id", "code", "version")]
-
-
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
 
 
 def copies(project, n):
@@ -58,13 +54,13 @@ def test_the_desk_lists_the_longest_waiting_and_counts_every_stage(app, as_user,
         journey.drive(journey.create(title=title), "submitted")
         clock.advance(days=1)
     reviewer = as_user("reviewer")
-    waiting = page(reviewer.get("/desk")).split("最近动态")[0]
+    waiting = ok_html(reviewer.get("/desk")).split("最近动态")[0]
     assert "最早提交的项目" in waiting and "其次提交的项目" in waiting and "最近提交的项目" not in waiting
     assert waiting.index("最早提交的项目") < waiting.index("其次提交的项目")
     assert 'data-testid="waiting-truncated"' in waiting
     stage = waiting.split('data-testid="stage-submitted"')[1].split("</a>")[0]
     assert "3" in stage
-    listing = page(reviewer.get("/projects?state=submitted"))
+    listing = ok_html(reviewer.get("/projects?state=submitted"))
     assert "共 3 个项目" in listing and "最近提交的项目" in listing
 
 
@@ -75,18 +71,18 @@ def test_a_project_page_shows_its_latest_entries_and_its_history_the_earlier_one
         record(project, community, "add_objection", comment=f"第{i:02d}条登记")
     db.session.commit()
     client = as_user("community")
-    html = page(client.get(f"/projects/{project.id}"))
+    html = ok_html(client.get(f"/projects/{project.id}"))
     timeline = html.split('data-testid="timeline"')[1].split("</ol>")[0]
     assert timeline.count("<li") == 50
     assert "第59条登记" in timeline and "第10条登记" in timeline and "第09条登记" not in timeline
     assert "创建项目" not in timeline
     link = html.split('data-testid="earlier-entries"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
-    history = page(client.get(link))
+    history = ok_html(client.get(link))
     earlier = history.split('data-testid="timeline"')[1].split("</ol>")[0]
     assert "创建项目" in earlier and "第09条登记" in earlier and "第10条登记" not in earlier
     assert 'data-testid="earlier-entries"' not in history  # nothing before
     assert client.get(f"/projects/{project.id}/history?before=1").status_code == 200
-    latest = page(client.get(f"/projects/{project.id}/history"))  # no `before`: from the latest, as the page
+    latest = ok_html(client.get(f"/projects/{project.id}/history"))  # no `before`: from the latest, as the page
     assert "第59条登记" in latest and 'data-testid="earlier-entries"' in latest
     assert as_user("community_b").get(link).status_code == 404  # not theirs to see
 
@@ -99,9 +95,9 @@ def test_the_history_keeps_sealed_bids_sealed(as_user, journey, world):
     db.session.commit()
     for username, shown in (("provider", True), ("provider2", False)):
         client = as_user(username)
-        html = page(client.get(f"/projects/{project.id}"))
+        html = ok_html(client.get(f"/projects/{project.id}"))
         link = html.split('data-testid="earlier-entries"')[0].rsplit('href="', 1)[1].split('"')[0]
-        history = page(client.get(link.replace("&amp;", "&")))
+        history = ok_html(client.get(link.replace("&amp;", "&")))
         assert ("提交响应文件" in history) is shown, username
 
 

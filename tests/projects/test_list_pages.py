@@ -8,6 +8,8 @@ import pytest
 from procure import paging
 from procure.extensions import db
 from procure.projects.permissions import visible_projects
+
+from html_pages import ok_html, rel_link
 from statements import count
 
 ROLES = ("admin", "bureau", "reviewer", "community", "community_b", "provider", "evaluator")
@@ -15,18 +17,8 @@ PATHS = ("/projects", "/projects?state=draft", "/projects?funding_form=purchase"
          "/projects?q=助餐服务", "/projects?q=助", "/projects?page=2")
 
 
-def html(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
-
-
 def codes(page) -> list[str]:
     return re.findall(r'<td class="code">(WXM[0-9-]+)</td>', page)
-
-
-def link(page, rel) -> str | None:
-    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
-    return found.group(1).replace("&amp;", "&") if found else None
 
 
 def some_projects(journey, n):
@@ -45,7 +37,7 @@ def test_each_role_runs_as_many_statements_for_30_projects_as_for_3(app, as_user
         for username in ROLES:
             client = as_user(username)
             for path in PATHS:
-                found[username, path] = count(lambda: html(client.get(path)))
+                found[username, path] = count(lambda: ok_html(client.get(path)))
         return found
     few = statements()
     some_projects(journey, 27)
@@ -58,10 +50,10 @@ def test_the_total_is_what_the_user_may_see(as_user, journey, world, username):
     some_projects(journey, 4)
     journey.drive(journey.create(title="采购中的项目"), "tendering")  # a provider sees open tenders
     seen = len(db.session.scalars(visible_projects(world[username])).all())
-    page = html(as_user(username).get("/projects"))
+    page = ok_html(as_user(username).get("/projects"))
     assert f"共 {seen} 个项目" in page and len(codes(page)) == seen
     drafts = len(db.session.scalars(visible_projects(world[username]).filter_by(state="draft")).all())
-    assert f"共 {drafts} 个项目" in html(as_user(username).get("/projects?state=draft"))
+    assert f"共 {drafts} 个项目" in ok_html(as_user(username).get("/projects?state=draft"))
 
 
 def test_next_and_previous_walk_the_list_once_in_order(app, as_user, journey, clock, monkeypatch):
@@ -70,21 +62,21 @@ def test_next_and_previous_walk_the_list_once_in_order(app, as_user, journey, cl
         journey.create(title=f"项目{i}")
         clock.advance(hours=1)
     client = as_user("community")
-    first = html(client.get("/projects"))
-    assert "共 5 个项目" in first and "第 1 / 3 页" in first and link(first, "prev") is None
+    first = ok_html(client.get("/projects"))
+    assert "共 5 个项目" in first and "第 1 / 3 页" in first and rel_link(first, "prev") is None
     pages, page = [codes(first)], first
-    while link(page, "next"):
-        page = html(client.get(link(page, "next")))
+    while rel_link(page, "next"):
+        page = ok_html(client.get(rel_link(page, "next")))
         pages.append(codes(page))
     assert [len(p) for p in pages] == [2, 2, 1] and "第 3 / 3 页" in page
     walked = [code for p in pages for code in p]
     assert walked == sorted(walked, reverse=True) and len(set(walked)) == 5  # newest first, each once
-    back = html(client.get(link(page, "prev")))
+    back = ok_html(client.get(rel_link(page, "prev")))
     assert codes(back) == pages[1] and "第 2 / 3 页" in back
-    back = html(client.get(link(back, "prev")))
-    assert codes(back) == pages[0] and link(back, "prev") is None
-    assert codes(html(client.get("/projects?page=3"))) == pages[2]  # a page number still jumps
-    assert codes(html(client.get("/projects?page=99"))) == pages[2]  # beyond the last: the last
+    back = ok_html(client.get(rel_link(back, "prev")))
+    assert codes(back) == pages[0] and rel_link(back, "prev") is None
+    assert codes(ok_html(client.get("/projects?page=3"))) == pages[2]  # a page number still jumps
+    assert codes(ok_html(client.get("/projects?page=99"))) == pages[2]  # beyond the last: the last
 
 
 def test_a_page_number_no_jump_reaches_shows_the_nearest_and_says_so(app, as_user, journey, monkeypatch):
@@ -93,27 +85,27 @@ def test_a_page_number_no_jump_reaches_shows_the_nearest_and_says_so(app, as_use
     for i in range(7):
         journey.create(title=f"项目{i}")
     client = as_user("community")
-    page, walked = html(client.get("/projects")), []
+    page, walked = ok_html(client.get("/projects")), []
     while True:
         walked += codes(page)
-        if not link(page, "next"):
+        if not rel_link(page, "next"):
             break
-        page = html(client.get(link(page, "next")))
+        page = ok_html(client.get(rel_link(page, "next")))
     assert len(walked) == 7
-    deep = html(client.get("/projects?page=4"))  # neither within 2 pages of the first nor of the last
+    deep = ok_html(client.get("/projects?page=4"))  # neither within 2 pages of the first nor of the last
     assert 'data-testid="page-too-deep"' in deep and codes(deep) == walked[1:2] and "第 2 / 7 页" in deep
-    assert codes(html(client.get(link(deep, "next")))) == walked[2:3]
-    near_end = html(client.get("/projects?page=6"))  # counted back from the last page
+    assert codes(ok_html(client.get(rel_link(deep, "next")))) == walked[2:3]
+    near_end = ok_html(client.get("/projects?page=6"))  # counted back from the last page
     assert "page-too-deep" not in near_end and "第 6 / 7 页" in near_end and codes(near_end) == walked[5:6]
-    last = html(client.get(link(near_end, "next")))
-    assert codes(last) == walked[6:] and link(last, "next") is None and "第 7 / 7 页" in last
+    last = ok_html(client.get(rel_link(near_end, "next")))
+    assert codes(last) == walked[6:] and rel_link(last, "next") is None and "第 7 / 7 页" in last
 
 
 @pytest.mark.parametrize("query", ["after=abc", "before=1.2.3", "after=99999999999999999999.1", "after=-1.1",
                                    "before=", "page=0", "page=%C2%B2", "after=1.99999999999999"])
 def test_a_cursor_that_is_not_one_shows_the_first_page(as_user, journey, query):
     journey.create(title="长者助餐")
-    page = html(as_user("community").get(f"/projects?{query}"))
+    page = ok_html(as_user("community").get(f"/projects?{query}"))
     assert "长者助餐" in page and "共 1 个项目" in page
 
 
@@ -122,13 +114,13 @@ def test_the_search_finds_a_title_a_code_or_a_community_at_any_length(as_user, j
     journey.create(title="儿童课堂")
     client = as_user("reviewer")
     for query in ("助餐服", "助餐", "餐", meal.code, meal.code[-4:], "幸福社区", "幸福"):
-        found = html(client.get("/projects", query_string={"q": query}))
+        found = ok_html(client.get("/projects", query_string={"q": query}))
         assert meal.code in codes(found), query
-    assert codes(html(client.get("/projects?q=课堂"))) != [meal.code]
-    assert codes(html(client.get("/projects", query_string={"q": "和平社区"}))) == []
+    assert codes(ok_html(client.get("/projects?q=课堂"))) != [meal.code]
+    assert codes(ok_html(client.get("/projects", query_string={"q": "和平社区"}))) == []
     world.community.name = "新幸福里社区"  # a renamed community is found by its new name
     db.session.commit()
-    assert len(codes(html(client.get("/projects", query_string={"q": "新幸福里"})))) == 2
+    assert len(codes(ok_html(client.get("/projects", query_string={"q": "新幸福里"})))) == 2
 
 
 def test_a_short_search_says_it_looked_among_the_latest_projects_only(as_user, journey, monkeypatch):
@@ -139,9 +131,9 @@ def test_a_short_search_says_it_looked_among_the_latest_projects_only(as_user, j
     for i in range(2):
         journey.create(title=f"儿童课堂{i}")
     client = as_user("community")
-    short = html(client.get("/projects?q=助餐"))
+    short = ok_html(client.get("/projects?q=助餐"))
     assert old.code not in codes(short) and 'data-testid="recent-only"' in short  # past the two latest, and said
-    found = html(client.get("/projects?q=长者助餐"))
+    found = ok_html(client.get("/projects?q=长者助餐"))
     assert old.code in codes(found) and "recent-only" not in found  # three characters: the index, all of them
 
 
@@ -151,6 +143,6 @@ def test_a_search_matching_more_than_the_list_counts_lists_the_newest_matches(as
     monkeypatch.setattr(list_pages, "TOTAL_CAP", 2)
     monkeypatch.setattr(search, "MATCHES_SHOWN", 2)
     made = [journey.create(title=f"长者助餐{i}") for i in range(4)]
-    page = html(as_user("community").get("/projects?q=长者助餐"))
+    page = ok_html(as_user("community").get("/projects?q=长者助餐"))
     assert "超过 2 个项目" in page and 'data-testid="newest-matches"' in page
     assert sorted(codes(page)) == sorted(p.code for p in made[2:])

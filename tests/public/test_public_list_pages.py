@@ -8,6 +8,8 @@ from procure import disclosure
 from procure.accounts.models import Organisation
 from procure.extensions import db
 from procure.projects.models import Project
+
+from html_pages import ok_html, rel_link
 from statements import count
 
 PATHS = ("/", "/public/projects", "/public/projects?stage=notice", "/public/projects?district=330102",
@@ -15,18 +17,8 @@ PATHS = ("/", "/public/projects", "/public/projects?stage=notice", "/public/proj
          "/public/projects?q=助", "/public/projects?page=2")
 
 
-def html(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
-
-
 def codes(page) -> list[str]:
     return re.findall(r'<span class="code">(WXM[0-9-]+)</span>', page)
-
-
-def link(page, rel) -> str | None:
-    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
-    return found.group(1).replace("&amp;", "&") if found else None
 
 
 def noticed(journey, n, **proposal):
@@ -39,7 +31,7 @@ def test_the_pages_run_as_many_statements_for_30_projects_as_for_3(app, client, 
     noticed(journey, 2)
 
     def statements():
-        return {path: count(lambda: html(client.get(path))) for path in PATHS}
+        return {path: count(lambda: ok_html(client.get(path))) for path in PATHS}
     few = statements()
     noticed(journey, 25, funding_form="subsidy")
     journey.drive(journey.create(title="另一个入目录的项目", funding_form="reward"), "cataloged")
@@ -55,39 +47,39 @@ def test_the_figures_and_totals_are_the_public_projects_counted(client, journey,
     journey.drive(journey.create(title="被拒的项目"), "rejected")
     public = disclosure.public_clause()
     count_, amount = db.session.execute(select(func.count(), func.sum(Project.approved_amount)).where(public)).one()
-    home, listing = html(client.get("/")), html(client.get("/public/projects"))
+    home, listing = ok_html(client.get("/")), ok_html(client.get("/public/projects"))
     assert count_ == 4 and f"共 {count_} 个项目，批准金额合计 {amount:,.2f} 元" in listing
     figures = re.search(r'data-testid="figures-stage".*?</table>', home, re.S)
     assert figures, "the home page's figures by stage"
     cells = re.findall(r'<tr><th scope="row"><a [^>]*>([^<]+)</a></th>\s*<td class="num">(\d+)</td>', figures.group(0))
     assert dict(cells) == {"社区公示": "2", "已入目录": "1", "采购中": "0", "实施中": "0", "验收中": "0", "已验收": "0",
                            "已评价": "0", "已结项": "0", "已终止": "1"}
-    by_district = html(client.get("/public/projects?district=330102&stage=cataloged"))
+    by_district = ok_html(client.get("/public/projects?district=330102&stage=cataloged"))
     assert "共 1 个项目，批准金额合计 12,000.00 元" in by_district and listed.code in codes(by_district)
     far = db.session.scalar(select(Organisation).filter_by(name="远山社区"))
-    assert "共 0 个项目" in html(client.get(f"/public/projects?community={far.id}"))
+    assert "共 0 个项目" in ok_html(client.get(f"/public/projects?community={far.id}"))
 
 
 def test_next_and_previous_walk_the_public_list_once_newest_first(app, client, journey, monkeypatch):
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
     journey.drive(journey.create(title="目录项目"), "cataloged")
     noticed(journey, 4)
-    page, pages = html(client.get("/public/projects")), []
+    page, pages = ok_html(client.get("/public/projects")), []
     assert "共 5 个项目" in page and "第 1 / 3 页" in page
     while True:
         pages.append(codes(page))
-        if not link(page, "next"):
+        if not rel_link(page, "next"):
             break
-        page = html(client.get(link(page, "next")))
+        page = ok_html(client.get(rel_link(page, "next")))
     walked = [code for p in pages for code in p]
     assert [len(p) for p in pages] == [2, 2, 1] and len(set(walked)) == 5 and "第 3 / 3 页" in page
-    assert codes(html(client.get(link(page, "prev")))) == pages[1]
-    assert codes(html(client.get("/public/projects?page=2"))) == pages[1]
+    assert codes(ok_html(client.get(rel_link(page, "prev")))) == pages[1]
+    assert codes(ok_html(client.get("/public/projects?page=2"))) == pages[1]
 
 
 def test_the_public_search_finds_a_title_a_code_or_a_community(client, journey):
     project = noticed(journey, 1)[0]
     hidden = journey.create(title="社区助餐服务草稿")
     for query in ("助餐服务", "助餐", project.code, "幸福社区"):
-        found = codes(html(client.get("/public/projects", query_string={"q": query})))
+        found = codes(ok_html(client.get("/public/projects", query_string={"q": query})))
         assert found == [project.code] and hidden.code not in found, query

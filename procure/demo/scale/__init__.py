@@ -120,27 +120,23 @@ def _fast_sqlite(connection):
     database at the end; a rollback journal keeps only the few pages that were there before). SQLite changes
     the journal only when no other connection has the database open; otherwise the log stays, slower.
     Outside a transaction, as SQLite wants; _usual_sqlite puts the app's settings back."""
-    if connection.dialect.name != "sqlite":
-        return
-    sqlite = connection.connection.driver_connection
-    for pragma in ("synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY"):
-        sqlite.execute(f"PRAGMA {pragma}")
-    try:
-        sqlite.execute("PRAGMA journal_mode=DELETE")
-    except sqlite3.OperationalError:  # another connection holds the log open: keep it
-        pass
+    _sqlite_settings(connection, ("synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY"), "DELETE")
 
 
 def _usual_sqlite(connection):
     """Put back the settings procure.database gives every SQLite connection (the connection goes back to the pool)."""
+    _sqlite_settings(connection, ("synchronous=NORMAL", "cache_size=-2000", "temp_store=DEFAULT"), "WAL")
+
+
+def _sqlite_settings(connection, pragmas, journal: str):
     if connection.dialect.name != "sqlite":
         return
     sqlite = connection.connection.driver_connection
-    for pragma in ("synchronous=NORMAL", "cache_size=-2000", "temp_store=DEFAULT"):
+    for pragma in pragmas:
         sqlite.execute(f"PRAGMA {pragma}")
     try:
-        sqlite.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError:  # another connection is open: it asked for the log as it connected
+        sqlite.execute(f"PRAGMA journal_mode={journal}")
+    except sqlite3.OperationalError:  # another connection holds the database open: the journal stays as it is
         pass
 
 
