@@ -101,6 +101,9 @@ class Config:
     # The project lists' and the star board's filter options (the communities, firms, districts and years there
     # are), kept by each worker this many seconds (0: never): a new community appears in them within this time.
     FILTER_OPTIONS_CACHE_SECONDS = _env_int("FILTER_OPTIONS_CACHE_SECONDS", 60)
+    # A filter among more organisations than this (a city's communities, its firms) is a search box with
+    # suggestions, not a <select> sent with every page (procure.pickers).
+    SELECT_OPTIONS_LIMIT = _env_int("SELECT_OPTIONS_LIMIT", 60)
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     # Argon2id cost (argon2-cffi defaults: t=3, m=64 MiB, p=4).
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)

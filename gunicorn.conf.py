@@ -7,6 +7,8 @@ Everything comes from the environment, so every machine behind a load balancer r
   THREADS               threads per worker (default 12; the database pool holds 15 connections per worker)
   GUNICORN_TIMEOUT      seconds a request may run before its worker is restarted (default 60: an official
                         PDF renders in about half a second, a year's OCDS bulk file streams for longer)
+  GUNICORN_KEEPALIVE    seconds an idle connection is kept open for its next request (default 0: closed after
+                        each response, so that the workers share the requests; see below)
   FORWARDED_ALLOW_IPS   proxies whose X-Forwarded-Proto is believed (default 127.0.0.1,::1); set
                         TRUSTED_PROXIES for the app as well (docs in the README's settings table)
   LOG_FORMAT            json: gunicorn's lines are JSON objects as well as the app's
@@ -25,7 +27,11 @@ threads = int(os.environ.get("THREADS") or 12)
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
+# No keep-alive by default: each response closes its connection, so every request goes to whichever worker is free.
+# A kept-alive connection stays with the worker that accepted it, and a few busy clients (a proxy's pooled
+# connections, a load test) can then keep one worker at its limit while the other idles: half the throughput.
+# nginx in front (deploy/nginx.conf) opens a connection per request anyway. GUNICORN_KEEPALIVE=5 keeps them 5 s.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 0)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 
 accesslog = "-"

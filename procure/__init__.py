@@ -54,10 +54,11 @@ def register_extensions(app):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
-    from procure import select_options, template_gettext
+    from procure import pickers, select_options, template_gettext
 
     template_gettext.install(app)
     select_options.init_app(app)
+    pickers.init_app(app)
     import procure.models  # noqa: F401  (every model registered with the metadata)
 
 

@@ -12,9 +12,9 @@ A list's SELECT is built once per process for each shape (which filters, which s
 values bound on each request (Fetch.shape, Fetch.params): building a statement and its cache key cost several
 times what the database takes to run it."""
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import DateTime, Integer, bindparam, func, select, tuple_, union, union_all
+from sqlalchemy import Date, DateTime, Integer, bindparam, func, select, tuple_, union, union_all
 
 from procure.database import MAX_ID
 
@@ -36,6 +36,10 @@ def _is_time(column) -> bool:
     return isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime)
 
 
+def _is_day(column) -> bool:
+    return isinstance(column.type, Date) and not _is_time(column)
+
+
 @dataclass(frozen=True)
 class Order:
     """A list's order: every column descending, the last one unique (the id) so that no two rows tie."""
@@ -46,11 +50,14 @@ class Order:
         return tuple(getattr(row, column.key) for column in self.columns)
 
     def encode(self, row) -> str:
-        """The row's place in the order as URL text: integers, a time as microseconds since 1970."""
+        """The row's place in the order as URL text: integers, a time as microseconds since 1970, a day as its
+        ordinal (days since 1 January of year 1)."""
         parts = []
         for value in self.values(row):
             if isinstance(value, datetime):
                 value = (value - EPOCH) // timedelta(microseconds=1)
+            elif isinstance(value, date):
+                value = value.toordinal()
             parts.append(str(value))
         return ".".join(parts)
 
@@ -66,6 +73,10 @@ class Order:
                 return None
             if _is_time(column):
                 values.append(EPOCH + timedelta(microseconds=number))
+            elif _is_day(column):
+                if not 0 < number <= date.max.toordinal():
+                    return None
+                values.append(date.fromordinal(number))
             elif number > MAX_ID:
                 return None
             else:
@@ -96,12 +107,15 @@ class Position:
     page: int | None = None  # the number asked for, or the label carried with a cursor
 
 
-def position(args, order: Order) -> Position:
+def position(args, order: Order, prefix: str = "") -> Position:
+    """The position the query string asks for; `prefix` names the keys of one of several lists on a page
+    (payments_after, payments_before, payments_page)."""
+    page = bounded_int(args.get(f"{prefix}page"), 1, MAX_ID)
     for key, newer in (("after", False), ("before", True)):
-        values = order.decode(args.get(key))
+        values = order.decode(args.get(f"{prefix}{key}"))
         if values is not None:
-            return Position(values, newer, bounded_int(args.get("page"), 1, MAX_ID))
-    return Position(page=bounded_int(args.get("page"), 1, MAX_ID) or 1)
+            return Position(values, newer, page)
+    return Position(page=page or 1)
 
 
 @dataclass
@@ -243,3 +257,13 @@ def ordered_ids(queries, order: Order, newer: bool, overlapping: bool = False):
 def capped_count(query, cap: int):
     """SELECT count(*) of `query`'s rows, counting at most cap + 1 (enough to tell "more than cap")."""
     return select(func.count()).select_from(query.limit(cap + 1).subquery())
+
+
+def capped_union_count(queries, cap: int):
+    """SELECT count(*) of the distinct ids the `queries` (each a SELECT of one id column) find together, each read
+    for at most cap + 1 rows through its own index: exact while no query reaches cap + 1, and more than cap as soon
+    as one does. Where one `a OR b OR c` would walk the whole table to find the rows any of them admits."""
+    if len(queries) == 1:
+        return capped_count(queries[0], cap)
+    parts = [select(*query.limit(cap + 1).subquery().c) for query in queries]
+    return select(func.count()).select_from(union(*parts).subquery())

@@ -14,8 +14,10 @@ PANEL_ACTIONS = {"appoint_panel_member", "declare_panel_conflict", "score_bid"}
 SCORE_SHEET_ACTIONS = {"save_scores", "submit_scores"}
 
 
-def entry_visible(user, entry, project) -> bool:
-    """Entries about bids are sealed like the bids; an evaluation firm sees only its own declarations."""
+def entry_visible(user, entry, project, revealed=None) -> bool:
+    """Entries about bids are sealed like the bids; an evaluation firm sees only its own declarations. `revealed`:
+    the ids of projects whose score sheets are all submitted, when the caller read them for many entries at once
+    (procure.performance_evaluation.operations.revealed_among)."""
     if entry.action in SEALED_ACTIONS or (entry.action == "upload_attachment"
                                           and (entry.data or {}).get("kind") == "bid"):
         if user.role == Role.provider and entry.organisation_id == user.organisation_id:
@@ -25,6 +27,8 @@ def entry_visible(user, entry, project) -> bool:
     if entry.action in SCORE_SHEET_ACTIONS:
         from procure.performance_evaluation.operations import party_of, scores_revealed
 
+        if revealed is not None:
+            return project.id in revealed or (entry.data or {}).get("party") == party_of(user, project)
         return (entry.data or {}).get("party") == party_of(user, project) or scores_revealed(project)
     if entry.action in PANEL_ACTIONS:
         return user.role in (Role.bureau, Role.admin) or entry.user_id == user.id

@@ -16,7 +16,7 @@ from procure import clock
 from procure.accounts.models import Role
 from procure.audit.models import AuditEntry
 from procure.delivery.models import MilestoneConfirmation, PaymentRequest
-from procure.desk.visibility import entry_visible
+from procure.desk.visibility import SCORE_SHEET_ACTIONS, entry_visible
 from procure.evaluators.models import ConflictDeclaration
 from procure.extensions import db
 from procure.lifecycle import reasons_against
@@ -307,4 +307,7 @@ def recent_activity(user, limit=RECENT_LIMIT) -> list[tuple[AuditEntry, Project]
                                      .order_by(Project.updated_at.desc(), Project.id.desc()).limit(limit)).all()
         rows.update(read(entries.where(AuditEntry.project_id.in_(changed))))  # through each project's index
     ordered = sorted(rows.values(), key=lambda row: (row[0].at, row[0].id), reverse=True)
-    return [(entry, project) for entry, project in ordered if entry_visible(user, entry, project)][:limit]
+    from procure.performance_evaluation.operations import revealed_among  # it imports the desks' neighbours
+
+    revealed = revealed_among({project.id for entry, project in ordered if entry.action in SCORE_SHEET_ACTIONS})
+    return [(entry, project) for entry, project in ordered if entry_visible(user, entry, project, revealed)][:limit]

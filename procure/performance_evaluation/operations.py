@@ -71,6 +71,19 @@ def all_submitted(sheets: dict) -> bool:
     return all(p in sheets and sheets[p].submitted_at is not None for p in PARTIES)
 
 
+def revealed_among(project_ids) -> set[int]:
+    """Those of `project_ids` whose every party has submitted its score sheet (one query for many projects)."""
+    if not project_ids:
+        return set()
+    return set(db.session.scalars(
+        db.select(PerformanceEvaluation.project_id)
+        .join(ScoreSheet, ScoreSheet.evaluation_id == PerformanceEvaluation.id)
+        .where(PerformanceEvaluation.project_id.in_(project_ids), ScoreSheet.party.in_(PARTIES),
+               ScoreSheet.submitted_at.is_not(None))
+        .group_by(PerformanceEvaluation.project_id)
+        .having(db.func.count(db.distinct(ScoreSheet.party)) == len(PARTIES))))
+
+
 def scores_revealed(project) -> bool:
     evaluation = evaluation_of(project)
     return evaluation is not None and all_submitted(sheets_of(evaluation))

@@ -23,13 +23,13 @@ from sqlalchemy import String, bindparam, exists, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
-from procure.paging import Fetch, Order, capped_count, page_of, position
+from procure.paging import Fetch, Order, capped_count, capped_union_count, page_of, position
 from procure.extensions import db
 from procure.projects import counts, search
 from procure.projects.inputs import FUNDING_FORM_LABELS
 from procure.projects.listing import conditions, filtered
 from procure.projects.models import Project
-from procure.projects.permissions import visible_parts
+from procure.projects.permissions import visible_id_queries, visible_parts
 from procure.projects.states import STATE_LABELS, STATE_PHASES
 
 PROJECTS, ORGANISATIONS = Project.__table__, Organisation.__table__
@@ -71,6 +71,10 @@ def staff_total(user, filters, communities) -> int | None:
         facet, value = facets[0]
         return counts.total(facet, value, [filters["state"]] if "state" in filters else None)[0]
     rest = {key: value for key, value in filters.items() if key != "q"}
+    if user.role in (Role.provider, Role.evaluator) and "q" not in filters:
+        # Each way the user may see a project through its own index (one OR would walk every project).
+        total = db.session.scalar(capped_union_count(visible_id_queries(user, conditions(rest)), TOTAL_CAP))
+        return total if total <= TOTAL_CAP else None
     query = filtered(user, rest).with_only_columns(Project.id)
     if "q" in filters:
         query = search.counted(query, filters["q"])

@@ -4,9 +4,9 @@ query and cells (the list's total and pages: procure.projects.list_pages)."""
 from flask import current_app, request
 from sqlalchemy import bindparam, select
 
+from procure import pickers
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
-from procure.database import MAX_ID
 from procure.extensions import db
 from procure.kept import kept
 from procure.paging import bounded_int
@@ -27,6 +27,16 @@ def communities_for(user) -> list:
                 lambda: _communities_in(area))
 
 
+def community_picked(user, communities=None) -> pickers.Picked | None:
+    """The community the query string names (an id, or a name typed into the filter's box, looked up among
+    `communities` or the user's), for the staff who filter by community; None for the others and when it names
+    none."""
+    if user.role not in (Role.reviewer, Role.bureau, Role.admin):
+        return None
+    return pickers.resolve(request.args.get("community"),
+                           communities if communities is not None else lambda: communities_for(user))
+
+
 def _communities_in(area: str | None) -> list:
     if area is None:
         return db.session.execute(_COMMUNITIES[False]).all()
@@ -44,8 +54,9 @@ def _communities(in_area: bool):
 _COMMUNITIES = {in_area: _communities(in_area) for in_area in (False, True)}  # built once
 
 
-def list_filters(user) -> dict:
-    """The list filters from the query string; a value that is not one of the choices is ignored."""
+def list_filters(user, picked: pickers.Picked | None) -> dict:
+    """The list filters from the query string; a value that is not one of the choices is ignored. `picked`: the
+    community it names (community_picked)."""
     args = request.args
     filters = {}
     if args.get("state") in State.__members__:
@@ -55,9 +66,8 @@ def list_filters(user) -> dict:
     year = bounded_int(args.get("year"), 2000, 2100)
     if year is not None:
         filters["year"] = year
-    community = bounded_int(args.get("community"), 1, MAX_ID)
-    if community is not None and user.role in (Role.reviewer, Role.bureau, Role.admin):
-        filters["community"] = community
+    if picked is not None and picked.id is not None:
+        filters["community"] = picked.id
     q = args.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a string
     if q:
         filters["q"] = q

@@ -95,6 +95,12 @@ class Records(NamedTuple):
             found = exists().where(self.project_id == Project.id, *self.where)
         return and_(found, *self.also)
 
+    def project_ids(self, *found):
+        """SELECT of the distinct projects these records name that also meet `found`: walked from the records,
+        through their index, each project looked up by its key (for a count, in no order)."""
+        return (select(self.project_id).join(Project, Project.id == self.project_id)
+                .where(*self.where, *self.also, *found).distinct())
+
     def listing_condition(self):
         """The condition a list in the projects' own order reads best: walking from the records while they are
         fewer than DENSE (at most that many read and sorted), else down the list's order checking each project
@@ -141,6 +147,18 @@ def visible_parts(user, walk: bool = True) -> list:
     if user.role == Role.evaluator:
         return [Project.evaluator_org_id == org.id, *added]
     return [False]
+
+
+def visible_id_queries(user, found) -> list:
+    """For a provider or an evaluation firm's user, a SELECT of project ids per way they may see a project, each
+    meeting `found` (conditions on Project) and each read through its own index: the projects' columns, or the
+    records' (a count over them stops at its cap without walking every project)."""
+    org = user.organisation
+    own = ([Project.state == "tendering", Project.implementer_id == org.id] if user.role == Role.provider
+           else [Project.evaluator_org_id == org.id] if user.role == Role.evaluator else [])
+    records = [seen(user) for seen in SEEN_BY]
+    return ([select(Project.id).where(condition, *found) for condition in own]
+            + [found_by.project_ids(*found) for found_by in records if found_by is not None])
 
 
 def get_visible(user, project_id, *, for_update=False) -> Project:

@@ -6,7 +6,7 @@ here and only here, and turns a refusal into the same page again with the user's
 import csv
 import io
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from procure import clock, lifecycle
+from procure import clock, lifecycle, pickers
 from procure.accounts.models import Organisation, Role
 from procure.catalogue.models import Category
 from procure.database import MAX_ID
@@ -30,8 +30,8 @@ from procure.projects.inputs import FUNDING_FORM_LABELS, ProjectForm
 from procure.projects.labels import page_helpers
 from procure.projects import list_pages
 from procure.projects.list_pages import options, shown_rows, staff_page
-from procure.projects.listing import (CSV_COLUMNS, bounded_int, communities_for, csv_amount, csv_cell, filtered,
-                                     list_filters)
+from procure.projects.listing import (CSV_COLUMNS, bounded_int, communities_for, community_picked, csv_amount,
+                                     csv_cell, filtered, list_filters)
 from procure.projects.models import Project
 from procure.projects.page import Failed, detail_context
 from procure.projects.permissions import authorize_action, get_visible
@@ -69,12 +69,14 @@ def home():
 @login_required
 def index():
     user = current_user._get_current_object()  # read a dozen times below: the proxy would look it up each time
-    filters = list_filters(user)
     communities = communities_for(user)
+    picked = community_picked(user, communities)
+    filters = list_filters(user, picked)
     page, total = staff_page(user, filters, communities, current_app.config["PER_PAGE"])
     this_year = clock.today().year
     return render_template("projects/index.html", projects=shown_rows(page.rows), filters=filters, total=total,
                            nav=page, cap=list_pages.TOTAL_CAP, communities=communities,
+                           community_picked=picked,
                            state_options=options(STATE_LABELS),
                            funding_form_options=options(FUNDING_FORM_LABELS),
                            recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
@@ -82,12 +84,23 @@ def index():
                            years=list(range(this_year + 1, this_year - 6, -1)))
 
 
+@bp.get("/projects/choices/community")
+@login_required
+def community_choices():
+    """The names the list's community box suggests (procure.pickers), for the staff who filter by community."""
+    names = [label for _id, label in pickers.labels(communities_for(current_user))]
+    response = jsonify(options=names)
+    response.cache_control.private = True
+    response.cache_control.max_age = current_app.config["FILTER_OPTIONS_CACHE_SECONDS"]
+    return response
+
+
 @bp.get("/projects/export.csv")
 @login_required
 def export_csv():
     """The filtered list as CSV, sent as it is written: the header at once, then the projects a batch at a time
     (their implementers' names looked up per batch), whatever their number."""
-    query = filtered(current_user, list_filters(current_user)).order_by(Project.id)
+    query = filtered(current_user, list_filters(current_user, community_picked(current_user))).order_by(Project.id)
 
     def lines():
         buffer = io.StringIO()

@@ -25,6 +25,7 @@ from procure.catalogue import export as catalogue_export
 from procure.catalogue.models import Catalogue
 from procure.database import MAX_ID
 from procure.extensions import db
+from procure.paging import position
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
 from procure.public import bp, registers, tables
@@ -37,10 +38,6 @@ AMOUNT_FORMAT = "#,##0.00"
 NUMBER_FORMATS = {"amount": AMOUNT_FORMAT, "number": "0.00", "date": "yyyy-mm-dd", "integer": "0",
                   "percent": "0"}  # the header says （%）
 HEADER_ROW = 4  # title, filters, export time, then the headers
-
-
-def _page_number(key="page"):
-    return bounded_int(request.args.get(key), 1, MAX_ID) or 1
 
 
 def _years() -> list[int]:
@@ -56,22 +53,30 @@ def contracts():
     per_page = current_app.config["PER_PAGE"]
     contract_table = tables.contracts_table(filters)
     payment_table = contract_table.sheets[0]
-    shown = contract_table.page(_page_number(), per_page)
-    paid = payment_table.page(_page_number("payments_page"), per_page)
+    shown = contract_table.keyset_page(position(request.args, contract_table.order), per_page)
+    paid = payment_table.keyset_page(position(request.args, payment_table.order, PAYMENTS), per_page)
+    # Each list's pager keeps where the other one is.
     return render_template("public/contracts.html", filters=filters, contract_table=contract_table,
                            contracts=shown, payment_table=payment_table, payments=paid, years=_years(),
-                           contract_numbers=page_window(shown["page"], shown["pages"]),
-                           payment_numbers=page_window(paid["page"], paid["pages"]),
+                           contract_args=dict(filters, **_kept_position(PAYMENTS)),
+                           payment_args=dict(filters, **_kept_position("")),
                            class_labels=COMMUNITY_CLASS_LABELS, text=tabular.text)
+
+
+PAYMENTS = "payments_"  # the prefix of the payments list's position on the contracts page
+
+
+def _kept_position(prefix) -> dict:
+    return {key: request.args[key] for key in (f"{prefix}after", f"{prefix}before", f"{prefix}page")
+            if request.args.get(key)}
 
 
 @bp.get("/public/evaluations")
 def evaluations():
     filters = public_filters(request.args)
     table = tables.evaluations_table(filters)
-    shown = table.page(_page_number(), current_app.config["PER_PAGE"])
+    shown = table.keyset_page(position(request.args, table.order), current_app.config["PER_PAGE"])
     return render_template("public/evaluations.html", filters=filters, table=table, shown=shown, years=_years(),
-                           numbers=page_window(shown["page"], shown["pages"]),
                            class_labels=COMMUNITY_CLASS_LABELS, text=tabular.text)
 
 

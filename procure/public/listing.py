@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, bindparam, or_, select
 
+from procure import pickers
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.database import MAX_ID
 from procure.disclosure import (ACCEPTED_STATES, CATALOGED_ON, IMPLEMENTER_PUBLIC_STATES, NOTICE_STATES,
@@ -44,8 +45,12 @@ def stage_of(project) -> str:
     return STAGE_OF[project.state]
 
 
-def public_filters(args) -> dict:
-    """The filters from a query string; a value that is not one of the choices is ignored."""
+ORGANISATION_FILTERS = {"community": "communities", "provider": "providers", "evaluator": "evaluators"}
+
+
+def public_filters(args, choices=None) -> dict:
+    """The filters from a query string; a value that is not one of the choices is ignored. With the list's
+    `choices` (procure.public.pages.filter_choices), an organisation may be named as well as numbered."""
     filters = {}
     q = (args.get("q") or "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a string
     if q:
@@ -65,11 +70,16 @@ def public_filters(args) -> dict:
     category = (args.get("category") or "").strip()
     if 0 < len(category) <= 16 and category.isascii() and category.isalnum():
         filters["category"] = category.upper()
-    for key in ("community", "provider", "evaluator"):
-        value = bounded_int(args.get(key), 1, MAX_ID)
+    for key in ORGANISATION_FILTERS:
+        value = picked(args, choices, key).id if choices else bounded_int(args.get(key), 1, MAX_ID)
         if value is not None:
             filters[key] = value
     return filters
+
+
+def picked(args, choices, key) -> pickers.Picked:
+    """What the query string's `key` (community, provider, evaluator) names among the list's choices."""
+    return pickers.resolve(args.get(key), choices[ORGANISATION_FILTERS[key]]) or pickers.Picked()
 
 
 def public_projects(filters):

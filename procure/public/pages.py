@@ -3,11 +3,11 @@ totals, a project's public page and its public PDFs, and the published catalogue
 built here or in procure.public.project_view, never ORM rows whose private fields they could print."""
 from decimal import Decimal
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from sqlalchemy import and_, exists, func, or_, select
 
-from procure import clock, disclosure
+from procure import clock, disclosure, pickers
 from procure.accounts.divisions import district_names
 from procure.accounts.models import COMMUNITY_CLASSES, Organisation
 from procure.catalogue.models import Catalogue, CatalogueItem, Category
@@ -24,8 +24,8 @@ from procure.projects.labels import COMMUNITY_CLASS_LABELS
 from procure.projects.models import Project
 from procure.public import bp
 from procure.public.figures import headline
-from procure.public.listing import (IMPLEMENTER_PUBLIC_STATES, STAGES, TOTAL_CAP, public_counts_clause,
-                                    public_filters, public_page, stage_of)
+from procure.public.listing import (IMPLEMENTER_PUBLIC_STATES, ORGANISATION_FILTERS, STAGES, TOTAL_CAP, picked,
+                                    public_counts_clause, public_filters, public_page, stage_of)
 from procure.public.objections import CONTENT_MAX, PublicObjectionForm
 from procure.public.project_view import notice_period, project_view
 from procure.workdays.service import Calendar
@@ -194,12 +194,24 @@ def project_items(rows) -> list[dict]:
 
 @bp.get("/public/projects")
 def projects():
-    filters = public_filters(request.args)
+    choices = filter_choices()
+    filters = public_filters(request.args, choices)
     page, total, amount = public_page(filters, request.args, current_app.config["PER_PAGE"])
     return render_template("public/projects.html", projects=project_items(page.rows), filters=filters,
                            total=total, amount=amount or ZERO, nav=page, cap=TOTAL_CAP,
                            recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
-                           choices=filter_choices())
+                           choices=choices, picked={key: picked(request.args, choices, key)
+                                                    for key in ORGANISATION_FILTERS})
+
+
+@bp.get("/public/projects/choices/<any(community, provider, evaluator):name>")
+def choice_names(name):
+    """The names the list's organisation boxes suggest (procure.pickers)."""
+    names = [label for _id, label in pickers.labels(filter_choices()[ORGANISATION_FILTERS[name]])]
+    response = jsonify(options=names)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["FILTER_OPTIONS_CACHE_SECONDS"]
+    return response
 
 
 # ---- a project's page and its documents ---------------------------------------------------------------------

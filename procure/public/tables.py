@@ -31,6 +31,7 @@ from procure.projects.labels import COMMUNITY_CLASS_LABELS, PAYMENT_KIND_LABELS
 from procure.projects.models import Project
 
 from procure.public.listing import STAGES, public_projects, stage_of
+from procure.paging import Order
 from procure.tabular import CENT, CHUNK, ZERO, Column, Table
 from procure.totals import keeping
 from procure.types import Fixed2
@@ -220,11 +221,17 @@ def _public_contracts(filters):
     return select(Contract).where(disclosure.contract_public_clause(), of_public_projects(Contract.project_id, filters))
 
 
+CONTRACT_ORDER = Order((Contract.__table__.c.signed_at, Contract.__table__.c.id))
+PAYMENT_ORDER = Order((Payment.__table__.c.paid_on, Payment.__table__.c.id))
+EVALUATION_ORDER = Order((PerformanceEvaluation.__table__.c.finalised_at, PerformanceEvaluation.__table__.c.id))
+
+
 def contracts_table(filters) -> Table:
-    ids = _public_contracts(filters).with_only_columns(Contract.id).order_by(Contract.signed_at.desc(),
-                                                                            Contract.id.desc())
+    listing = _public_contracts(filters)
+    ids = listing.with_only_columns(Contract.id).order_by(Contract.signed_at.desc(), Contract.id.desc())
     return Table("contracts", _l("公开合同"), CONTRACT_COLUMNS, filters, _ids(ids), _contract_rows,
-                 sheets=[payments_table(filters)], summary=lambda: _contract_summary(filters), window=_window(ids))
+                 sheets=[payments_table(filters)], summary=lambda: _contract_summary(filters), window=_window(ids),
+                 order=CONTRACT_ORDER, listing=listing)
 
 
 def _contract_summary(filters) -> tuple[int, dict]:
@@ -276,9 +283,11 @@ def payments_table(filters) -> Table:
     # first builds a Bloom filter over every contract.
     contract = _public_contracts(filters).with_only_columns(Contract.id).where(
         Contract.project_id == Payment.project_id).exists()
-    ids = select(Payment.id).where(contract).order_by(Payment.paid_on.desc(), Payment.id.desc())
+    listing = select(Payment.id).where(contract)
+    ids = listing.order_by(Payment.paid_on.desc(), Payment.id.desc())
     return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows,
-                 summary=lambda: _payment_summary(filters, ids), window=_window(ids))
+                 summary=lambda: _payment_summary(filters, ids), window=_window(ids), order=PAYMENT_ORDER,
+                 listing=listing)
 
 
 def _payment_summary(filters, ids) -> tuple[int, dict]:
@@ -328,11 +337,13 @@ EVALUATION_COLUMNS = [
 
 
 def evaluations_table(filters) -> Table:
-    ids = (select(PerformanceEvaluation.id)
-           .where(disclosure.evaluation_public_clause(), of_public_projects(PerformanceEvaluation.project_id, filters))
-           .order_by(PerformanceEvaluation.finalised_at.desc(), PerformanceEvaluation.id.desc()))
+    listing = (select(PerformanceEvaluation.id)
+               .where(disclosure.evaluation_public_clause(),
+                      of_public_projects(PerformanceEvaluation.project_id, filters)))
+    ids = listing.order_by(PerformanceEvaluation.finalised_at.desc(), PerformanceEvaluation.id.desc())
     return Table("evaluations", _l("绩效评价结果"), EVALUATION_COLUMNS, filters, _ids(ids), _evaluation_rows,
-                 summary=lambda: _evaluation_summary(filters, ids), window=_window(ids))
+                 summary=lambda: _evaluation_summary(filters, ids), window=_window(ids), order=EVALUATION_ORDER,
+                 listing=listing)
 
 
 def _evaluation_summary(filters, ids) -> tuple[int, dict]:

@@ -9,6 +9,7 @@ import pytest
 from conftest import PASSWORD
 from procure.audit.models import AuditEntry
 from procure.demo.journey import GRADE_INPUTS
+from procure.desk.waiting import recent_activity
 from procure.extensions import db
 from procure.performance_evaluation import operations as performance
 from procure.performance_evaluation import scoring
@@ -252,7 +253,7 @@ def accepted(journey):
     return project
 
 
-def test_blind_until_every_party_has_submitted(accepted, api, client, journey):
+def test_blind_until_every_party_has_submitted(accepted, api, client, journey, world):
     project = accepted
     scores = full_marks(project)
     ratio = leaf_id(project, "output.quantity")
@@ -265,6 +266,8 @@ def test_blind_until_every_party_has_submitted(accepted, api, client, journey):
     assert all(leaf["scores"] is None for leaf in seen["leaves"])
     history = api.as_("bureau").get(f"/projects/{project.id}/history").get_json()
     assert not any(e["action"] in ("save_scores", "submit_scores") for e in history)
+    assert not any(entry.action == "submit_scores" for entry, _p in recent_activity(world["bureau"]))  # the desk
+    assert performance.revealed_among({project.id}) == set()
     own = api.as_("evaluator").get(f"/projects/{project.id}/evaluation").get_json()
     assert [s["party"] for s in own["sheets"]] == ["third_party"]
     login(client, "bureau")
@@ -284,6 +287,8 @@ def test_blind_until_every_party_has_submitted(accepted, api, client, journey):
     assert quantity["combined"] == "88.89"
     history = api.as_("provider").get(f"/projects/{project.id}/history").get_json()
     assert sum(e["action"] == "submit_scores" for e in history) == 3
+    assert performance.revealed_among({project.id}) == {project.id}
+    assert sum(entry.action == "submit_scores" for entry, _p in recent_activity(world["bureau"])) == 3
     html = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert 'data-testid="score-third_party-output.quantity">66.67' in html
 

@@ -2,6 +2,7 @@
 schema at this code's migration head; 503 naming what is wrong), neither limited, signed in nor given a cookie;
 a request id on every request (kept from X-Request-ID when well-formed), on every log line of the request and on
 the error pages; JSON log lines; and gunicorn.conf.py serving it all with the id in the access log."""
+import http.client
 import json
 import logging
 import os
@@ -241,6 +242,13 @@ def test_served_by_gunicorn_conf(tmp_path, log_format):
             time.sleep(0.2)
         status, headers, body = _get(f"http://127.0.0.1:{port}/readyz", {"X-Request-ID": "probe-1"})
         assert status == 200 and json.loads(body)["migrations"] == "current" and headers["X-Request-ID"] == "probe-1"
+        # No keep-alive, even when the client asks for it: a connection does not stay with one worker (each
+        # request goes to whichever is free).
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/healthz", headers={"Connection": "keep-alive"})
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.getheader("Connection") == "close"
+        connection.close()
         _get(f"http://127.0.0.1:{port}/survey/nothing?t=SECRET-CODE")
     finally:
         server.terminate()

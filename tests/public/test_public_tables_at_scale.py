@@ -19,6 +19,7 @@ from procure.performance_evaluation.models import PerformanceEvaluation
 from procure.procurement import contracts
 from procure.procurement.models import Contract
 from procure.projects.models import Project
+from procure.paging import position
 from procure.public import tables
 from procure.totals import keeping
 from procure.totals.models import FIGURES, FilterTotals, ProjectFigures
@@ -50,6 +51,25 @@ class TestDemoTables:
         assert shown["totals"].cells() == walked.cells()
         last = table.page(shown["pages"], 5)
         assert last["rows"] == table.walk(keep=lambda index: index >= (shown["pages"] - 1) * 5)[0]
+
+    @pytest.mark.parametrize("name", ["contracts", "payments", "evaluations"])
+    @pytest.mark.parametrize("filters", FILTERS)
+    def test_next_and_previous_walk_every_row_once_in_order(self, name, filters):
+        """Pages by cursor (after= / before=) hold the rows of the whole table, in its order, each once."""
+        table = tables.TABLES[name](filters)
+        every, _totals, count = table.walk(keep=lambda index: True)
+        shown, seen, pages = table.keyset_page(position({}, table.order), 2), [], []
+        while True:
+            seen += shown["rows"]
+            pages.append(shown)
+            assert shown["count"] == count and shown["totals"].count == count
+            if not shown["nav"].older:
+                break
+            shown = table.keyset_page(position({"after": shown["nav"].older}, table.order), 2)
+        assert seen == every
+        if len(pages) > 1:  # back from the last page: the page before it
+            back = table.keyset_page(position({"before": pages[-1]["nav"].newer}, table.order), 2)
+            assert back["rows"] == pages[-2]["rows"]
 
     def test_the_contracts_page_totals_are_the_exports(self, client):
         html = client.get("/public/contracts?funding_form=purchase").get_data(as_text=True)
@@ -134,7 +154,9 @@ def test_the_tables_run_the_same_statements_for_3_or_30_rows(journey, client, wo
                 copy_row(payment, project_id=twin.id)
         db.session.commit()
 
-    paths = ["/public/contracts", "/public/evaluations", "/public/contracts?page=2&payments_page=2"]
+    cursors = {"after": tables.CONTRACT_ORDER.encode(contract), "before": tables.PAYMENT_ORDER.encode(payments[0])}
+    paths = ["/public/contracts", "/public/evaluations", "/public/contracts?page=2&payments_page=2",
+             "/public/contracts?after={after}&payments_before={before}".format(**cursors)]
     more(2)
     few = {path: of_page(client, path) for path in paths}
     more(27)

@@ -115,6 +115,27 @@
     if (select && select.form) select.form.submit();
   });
 
+  /* A filter among many organisations is a search box (procure/pickers.py): its suggestions are fetched once,
+     when it is first used, into its <datalist>; without them the box still takes a typed name. */
+  document.addEventListener("focusin", function (event) {
+    var box = event.target.closest("input[data-options]");
+    if (!box || box.dataset.loaded) return;
+    box.dataset.loaded = "1";
+    var list = document.getElementById(box.getAttribute("list"));
+    fetch(box.dataset.options, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { options: [] }; })
+      .then(function (data) {
+        var fragment = document.createDocumentFragment();
+        data.options.forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = name;
+          fragment.appendChild(option);
+        });
+        list.appendChild(fragment);
+      })
+      .catch(function () { delete box.dataset.loaded; });
+  });
+
   /* Irreversible actions (withdraw, cancel, reject) ask once more. */
   document.addEventListener("submit", function (event) {
     var form = event.target;
