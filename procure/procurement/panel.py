@@ -22,7 +22,7 @@ from procure.procurement.models import Bid
 from procure.procurement.tenders import BidScore, PanelMember, Tender
 from procure.projects.inputs import SCORED_METHODS, BidScoreForm, PanelConflictForm, PanelMemberForm
 from procure.projects.permissions import authorize_action, relations
-from procure.providers.eligibility import related_organisations
+from procure.providers.eligibility import related_among, related_organisations
 
 
 def tender_of(project) -> Tender | None:
@@ -127,7 +127,7 @@ def evaluation_of(project) -> Evaluation:
     scored = is_scored(project, tender)
     bids = valid_bids(project)
     rows = db.session.scalars(db.select(PanelMember).filter_by(project_id=project.id).order_by(PanelMember.id)).all()
-    related: dict = {}
+    related = related_among({bid.provider for bid in bids}) if rows else {}
     members = [MemberStatus(m, recusal_reason(m, bids, related)) for m in rows]
     points: dict = {}
     if rows:

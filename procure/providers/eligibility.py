@@ -84,6 +84,34 @@ def eligibility_reasons(org, on_date: date) -> list[Reason]:
     return reasons
 
 
+def related_among(orgs) -> dict[int, set[int]]:
+    """related_organisations of each of `orgs`, by id: two queries for all of them."""
+    from procure.accounts.models import Organisation
+    from procure.providers.models import ControlRelation
+
+    orgs = {org.id: org for org in orgs}
+    found: dict[int, set[int]] = {org_id: set() for org_id in orgs}
+    if not orgs:
+        return found
+    by_person: dict[str, set[int]] = {}
+    for org in orgs.values():
+        if org.legal_representative:
+            by_person.setdefault(org.legal_representative, set()).add(org.id)
+    if by_person:
+        for org_id, person in db.session.execute(db.select(Organisation.id, Organisation.legal_representative).where(
+                Organisation.legal_representative.in_(by_person))):
+            for own in by_person[person]:
+                if own != org_id:
+                    found[own].add(org_id)
+    for a, b in db.session.execute(db.select(ControlRelation.organisation_id, ControlRelation.related_org_id).where(
+            or_(ControlRelation.organisation_id.in_(orgs), ControlRelation.related_org_id.in_(orgs)))):
+        if a in found:
+            found[a].add(b)
+        if b in found:
+            found[b].add(a)
+    return found
+
+
 def related_organisations(org) -> set[int]:
     """Ids of organisations related to `org`: the same legal representative, or a declared control
     relation either way round."""
