@@ -382,3 +382,18 @@ def test_the_register_costs_the_same_queries_however_many_providers(api, world):
                                     credit_code=make_uscc(f"5233019{i}MJ000009{i}"), legal_representative=f"新{i}"))
     db.session.commit()
     assert count_queries("/providers") == few
+
+
+def test_related_among_is_related_organisations_for_each(world):
+    """The bid evaluation reads every bidder's relations at once: the same as one bidder at a time."""
+    from procure.providers.eligibility import related_among, related_organisations
+
+    first, second, third = world.providers
+    third.legal_representative = first.legal_representative  # one person represents two of them
+    db.session.add(ControlRelation(organisation_id=second.id, related_org_id=world.evaluators[0].id))
+    db.session.add(ControlRelation(organisation_id=third.id, related_org_id=second.id))
+    db.session.commit()
+    for group in ([first, second, third], [first], [second, third], []):
+        assert related_among(group) == {org.id: related_organisations(org) for org in group}
+    assert related_among([first, second, third]) == {
+        first.id: {third.id}, second.id: {world.evaluators[0].id, third.id}, third.id: {first.id, second.id}}
