@@ -23,11 +23,10 @@ from openpyxl.utils import get_column_letter
 from procure import clock, disclosure, tabular
 from procure.catalogue import export as catalogue_export
 from procure.catalogue.models import Catalogue
-from procure.database import MAX_ID
 from procure.extensions import db
 from procure.paging import position
 from procure.projects.labels import COMMUNITY_CLASS_LABELS
-from procure.projects.listing import bounded_int, csv_amount, csv_cell, page_window
+from procure.projects.listing import bounded_int, csv_amount, csv_cell
 from procure.public import bp, registers, tables
 from procure.public.listing import public_filters
 from procure.xlsx_stream import StreamedWorkbook
