@@ -55,7 +55,7 @@ PAGES = [
     ("resident1", "/me/volunteer", 9),
     ("bureau1", "/projects", 5),
     ("bureau1", f"/projects?page={DEEP}", 5),
-    ("bureau1", "/projects?state=in_delivery&funding_form=purchase", 5),
+    ("bureau1", "/projects?state=in_delivery&funding_form=purchase", 6),  # and whether the area holds every community
     ("bureau1", f"/projects?{SEARCH}", 6),
     ("bureau1", "/projects?community={community}", 5),
     ("community1", "/projects", 4),

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
 from flask_babel import get_locale
-from sqlalchemy import String, bindparam, exists, select
+from sqlalchemy import String, bindparam, exists, or_, select
 
 from procure.accounts.models import Organisation, Role
 from procure.codes import area_prefix
@@ -53,12 +53,26 @@ def _facets(user, filters) -> list | None:
         prefix = area_prefix(user.organisation.division_code)
         if len(prefix) not in counts.AREA_LEVELS:
             return None
-        found.append((f"area{len(prefix)}", prefix))
+        # No count combines an area with another filter; an area that holds every community (a city's bureau on
+        # its own city's site) restricts nothing, and the other filter's own count answers.
+        if not (("funding_form" in filters or "year" in filters) and _holds_every_community(prefix)):
+            found.append((f"area{len(prefix)}", prefix))
     if "funding_form" in filters:
         found.append(("form", filters["funding_form"]))
     if "year" in filters:
         found.append(("proposal_year", str(filters["year"])))
     return found or [("all", "")]
+
+
+_OUTSIDE = (select(ORGANISATIONS.c.id)
+            .where(ORGANISATIONS.c.kind == "community",
+                   or_(ORGANISATIONS.c.division_code.is_(None),
+                       ORGANISATIONS.c.division_code.not_like(bindparam("area", type_=String))))
+            .limit(1))
+
+
+def _holds_every_community(prefix: str) -> bool:
+    return db.session.execute(_OUTSIDE, {"area": prefix + "%"}).first() is None
 
 
 def staff_total(user, filters, communities) -> int | None:

@@ -7,6 +7,7 @@ import pytest
 
 from procure import paging
 from procure.extensions import db
+from procure.projects.models import Project
 from procure.projects.permissions import visible_projects
 
 from html_pages import ok_html, rel_link
@@ -146,3 +147,38 @@ def test_a_search_matching_more_than_the_list_counts_lists_the_newest_matches(as
     page = ok_html(as_user("community").get("/projects?q=长者助餐"))
     assert "超过 2 个项目" in page and 'data-testid="newest-matches"' in page
     assert sorted(codes(page)) == sorted(p.code for p in made[2:])
+
+
+def test_a_filtered_total_is_what_the_user_may_see_whether_the_area_holds_every_community_or_not(
+        client, journey, world, clock):
+    """The city's bureau sees two of three communities (a total counted); a province's bureau sees them all (the
+    funding form's or the year's own kept count): both totals are the projects each may see."""
+    from dataclasses import replace
+
+    from conftest import PASSWORD
+    from procure.accounts.models import Organisation, User
+    from procure.accounts.passwords import hash_password
+    from procure.demo.journey import Journey
+    from support import login
+
+    province = Organisation(kind="government", name="××省民政厅", division_code="330000")
+    db.session.add(province)
+    db.session.flush()
+    db.session.add(User(username="province", role="bureau", organisation_id=province.id, display_name="省厅",
+                        password_hash=hash_password(PASSWORD)))
+    db.session.commit()
+    some_projects(journey, 3)
+    far = Journey(replace(world.cast(), community=world["community_far"], reviewer=world["reviewer_far"],
+                          bureau=world["bureau_far"]), clock)
+    far.create(title="远山社区助浴服务", funding_form="purchase")
+    for username in ("bureau", "province"):
+        user = db.session.scalar(db.select(User).filter_by(username=username))
+        client.post("/logout")
+        assert login(client, username).status_code == 302
+        for key, value in (("funding_form", "purchase"), ("year", "2026")):
+            condition = Project.funding_form == value if key == "funding_form" else Project.code.like("WXM2026-%")
+            seen = len(db.session.scalars(visible_projects(user).where(condition)).all())
+            page = ok_html(client.get(f"/projects?{key}={value}"))
+            assert f"共 {seen} 个项目" in page, (username, key)
+        if username == "province":
+            assert "远山社区助浴服务" in ok_html(client.get("/projects?funding_form=purchase"))
