@@ -4,7 +4,7 @@ hundreds of communities are not sent with every page. The box takes a name (or p
 the organisation among the same choices (`resolve`). Templates: `_choice.html`."""
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, jsonify
 
 from procure.database import MAX_ID
 
@@ -59,6 +59,18 @@ def chosen_label(choices, chosen) -> str:
     if not chosen:
         return ""
     return next((label for id_, label in labels(choices) if id_ == chosen), str(chosen))
+
+
+def suggestions(choices, public: bool):
+    """The JSON a box fetches its suggestions from: the labels of `choices`, kept by the browser as long as the
+    server keeps the choices (FILTER_OPTIONS_CACHE_SECONDS), by every cache when `public`."""
+    response = jsonify(options=[label for _id, label in labels(choices)])
+    response.cache_control.max_age = current_app.config["FILTER_OPTIONS_CACHE_SECONDS"]
+    if public:
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True
+    return response
 
 
 def init_app(app) -> None:

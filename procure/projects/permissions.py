@@ -138,26 +138,28 @@ def visible_parts(user, walk: bool = True) -> list:
     """For a provider or an evaluation firm's user, the conditions any of which lets them see a project: for a
     list (`walk`), each as that list reads it best through its own index (procure.projects.list_pages); else
     each checked on a project found another way."""
-    org = user.organisation
+    if user.role not in (Role.provider, Role.evaluator):
+        return [False]
     found = [seen(user) for seen in SEEN_BY]
-    added = [records.listing_condition() if walk else records.condition(walk=False)
-             for records in found if records is not None]
+    return _own_conditions(user) + [records.listing_condition() if walk else records.condition(walk=False)
+                                    for records in found if records is not None]
+
+
+def _own_conditions(user) -> list:
+    """A provider's or a firm's ways to see a project that its columns say: open tenders, its own contracts, the
+    evaluations it was drawn for."""
+    org = user.organisation
     if user.role == Role.provider:
-        return [Project.state == "tendering", Project.implementer_id == org.id, *added]
-    if user.role == Role.evaluator:
-        return [Project.evaluator_org_id == org.id, *added]
-    return [False]
+        return [Project.state == "tendering", Project.implementer_id == org.id]
+    return [Project.evaluator_org_id == org.id] if user.role == Role.evaluator else []
 
 
 def visible_id_queries(user, found) -> list:
     """For a provider or an evaluation firm's user, a SELECT of project ids per way they may see a project, each
     meeting `found` (conditions on Project) and each read through its own index: the projects' columns, or the
     records' (a count over them stops at its cap without walking every project)."""
-    org = user.organisation
-    own = ([Project.state == "tendering", Project.implementer_id == org.id] if user.role == Role.provider
-           else [Project.evaluator_org_id == org.id] if user.role == Role.evaluator else [])
     records = [seen(user) for seen in SEEN_BY]
-    return ([select(Project.id).where(condition, *found) for condition in own]
+    return ([select(Project.id).where(condition, *found) for condition in _own_conditions(user)]
             + [found_by.project_ids(*found) for found_by in records if found_by is not None])
 
 

@@ -6,7 +6,7 @@ here and only here, and turns a refusal into the same page again with the user's
 import csv
 import io
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -88,11 +88,7 @@ def index():
 @login_required
 def community_choices():
     """The names the list's community box suggests (procure.pickers), for the staff who filter by community."""
-    names = [label for _id, label in pickers.labels(communities_for(current_user))]
-    response = jsonify(options=names)
-    response.cache_control.private = True
-    response.cache_control.max_age = current_app.config["FILTER_OPTIONS_CACHE_SECONDS"]
-    return response
+    return pickers.suggestions(communities_for(current_user), public=False)
 
 
 @bp.get("/projects/export.csv")

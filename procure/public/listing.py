@@ -48,9 +48,10 @@ def stage_of(project) -> str:
 ORGANISATION_FILTERS = {"community": "communities", "provider": "providers", "evaluator": "evaluators"}
 
 
-def public_filters(args, choices=None) -> dict:
-    """The filters from a query string; a value that is not one of the choices is ignored. With the list's
-    `choices` (procure.public.pages.filter_choices), an organisation may be named as well as numbered."""
+def public_filters(args, picks=None) -> dict:
+    """The filters from a query string; a value that is not one of the choices is ignored. With `picks` (what
+    `picked` made of each organisation filter against the list's choices), an organisation may be named as well
+    as numbered."""
     filters = {}
     q = (args.get("q") or "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a string
     if q:
@@ -71,7 +72,7 @@ def public_filters(args, choices=None) -> dict:
     if 0 < len(category) <= 16 and category.isascii() and category.isalnum():
         filters["category"] = category.upper()
     for key in ORGANISATION_FILTERS:
-        value = picked(args, choices, key).id if choices else bounded_int(args.get(key), 1, MAX_ID)
+        value = picks[key].id if picks is not None else bounded_int(args.get(key), 1, MAX_ID)
         if value is not None:
             filters[key] = value
     return filters

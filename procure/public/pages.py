@@ -3,7 +3,7 @@ totals, a project's public page and its public PDFs, and the published catalogue
 built here or in procure.public.project_view, never ORM rows whose private fields they could print."""
 from decimal import Decimal
 
-from flask import abort, current_app, jsonify, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from sqlalchemy import and_, exists, func, or_, select
 
@@ -195,23 +195,19 @@ def project_items(rows) -> list[dict]:
 @bp.get("/public/projects")
 def projects():
     choices = filter_choices()
-    filters = public_filters(request.args, choices)
+    picks = {key: picked(request.args, choices, key) for key in ORGANISATION_FILTERS}
+    filters = public_filters(request.args, picks)
     page, total, amount = public_page(filters, request.args, current_app.config["PER_PAGE"])
     return render_template("public/projects.html", projects=project_items(page.rows), filters=filters,
                            total=total, amount=amount or ZERO, nav=page, cap=TOTAL_CAP,
                            recent_only=search.recent_only(filters.get("q")), recent_limit=search.RECENT,
-                           choices=choices, picked={key: picked(request.args, choices, key)
-                                                    for key in ORGANISATION_FILTERS})
+                           choices=choices, picked=picks)
 
 
 @bp.get("/public/projects/choices/<any(community, provider, evaluator):name>")
 def choice_names(name):
     """The names the list's organisation boxes suggest (procure.pickers)."""
-    names = [label for _id, label in pickers.labels(filter_choices()[ORGANISATION_FILTERS[name]])]
-    response = jsonify(options=names)
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["FILTER_OPTIONS_CACHE_SECONDS"]
-    return response
+    return pickers.suggestions(filter_choices()[ORGANISATION_FILTERS[name]], public=True)
 
 
 # ---- a project's page and its documents ---------------------------------------------------------------------

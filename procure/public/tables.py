@@ -230,8 +230,8 @@ def contracts_table(filters) -> Table:
     listing = _public_contracts(filters)
     ids = listing.with_only_columns(Contract.id).order_by(Contract.signed_at.desc(), Contract.id.desc())
     return Table("contracts", _l("公开合同"), CONTRACT_COLUMNS, filters, _ids(ids), _contract_rows,
-                 sheets=[payments_table(filters)], summary=lambda: _contract_summary(filters), window=_window(ids),
-                 order=CONTRACT_ORDER, listing=listing)
+                 sheets=[payments_table(filters)], summary=lambda: _contract_summary(filters), order=CONTRACT_ORDER,
+                 listing=listing)
 
 
 def _contract_summary(filters) -> tuple[int, dict]:
@@ -286,8 +286,7 @@ def payments_table(filters) -> Table:
     listing = select(Payment.id).where(contract)
     ids = listing.order_by(Payment.paid_on.desc(), Payment.id.desc())
     return Table("payments", _l("公开合同付款"), PAYMENT_COLUMNS, filters, _ids(ids), _payment_rows,
-                 summary=lambda: _payment_summary(filters, ids), window=_window(ids), order=PAYMENT_ORDER,
-                 listing=listing)
+                 summary=lambda: _payment_summary(filters, ids), order=PAYMENT_ORDER, listing=listing)
 
 
 def _payment_summary(filters, ids) -> tuple[int, dict]:
@@ -342,8 +341,7 @@ def evaluations_table(filters) -> Table:
                       of_public_projects(PerformanceEvaluation.project_id, filters)))
     ids = listing.order_by(PerformanceEvaluation.finalised_at.desc(), PerformanceEvaluation.id.desc())
     return Table("evaluations", _l("绩效评价结果"), EVALUATION_COLUMNS, filters, _ids(ids), _evaluation_rows,
-                 summary=lambda: _evaluation_summary(filters, ids), window=_window(ids), order=EVALUATION_ORDER,
-                 listing=listing)
+                 summary=lambda: _evaluation_summary(filters, ids), order=EVALUATION_ORDER, listing=listing)
 
 
 def _evaluation_summary(filters, ids) -> tuple[int, dict]:

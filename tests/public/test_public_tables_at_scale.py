@@ -32,6 +32,14 @@ MIGRATION = Path(__file__).resolve().parents[2] / "migrations/versions/0023_desk
 FILTERS = [{}, {"funding_form": "purchase"}, {"stage": "closed"}, {"district": "330102"}, {"q": "社区"}]
 
 
+def page_of(table, number, per_page) -> dict:
+    """Page `number` as its page reads it: by cursor where the table has an order (a jump by number here), else by
+    number."""
+    if table.order is not None:
+        return table.keyset_page(position({"page": str(number)}, table.order), per_page)
+    return table.page(number, per_page)
+
+
 class TestDemoTables:
     @pytest.fixture(autouse=True)
     def ctx(self, app, demo_city):
@@ -44,12 +52,12 @@ class TestDemoTables:
     @pytest.mark.parametrize("filters", FILTERS)
     def test_the_database_counts_what_the_rows_add_up_to(self, name, filters):
         table = tables.TABLES[name](filters)
-        shown = table.page(1, 5)
+        shown = page_of(table, 1, 5)
         rows, walked, count = table.walk(keep=lambda index: index < 5)
         assert shown["count"] == count and shown["pages"] == max(1, -(-count // 5))
         assert shown["rows"] == rows
         assert shown["totals"].cells() == walked.cells()
-        last = table.page(shown["pages"], 5)
+        last = page_of(table, shown["pages"], 5)
         assert last["rows"] == table.walk(keep=lambda index: index >= (shown["pages"] - 1) * 5)[0]
 
     @pytest.mark.parametrize("name", ["contracts", "payments", "evaluations"])
